@@ -1,0 +1,100 @@
+/**
+ * The `node:child_process` adapter. Also the fallback for any runtime that offers Node's
+ * built-in modules.
+ *
+ * @module
+ */
+import { spawn as nodeSpawn } from "node:child_process";
+import type { Readable, Writable } from "node:stream";
+import { SpawnError } from "../errors.ts";
+import { closedWritable, killGroup } from "./_web.ts";
+import type { ChildProcess, ExitStatus, Spawner, SpawnOptions } from "./types.ts";
+
+/** Spawns through `node:child_process`. */
+export const nodeSpawner: Spawner = {
+  runtime: "node",
+  spawn(command, args, options = {}) {
+    return new Promise<ChildProcess>((resolve, reject) => {
+      const child = nodeSpawn(command, [...args], {
+        cwd: options.cwd,
+        env: options.env,
+        detached: true,
+        stdio: [options.stdin === "piped" ? "pipe" : "ignore", "pipe", "pipe"],
+        windowsHide: true,
+      });
+      let status: ExitStatus | undefined;
+      const exited = new Promise<ExitStatus>((settle) => {
+        child.once("exit", (code, signal) => {
+          status = { code, signal };
+          settle(status);
+        });
+      });
+      child.once("error", (error) => {
+        // Spawn failures (ENOENT, EACCES) arrive as an "error" before "spawn"; later errors
+        // (a failed kill) are not fatal to the run.
+        if (child.pid === undefined) {
+          reject(new SpawnError(`Cannot spawn ${command}: ${error.message}`, { cause: error }));
+        }
+      });
+      child.once("spawn", () => {
+        const pid = child.pid!;
+        resolve({
+          pid,
+          stdin: child.stdin ? toWritable(child.stdin) : closedWritable(),
+          stdout: toReadable(child.stdout!),
+          stderr: toReadable(child.stderr!),
+          exited,
+          kill(signal = "SIGTERM") {
+            if (status) return;
+            killGroup((p, s) => process.kill(p, s), pid, signal);
+          },
+        });
+      });
+    });
+  },
+};
+
+// Hand-rolled rather than Readable.toWeb: pausing the Node stream on backpressure and
+// resuming on pull keeps memory flat under floods and costs less per chunk.
+function toReadable(stream: Readable): ReadableStream<Uint8Array> {
+  return new ReadableStream<Uint8Array>({
+    start(controller) {
+      stream.on("data", (chunk: Uint8Array) => {
+        controller.enqueue(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength));
+        if ((controller.desiredSize ?? 0) <= 0) stream.pause();
+      });
+      stream.once("end", () => {
+        try {
+          controller.close();
+        } catch {
+          // Already cancelled.
+        }
+      });
+      stream.once("error", (error) => controller.error(error));
+    },
+    pull() {
+      stream.resume();
+    },
+    cancel() {
+      stream.destroy();
+    },
+  }, new CountQueuingStrategy({ highWaterMark: 16 }));
+}
+
+function toWritable(stream: Writable): WritableStream<Uint8Array> {
+  // EPIPE when the child exits before reading its stdin is not the caller's failure.
+  stream.on("error", () => {});
+  return new WritableStream<Uint8Array>({
+    write(chunk) {
+      return new Promise<void>((resolve, reject) => {
+        stream.write(chunk, (error) => (error ? reject(error) : resolve()));
+      });
+    },
+    close() {
+      return new Promise<void>((resolve) => stream.end(resolve));
+    },
+    abort() {
+      stream.destroy();
+    },
+  });
+}

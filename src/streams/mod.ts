@@ -1,0 +1,9 @@
+/**
+ * Stream stages shared by every lane: bytes -> lines -> JSON -> events.
+ *
+ * @module
+ */
+export { TextLineStream } from "./text_line_stream.ts";
+export { JsonLinesStream, malformedLine } from "./json_lines_stream.ts";
+export type { JsonLinesStreamOptions } from "./json_lines_stream.ts";
+export { decodeThreadEvents, ThreadEventStream } from "./thread_event_stream.ts";

@@ -1,0 +1,46 @@
+/**
+ * Testing kit: a scripted fake of the OpenAI Responses API that the real codex binary can talk
+ * to on 127.0.0.1, the config that points codex at it, and byte-level replay of recorded
+ * `codex exec --json` output.
+ *
+ * @example A whole offline turn
+ * ```ts ignore
+ * import { offlineCodexConfig, reply, startFakeResponsesServer } from "@codexkit/sdk/testing";
+ *
+ * await using server = await startFakeResponsesServer([
+ *   reply.execCommand("echo hi"),
+ *   reply.message("It printed hi."),
+ * ]);
+ * const { args, env } = offlineCodexConfig(server);
+ * // codex exec --json --skip-git-repo-check -s workspace-write ...args "run echo hi"
+ * // with env { ...env, CODEX_HOME: <fresh dir>, PATH, HOME }
+ * ```
+ *
+ * @module
+ */
+export { startFakeResponsesServer } from "./fake_responses_server.ts";
+export type {
+  FakeResponsesServer,
+  FakeResponsesServerOptions,
+  RecordedRequest,
+  Script,
+} from "./fake_responses_server.ts";
+export { addFilePatch, DEFAULT_USAGE, item, reply } from "./steps.ts";
+export type {
+  CustomToolCallItem,
+  ExecCommandOptions,
+  FailedStep,
+  FunctionCallItem,
+  HttpErrorStep,
+  MessageItem,
+  OtherItem,
+  OutputItem,
+  PlanStep,
+  ReasoningItem,
+  ResponseStep,
+  Step,
+  StreamOptions,
+  Usage,
+} from "./steps.ts";
+export { offlineCodexConfig } from "./offline.ts";
+export type { OfflineCodex, OfflineCodexOptions, OfflineConfig } from "./offline.ts";

@@ -76,6 +76,8 @@ export function codexEnv(
 /** What one `codex exec --json` run gave back. */
 export interface ExecResult {
   code: number | null;
+  /** Raw stdout. */
+  stdout: string;
   /** stdout lines parsed as JSON (non-JSON lines kept as `{ raw }`). */
   events: Record<string, unknown>[];
   stderr: string;
@@ -139,7 +141,12 @@ export async function runCodexExec(
       return { raw: line };
     }
   });
-  return { code: status.code, events, stderr };
+  return { code: status.code, stdout, events, stderr };
+}
+
+/** Absolute path of a file under `tests/fixtures/`. */
+export function fixturePath(name: string): string {
+  return join(ROOT, "tests", "fixtures", name);
 }
 
 /** The `item` of every `item.completed` event, in order. */

@@ -95,3 +95,15 @@ test("renderStep renders a failed step as response.failed with the error", () =>
     message: "slow down",
   });
 });
+
+test("renderStep renders an MCP call as a namespaced function_call", () => {
+  const frames = renderStep(reply.mcpCall("docs", "search", { q: "x" }), createIdSource()).frames;
+  assert.deepEqual(parse(frames[1]).data.item, {
+    type: "function_call",
+    namespace: "mcp__docs",
+    name: "search",
+    arguments: '{"q":"x"}',
+    id: "fc_1",
+    call_id: "call_1",
+  });
+});

@@ -10,7 +10,15 @@ import type { Socket } from "node:net";
 import { createIdSource, renderStep } from "./_sse.ts";
 import type { FailedStep, HttpErrorStep, ResponseStep, Step } from "./steps.ts";
 
-/** One request the server received, as recorded. */
+/**
+ * One request the server received, as recorded.
+ *
+ * @example Inspect what codex sent
+ * ```ts ignore
+ * const [first] = await server.waitForRequests(1);
+ * const body = first.body as { model: string; prompt_cache_key: string };
+ * ```
+ */
 export interface RecordedRequest {
   /** Position among all recorded requests, from 0. */
   index: number;
@@ -39,7 +47,17 @@ export interface FakeResponsesServerOptions {
   port?: number;
 }
 
-/** A running fake Responses server. */
+/**
+ * A running fake Responses server.
+ *
+ * @example Hold a stream to test cancellation
+ * ```ts ignore
+ * await using server = await startFakeResponsesServer([{ ...reply.message("late"), hold: true }]);
+ * // start a turn, then:
+ * await server.waitForHold();
+ * server.release(); // or abort the turn and check the child is gone
+ * ```
+ */
 export interface FakeResponsesServer extends AsyncDisposable {
   /** Base URL to give codex as `base_url`, e.g. `http://127.0.0.1:41234/v1`. */
   readonly url: string;

@@ -44,3 +44,5 @@ export type {
 } from "./steps.ts";
 export { offlineCodexConfig } from "./offline.ts";
 export type { OfflineCodex, OfflineCodexOptions, OfflineConfig } from "./offline.ts";
+export { chunkBytes, fixtureStream, readFixture } from "./fixtures.ts";
+export type { FixtureStreamOptions } from "./fixtures.ts";

@@ -90,7 +90,15 @@ export interface Usage {
   reasoning_tokens: number;
 }
 
-/** Usage sent when a step does not say: realistic sizes, always the same. */
+/**
+ * Usage sent when a step does not say: realistic sizes, always the same.
+ *
+ * @example Double the default prompt size
+ * ```ts
+ * import { DEFAULT_USAGE, reply } from "./steps.ts";
+ * const step = { ...reply.message("hi"), usage: { input_tokens: DEFAULT_USAGE.input_tokens * 2 } };
+ * ```
+ */
 export const DEFAULT_USAGE: Readonly<Usage> = Object.freeze({
   input_tokens: 1200,
   cached_tokens: 0,
@@ -148,7 +156,19 @@ export interface HttpErrorStep {
   body?: unknown;
 }
 
-/** What the server answers to one `POST /v1/responses`. */
+/**
+ * What the server answers to one `POST /v1/responses`.
+ *
+ * @example Steps written by hand
+ * ```ts
+ * import type { Step } from "./steps.ts";
+ * const script: Step[] = [
+ *   { kind: "response", output: [{ type: "message", role: "assistant", content: [{ type: "output_text", text: "hi" }] }], delayMs: 10 },
+ *   { kind: "failed", code: "server_error", message: "boom" },
+ *   { kind: "http_error", status: 503 },
+ * ];
+ * ```
+ */
 export type Step = ResponseStep | FailedStep | HttpErrorStep;
 
 /** Options of {@linkcode item.execCommand}. */

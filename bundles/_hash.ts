@@ -1,0 +1,54 @@
+/**
+ * Streamed digests: file checksums for the manifest and npm's SRI integrity strings.
+ *
+ * @module
+ */
+import { createHash } from "node:crypto";
+import { open } from "node:fs/promises";
+
+/** The hash algorithms an SRI string may name that are strong enough to trust. */
+export type IntegrityAlgorithm = "sha512" | "sha384" | "sha256";
+
+/** One parsed SRI hash. */
+export interface Integrity {
+  algorithm: IntegrityAlgorithm;
+  /** Base64 digest. */
+  digest: string;
+}
+
+const STRENGTH: Record<IntegrityAlgorithm, number> = { sha256: 1, sha384: 2, sha512: 3 };
+
+/**
+ * The strongest trusted hash of an SRI string (`sha512-...`, several separated by spaces), or
+ * `undefined` when it names none (sha1 alone is not trusted). Pure.
+ */
+export function parseIntegrity(sri: unknown): Integrity | undefined {
+  if (typeof sri !== "string") return undefined;
+  let best: Integrity | undefined;
+  for (const token of sri.trim().split(/\s+/)) {
+    const match = /^(sha512|sha384|sha256)-([A-Za-z0-9+/]+={0,2})(?:\?.*)?$/.exec(token);
+    if (!match) continue;
+    const algorithm = match[1] as IntegrityAlgorithm;
+    if (!best || STRENGTH[algorithm] > STRENGTH[best.algorithm]) {
+      best = { algorithm, digest: match[2] };
+    }
+  }
+  return best;
+}
+
+/** The hex sha256 of a file, read in chunks (binaries are hundreds of MB). */
+export async function sha256File(path: string): Promise<string> {
+  const hash = createHash("sha256");
+  const handle = await open(path, "r");
+  try {
+    const buffer = new Uint8Array(1 << 20);
+    for (;;) {
+      const { bytesRead } = await handle.read(buffer, 0, buffer.length, null);
+      if (bytesRead === 0) break;
+      hash.update(buffer.subarray(0, bytesRead));
+    }
+  } finally {
+    await handle.close();
+  }
+  return hash.digest("hex");
+}

@@ -1,0 +1,231 @@
+/**
+ * The npm registry this machine uses and what it says about a platform package. The registry is
+ * never hard-coded: it comes from the caller, npm's environment variables, or `npm config get
+ * registry`.
+ *
+ * @module
+ */
+import { getSpawner, terminate } from "../src/runtime/mod.ts";
+import { BundleError } from "../src/errors.ts";
+import { CODEX_NPM_PACKAGE } from "./platform.ts";
+
+/** Where the registry URL came from. */
+export type RegistrySource = "option" | "env" | "npm-config";
+
+/** A registry URL and how it was found. */
+export interface RegistryChoice {
+  /** Base URL, always ending in `/`. */
+  url: string;
+  source: RegistrySource;
+}
+
+/** Inputs of {@linkcode pickRegistry}. */
+export interface RegistryInputs {
+  /** An explicit `registry` option. */
+  option?: string;
+  /** The environment, searched for `npm_config_registry` in any case. */
+  env?: Record<string, string | undefined>;
+  /** The stdout of `npm config get registry`, when it was run. */
+  npmConfigOutput?: string;
+}
+
+/**
+ * Picks the registry: the option, then `npm_config_registry` (any case) from the environment,
+ * then npm's own answer; `undefined` when none gives an http(s) URL. Throws a TypeError when
+ * the option is not an http(s) URL. Pure.
+ */
+export function pickRegistry(inputs: RegistryInputs): RegistryChoice | undefined {
+  if (inputs.option !== undefined) {
+    const url = normaliseRegistry(inputs.option);
+    if (!url) {
+      throw new TypeError(`Invalid option registry: ${JSON.stringify(inputs.option)} is not an http(s) URL`);
+    }
+    return { url, source: "option" };
+  }
+  for (const [key, value] of Object.entries(inputs.env ?? {})) {
+    if (key.toLowerCase() !== "npm_config_registry" || !value) continue;
+    const url = normaliseRegistry(value);
+    if (url) return { url, source: "env" };
+  }
+  const lines = (inputs.npmConfigOutput ?? "").split(/\r?\n/).map((l) => l.trim()).filter(Boolean);
+  const last = lines.at(-1);
+  const url = last === undefined ? undefined : normaliseRegistry(last);
+  return url ? { url, source: "npm-config" } : undefined;
+}
+
+/** `value` as a registry base URL ending in `/`, or `undefined` when it is not http(s). Pure. */
+export function normaliseRegistry(value: string): string | undefined {
+  let url: URL;
+  try {
+    url = new URL(value.trim());
+  } catch {
+    return undefined;
+  }
+  if (url.protocol !== "http:" && url.protocol !== "https:") return undefined;
+  url.search = "";
+  url.hash = "";
+  if (!url.pathname.endsWith("/")) url.pathname += "/";
+  return url.href;
+}
+
+/** Options of {@linkcode discoverRegistry}. */
+export interface DiscoverRegistryOptions {
+  /** An explicit registry URL; wins over everything. */
+  registry?: string;
+  /** The environment to read npm variables from and to run npm with; the process's when omitted. */
+  env?: Record<string, string | undefined>;
+  /** How long `npm config get registry` may take, in ms (default 15000). */
+  npmTimeoutMs?: number;
+}
+
+/**
+ * Finds the registry the machine uses ({@linkcode pickRegistry}), running `npm config get
+ * registry` through the process seam only when neither the option nor the environment names
+ * one. Throws a BundleError when nothing does.
+ */
+export async function discoverRegistry(options: DiscoverRegistryOptions = {}): Promise<RegistryChoice> {
+  const env = options.env ?? processEnv();
+  const early = pickRegistry({ option: options.registry, env });
+  if (early) return early;
+  const output = await npmConfigRegistry(env, options.npmTimeoutMs ?? 15_000);
+  const choice = pickRegistry({ env, npmConfigOutput: output });
+  if (!choice) {
+    throw new BundleError(
+      "Cannot tell which npm registry to use: pass registry, set npm_config_registry, or configure npm",
+    );
+  }
+  return choice;
+}
+
+/** URL of the version document of `@openai/codex@<npmVersion>` under `registry`. Pure. */
+export function versionDocumentUrl(registry: string, npmVersion: string): string {
+  return new URL(`${packagePath()}/${encodeURIComponent(npmVersion)}`, registry).href;
+}
+
+/** URL of the packument of `@openai/codex` under `registry`. Pure. */
+export function packumentUrl(registry: string): string {
+  return new URL(packagePath(), registry).href;
+}
+
+/** What the registry says about one version: where its tarball is and its integrity. */
+export interface VersionDist {
+  tarball: string;
+  /** The SRI string as the registry gave it. */
+  integrity: string | undefined;
+}
+
+/**
+ * The `dist` of `@openai/codex@<npmVersion>`: the version document first, the abbreviated
+ * packument when a registry does not serve version documents. Throws a BundleError for an
+ * unknown version or an unreachable registry.
+ */
+export async function fetchVersionDist(
+  registry: string,
+  npmVersion: string,
+  fetchImpl: typeof fetch,
+  signal?: AbortSignal,
+): Promise<VersionDist> {
+  const spec = `${CODEX_NPM_PACKAGE}@${npmVersion}`;
+  const docUrl = versionDocumentUrl(registry, npmVersion);
+  const doc = await getJson(docUrl, fetchImpl, "application/json", signal);
+  let dist = distOf(doc);
+  if (!dist) {
+    const packUrl = packumentUrl(registry);
+    const packument = await getJson(
+      packUrl,
+      fetchImpl,
+      "application/vnd.npm.install-v1+json; q=1.0, application/json; q=0.8",
+      signal,
+    );
+    const versions = (packument as { versions?: Record<string, unknown> } | undefined)?.versions;
+    dist = versions && Object.hasOwn(versions, npmVersion) ? distOf(versions[npmVersion]) : undefined;
+  }
+  if (!dist) {
+    throw new BundleError(`Cannot find ${spec} on the registry ${redactUrl(registry)}: unknown version`);
+  }
+  return dist;
+}
+
+/** `url` without credentials, query or fragment, for messages. Pure. */
+export function redactUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    return `${u.protocol}//${u.host}${u.pathname}`;
+  } catch {
+    return "(invalid URL)";
+  }
+}
+
+function distOf(doc: unknown): VersionDist | undefined {
+  const dist = (doc as { dist?: { tarball?: unknown; integrity?: unknown } } | undefined)?.dist;
+  if (typeof dist?.tarball !== "string") return undefined;
+  return {
+    tarball: dist.tarball,
+    integrity: typeof dist.integrity === "string" ? dist.integrity : undefined,
+  };
+}
+
+async function getJson(
+  url: string,
+  fetchImpl: typeof fetch,
+  accept: string,
+  signal: AbortSignal | undefined,
+): Promise<unknown> {
+  let response: Response;
+  try {
+    response = await fetchImpl(url, { headers: { accept }, signal });
+  } catch (error) {
+    throw new BundleError(`Cannot reach the registry at ${redactUrl(url)}`, { cause: error });
+  }
+  if (response.status === 404 || response.status === 405) {
+    await response.body?.cancel();
+    return undefined;
+  }
+  if (!response.ok) {
+    await response.body?.cancel();
+    throw new BundleError(`Cannot read ${redactUrl(url)}: HTTP ${response.status}`);
+  }
+  try {
+    return await response.json();
+  } catch (error) {
+    throw new BundleError(`Cannot read ${redactUrl(url)}: not JSON`, { cause: error });
+  }
+}
+
+function packagePath(): string {
+  // scoped names keep their `@` and encode the slash, as npm clients do
+  return CODEX_NPM_PACKAGE.replace("/", "%2f");
+}
+
+async function npmConfigRegistry(
+  env: Record<string, string | undefined>,
+  timeoutMs: number,
+): Promise<string | undefined> {
+  const childEnv: Record<string, string> = {};
+  for (const [k, v] of Object.entries(env)) if (v !== undefined) childEnv[k] = v;
+  let child;
+  try {
+    child = await getSpawner().spawn("npm", ["config", "get", "registry"], {
+      env: childEnv,
+      stdin: "null",
+    });
+  } catch {
+    return undefined; // no npm on PATH: the caller reports that no registry is known
+  }
+  const timer = setTimeout(() => void terminate(child, 1000), timeoutMs);
+  try {
+    const [stdout] = await Promise.all([
+      new Response(child.stdout).text(),
+      child.stderr.cancel(), // npm warns about unknown config keys there; not needed
+    ]);
+    const status = await child.exited;
+    return status.code === 0 ? stdout : undefined;
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+function processEnv(): Record<string, string | undefined> {
+  const proc = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process;
+  return proc?.env ?? {};
+}

@@ -1,0 +1,206 @@
+/**
+ * Finds the pinned binary of a bundle: `<root>/<platform>/<version>/codex[.exe]`, and nothing
+ * else. There is no fallback to PATH or the environment: an app that ships a bundle wants that
+ * exact binary or a clear error.
+ *
+ * @module
+ */
+import { lstat, realpath, stat } from "node:fs/promises";
+import { isAbsolute, join, relative, resolve as resolvePath, sep } from "node:path";
+import { BundleError } from "../src/errors.ts";
+import { sha256File } from "./_hash.ts";
+import { BUNDLE_MANIFEST_FILE, findBundleEntry, readBundleManifest } from "./manifest.ts";
+import type { BundleManifest } from "./manifest.ts";
+import { currentPlatform, platformInfo } from "./platform.ts";
+import type { PlatformLabel } from "./platform.ts";
+import { validatePlatform, validateRoot, validateVersion } from "./validate.ts";
+
+/** Name of the directory beside the binary whose tools belong on PATH (`rg`). */
+export const BUNDLE_PATH_DIR = "codex-path";
+/** Name of the directory beside the binary holding its resources (`bwrap` on Linux). */
+export const BUNDLE_RESOURCES_DIR = "codex-resources";
+
+/** Which bundled binary to find. */
+export interface BundleLocation {
+  /** The bundle root: the directory holding `bundle.jsonc` and one directory per platform. */
+  root: string;
+  /** The exact pinned version (`0.169.0`). */
+  version: string;
+  /** The platform label; the current platform when omitted. */
+  platform?: PlatformLabel;
+}
+
+/** A bundled binary that passed every check. */
+export interface ResolvedBundle {
+  /** Absolute path of the executable. */
+  binary: string;
+  /** The directory to put on PATH for the child (`rg`), when the bundle has one. */
+  pathDir: string | undefined;
+  /** The resources directory beside the binary, when the bundle has one. */
+  resourcesDir: string | undefined;
+  /** The canonical bundle root. */
+  root: string;
+  /** The platform label that was resolved. */
+  platform: PlatformLabel;
+  /** The version that was resolved. */
+  version: string;
+  /**
+   * `"sha256"` when the manifest lists this binary and its checksum matched; `"unlisted"` when
+   * the bundle has no manifest entry for it (nothing to compare with).
+   */
+  verified: "sha256" | "unlisted";
+}
+
+/** The object the binary chain of the exec lane accepts as its `bundle` step. */
+export interface BundleBinarySource {
+  /** Where this step looks, for error messages and `doctor`. */
+  describe(): string;
+  /** The verified binary path; rejects with a BundleError when the bundle cannot serve it. */
+  resolve(): Promise<string>;
+}
+
+// Checksums of binaries already verified in this process, keyed by identity and stat fields, so
+// a second resolution of an unchanged 300 MB binary does not hash it again.
+const verifiedDigests = new Map<string, string>();
+
+/**
+ * Resolves the bundled binary for `version` on `platform`. Validates version and platform before
+ * touching the file system (TypeError naming the option), then requires a regular executable
+ * file inside the root whose sha256 matches the manifest when the manifest lists it. Every
+ * failure is a BundleError naming the path.
+ */
+export async function resolveBundledBinary(options: BundleLocation): Promise<ResolvedBundle> {
+  const { root, version, platform } = checkLocation(options);
+  const info = platformInfo(platform);
+  const canonicalRoot = await canonicalDir(resolvePath(root));
+  const dir = join(canonicalRoot, platform, version);
+  const binary = join(dir, info.executable);
+  const where = `codex ${version} for ${platform}`;
+
+  try {
+    await lstat(binary);
+  } catch (error) {
+    throw new BundleError(`Cannot find ${where} in the bundle: ${binary} does not exist`, {
+      path: binary,
+      cause: error,
+    });
+  }
+  const target = await realpath(binary).catch((error) => {
+    throw new BundleError(`Cannot resolve ${where}: ${binary} is a dangling link`, {
+      path: binary,
+      cause: error,
+    });
+  });
+  if (!isInside(canonicalRoot, target)) {
+    throw new BundleError(
+      `Cannot use ${where}: ${binary} leads outside the bundle root (${target})`,
+      { path: binary },
+    );
+  }
+  const stats = await stat(target);
+  if (!stats.isFile()) {
+    throw new BundleError(`Cannot use ${where}: ${binary} is not a regular file`, {
+      path: binary,
+    });
+  }
+  if (info.os !== "win32" && (stats.mode & 0o111) === 0) {
+    throw new BundleError(`Cannot use ${where}: ${binary} is not executable`, { path: binary });
+  }
+
+  let manifest: BundleManifest | undefined;
+  try {
+    manifest = await readBundleManifest(canonicalRoot);
+  } catch (error) {
+    const path = join(canonicalRoot, BUNDLE_MANIFEST_FILE);
+    throw new BundleError(`Cannot verify ${where}: ${(error as Error).message}`, {
+      path,
+      cause: error,
+    });
+  }
+  const entry = findBundleEntry(manifest, version, platform);
+  if (entry) {
+    const mismatch = (actual: string) =>
+      new BundleError(
+        `Cannot use ${where}: ${binary} does not match bundle.jsonc (expected ${entry.sha256}${
+          actual ? `, got ${actual}` : ""
+        })`,
+        { path: binary },
+      );
+    if (stats.size !== entry.size) {
+      throw mismatch(`${stats.size} bytes instead of ${entry.size}`);
+    }
+    const key = `${target}\0${stats.dev}\0${stats.ino}\0${stats.size}\0${stats.mtimeMs}`;
+    const digest = verifiedDigests.get(key) ?? await sha256File(target);
+    if (digest !== entry.sha256) throw mismatch(digest);
+    verifiedDigests.set(key, digest);
+  }
+
+  return {
+    binary,
+    pathDir: await dirInside(canonicalRoot, join(dir, BUNDLE_PATH_DIR)),
+    resourcesDir: await dirInside(canonicalRoot, join(dir, BUNDLE_RESOURCES_DIR)),
+    root: canonicalRoot,
+    platform,
+    version,
+    verified: entry ? "sha256" : "unlisted",
+  };
+}
+
+/**
+ * The bundle as a step of a binary resolution chain: `resolve()` runs
+ * {@linkcode resolveBundledBinary} and yields the binary path. Options are validated now.
+ */
+export function bundleSource(options: BundleLocation): BundleBinarySource {
+  const location = checkLocation(options);
+  return {
+    describe: () => `bundle ${join(location.root, location.platform, location.version)}`,
+    resolve: async () => (await resolveBundledBinary(location)).binary,
+  };
+}
+
+function checkLocation(options: BundleLocation): Required<BundleLocation> {
+  if (typeof options !== "object" || options === null) {
+    throw new TypeError("Invalid options: expected { root, version, platform? }");
+  }
+  const root = validateRoot(options.root);
+  const version = validateVersion(options.version);
+  let platform: PlatformLabel;
+  if (options.platform === undefined) {
+    const current = currentPlatform();
+    if (current === undefined) {
+      throw new BundleError("Cannot pick a bundle platform: codex ships no binary for this one");
+    }
+    platform = current;
+  } else {
+    platform = validatePlatform(options.platform);
+  }
+  return { root, version, platform };
+}
+
+async function canonicalDir(root: string): Promise<string> {
+  let canonical: string;
+  try {
+    canonical = await realpath(root);
+  } catch (error) {
+    throw new BundleError(`Cannot find the bundle root ${root}`, { path: root, cause: error });
+  }
+  if (!(await stat(canonical)).isDirectory()) {
+    throw new BundleError(`Cannot use the bundle root ${root}: not a directory`, { path: root });
+  }
+  return canonical;
+}
+
+async function dirInside(root: string, dir: string): Promise<string | undefined> {
+  try {
+    const real = await realpath(dir);
+    return isInside(root, real) && (await stat(real)).isDirectory() ? dir : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Whether `path` lies inside `root`; both canonical. Pure. */
+export function isInside(root: string, path: string): boolean {
+  const rel = relative(root, path);
+  return rel !== "" && rel.split(sep)[0] !== ".." && !isAbsolute(rel);
+}

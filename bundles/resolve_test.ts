@@ -1,0 +1,166 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { chmod, mkdir, mkdtemp, rm, symlink, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { BundleError } from "../src/errors.ts";
+import { recordBundleEntry } from "./manifest.ts";
+import { currentPlatform } from "./platform.ts";
+import { bundleSource, isInside, resolveBundledBinary } from "./resolve.ts";
+import { fakeCodexScript, sha256Hex } from "./_test_helpers.ts";
+
+const VERSION = "0.169.0";
+const PLATFORM = "linux-x64";
+const SCRIPT = fakeCodexScript(VERSION);
+
+async function withBundle(fn: (root: string, dir: string) => Promise<void>): Promise<void> {
+  const base = await mkdtemp(join(tmpdir(), "codexkit-resolve-"));
+  try {
+    const root = join(base, "bundle");
+    const dir = join(root, PLATFORM, VERSION);
+    await mkdir(dir, { recursive: true });
+    await fn(root, dir);
+  } finally {
+    await rm(base, { recursive: true, force: true });
+  }
+}
+
+async function goodBinary(dir: string): Promise<string> {
+  const binary = join(dir, "codex");
+  await writeFile(binary, SCRIPT, { mode: 0o755 });
+  await chmod(binary, 0o755);
+  return binary;
+}
+
+function isBundleError(pattern: RegExp, path?: string) {
+  return (e: unknown) =>
+    e instanceof BundleError && pattern.test(e.message) && (path === undefined || e.path === path);
+}
+
+test("resolveBundledBinary finds a verified binary and its path dir", () =>
+  withBundle(async (root, dir) => {
+    const binary = await goodBinary(dir);
+    await mkdir(join(dir, "codex-path"));
+    await recordBundleEntry(root, VERSION, PLATFORM, {
+      sha256: sha256Hex(SCRIPT),
+      size: SCRIPT.length,
+      source: { tarball: "http://127.0.0.1/x.tgz", integrity: "sha512-x" },
+      addedAt: new Date().toISOString(),
+    });
+    const resolved = await resolveBundledBinary({ root, version: VERSION, platform: PLATFORM });
+    assert.equal(resolved.binary, binary.replace(root, resolved.root));
+    assert.equal(resolved.pathDir, join(resolved.root, PLATFORM, VERSION, "codex-path"));
+    assert.equal(resolved.resourcesDir, undefined);
+    assert.equal(resolved.verified, "sha256");
+  }));
+
+test("resolveBundledBinary reports an unlisted binary when there is no manifest", () =>
+  withBundle(async (root, dir) => {
+    await goodBinary(dir);
+    const resolved = await resolveBundledBinary({ root, version: VERSION, platform: PLATFORM });
+    assert.equal(resolved.verified, "unlisted");
+    assert.equal(resolved.pathDir, undefined);
+  }));
+
+test("resolveBundledBinary rejects a missing binary naming its path", () =>
+  withBundle(async (root) => {
+    await assert.rejects(
+      resolveBundledBinary({ root, version: "0.170.0", platform: PLATFORM }),
+      (e) => e instanceof BundleError && /does not exist/.test(e.message) && e.path!.endsWith(join(PLATFORM, "0.170.0", "codex")),
+    );
+  }));
+
+test("resolveBundledBinary rejects a missing root", async () => {
+  await assert.rejects(
+    resolveBundledBinary({ root: join(tmpdir(), "codexkit-no-such-root-4711"), version: VERSION, platform: PLATFORM }),
+    isBundleError(/Cannot find the bundle root/),
+  );
+});
+
+test("resolveBundledBinary rejects a directory where the binary should be", () =>
+  withBundle(async (root, dir) => {
+    await mkdir(join(dir, "codex"));
+    await assert.rejects(resolveBundledBinary({ root, version: VERSION, platform: PLATFORM }), isBundleError(/is not a regular file/));
+  }));
+
+test("resolveBundledBinary rejects a file without the executable bit", () =>
+  withBundle(async (root, dir) => {
+    await writeFile(join(dir, "codex"), SCRIPT);
+    await chmod(join(dir, "codex"), 0o644);
+    await assert.rejects(resolveBundledBinary({ root, version: VERSION, platform: PLATFORM }), isBundleError(/is not executable/));
+  }));
+
+test("resolveBundledBinary rejects a symlink leading out of the root", () =>
+  withBundle(async (root, dir) => {
+    const outside = join(root, "..", "outside-codex");
+    await writeFile(outside, SCRIPT, { mode: 0o755 });
+    await symlink(outside, join(dir, "codex"));
+    await assert.rejects(resolveBundledBinary({ root, version: VERSION, platform: PLATFORM }), isBundleError(/leads outside the bundle root/));
+  }));
+
+test("resolveBundledBinary accepts a symlink that stays inside the root", () =>
+  withBundle(async (root, dir) => {
+    await mkdir(join(root, "store"));
+    await writeFile(join(root, "store", "codex"), SCRIPT, { mode: 0o755 });
+    await chmod(join(root, "store", "codex"), 0o755);
+    await symlink(join("..", "..", "store", "codex"), join(dir, "codex"));
+    const resolved = await resolveBundledBinary({ root, version: VERSION, platform: PLATFORM });
+    assert.equal(resolved.verified, "unlisted");
+  }));
+
+test("resolveBundledBinary rejects a binary whose sha256 differs from the manifest", () =>
+  withBundle(async (root, dir) => {
+    await goodBinary(dir);
+    const entry = {
+      sha256: sha256Hex("something else"),
+      size: SCRIPT.length,
+      source: { tarball: "http://127.0.0.1/x.tgz", integrity: "sha512-x" },
+      addedAt: new Date().toISOString(),
+    };
+    await recordBundleEntry(root, VERSION, PLATFORM, entry);
+    await assert.rejects(resolveBundledBinary({ root, version: VERSION, platform: PLATFORM }), isBundleError(/does not match bundle.jsonc/));
+    await recordBundleEntry(root, VERSION, PLATFORM, { ...entry, size: 3 });
+    await assert.rejects(resolveBundledBinary({ root, version: VERSION, platform: PLATFORM }), isBundleError(/bytes instead of 3/));
+  }));
+
+test("resolveBundledBinary rejects a corrupt manifest with a BundleError", () =>
+  withBundle(async (root, dir) => {
+    await goodBinary(dir);
+    await writeFile(join(root, "bundle.jsonc"), "{ not json");
+    await assert.rejects(resolveBundledBinary({ root, version: VERSION, platform: PLATFORM }), isBundleError(/Cannot verify/, join(root, "bundle.jsonc")));
+  }));
+
+test("resolveBundledBinary refuses ../../etc before touching the file system", async () => {
+  // the root does not exist: a file system error would be a BundleError, not this TypeError
+  await assert.rejects(
+    resolveBundledBinary({ root: "/nonexistent-root", version: "../../etc", platform: PLATFORM }),
+    (e) => e instanceof TypeError && /option version/.test(e.message),
+  );
+  await assert.rejects(
+    resolveBundledBinary({ root: "/nonexistent-root", version: VERSION, platform: "../x" as never }),
+    (e) => e instanceof TypeError && /option platform/.test(e.message),
+  );
+});
+
+test("bundleSource describes its place and resolves the binary path", () =>
+  withBundle(async (root, dir) => {
+    await goodBinary(dir);
+    const source = bundleSource({ root, version: VERSION, platform: PLATFORM });
+    assert.deepEqual(Object.keys(source).sort(), ["describe", "resolve"]);
+    assert.equal(source.describe(), `bundle ${join(root, PLATFORM, VERSION)}`);
+    assert.match(await source.resolve(), /linux-x64\/0\.169\.0\/codex$/);
+    assert.throws(() => bundleSource({ root, version: "../../etc" }), TypeError);
+    const here = bundleSource({ root, version: VERSION });
+    assert.match(here.describe(), new RegExp(`${currentPlatform()}/0\\.169\\.0$`));
+  }));
+
+test("isInside tells paths inside a root from the root itself and its neighbours", () => {
+  const table: [string, string, boolean][] = [
+    ["/b", "/b/x", true],
+    ["/b", "/b/..x", true],
+    ["/b", "/b", false],
+    ["/b", "/bx/y", false],
+    ["/b", "/etc", false],
+  ];
+  for (const [root, path, want] of table) assert.equal(isInside(root, path), want, `${root} ${path}`);
+});

@@ -32,6 +32,12 @@ export interface Advisory {
  * the snapshot's channel, or the latest stable release, is newer (a pre-release is told when
  * its stable release is out); otherwise `up_to_date`. Throws a TypeError naming the table
  * entry that is not a semantic version.
+ *
+ * @example Advise an operator
+ * ```ts ignore
+ * const advice = updateAdvisory(snapshot, { latest: { stable: "0.170.0" }, minimum: "0.160.0" });
+ * if (advice.status !== "up_to_date") console.warn(advice.reason);
+ * ```
  */
 export function updateAdvisory(snapshot: CapabilitySnapshot, table: ReleaseTable): Advisory {
   for (const [channel, text] of Object.entries(table.latest)) check(`latest.${channel}`, text);

@@ -32,6 +32,12 @@ export type CacheRead =
 /**
  * The default cache directory: `$XDG_CACHE_HOME` or `~/.cache` on Linux and other Unixes,
  * `~/Library/Caches` on macOS, `%LOCALAPPDATA%` on Windows; plus `codexkit/capabilities`.
+ *
+ * @example Where the cache lives
+ * ```ts
+ * import { defaultCacheDir } from "@codexkit/sdk/capabilities";
+ * defaultCacheDir(); // e.g. "/home/me/.cache/codexkit/capabilities"
+ * ```
  */
 export function defaultCacheDir(): string {
   const env = process.env;
@@ -52,6 +58,13 @@ export function cacheFileName(canonicalPath: string): string {
  * Reads the entry for `fingerprint.path` from `dir`. A symlink, a non-regular or oversized
  * file, text that is not JSON (truncated, corrupt), another schema version, a shape that does
  * not validate, or a fingerprint that no longer matches all give `"ignored"` with the reason.
+ *
+ * @example Read a cache entry
+ * ```ts ignore
+ * const fp = await fingerprintBinary("/usr/local/bin/codex");
+ * const read = await readCacheFile(defaultCacheDir(), fp);
+ * if (read.status === "ignored") console.warn(read.reason);
+ * ```
  */
 export async function readCacheFile(dir: string, fingerprint: Fingerprint): Promise<CacheRead> {
   const path = join(dir, cacheFileName(fingerprint.path));
@@ -100,6 +113,11 @@ export async function readCacheFile(dir: string, fingerprint: Fingerprint): Prom
 /**
  * Writes `snapshot` (which must carry a fingerprint) into `dir`, atomically; concurrent
  * writers leave one complete file. Returns the file path.
+ *
+ * @example Store a probe
+ * ```ts ignore
+ * await writeCacheFile(defaultCacheDir(), await probeCapabilities("/usr/local/bin/codex"));
+ * ```
  */
 export async function writeCacheFile(dir: string, snapshot: CapabilitySnapshot): Promise<string> {
   if (!snapshot.fingerprint) {

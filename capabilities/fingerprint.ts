@@ -16,6 +16,11 @@ export interface FingerprintOptions {
 /**
  * Reads the fingerprint of `binary`. Rejects when the file cannot be resolved or read; a
  * zero or missing mtime is reported as `null` (some virtual file systems do not keep one).
+ *
+ * @example Notice an upgrade in place
+ * ```ts ignore
+ * const { path, size, mtimeMs } = await fingerprintBinary("/usr/local/bin/codex");
+ * ```
  */
 export async function fingerprintBinary(
   binary: string,

@@ -42,7 +42,12 @@ const FLAG_OPTIONS: Partial<Record<GatedOption, [path: string, flag: string]>> =
   "exec.resume.last": [`${EXEC} resume`, "--last"],
 };
 
-/** Every option the gate answers, for tables and listings. */
+/** Every option the gate answers, for tables and listings. *
+ * @example List every answer
+ * ```ts ignore
+ * for (const option of GATED_OPTIONS) console.log(option, gate.explain(option).note);
+ * ```
+ */
 export const GATED_OPTIONS: readonly GatedOption[] = [
   ...(Object.keys(FLAG_OPTIONS) as GatedOption[]),
   "exec.resume",
@@ -60,6 +65,14 @@ export const GATED_OPTIONS: readonly GatedOption[] = [
  * features; `config.approval_policy` from the top-level `-a` flag, whose listed values also
  * decide {@linkcode SnapshotGate.supportValue} (0.169.0 lists `on-request` and `never`: exec
  * refuses `untrusted`). Config keys no probe can see answer `unknown`.
+ *
+ * @example Gate the exec lane
+ * ```ts
+ * import { gateFromSnapshot, knownSnapshot } from "@codexkit/sdk/capabilities";
+ * const gate = gateFromSnapshot(knownSnapshot("0.169.0")!);
+ * gate.support("exec.fork"); // "supported"
+ * gate.supportValue("config.approval_policy", "untrusted").status; // "unsupported"
+ * ```
  */
 export function gateFromSnapshot(
   snapshot: CapabilitySnapshot,

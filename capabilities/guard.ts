@@ -24,6 +24,12 @@ export interface GuardResult {
  *   for the top-level command): whether that help page lists the flag.
  *
  * Gate option names (`"exec.output-schema"`) are answered by `gateFromSnapshot(...).explain`.
+ *
+ * @example Check a feature and a flag
+ * ```ts ignore
+ * guard(snapshot, "plugins").status; // "supported"
+ * guard(snapshot, "exec --output-schema").note; // "codex 0.169.0: `codex exec` accepts --output-schema"
+ * ```
  */
 export function guard(snapshot: CapabilitySnapshot, feature: string): GuardResult {
   const who = versionLabel(snapshot);

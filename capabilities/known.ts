@@ -11,12 +11,24 @@ import type { CapabilitySnapshot } from "./types.ts";
 
 const RECORDED: Record<string, unknown> = { "0.169.0": known0169 };
 
-/** The versions that have a committed snapshot, oldest first. */
+/** The versions that have a committed snapshot, oldest first. *
+ * @example List committed snapshots
+ * ```ts
+ * import { KNOWN_VERSIONS } from "@codexkit/sdk/capabilities";
+ * KNOWN_VERSIONS.includes("0.169.0"); // true
+ * ```
+ */
 export const KNOWN_VERSIONS: readonly string[] = Object.keys(RECORDED);
 
 /**
  * The committed snapshot of `version` (`"0.169.0"`), or `undefined` when none is recorded.
  * It has no fingerprint and `source: "known"`. Each call returns a fresh copy.
+ *
+ * @example Fall back when probing is impossible
+ * ```ts
+ * import { knownSnapshot } from "@codexkit/sdk/capabilities";
+ * const snapshot = knownSnapshot("0.169.0");
+ * ```
  */
 export function knownSnapshot(version: string): CapabilitySnapshot | undefined {
   const data = RECORDED[version];

@@ -33,6 +33,11 @@ export interface CapabilityOverrides {
  * Returns a copy of `snapshot` with `overrides.version` and `overrides.features` applied
  * (`options` are applied by the gate). Throws a TypeError naming `overrides.version` when it
  * is not a semantic version.
+ *
+ * @example Pin the version, turn a feature off
+ * ```ts ignore
+ * const pinned = applyOverrides(snapshot, { version: "0.169.0", features: { apps: false } });
+ * ```
  */
 export function applyOverrides(
   snapshot: CapabilitySnapshot,

@@ -18,6 +18,12 @@ export interface FeaturesParse {
  * more spaces because a stage may contain one (`under development`, seen on 0.169.0). An
  * unknown stage or extra columns are kept; a row whose state is neither true nor false keeps
  * `enabled: null` and its text in `extra`.
+ *
+ * @example Parse one row
+ * ```ts
+ * import { parseFeaturesList } from "@codexkit/sdk/capabilities";
+ * parseFeaturesList("apps    stable    true").features[0].enabled; // true
+ * ```
  */
 export function parseFeaturesList(text: string): FeaturesParse {
   const features: Feature[] = [];

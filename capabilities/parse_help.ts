@@ -17,6 +17,12 @@ type Section = "none" | "commands" | "options" | "other";
 /**
  * Parses a help page (long `--help` or short `-h` form): the usage path, the options with
  * their short aliases, value placeholders and listed values, and the subcommands with aliases.
+ *
+ * @example Parse a help page
+ * ```ts
+ * import { parseHelp } from "@codexkit/sdk/capabilities";
+ * parseHelp("Usage: codex exec [OPTIONS]\n\nOptions:\n      --json\n").flags[0].long; // "--json"
+ * ```
  */
 export function parseHelp(text: string): HelpParse {
   const lines = text.split(/\r?\n/);

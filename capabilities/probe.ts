@@ -19,7 +19,12 @@ import { parseVersion } from "./semver.ts";
 import { SNAPSHOT_SCHEMA_VERSION } from "./types.ts";
 import type { CapabilitySnapshot, CommandInfo, Feature, Fingerprint, Gap } from "./types.ts";
 
-/** Per-step time limit unless the caller says otherwise, in milliseconds. */
+/** Per-step time limit unless the caller says otherwise, in milliseconds. *
+ * @example Give slow machines longer
+ * ```ts ignore
+ * await probeCapabilities(binary, { timeoutMs: 2 * DEFAULT_PROBE_TIMEOUT_MS });
+ * ```
+ */
 export const DEFAULT_PROBE_TIMEOUT_MS = 5000;
 
 /**
@@ -66,6 +71,12 @@ export interface ProbeOptions {
  * {@linkcode PROBED_COMMANDS}, plus its fingerprint. Each step has its own time limit; a
  * failed, timed-out or unparsable step becomes an entry in `gaps`. Runs with a fresh temp
  * `CODEX_HOME`, a private `TMPDIR` and {@linkcode PROBE_SAFETY_ARGS}; removes them after.
+ *
+ * @example Probe a binary
+ * ```ts ignore
+ * const snapshot = await probeCapabilities("/usr/local/bin/codex", { timeoutMs: 3000 });
+ * for (const gap of snapshot.gaps) console.warn(`${gap.step}: ${gap.reason}`);
+ * ```
  */
 export async function probeCapabilities(
   binary: string,

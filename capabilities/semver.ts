@@ -10,6 +10,12 @@ const SEMVER = /(\d+)\.(\d+)\.(\d+)(?:-([0-9A-Za-z-]+(?:\.[0-9A-Za-z-]+)*))?(?:\
 /**
  * Finds the first semantic version in `text` (`"codex-cli 0.169.0"` -> 0.169.0); `null` when
  * there is none. Build metadata is dropped: it does not take part in precedence.
+ *
+ * @example Read the CLI's version line
+ * ```ts
+ * import { parseVersion } from "@codexkit/sdk/capabilities";
+ * parseVersion("codex-cli 0.170.0-alpha.2")?.channel; // "alpha"
+ * ```
  */
 export function parseVersion(text: string): VersionInfo | null {
   const match = SEMVER.exec(text);
@@ -40,6 +46,12 @@ export function channelOf(prerelease: readonly string[]): Channel {
  * Semver precedence: negative when `a < b`, 0 when equal, positive when `a > b`. A release
  * outranks its pre-releases; numeric identifiers compare numerically and rank below
  * alphanumeric ones; a longer identifier list wins when all shared ones are equal.
+ *
+ * @example Order versions
+ * ```ts
+ * import { compareVersions } from "@codexkit/sdk/capabilities";
+ * compareVersions("1.0.0-rc.1", "1.0.0") < 0; // true
+ * ```
  */
 export function compareVersions(a: VersionInfo | string, b: VersionInfo | string): number {
   const va = typeof a === "string" ? mustParse(a) : a;

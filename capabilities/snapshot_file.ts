@@ -18,6 +18,11 @@ import type { CapabilitySnapshot } from "./types.ts";
  * Parses a snapshot from JSON or JSONC (comments, trailing commas). Throws a
  * `FileFormatError` naming `path` (default `"<text>"`), with line and column for syntax
  * errors, when the text is not a snapshot of this schema version.
+ *
+ * @example Read a pinned snapshot with comments
+ * ```ts ignore
+ * const snapshot = parseSnapshot(await Deno.readTextFile("codex-capabilities.jsonc"));
+ * ```
  */
 export function parseSnapshot(text: string, path = "<text>"): CapabilitySnapshot {
   const data = parseJsoncText(text, path);
@@ -38,7 +43,13 @@ export function parseSnapshot(text: string, path = "<text>"): CapabilitySnapshot
   return result.output;
 }
 
-/** Parses overrides from JSON or JSONC; throws a `FileFormatError` naming `path`. */
+/** Parses overrides from JSON or JSONC; throws a `FileFormatError` naming `path`. *
+ * @example Overrides in JSONC
+ * ```ts
+ * import { parseOverrides } from "@codexkit/sdk/capabilities";
+ * parseOverrides('{ "version": "0.169.0", /* pinned */ }').version; // "0.169.0"
+ * ```
+ */
 export function parseOverrides(text: string, path = "<text>"): CapabilityOverrides {
   const result = v.safeParse(OverridesSchema, parseJsoncText(text, path));
   if (!result.success) {
@@ -50,22 +61,42 @@ export function parseOverrides(text: string, path = "<text>"): CapabilityOverrid
   return result.output;
 }
 
-/** Formats a snapshot as stable, indented JSON (ends with a newline). */
+/** Formats a snapshot as stable, indented JSON (ends with a newline). *
+ * @example Print a snapshot
+ * ```ts ignore
+ * console.log(formatSnapshot(snapshot));
+ * ```
+ */
 export function formatSnapshot(snapshot: CapabilitySnapshot): string {
   return `${JSON.stringify(snapshot, null, 2)}\n`;
 }
 
-/** Reads a pinned snapshot file (JSON or JSONC); its `source` becomes `"file"`. */
+/** Reads a pinned snapshot file (JSON or JSONC); its `source` becomes `"file"`. *
+ * @example Load a pinned snapshot
+ * ```ts ignore
+ * const snapshot = await readSnapshotFile("./codex-capabilities.json");
+ * ```
+ */
 export async function readSnapshotFile(path: string): Promise<CapabilitySnapshot> {
   return { ...parseSnapshot(await readFile(path, "utf8"), path), source: "file" };
 }
 
-/** Reads an overrides file (JSON or JSONC). */
+/** Reads an overrides file (JSON or JSONC). *
+ * @example Load overrides
+ * ```ts ignore
+ * const gate = gateFromSnapshot(snapshot, await readOverridesFile("./overrides.jsonc"));
+ * ```
+ */
 export async function readOverridesFile(path: string): Promise<CapabilityOverrides> {
   return parseOverrides(await readFile(path, "utf8"), path);
 }
 
-/** Writes `snapshot` to `path` as JSON, atomically (temp file + rename). */
+/** Writes `snapshot` to `path` as JSON, atomically (temp file + rename). *
+ * @example Pin today's probe
+ * ```ts ignore
+ * await writeSnapshotFile("./codex-capabilities.json", await probeCapabilities(binary));
+ * ```
+ */
 export async function writeSnapshotFile(path: string, snapshot: CapabilitySnapshot): Promise<void> {
   await writeFileAtomic(path, formatSnapshot(snapshot));
 }

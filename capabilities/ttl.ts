@@ -11,7 +11,12 @@ export type CachePolicy = "preferCache" | "refresh" | "bypass";
 /** What to do: reuse the entry, probe and store, or probe without touching the cache. */
 export type CacheDecision = "reuse" | "refresh" | "bypass";
 
-/** A cached entry is reused for this long by default: one day. */
+/** A cached entry is reused for this long by default: one day. *
+ * @example Keep entries for a week
+ * ```ts ignore
+ * new CapabilityCache({ ttlMs: 7 * DEFAULT_TTL_MS });
+ * ```
+ */
 export const DEFAULT_TTL_MS = 24 * 60 * 60 * 1000;
 
 /** How much longer an entry lives when the binary's mtime is unknown. */
@@ -44,6 +49,12 @@ export interface CacheVerdict {
  * TTL is stretched ({@linkcode UNKNOWN_MTIME_TTL_FACTOR}x) rather than cut: file systems that
  * hide mtimes are mostly read-only images and compiled apps whose binary does not change while
  * they run, so re-probing often would cost spawns and learn nothing. `refresh` stays available.
+ *
+ * @example Stretch the TTL without mtimes
+ * ```ts
+ * import { effectiveTtl } from "@codexkit/sdk/capabilities";
+ * effectiveTtl(1000, false); // 4000
+ * ```
  */
 export function effectiveTtl(ttlMs: number, mtimeKnown: boolean): number {
   return mtimeKnown ? ttlMs : ttlMs * UNKNOWN_MTIME_TTL_FACTOR;
@@ -53,6 +64,12 @@ export function effectiveTtl(ttlMs: number, mtimeKnown: boolean): number {
  * Decides between reusing a cached snapshot, refreshing it, or bypassing the cache:
  * `bypass` and `refresh` policies win outright; otherwise a missing, mismatched, expired or
  * future-dated entry is refreshed and anything else reused.
+ *
+ * @example Decide on an old entry
+ * ```ts
+ * import { decideCacheUse } from "@codexkit/sdk/capabilities";
+ * decideCacheUse({ policy: "preferCache", ageMs: 10, fingerprintMatches: true, mtimeKnown: true }).decision; // "reuse"
+ * ```
  */
 export function decideCacheUse(facts: CacheFacts): CacheVerdict {
   if (facts.policy === "bypass") return { decision: "bypass", reason: "policy bypass" };

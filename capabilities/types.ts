@@ -4,7 +4,12 @@
  * @module
  */
 
-/** The version of the snapshot format; a cache or file with another one is ignored. */
+/** The version of the snapshot format; a cache or file with another one is ignored. *
+ * @example Check a snapshot's format
+ * ```ts ignore
+ * snapshot.schemaVersion === SNAPSHOT_SCHEMA_VERSION;
+ * ```
+ */
 export const SNAPSHOT_SCHEMA_VERSION = 1;
 
 /** Release channel derived from the pre-release tag (`0.170.0-alpha.2` -> `"alpha"`). */

@@ -59,14 +59,21 @@ test("readTar skips bodies nobody reads", async () => {
 
 test("readTar reads a gzipped stream through DecompressionStream", async () => {
   const tgz = await gzip(makeTar([{ path: "package/x", body: "gz" }]));
-  const gunzip = new DecompressionStream("gzip") as unknown as TransformStream<Uint8Array, Uint8Array>;
+  const gunzip = new DecompressionStream("gzip") as unknown as TransformStream<
+    Uint8Array,
+    Uint8Array
+  >;
   const entries = await collect(streamOf(tgz).pipeThrough(gunzip));
   assert.deepEqual(entries, [{ path: "package/x", type: "file", mode: 0o644, text: "gz" }]);
 });
 
 test("readTar rejects absolute and climbing paths with a BundleError", async () => {
   for (const path of ["/etc/passwd", "package/../../evil", "../evil"]) {
-    await assert.rejects(collect(streamOf(makeTar([{ path, body: "x" }]))), (e) => e instanceof BundleError && /absolute|\.\./.test(e.message), path);
+    await assert.rejects(
+      collect(streamOf(makeTar([{ path, body: "x" }]))),
+      (e) => e instanceof BundleError && /absolute|\.\./.test(e.message),
+      path,
+    );
   }
 });
 
@@ -80,5 +87,7 @@ test("readTar rejects a corrupt header and a truncated body", async () => {
 
 test("safePath normalises and refuses unsafe names", () => {
   assert.equal(safePath("./package//a/./b/"), "package/a/b");
-  for (const bad of ["C:/x", "a\\b", "a/../../b", "", "./"]) assert.throws(() => safePath(bad), BundleError, bad);
+  for (const bad of ["C:/x", "a\\b", "a/../../b", "", "./"]) {
+    assert.throws(() => safePath(bad), BundleError, bad);
+  }
 });

@@ -25,14 +25,18 @@ export interface TarInput {
 export function makeTar(entries: readonly TarInput[]): Uint8Array {
   const blocks: Uint8Array[] = [];
   for (const e of entries) {
-    const body = typeof e.body === "string" ? new TextEncoder().encode(e.body) : e.body ?? new Uint8Array(0);
+    const body = typeof e.body === "string"
+      ? new TextEncoder().encode(e.body)
+      : e.body ?? new Uint8Array(0);
     const flag = e.type === "directory" ? "5" : e.type === "symlink" ? "2" : "0";
     if (e.pax) {
       const record = paxRecord("path", e.path);
       blocks.push(header("PaxHeader", record.length, "x", 0o644, ""), pad(record));
     }
     const name = e.pax ? "placeholder" : e.path;
-    blocks.push(header(name, flag === "0" ? body.length : 0, flag, e.mode ?? 0o644, e.linkName ?? ""));
+    blocks.push(
+      header(name, flag === "0" ? body.length : 0, flag, e.mode ?? 0o644, e.linkName ?? ""),
+    );
     if (flag === "0") blocks.push(pad(body));
   }
   blocks.push(new Uint8Array(1024));
@@ -62,7 +66,7 @@ export function fakeCodexScript(version: string): string {
 }
 
 /** A gzipped platform package shaped like `@openai/codex@<version>-<suffix>`. */
-export async function codexTarball(version: string, platform: PlatformLabel): Promise<Uint8Array> {
+export function codexTarball(version: string, platform: PlatformLabel): Promise<Uint8Array> {
   const info = platformInfo(platform);
   const v = `package/vendor/${info.triple}`;
   return gzip(makeTar([
@@ -70,7 +74,10 @@ export async function codexTarball(version: string, platform: PlatformLabel): Pr
     { path: "package/README.md", body: "not unpacked" },
     { path: `${v}/bin/${info.executable}`, body: fakeCodexScript(version), mode: 0o644 },
     { path: `${v}/bin/codex-code-mode-host`, body: "#!/bin/sh\n", mode: 0o755 },
-    { path: `${v}/codex-package.json`, body: JSON.stringify({ version, entrypoint: `bin/${info.executable}` }) },
+    {
+      path: `${v}/codex-package.json`,
+      body: JSON.stringify({ version, entrypoint: `bin/${info.executable}` }),
+    },
     { path: `${v}/codex-path`, type: "directory", mode: 0o755 },
     { path: `${v}/codex-path/rg`, body: "#!/bin/sh\necho rg\n", mode: 0o755 },
     { path: `${v}/codex-resources/bwrap`, body: "#!/bin/sh\n", mode: 0o755, pax: true },
@@ -110,7 +117,10 @@ export async function startFakeRegistry(
   const doc = (v: string) => ({
     name: "@openai/codex",
     version: v,
-    dist: { tarball: `${base}tarballs/codex-${v}.tgz`, integrity: versions[v].integrity ?? sri(versions[v].tarball) },
+    dist: {
+      tarball: `${base}tarballs/codex-${v}.tgz`,
+      integrity: versions[v].integrity ?? sri(versions[v].tarball),
+    },
   });
   const server = createServer((req, res) => {
     const path = decodeURIComponent(req.url ?? "");
@@ -138,14 +148,21 @@ export async function startFakeRegistry(
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
-  const close = () => new Promise<void>((resolve) => {
-    server.closeAllConnections?.();
-    server.close(() => resolve());
-  });
+  const close = () =>
+    new Promise<void>((resolve) => {
+      server.closeAllConnections?.();
+      server.close(() => resolve());
+    });
   return { url: base, requests, close, [Symbol.asyncDispose]: close };
 }
 
-function header(name: string, size: number, flag: string, mode: number, linkName: string): Uint8Array {
+function header(
+  name: string,
+  size: number,
+  flag: string,
+  mode: number,
+  linkName: string,
+): Uint8Array {
   const h = new Uint8Array(512);
   const put = (text: string, offset: number, length: number) => {
     const bytes = new TextEncoder().encode(text);

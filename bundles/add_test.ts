@@ -1,6 +1,16 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { chmod, lstat, mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from "node:fs/promises";
+import {
+  chmod,
+  lstat,
+  mkdir,
+  mkdtemp,
+  readdir,
+  readFile,
+  rm,
+  stat,
+  writeFile,
+} from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { BundleError } from "../src/errors.ts";
@@ -8,7 +18,13 @@ import { addToBundle, selectTarget } from "./add.ts";
 import type { BundleProgress } from "./add.ts";
 import { readBundleManifest } from "./manifest.ts";
 import { resolveBundledBinary } from "./resolve.ts";
-import { codexTarball, fakeCodexScript, sha256Hex, sri, startFakeRegistry } from "./_test_helpers.ts";
+import {
+  codexTarball,
+  fakeCodexScript,
+  sha256Hex,
+  sri,
+  startFakeRegistry,
+} from "./_test_helpers.ts";
 import type { FakeVersion } from "./_test_helpers.ts";
 
 const VERSION = "0.169.0";
@@ -41,7 +57,13 @@ test("addToBundle unpacks the verified binary, its path dir and resources and re
       onProgress: (e) => events.push(e),
     });
     const vdir = join(root, "linux-x64", VERSION);
-    assert.deepEqual((await readdir(vdir)).sort(), ["codex", "codex-code-mode-host", "codex-package.json", "codex-path", "codex-resources"]);
+    assert.deepEqual((await readdir(vdir)).sort(), [
+      "codex",
+      "codex-code-mode-host",
+      "codex-package.json",
+      "codex-path",
+      "codex-resources",
+    ]);
     assert.equal(await readFile(join(vdir, "codex"), "utf8"), fakeCodexScript(VERSION));
     assert.equal((await stat(join(vdir, "codex"))).mode & 0o777, 0o755);
     assert.equal((await stat(join(vdir, "codex-path", "rg"))).mode & 0o111, 0o111);
@@ -52,8 +74,19 @@ test("addToBundle unpacks the verified binary, its path dir and resources and re
     assert.equal(entry.source.integrity, sri(tarball));
     assert.equal(entry.source.tarball, `${registry.url}tarballs/codex-${VERSION}-linux-x64.tgz`);
     assert.equal(result.added[0].unchanged, false);
-    assert.deepEqual(events.map((e) => e.type), ["registry", "metadata", "download", "download", "verified", "unpacked", "added"]);
-    assert.deepEqual(registry.requests, [`/@openai/codex/${VERSION}-linux-x64`, `/tarballs/codex-${VERSION}-linux-x64.tgz`]);
+    assert.deepEqual(events.map((e) => e.type), [
+      "registry",
+      "metadata",
+      "download",
+      "download",
+      "verified",
+      "unpacked",
+      "added",
+    ]);
+    assert.deepEqual(registry.requests, [
+      `/@openai/codex/${VERSION}-linux-x64`,
+      `/tarballs/codex-${VERSION}-linux-x64.tgz`,
+    ]);
 
     const resolved = await resolveBundledBinary({ root, version: VERSION, platform: "linux-x64" });
     assert.equal(resolved.verified, "sha256");
@@ -64,12 +97,22 @@ test("addToBundle adds several platforms and skips one already present", () =>
   withTemp(async (dir) => {
     await using registry = await registryWith({
       [`${VERSION}-linux-x64`]: { tarball: await codexTarball(VERSION, "linux-x64") },
-      [`${VERSION}-windows-x64`.replace("windows", "win32")]: { tarball: await codexTarball(VERSION, "windows-x64") },
+      [`${VERSION}-windows-x64`.replace("windows", "win32")]: {
+        tarball: await codexTarball(VERSION, "windows-x64"),
+      },
     });
     const root = join(dir, "bundle");
     await addToBundle({ root, version: VERSION, platforms: ["linux-x64"], registry: registry.url });
-    const again = await addToBundle({ root, version: VERSION, platforms: ["linux-x64", "windows-x64"], registry: registry.url });
-    assert.deepEqual(again.added.map((a) => [a.platform, a.unchanged]), [["linux-x64", true], ["windows-x64", false]]);
+    const again = await addToBundle({
+      root,
+      version: VERSION,
+      platforms: ["linux-x64", "windows-x64"],
+      registry: registry.url,
+    });
+    assert.deepEqual(again.added.map((a) => [a.platform, a.unchanged]), [["linux-x64", true], [
+      "windows-x64",
+      false,
+    ]]);
     assert.ok((await lstat(join(root, "windows-x64", VERSION, "codex.exe"))).isFile());
     const manifest = await readBundleManifest(root);
     assert.deepEqual(Object.keys(manifest!.entries[VERSION]).sort(), ["linux-x64", "windows-x64"]);
@@ -78,8 +121,15 @@ test("addToBundle adds several platforms and skips one already present", () =>
 
 test("addToBundle falls back to the packument when the registry serves no version documents", () =>
   withTemp(async (dir) => {
-    await using registry = await registryWith({ [`${VERSION}-linux-x64`]: { tarball: await codexTarball(VERSION, "linux-x64") } }, false);
-    const result = await addToBundle({ root: join(dir, "b"), version: VERSION, platforms: ["linux-x64"], registry: registry.url });
+    await using registry = await registryWith({
+      [`${VERSION}-linux-x64`]: { tarball: await codexTarball(VERSION, "linux-x64") },
+    }, false);
+    const result = await addToBundle({
+      root: join(dir, "b"),
+      version: VERSION,
+      platforms: ["linux-x64"],
+      registry: registry.url,
+    });
     assert.equal(result.added.length, 1);
     assert.ok(registry.requests.includes("/@openai/codex"));
   }));
@@ -88,11 +138,15 @@ test("addToBundle rejects a tarball that does not match its integrity and writes
   withTemp(async (dir) => {
     const tarball = await codexTarball(VERSION, "linux-x64");
     const other = await codexTarball("0.0.1", "linux-x64");
-    await using registry = await registryWith({ [`${VERSION}-linux-x64`]: { tarball, integrity: sri(other) } });
+    await using registry = await registryWith({
+      [`${VERSION}-linux-x64`]: { tarball, integrity: sri(other) },
+    });
     const root = join(dir, "bundle");
     await assert.rejects(
       addToBundle({ root, version: VERSION, platforms: ["linux-x64"], registry: registry.url }),
-      (e) => e instanceof BundleError && /does not match the registry's integrity sha512/.test(e.message),
+      (e) =>
+        e instanceof BundleError &&
+        /does not match the registry's integrity sha512/.test(e.message),
     );
     assert.deepEqual(await readdir(root), []);
   }));
@@ -103,17 +157,28 @@ test("addToBundle rejects an unknown version with a BundleError", () =>
     const root = join(dir, "bundle");
     await assert.rejects(
       addToBundle({ root, version: "9.9.9", platforms: ["linux-x64"], registry: registry.url }),
-      (e) => e instanceof BundleError && /Cannot find @openai\/codex@9\.9\.9-linux-x64 on the registry .*: unknown version/.test(e.message),
+      (e) =>
+        e instanceof BundleError &&
+        /Cannot find @openai\/codex@9\.9\.9-linux-x64 on the registry .*: unknown version/.test(
+          e.message,
+        ),
     );
     await assert.rejects(lstat(root), { code: "ENOENT" });
   }));
 
 test("addToBundle rejects a root it cannot create and writes nothing", () =>
   withTemp(async (dir) => {
-    await using registry = await registryWith({ [`${VERSION}-linux-x64`]: { tarball: await codexTarball(VERSION, "linux-x64") } });
+    await using registry = await registryWith({
+      [`${VERSION}-linux-x64`]: { tarball: await codexTarball(VERSION, "linux-x64") },
+    });
     await writeFile(join(dir, "file"), "a file, not a dir");
     await assert.rejects(
-      addToBundle({ root: join(dir, "file", "bundle"), version: VERSION, platforms: ["linux-x64"], registry: registry.url }),
+      addToBundle({
+        root: join(dir, "file", "bundle"),
+        version: VERSION,
+        platforms: ["linux-x64"],
+        registry: registry.url,
+      }),
       (e) => e instanceof BundleError && /Cannot create the bundle root/.test(e.message),
     );
     assert.deepEqual(await readdir(dir), ["file"]);
@@ -122,20 +187,30 @@ test("addToBundle rejects a root it cannot create and writes nothing", () =>
 
 test("addToBundle on a read-only root either fails cleanly or (as root) completes", () =>
   withTemp(async (dir) => {
-    await using registry = await registryWith({ [`${VERSION}-linux-x64`]: { tarball: await codexTarball(VERSION, "linux-x64") } });
+    await using registry = await registryWith({
+      [`${VERSION}-linux-x64`]: { tarball: await codexTarball(VERSION, "linux-x64") },
+    });
     const root = join(dir, "bundle");
     await mkdir(root);
     await chmod(root, 0o555);
     // a superuser ignores the mode; learn which case this is by trying
     const writable = await writeFile(join(root, "probe"), "").then(() => true, () => false);
     await rm(join(root, "probe"), { force: true });
-    const run = addToBundle({ root, version: VERSION, platforms: ["linux-x64"], registry: registry.url });
+    const run = addToBundle({
+      root,
+      version: VERSION,
+      platforms: ["linux-x64"],
+      registry: registry.url,
+    });
     if (writable) {
       const result = await run;
       assert.equal(result.added[0].unchanged, false);
       assert.deepEqual((await readdir(root)).sort(), ["bundle.jsonc", "linux-x64"]);
     } else {
-      await assert.rejects(run, (e) => e instanceof BundleError && /Cannot write to the bundle root/.test(e.message));
+      await assert.rejects(
+        run,
+        (e) => e instanceof BundleError && /Cannot write to the bundle root/.test(e.message),
+      );
       assert.deepEqual(await readdir(root), []);
     }
   }));
@@ -148,14 +223,22 @@ test("addToBundle checks options before any network or file access", async () =>
   }) as unknown as typeof globalThis.fetch;
   const base = { root: "/nonexistent/bundle", registry: "http://127.0.0.1:9/", fetch };
   await assert.rejects(addToBundle({ ...base, version: "../../etc" }), /option version/);
-  await assert.rejects(addToBundle({ ...base, version: VERSION, platforms: ["linux-x86" as never] }), /option platform/);
-  await assert.rejects(addToBundle({ ...base, version: VERSION, registry: "file:///etc" }), /option registry/);
+  await assert.rejects(
+    addToBundle({ ...base, version: VERSION, platforms: ["linux-x86" as never] }),
+    /option platform/,
+  );
+  await assert.rejects(
+    addToBundle({ ...base, version: VERSION, registry: "file:///etc" }),
+    /option registry/,
+  );
   assert.deepEqual(calls, []);
 });
 
 test("addToBundle takes the registry from npm_config_registry when no option is given", () =>
   withTemp(async (dir) => {
-    await using registry = await registryWith({ [`${VERSION}-linux-x64`]: { tarball: await codexTarball(VERSION, "linux-x64") } });
+    await using registry = await registryWith({
+      [`${VERSION}-linux-x64`]: { tarball: await codexTarball(VERSION, "linux-x64") },
+    });
     const result = await addToBundle({
       root: join(dir, "b"),
       version: VERSION,

@@ -14,13 +14,30 @@ import * as v from "valibot";
 import { FileFormatError } from "../src/errors.ts";
 import type { PlatformLabel } from "./platform.ts";
 
-/** File name of the manifest inside a bundle root. */
+/**
+ * File name of the manifest inside a bundle root.
+ *
+ * @example Path of a bundle's manifest
+ * ```ts ignore
+ * import { join } from "node:path";
+ * const path = join("./codex-bundle", BUNDLE_MANIFEST_FILE); // ./codex-bundle/bundle.jsonc
+ * ```
+ */
 export const BUNDLE_MANIFEST_FILE = "bundle.jsonc";
 
 /** The manifest schema this code reads and writes. */
 export const BUNDLE_MANIFEST_SCHEMA_VERSION = 1;
 
-/** Where a bundled binary came from. */
+/**
+ * Where a bundled binary came from.
+ *
+ * @example Where a binary came from
+ * ```ts ignore
+ * const manifest = await readBundleManifest("./codex-bundle");
+ * const source: BundleSource | undefined = manifest?.entries["0.169.0"]?.["linux-x64"]?.source;
+ * console.log(source?.tarball, source?.integrity);
+ * ```
+ */
 export interface BundleSource {
   /** The registry tarball URL it was unpacked from. */
   tarball: string;
@@ -30,7 +47,16 @@ export interface BundleSource {
   package?: string;
 }
 
-/** One pinned binary: a version for a platform. */
+/**
+ * One pinned binary: a version for a platform.
+ *
+ * @example Checksum of a pinned binary
+ * ```ts ignore
+ * const manifest = await readBundleManifest("./codex-bundle");
+ * const entry: BundleEntry | undefined = manifest?.entries["0.169.0"]?.["linux-x64"];
+ * console.log(entry?.sha256, entry?.size);
+ * ```
+ */
 export interface BundleEntry {
   /** Hex sha256 of the executable. */
   sha256: string;
@@ -42,7 +68,15 @@ export interface BundleEntry {
   addedAt: string;
 }
 
-/** The whole manifest. Unknown fields are kept as they are. */
+/**
+ * The whole manifest. Unknown fields are kept as they are.
+ *
+ * @example Read a manifest
+ * ```ts ignore
+ * const manifest: BundleManifest | undefined = await readBundleManifest("./codex-bundle");
+ * console.log(manifest?.schemaVersion);
+ * ```
+ */
 export interface BundleManifest {
   /** {@linkcode BUNDLE_MANIFEST_SCHEMA_VERSION}. */
   schemaVersion: number;
@@ -77,7 +111,9 @@ export function parseBundleManifest(text: string, path: string): BundleManifest 
     const first = errors[0];
     const { line, column } = lineColumn(text, first.offset);
     throw new FileFormatError(
-      `Cannot parse bundle manifest ${path}: ${printParseErrorCode(first.error)} at ${line}:${column}`,
+      `Cannot parse bundle manifest ${path}: ${
+        printParseErrorCode(first.error)
+      } at ${line}:${column}`,
       { path, line, column },
     );
   }
@@ -101,6 +137,12 @@ export function parseBundleManifest(text: string, path: string): BundleManifest 
 /**
  * Reads `<root>/bundle.jsonc`; `undefined` when there is none. Throws a FileFormatError when it
  * exists but cannot be read as a manifest.
+ *
+ * @example List pinned versions
+ * ```ts ignore
+ * const manifest = await readBundleManifest("./codex-bundle");
+ * console.log(Object.keys(manifest?.entries ?? {}));
+ * ```
  */
 export async function readBundleManifest(root: string): Promise<BundleManifest | undefined> {
   const path = join(root, BUNDLE_MANIFEST_FILE);

@@ -4,7 +4,12 @@ import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { FileFormatError } from "../src/errors.ts";
-import { findBundleEntry, parseBundleManifest, readBundleManifest, recordBundleEntry } from "./manifest.ts";
+import {
+  findBundleEntry,
+  parseBundleManifest,
+  readBundleManifest,
+  recordBundleEntry,
+} from "./manifest.ts";
 import type { BundleEntry } from "./manifest.ts";
 
 const entry = (n: number): BundleEntry => ({
@@ -36,7 +41,12 @@ test("recordBundleEntry creates bundle.jsonc and readBundleManifest reads it bac
 test("recordBundleEntry keeps comments, unknown fields and other entries", () =>
   withDir(async (dir) => {
     const path = join(dir, "bundle.jsonc");
-    await writeFile(path, `{\n  // pinned for the desktop app\n  "schemaVersion": 1,\n  "owner": "team",\n  "entries": {"0.168.0": {"linux-x64": ${JSON.stringify(entry(2))}}},\n}\n`);
+    await writeFile(
+      path,
+      `{\n  // pinned for the desktop app\n  "schemaVersion": 1,\n  "owner": "team",\n  "entries": {"0.168.0": {"linux-x64": ${
+        JSON.stringify(entry(2))
+      }}},\n}\n`,
+    );
     await recordBundleEntry(dir, "0.169.0", "darwin-arm64", entry(3));
     const text = await readFile(path, "utf8");
     assert.match(text, /\/\/ pinned for the desktop app/);
@@ -49,12 +59,20 @@ test("recordBundleEntry keeps comments, unknown fields and other entries", () =>
 test("parseBundleManifest rejects bad JSONC, bad fields and other schema versions", () => {
   const cases: [string, RegExp][] = [
     ["{ nope", /Cannot parse bundle manifest .*at 1:/],
-    ['{"schemaVersion":1,"entries":{"0.1.0":{"linux-x64":{"sha256":"x","size":1,"source":{"tarball":"t","integrity":"i"},"addedAt":"d"}}}}', /sha256 must be/],
+    [
+      '{"schemaVersion":1,"entries":{"0.1.0":{"linux-x64":{"sha256":"x","size":1,"source":{"tarball":"t","integrity":"i"},"addedAt":"d"}}}}',
+      /sha256 must be/,
+    ],
     ['{"schemaVersion":2,"entries":{}}', /schemaVersion 2 is not 1/],
     ["[]", /Cannot read bundle manifest/],
   ];
   for (const [text, message] of cases) {
-    assert.throws(() => parseBundleManifest(text, "/b/bundle.jsonc"), (e) => e instanceof FileFormatError && message.test(e.message) && e.path === "/b/bundle.jsonc", text);
+    assert.throws(
+      () => parseBundleManifest(text, "/b/bundle.jsonc"),
+      (e) =>
+        e instanceof FileFormatError && message.test(e.message) && e.path === "/b/bundle.jsonc",
+      text,
+    );
   }
 });
 

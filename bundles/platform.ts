@@ -8,7 +8,14 @@
  * @module
  */
 
-/** A platform a bundle can hold a binary for. */
+/**
+ * A platform a bundle can hold a binary for.
+ *
+ * @example Pick platforms to ship
+ * ```ts ignore
+ * const targets: PlatformLabel[] = ["linux-x64", "darwin-arm64", "windows-x64"];
+ * ```
+ */
 export type PlatformLabel =
   | "linux-x64"
   | "linux-arm64"
@@ -17,7 +24,15 @@ export type PlatformLabel =
   | "windows-x64"
   | "windows-arm64";
 
-/** What a platform label stands for. */
+/**
+ * What a platform label stands for.
+ *
+ * @example Rust target of a label
+ * ```ts ignore
+ * const info: PlatformInfo = platformInfo("linux-arm64");
+ * console.log(info.triple); // aarch64-unknown-linux-musl
+ * ```
+ */
 export interface PlatformInfo {
   /** The bundle's label, also the directory name under the bundle root. */
   label: PlatformLabel;
@@ -47,7 +62,14 @@ const TABLE: readonly PlatformInfo[] = [
   row("windows-arm64", "win32", "arm64", "win32-arm64", "aarch64-pc-windows-msvc"),
 ];
 
-/** Every platform label, in a stable order. */
+/**
+ * Every platform label, in a stable order.
+ *
+ * @example Ship every platform
+ * ```ts ignore
+ * await addToBundle({ root: "./codex-bundle", version: "0.169.0", platforms: PLATFORM_LABELS });
+ * ```
+ */
 export const PLATFORM_LABELS: readonly PlatformLabel[] = TABLE.map((p) => p.label);
 
 /** Whether `value` is one of {@linkcode PLATFORM_LABELS}. */
@@ -55,12 +77,21 @@ export function isPlatformLabel(value: unknown): value is PlatformLabel {
   return typeof value === "string" && TABLE.some((p) => p.label === value);
 }
 
-/** What `label` stands for; throws a TypeError naming `platform` for an unknown label. */
+/**
+ * What `label` stands for; throws a TypeError naming `platform` for an unknown label.
+ *
+ * @example Executable name on Windows
+ * ```ts ignore
+ * console.log(platformInfo("windows-x64").executable); // codex.exe
+ * ```
+ */
 export function platformInfo(label: string): PlatformInfo {
   const info = TABLE.find((p) => p.label === label);
   if (!info) {
     throw new TypeError(
-      `Invalid option platform: ${JSON.stringify(label)} is not one of ${PLATFORM_LABELS.join(", ")}`,
+      `Invalid option platform: ${JSON.stringify(label)} is not one of ${
+        PLATFORM_LABELS.join(", ")
+      }`,
     );
   }
   return { ...info };
@@ -69,6 +100,11 @@ export function platformInfo(label: string): PlatformInfo {
 /**
  * The label for a `process.platform` / `process.arch` pair, or `undefined` when codex ships no
  * binary for it. Pure; libc does not matter (the Linux builds are static musl).
+ *
+ * @example Label of a build target
+ * ```ts ignore
+ * console.log(platformLabelFor("darwin", "arm64")); // darwin-arm64
+ * ```
  */
 export function platformLabelFor(os: string, arch: string): PlatformLabel | undefined {
   return TABLE.find((p) => p.os === os && p.arch === arch)?.label;
@@ -78,6 +114,11 @@ export function platformLabelFor(os: string, arch: string): PlatformLabel | unde
  * The label of the platform this code runs on, by feature checks that never throw
  * (`process.platform`/`process.arch` exist on Deno, Bun and Node). `undefined` when codex has
  * no binary for it or the platform cannot be told.
+ *
+ * @example Label of this machine
+ * ```ts ignore
+ * const label = currentPlatform() ?? "linux-x64";
+ * ```
  */
 export function currentPlatform(): PlatformLabel | undefined {
   try {
@@ -89,7 +130,14 @@ export function currentPlatform(): PlatformLabel | undefined {
   }
 }
 
-/** The npm spec of the platform package: `@openai/codex@0.169.0-linux-x64`. */
+/**
+ * The npm spec of the platform package: `@openai/codex@0.169.0-linux-x64`.
+ *
+ * @example npm spec of a platform package
+ * ```ts ignore
+ * console.log(npmPackageSpec("windows-x64", "0.169.0")); // @openai/codex@0.169.0-win32-x64
+ * ```
+ */
 export function npmPackageSpec(label: PlatformLabel, version: string): string {
   return `${CODEX_NPM_PACKAGE}@${npmPlatformVersion(label, version)}`;
 }

@@ -9,7 +9,20 @@ import { getSpawner, terminate } from "../src/runtime/mod.ts";
 import { BundleError } from "../src/errors.ts";
 import { CODEX_NPM_PACKAGE } from "./platform.ts";
 
-/** Where the registry URL came from. */
+/**
+ * Where the registry URL came from.
+ *
+ * @example See how the registry was found
+ * ```ts ignore
+ * await addToBundle({
+ *   root: "./codex-bundle",
+ *   version: "0.169.0",
+ *   onProgress: (e) => {
+ *     if (e.type === "registry") console.error(e.url, e.source satisfies RegistrySource);
+ *   },
+ * });
+ * ```
+ */
 export type RegistrySource = "option" | "env" | "npm-config";
 
 /** A registry URL and how it was found. */
@@ -38,7 +51,9 @@ export function pickRegistry(inputs: RegistryInputs): RegistryChoice | undefined
   if (inputs.option !== undefined) {
     const url = normaliseRegistry(inputs.option);
     if (!url) {
-      throw new TypeError(`Invalid option registry: ${JSON.stringify(inputs.option)} is not an http(s) URL`);
+      throw new TypeError(
+        `Invalid option registry: ${JSON.stringify(inputs.option)} is not an http(s) URL`,
+      );
     }
     return { url, source: "option" };
   }
@@ -83,7 +98,9 @@ export interface DiscoverRegistryOptions {
  * registry` through the process seam only when neither the option nor the environment names
  * one. Throws a BundleError when nothing does.
  */
-export async function discoverRegistry(options: DiscoverRegistryOptions = {}): Promise<RegistryChoice> {
+export async function discoverRegistry(
+  options: DiscoverRegistryOptions = {},
+): Promise<RegistryChoice> {
   const env = options.env ?? processEnv();
   const early = pickRegistry({ option: options.registry, env });
   if (early) return early;
@@ -138,10 +155,14 @@ export async function fetchVersionDist(
       signal,
     );
     const versions = (packument as { versions?: Record<string, unknown> } | undefined)?.versions;
-    dist = versions && Object.hasOwn(versions, npmVersion) ? distOf(versions[npmVersion]) : undefined;
+    dist = versions && Object.hasOwn(versions, npmVersion)
+      ? distOf(versions[npmVersion])
+      : undefined;
   }
   if (!dist) {
-    throw new BundleError(`Cannot find ${spec} on the registry ${redactUrl(registry)}: unknown version`);
+    throw new BundleError(
+      `Cannot find ${spec} on the registry ${redactUrl(registry)}: unknown version`,
+    );
   }
   return dist;
 }

@@ -20,7 +20,15 @@ export const BUNDLE_PATH_DIR = "codex-path";
 /** Name of the directory beside the binary holding its resources (`bwrap` on Linux). */
 export const BUNDLE_RESOURCES_DIR = "codex-resources";
 
-/** Which bundled binary to find. */
+/**
+ * Which bundled binary to find.
+ *
+ * @example Point at a bundle
+ * ```ts ignore
+ * const where: BundleLocation = { root: "./codex-bundle", version: "0.169.0", platform: "linux-x64" };
+ * const { binary } = await resolveBundledBinary(where);
+ * ```
+ */
 export interface BundleLocation {
   /** The bundle root: the directory holding `bundle.jsonc` and one directory per platform. */
   root: string;
@@ -30,7 +38,15 @@ export interface BundleLocation {
   platform?: PlatformLabel;
 }
 
-/** A bundled binary that passed every check. */
+/**
+ * A bundled binary that passed every check.
+ *
+ * @example Spawn with the path dir on PATH
+ * ```ts ignore
+ * const resolved: ResolvedBundle = await resolveBundledBinary({ root: "./codex-bundle", version: "0.169.0" });
+ * const PATH = [resolved.pathDir, process.env.PATH].filter(Boolean).join(":");
+ * ```
+ */
 export interface ResolvedBundle {
   /** Absolute path of the executable. */
   binary: string;
@@ -51,7 +67,15 @@ export interface ResolvedBundle {
   verified: "sha256" | "unlisted";
 }
 
-/** The object the binary chain of the exec lane accepts as its `bundle` step. */
+/**
+ * The object the binary chain of the exec lane accepts as its `bundle` step.
+ *
+ * @example Hand a bundle to a binary chain
+ * ```ts ignore
+ * const step: BundleBinarySource = bundleSource({ root: "./codex-bundle", version: "0.169.0" });
+ * console.log(step.describe(), await step.resolve());
+ * ```
+ */
 export interface BundleBinarySource {
   /** Where this step looks, for error messages and `doctor`. */
   describe(): string;
@@ -68,6 +92,17 @@ const verifiedDigests = new Map<string, string>();
  * touching the file system (TypeError naming the option), then requires a regular executable
  * file inside the root whose sha256 matches the manifest when the manifest lists it. Every
  * failure is a BundleError naming the path.
+ *
+ * @example Resolve the pinned binary
+ * ```ts ignore
+ * try {
+ *   const { binary, pathDir } = await resolveBundledBinary({ root: "./codex-bundle", version: "0.169.0" });
+ *   console.log(binary, pathDir);
+ * } catch (error) {
+ *   // BundleError: missing, not executable, outside the root, or checksum mismatch
+ *   console.error((error as Error).message);
+ * }
+ * ```
  */
 export async function resolveBundledBinary(options: BundleLocation): Promise<ResolvedBundle> {
   const { root, version, platform } = checkLocation(options);
@@ -149,6 +184,12 @@ export async function resolveBundledBinary(options: BundleLocation): Promise<Res
 /**
  * The bundle as a step of a binary resolution chain: `resolve()` runs
  * {@linkcode resolveBundledBinary} and yields the binary path. Options are validated now.
+ *
+ * @example A bundle step resolved later
+ * ```ts ignore
+ * const source = bundleSource({ root: "./codex-bundle", version: "0.169.0" });
+ * const binary = await source.resolve();
+ * ```
  */
 export function bundleSource(options: BundleLocation): BundleBinarySource {
   const location = checkLocation(options);

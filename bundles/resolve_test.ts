@@ -66,13 +66,19 @@ test("resolveBundledBinary rejects a missing binary naming its path", () =>
   withBundle(async (root) => {
     await assert.rejects(
       resolveBundledBinary({ root, version: "0.170.0", platform: PLATFORM }),
-      (e) => e instanceof BundleError && /does not exist/.test(e.message) && e.path!.endsWith(join(PLATFORM, "0.170.0", "codex")),
+      (e) =>
+        e instanceof BundleError && /does not exist/.test(e.message) &&
+        e.path!.endsWith(join(PLATFORM, "0.170.0", "codex")),
     );
   }));
 
 test("resolveBundledBinary rejects a missing root", async () => {
   await assert.rejects(
-    resolveBundledBinary({ root: join(tmpdir(), "codexkit-no-such-root-4711"), version: VERSION, platform: PLATFORM }),
+    resolveBundledBinary({
+      root: join(tmpdir(), "codexkit-no-such-root-4711"),
+      version: VERSION,
+      platform: PLATFORM,
+    }),
     isBundleError(/Cannot find the bundle root/),
   );
 });
@@ -80,14 +86,20 @@ test("resolveBundledBinary rejects a missing root", async () => {
 test("resolveBundledBinary rejects a directory where the binary should be", () =>
   withBundle(async (root, dir) => {
     await mkdir(join(dir, "codex"));
-    await assert.rejects(resolveBundledBinary({ root, version: VERSION, platform: PLATFORM }), isBundleError(/is not a regular file/));
+    await assert.rejects(
+      resolveBundledBinary({ root, version: VERSION, platform: PLATFORM }),
+      isBundleError(/is not a regular file/),
+    );
   }));
 
 test("resolveBundledBinary rejects a file without the executable bit", () =>
   withBundle(async (root, dir) => {
     await writeFile(join(dir, "codex"), SCRIPT);
     await chmod(join(dir, "codex"), 0o644);
-    await assert.rejects(resolveBundledBinary({ root, version: VERSION, platform: PLATFORM }), isBundleError(/is not executable/));
+    await assert.rejects(
+      resolveBundledBinary({ root, version: VERSION, platform: PLATFORM }),
+      isBundleError(/is not executable/),
+    );
   }));
 
 test("resolveBundledBinary rejects a symlink leading out of the root", () =>
@@ -95,7 +107,10 @@ test("resolveBundledBinary rejects a symlink leading out of the root", () =>
     const outside = join(root, "..", "outside-codex");
     await writeFile(outside, SCRIPT, { mode: 0o755 });
     await symlink(outside, join(dir, "codex"));
-    await assert.rejects(resolveBundledBinary({ root, version: VERSION, platform: PLATFORM }), isBundleError(/leads outside the bundle root/));
+    await assert.rejects(
+      resolveBundledBinary({ root, version: VERSION, platform: PLATFORM }),
+      isBundleError(/leads outside the bundle root/),
+    );
   }));
 
 test("resolveBundledBinary accepts a symlink that stays inside the root", () =>
@@ -118,16 +133,25 @@ test("resolveBundledBinary rejects a binary whose sha256 differs from the manife
       addedAt: new Date().toISOString(),
     };
     await recordBundleEntry(root, VERSION, PLATFORM, entry);
-    await assert.rejects(resolveBundledBinary({ root, version: VERSION, platform: PLATFORM }), isBundleError(/does not match bundle.jsonc/));
+    await assert.rejects(
+      resolveBundledBinary({ root, version: VERSION, platform: PLATFORM }),
+      isBundleError(/does not match bundle.jsonc/),
+    );
     await recordBundleEntry(root, VERSION, PLATFORM, { ...entry, size: 3 });
-    await assert.rejects(resolveBundledBinary({ root, version: VERSION, platform: PLATFORM }), isBundleError(/bytes instead of 3/));
+    await assert.rejects(
+      resolveBundledBinary({ root, version: VERSION, platform: PLATFORM }),
+      isBundleError(/bytes instead of 3/),
+    );
   }));
 
 test("resolveBundledBinary rejects a corrupt manifest with a BundleError", () =>
   withBundle(async (root, dir) => {
     await goodBinary(dir);
     await writeFile(join(root, "bundle.jsonc"), "{ not json");
-    await assert.rejects(resolveBundledBinary({ root, version: VERSION, platform: PLATFORM }), isBundleError(/Cannot verify/, join(root, "bundle.jsonc")));
+    await assert.rejects(
+      resolveBundledBinary({ root, version: VERSION, platform: PLATFORM }),
+      isBundleError(/Cannot verify/, join(root, "bundle.jsonc")),
+    );
   }));
 
 test("resolveBundledBinary refuses ../../etc before touching the file system", async () => {
@@ -137,7 +161,11 @@ test("resolveBundledBinary refuses ../../etc before touching the file system", a
     (e) => e instanceof TypeError && /option version/.test(e.message),
   );
   await assert.rejects(
-    resolveBundledBinary({ root: "/nonexistent-root", version: VERSION, platform: "../x" as never }),
+    resolveBundledBinary({
+      root: "/nonexistent-root",
+      version: VERSION,
+      platform: "../x" as never,
+    }),
     (e) => e instanceof TypeError && /option platform/.test(e.message),
   );
 });
@@ -162,5 +190,7 @@ test("isInside tells paths inside a root from the root itself and its neighbours
     ["/b", "/bx/y", false],
     ["/b", "/etc", false],
   ];
-  for (const [root, path, want] of table) assert.equal(isInside(root, path), want, `${root} ${path}`);
+  for (const [root, path, want] of table) {
+    assert.equal(isInside(root, path), want, `${root} ${path}`);
+  }
 });

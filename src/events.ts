@@ -241,6 +241,79 @@ export interface ThreadErrorEvent {
   message: string;
 }
 
+/** Which kind of action an approval request is about. */
+export type ApprovalKind = "command" | "file_change" | "permissions";
+
+/** Who chose an approval's answer: the `onApproval` callback, a static policy, or the default. */
+export type ApprovalSource = "callback" | "policy" | "default";
+
+/**
+ * Why the default answer was used: no callback was set, it threw, it did not answer within
+ * `approvalTimeoutMs`, it returned a decision the request does not allow, or the turn ended.
+ */
+export type ApprovalDefaultReason =
+  | "no_callback"
+  | "callback_threw"
+  | "timeout"
+  | "invalid_decision"
+  | "turn_ended";
+
+/** The app-server asks whether an action may go ahead (app-server lane only). */
+export interface ApprovalRequestedEvent {
+  /** Discriminator. */
+  type: "approval.requested";
+  /** The server's request id (unique per connection while pending). */
+  request_id: string | number;
+  /** What is asked about. */
+  kind: ApprovalKind;
+  /** The item the action belongs to (a `command_execution` or `file_change` item id). */
+  item_id: string;
+  /** The command line, for commands. */
+  command?: string | null;
+  /** The working directory, for commands. */
+  cwd?: string | null;
+  /** Why codex asks, when it says. */
+  reason?: string | null;
+}
+
+/** An approval request was answered (app-server lane only). */
+export interface ApprovalResolvedEvent {
+  /** Discriminator. */
+  type: "approval.resolved";
+  /** The server's request id. */
+  request_id: string | number;
+  /** What was asked about. */
+  kind: ApprovalKind;
+  /** The item the action belongs to. */
+  item_id: string;
+  /** The decision sent, in wire form (`"accept"`, `"decline"`, ...). */
+  decision: unknown;
+  /** Who chose it. */
+  source: ApprovalSource;
+  /** Why the default was used (only when `source` is `"default"`). */
+  reason?: ApprovalDefaultReason;
+  /** The callback's error message, when it threw. */
+  message?: string;
+}
+
+/** Token usage so far (app-server lane only), sent after each model request. */
+export interface UsageUpdatedEvent {
+  /** Discriminator. */
+  type: "usage.updated";
+  /** This turn's usage so far. */
+  usage: Usage;
+  /** The whole thread's usage so far. */
+  total: Usage;
+}
+
+/** The turn's aggregated unified diff changed (app-server lane only). */
+export interface DiffUpdatedEvent {
+  /** Discriminator. */
+  type: "diff.updated";
+  /** The whole turn's diff as it now stands. */
+  diff: string;
+}
+
 /**
  * Every event type this SDK knows. Events of types it does not know still arrive at run time
  * (see {@linkcode UnknownThreadEvent}): keep a default branch when switching on `type`.
@@ -253,7 +326,11 @@ export type ThreadEvent =
   | ItemStartedEvent
   | ItemUpdatedEvent
   | ItemCompletedEvent
-  | ThreadErrorEvent;
+  | ThreadErrorEvent
+  | ApprovalRequestedEvent
+  | ApprovalResolvedEvent
+  | UsageUpdatedEvent
+  | DiffUpdatedEvent;
 
 /** An event whose type this SDK does not know (from a newer CLI); passed through unchanged. */
 export interface UnknownThreadEvent {
@@ -303,23 +380,36 @@ const itemSchema = v.custom<ThreadItem>((input) => {
 }, "Invalid item");
 
 const count = v.optional(v.number(), 0);
+const usageSchema = v.looseObject({
+  input_tokens: count,
+  cached_input_tokens: count,
+  cache_write_input_tokens: count,
+  output_tokens: count,
+  reasoning_output_tokens: count,
+});
 const eventSchemas: Record<string, v.GenericSchema> = {
   "thread.started": v.looseObject({ thread_id: v.string() }),
   "turn.started": v.looseObject({}),
-  "turn.completed": v.looseObject({
-    usage: v.looseObject({
-      input_tokens: count,
-      cached_input_tokens: count,
-      cache_write_input_tokens: count,
-      output_tokens: count,
-      reasoning_output_tokens: count,
-    }),
-  }),
+  "turn.completed": v.looseObject({ usage: usageSchema }),
   "turn.failed": v.looseObject({ error: v.looseObject({ message: v.string() }) }),
   "item.started": v.looseObject({ item: itemSchema }),
   "item.updated": v.looseObject({ item: itemSchema }),
   "item.completed": v.looseObject({ item: itemSchema }),
   "error": v.looseObject({ message: v.string() }),
+  "approval.requested": v.looseObject({
+    request_id: v.union([v.string(), v.number()]),
+    kind: v.string(),
+    item_id: v.string(),
+  }),
+  "approval.resolved": v.looseObject({
+    request_id: v.union([v.string(), v.number()]),
+    kind: v.string(),
+    item_id: v.string(),
+    decision: v.unknown(),
+    source: v.string(),
+  }),
+  "usage.updated": v.looseObject({ usage: usageSchema, total: usageSchema }),
+  "diff.updated": v.looseObject({ diff: v.string() }),
 };
 
 /** Whether `type` names an event type this SDK knows. */

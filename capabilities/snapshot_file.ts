@@ -47,7 +47,7 @@ export function parseSnapshot(text: string, path = "<text>"): CapabilitySnapshot
  * @example Overrides in JSONC
  * ```ts
  * import { parseOverrides } from "@codexkit/sdk/capabilities";
- * parseOverrides('{ "version": "0.169.0", /* pinned */ }').version; // "0.169.0"
+ * parseOverrides('{ "version": "0.169.0", }').version; // "0.169.0"
  * ```
  */
 export function parseOverrides(text: string, path = "<text>"): CapabilityOverrides {
@@ -105,7 +105,7 @@ function parseJsoncText(text: string, path: string): unknown {
   const errors: ParseError[] = [];
   const data = parseJsonc(text, errors, { allowTrailingComma: true, disallowComments: false });
   if (errors.length > 0 || text.trim() === "") {
-    const first = errors[0];
+    const first = text.trim() === "" ? undefined : errors[0];
     const offset = first?.offset ?? 0;
     const before = text.slice(0, offset).split("\n");
     const line = before.length;

@@ -1,0 +1,116 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import type { GateAnswer, GatedOption } from "../src/exec/gates.ts";
+import { GATED_OPTIONS, gateFromSnapshot } from "./gate.ts";
+import { guard } from "./guard.ts";
+import { knownSnapshot } from "./known.ts";
+import type { CapabilitySnapshot } from "./types.ts";
+
+const known = (): CapabilitySnapshot => knownSnapshot("0.169.0")!;
+
+test("gateFromSnapshot answers every exec option for 0.169.0", () => {
+  const gate = gateFromSnapshot(known());
+  const expected: Record<GatedOption, GateAnswer> = {
+    "exec.json": "supported",
+    "exec.output-schema": "supported",
+    "exec.add-dir": "supported",
+    "exec.ephemeral": "supported",
+    "exec.image": "supported",
+    "exec.output-last-message": "supported",
+    "exec.profile": "supported",
+    "exec.oss": "supported",
+    "exec.local-provider": "supported",
+    "exec.skip-git-repo-check": "supported",
+    "exec.sandbox": "supported",
+    "exec.cd": "supported",
+    "exec.resume": "supported",
+    "exec.resume.last": "supported",
+    "exec.fork": "supported",
+    "config.web_search": "supported",
+    "config.approval_policy": "supported",
+    "config.model_reasoning_effort": "unknown",
+    "config.sandbox_workspace_write.network_access": "unknown",
+  };
+  assert.deepEqual([...GATED_OPTIONS].sort(), Object.keys(expected).sort());
+  for (const option of GATED_OPTIONS) assert.equal(gate.support(option), expected[option], option);
+  assert.equal(gate.version, "0.169.0");
+});
+
+test("gateFromSnapshot refuses approval_policy untrusted on 0.169.0", () => {
+  const gate = gateFromSnapshot(known());
+  const table: [string, GateAnswer][] = [["never", "supported"], ["on-request", "supported"], ["untrusted", "unsupported"], ["on-failure", "unsupported"]];
+  for (const [value, status] of table) {
+    assert.equal(gate.supportValue("config.approval_policy", value).status, status, value);
+  }
+  assert.match(gate.supportValue("config.approval_policy", "untrusted").note, /codex 0\.169\.0: .*does not accept "untrusted" \(accepted: on-request, never\)/);
+  assert.equal(gate.supportValue("exec.sandbox", "workspace-write").status, "supported");
+  assert.equal(gate.supportValue("exec.json", "x").status, "unknown");
+});
+
+test("gateFromSnapshot says unsupported for flags an older CLI lacks, unknown for gaps", () => {
+  const old = known();
+  const exec = old.commands["codex exec"];
+  old.commands["codex exec"] = {
+    flags: exec.flags.filter((f) => f.long !== "--output-schema" && f.long !== "--ephemeral"),
+    subcommands: exec.subcommands.filter((s) => s.name !== "fork"),
+  };
+  delete old.commands["codex exec fork"];
+  const gate = gateFromSnapshot(old);
+  assert.equal(gate.support("exec.output-schema"), "unsupported");
+  assert.equal(gate.support("exec.ephemeral"), "unsupported");
+  assert.equal(gate.support("exec.fork"), "unsupported");
+  assert.match(gate.explain("exec.fork").note, /has no subcommand fork/);
+
+  const gappy = known();
+  delete gappy.commands["codex exec"];
+  delete gappy.commands["codex exec resume"];
+  gappy.gaps.push({ step: "help:codex exec", reason: "No answer within 5000 ms", transient: true });
+  const g2 = gateFromSnapshot(gappy);
+  assert.equal(g2.support("exec.json"), "unknown");
+  assert.equal(g2.support("exec.resume.last"), "unknown");
+});
+
+test("gateFromSnapshot applies overrides: forced answers and pinned version", () => {
+  const gate = gateFromSnapshot(known(), { version: "0.170.0", options: { "exec.fork": "unsupported" } });
+  assert.equal(gate.version, "0.170.0");
+  assert.equal(gate.support("exec.fork"), "unsupported");
+  assert.match(gate.explain("exec.fork").note, /forced to unsupported by overrides/);
+  assert.equal(gate.support("exec.json"), "supported");
+});
+
+test("guard answers features, commands and flags with notes", () => {
+  const snap = known();
+  const table: [string, GateAnswer, RegExp][] = [
+    ["apps", "supported", /feature apps is stable, on by default/],
+    ["agent_message_board", "supported", /under development, off by default; turn it on with --enable agent_message_board/],
+    ["web_search_request", "supported", /deprecated and will go away/],
+    ["apply_patch_freeform", "unsupported", /was removed/],
+    ["no_such_feature", "unsupported", /no feature named no_such_feature/],
+    ["plugins", "supported", /state not observed/],
+    ["exec resume", "supported", /`codex exec resume` exists/],
+    ["codex exec fork", "supported", /exec fork/],
+    ["exec teleport", "unsupported", /has no subcommand teleport/],
+    ["exec --output-schema", "supported", /`codex exec` accepts --output-schema/],
+    ["exec --search", "unsupported", /does not accept --search/],
+    ["--search", "supported", /`codex` accepts --search/],
+    ["codex -a", "supported", /accepts -a/],
+  ];
+  for (const [feature, status, note] of table) {
+    const result = guard(snap, feature);
+    assert.equal(result.status, status, feature);
+    assert.match(result.note, note, feature);
+  }
+});
+
+test("guard says unknown when the step was a gap, and keeps unknown stages", () => {
+  const snap: CapabilitySnapshot = {
+    ...known(),
+    features: [{ name: "quantum_tools", stage: "incubating", enabled: false }],
+    gaps: [{ step: "features", reason: "No answer within 5000 ms", transient: true }],
+  };
+  assert.equal(guard(snap, "apps").status, "unknown");
+  assert.match(guard(snap, "apps").note, /No answer within 5000 ms/);
+  assert.equal(guard(snap, "quantum_tools").status, "supported");
+  assert.match(guard(snap, "quantum_tools").note, /stage this SDK does not know \("incubating"\)/);
+  assert.throws(() => guard(snap, "  "), TypeError);
+});

@@ -371,8 +371,9 @@ async function unpack(
       } finally {
         await file.close();
       }
-      const executableBit = isMain || !target.includes("/") ||
-        target.startsWith(`${BUNDLE_PATH_DIR}/`);
+      // the binary, its helpers from bin/ and the tools in the path dir must run
+      const executableBit = isMain || target.startsWith(`${BUNDLE_PATH_DIR}/`) ||
+        (!target.includes("/") && target !== "codex-package.json");
       await chmod(dest, executableBit ? 0o755 : (entry.mode & 0o777) | 0o644);
       if (hash) main = { sha256: hash.digest("hex"), size: entry.size };
       files++;

@@ -67,6 +67,7 @@ test("addToBundle unpacks the verified binary, its path dir and resources and re
     assert.equal(await readFile(join(vdir, "codex"), "utf8"), fakeCodexScript(VERSION));
     assert.equal((await stat(join(vdir, "codex"))).mode & 0o777, 0o755);
     assert.equal((await stat(join(vdir, "codex-path", "rg"))).mode & 0o111, 0o111);
+    assert.equal((await stat(join(vdir, "codex-package.json"))).mode & 0o111, 0);
     assert.deepEqual((await readdir(root)).sort(), ["bundle.jsonc", "linux-x64"]);
 
     const entry = (await readBundleManifest(root))!.entries[VERSION]["linux-x64"];

@@ -34,11 +34,11 @@ export const BUNDLE_MANIFEST_SCHEMA_VERSION = 1;
  * @example Where a binary came from
  * ```ts ignore
  * const manifest = await readBundleManifest("./codex-bundle");
- * const source: BundleSource | undefined = manifest?.entries["0.169.0"]?.["linux-x64"]?.source;
+ * const source: BundleEntrySource | undefined = manifest?.entries["0.169.0"]?.["linux-x64"]?.source;
  * console.log(source?.tarball, source?.integrity);
  * ```
  */
-export interface BundleSource {
+export interface BundleEntrySource {
   /** The registry tarball URL it was unpacked from. */
   tarball: string;
   /** The registry's SRI integrity of that tarball (`sha512-...`), verified before unpacking. */
@@ -63,7 +63,7 @@ export interface BundleEntry {
   /** Size of the executable in bytes. */
   size: number;
   /** Where it came from. */
-  source: BundleSource;
+  source: BundleEntrySource;
   /** When it was added (ISO 8601). */
   addedAt: string;
 }

@@ -19,7 +19,7 @@
 export { addToBundle } from "./add.ts";
 export type { AddedBinary, AddToBundleOptions, AddToBundleResult, BundleProgress } from "./add.ts";
 export { BUNDLE_MANIFEST_FILE, readBundleManifest } from "./manifest.ts";
-export type { BundleEntry, BundleManifest, BundleSource } from "./manifest.ts";
+export type { BundleEntry, BundleEntrySource, BundleManifest } from "./manifest.ts";
 export {
   currentPlatform,
   npmPackageSpec,

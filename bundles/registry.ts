@@ -235,9 +235,10 @@ async function npmConfigRegistry(
   }
   const timer = setTimeout(() => void terminate(child, 1000), timeoutMs);
   try {
+    // drain stderr rather than cancel it: npm warns there, and a closed pipe makes it fail
     const [stdout] = await Promise.all([
       new Response(child.stdout).text(),
-      child.stderr.cancel(), // npm warns about unknown config keys there; not needed
+      new Response(child.stderr).arrayBuffer(),
     ]);
     const status = await child.exited;
     return status.code === 0 ? stdout : undefined;

@@ -42,14 +42,20 @@ export async function runCommand(
       stdin: "null",
     });
   } catch (error) {
-    return { kind: "spawn-failed", message: error instanceof Error ? error.message : String(error) };
+    return {
+      kind: "spawn-failed",
+      message: error instanceof Error ? error.message : String(error),
+    };
   }
   const stdout = collect(child.stdout);
   const stderr = collect(child.stderr);
   let timer: ReturnType<typeof setTimeout> | undefined;
   let onAbort: (() => void) | undefined;
   const stop = new Promise<RunOutcome>((resolve) => {
-    timer = setTimeout(() => resolve({ kind: "timeout", timeoutMs: options.timeoutMs }), options.timeoutMs);
+    timer = setTimeout(
+      () => resolve({ kind: "timeout", timeoutMs: options.timeoutMs }),
+      options.timeoutMs,
+    );
     onAbort = () => resolve({ kind: "aborted", reason: options.signal?.reason });
     options.signal?.addEventListener("abort", onAbort, { once: true });
   });

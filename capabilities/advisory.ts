@@ -43,7 +43,9 @@ export function updateAdvisory(snapshot: CapabilitySnapshot, table: ReleaseTable
   for (const [channel, text] of Object.entries(table.latest)) check(`latest.${channel}`, text);
   if (table.minimum !== undefined) check("minimum", table.minimum);
   const current = snapshot.version;
-  if (!current) return { status: "unknown", reason: "The CLI version is unknown (see the snapshot's gaps)" };
+  if (!current) {
+    return { status: "unknown", reason: "The CLI version is unknown (see the snapshot's gaps)" };
+  }
   if (table.minimum !== undefined && compareVersions(current, table.minimum) < 0) {
     return {
       status: "update_required",
@@ -52,14 +54,24 @@ export function updateAdvisory(snapshot: CapabilitySnapshot, table: ReleaseTable
     };
   }
   const candidates: [string, string][] = [];
-  if (table.latest[current.channel]) candidates.push([current.channel, table.latest[current.channel]]);
-  if (current.channel !== "stable" && table.latest.stable) candidates.push(["stable", table.latest.stable]);
+  if (table.latest[current.channel]) {
+    candidates.push([current.channel, table.latest[current.channel]]);
+  }
+  if (current.channel !== "stable" && table.latest.stable) {
+    candidates.push(["stable", table.latest.stable]);
+  }
   if (candidates.length === 0) {
-    return { status: "unknown", reason: `No release is listed for channel ${current.channel} or stable` };
+    return {
+      status: "unknown",
+      reason: `No release is listed for channel ${current.channel} or stable`,
+    };
   }
   const newer = candidates.filter(([, v]) => compareVersions(v, current) > 0);
   if (newer.length === 0) {
-    return { status: "up_to_date", reason: `codex ${current.semver} is the latest ${current.channel} release or newer` };
+    return {
+      status: "up_to_date",
+      reason: `codex ${current.semver} is the latest ${current.channel} release or newer`,
+    };
   }
   const [channel, target] = newer.reduce((a, b) => (compareVersions(b[1], a[1]) > 0 ? b : a));
   return {
@@ -71,11 +83,16 @@ export function updateAdvisory(snapshot: CapabilitySnapshot, table: ReleaseTable
 
 function check(name: string, text: string): void {
   if (!parseVersion(text) || parseVersion(text)!.semver !== text.trim()) {
-    throw new TypeError(`Cannot compare versions: table entry ${name} "${text}" is not a semantic version`);
+    throw new TypeError(
+      `Cannot compare versions: table entry ${name} "${text}" is not a semantic version`,
+    );
   }
 }
 
 function newest(versions: (string | undefined)[]): string | undefined {
   return versions.filter((v): v is string => v !== undefined)
-    .reduce<string | undefined>((a, b) => (a === undefined || compareVersions(b, a) > 0 ? b : a), undefined);
+    .reduce<string | undefined>(
+      (a, b) => (a === undefined || compareVersions(b, a) > 0 ? b : a),
+      undefined,
+    );
 }

@@ -85,7 +85,9 @@ export class CapabilityCache {
   /** Creates a cache; nothing is read until the first lookup. */
   constructor(options: CapabilityCacheOptions = {}) {
     const ttlMs = options.ttlMs ?? DEFAULT_TTL_MS;
-    if (!(ttlMs >= 0)) throw new TypeError(`Cannot create the cache: option ttlMs must be >= 0, got ${ttlMs}`);
+    if (!(ttlMs >= 0)) {
+      throw new TypeError(`Cannot create the cache: option ttlMs must be >= 0, got ${ttlMs}`);
+    }
     this.#dir = options.dir === undefined ? defaultCacheDir() : options.dir;
     this.#ttlMs = ttlMs;
     this.#probe = { ...options.probe };
@@ -127,8 +129,13 @@ export class CapabilityCache {
       }
       if (this.#dir !== null) {
         const read = await readCacheFile(this.#dir, fingerprint);
-        if (read.status === "ignored") this.#warn(`Ignoring capability cache ${read.path}: ${read.reason}`);
-        if (read.status === "hit" && this.#reusable(read.snapshot, read.snapshot.fingerprint!, fingerprint)) {
+        if (read.status === "ignored") {
+          this.#warn(`Ignoring capability cache ${read.path}: ${read.reason}`);
+        }
+        if (
+          read.status === "hit" &&
+          this.#reusable(read.snapshot, read.snapshot.fingerprint!, fingerprint)
+        ) {
           this.#memory.set(key, { snapshot: read.snapshot, fingerprint });
           return done(read.snapshot, "disk");
         }
@@ -177,7 +184,11 @@ export class CapabilityCache {
   }
 
   // One probe per key; it is aborted only when every caller waiting on it has given up.
-  #share(key: string, binary: string, signal: AbortSignal | undefined): Promise<CapabilitySnapshot> {
+  #share(
+    key: string,
+    binary: string,
+    signal: AbortSignal | undefined,
+  ): Promise<CapabilitySnapshot> {
     let flight = this.#inFlight.get(key);
     if (!flight) {
       const controller = new AbortController();
@@ -221,5 +232,7 @@ function cacheable(snapshot: CapabilitySnapshot): boolean {
 }
 
 function throwIfAborted(signal: AbortSignal | undefined): void {
-  if (signal?.aborted) throw new AbortError("The capability lookup was aborted", { cause: signal.reason });
+  if (signal?.aborted) {
+    throw new AbortError("The capability lookup was aborted", { cause: signal.reason });
+  }
 }

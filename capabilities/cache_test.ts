@@ -1,6 +1,16 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { copyFile, mkdir, mkdtemp, readdir, readFile, rm, symlink, utimes, writeFile } from "node:fs/promises";
+import {
+  copyFile,
+  mkdir,
+  mkdtemp,
+  readdir,
+  readFile,
+  rm,
+  symlink,
+  utimes,
+  writeFile,
+} from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import process from "node:process";
@@ -18,12 +28,23 @@ const FAKE = fileURLToPath(new URL("./testdata/fake_codex.sh", import.meta.url))
 const CHILD = fileURLToPath(new URL("./testdata/write_cache_child.ts", import.meta.url));
 
 /** A temp dir holding a private copy of the fake binary (so mtime changes stay local). */
-async function sandbox(): Promise<{ dir: string; bin: string; cacheDir: string; [Symbol.asyncDispose](): Promise<void> }> {
+async function sandbox(): Promise<
+  { dir: string; bin: string; cacheDir: string; [Symbol.asyncDispose](): Promise<void> }
+> {
   const dir = await mkdtemp(join(tmpdir(), "codexkit-cache-"));
   const bin = join(dir, "codex");
   await copyFile(FAKE, bin);
-  await writeFile(bin, (await readFile(FAKE, "utf8")).replace('here=$(dirname "$0")', `here='${join(FAKE, "..")}'`), { mode: 0o755 });
-  return { dir, bin, cacheDir: join(dir, "cache"), [Symbol.asyncDispose]: () => rm(dir, { recursive: true, force: true }) };
+  await writeFile(
+    bin,
+    (await readFile(FAKE, "utf8")).replace('here=$(dirname "$0")', `here='${join(FAKE, "..")}'`),
+    { mode: 0o755 },
+  );
+  return {
+    dir,
+    bin,
+    cacheDir: join(dir, "cache"),
+    [Symbol.asyncDispose]: () => rm(dir, { recursive: true, force: true }),
+  };
 }
 
 /** The runtime's spawner, counting `--version` calls (one per probe). */
@@ -59,7 +80,8 @@ test("CapabilityCache reads the disk cache from a fresh instance", async () => {
   await using box = await sandbox();
   await new CapabilityCache({ dir: box.cacheDir }).get(box.bin);
   const count = counting();
-  const second = await new CapabilityCache({ dir: box.cacheDir, probe: { spawner: count.spawner } }).lookup(box.bin);
+  const second = await new CapabilityCache({ dir: box.cacheDir, probe: { spawner: count.spawner } })
+    .lookup(box.bin);
   assert.equal(second.origin, "disk");
   assert.equal(second.snapshot.source, "cache");
   assert.equal(count.probes(), 0);
@@ -68,7 +90,14 @@ test("CapabilityCache reads the disk cache from a fresh instance", async () => {
 test("CapabilityCache does not cache a probe with transient gaps", async () => {
   await using box = await sandbox();
   const count = counting();
-  const cache = new CapabilityCache({ dir: box.cacheDir, probe: { spawner: count.spawner, timeoutMs: 300, env: { FAKE_MODE: "hang", FAKE_PIDS: join(box.dir, "pids") } } });
+  const cache = new CapabilityCache({
+    dir: box.cacheDir,
+    probe: {
+      spawner: count.spawner,
+      timeoutMs: 300,
+      env: { FAKE_MODE: "hang", FAKE_PIDS: join(box.dir, "pids") },
+    },
+  });
   const first = await cache.lookup(box.bin);
   assert.ok(first.snapshot.gaps.some((g) => g.transient));
   const second = await cache.lookup(box.bin);
@@ -83,7 +112,8 @@ test("CapabilityCache re-probes when the binary's fingerprint changes in place",
   const cache = new CapabilityCache({ dir: box.cacheDir, probe: { spawner: count.spawner } });
   await cache.get(box.bin);
   await utimes(box.bin, new Date(), new Date(Date.now() + 60_000));
-  const after = await new CapabilityCache({ dir: box.cacheDir, probe: { spawner: count.spawner } }).lookup(box.bin);
+  const after = await new CapabilityCache({ dir: box.cacheDir, probe: { spawner: count.spawner } })
+    .lookup(box.bin);
   assert.equal(after.origin, "probe");
   assert.equal((await cache.lookup(box.bin)).origin, "disk");
   assert.equal(count.probes(), 2);
@@ -110,12 +140,36 @@ test("CapabilityCache ignores a cache file that is not JSON, from a future schem
   const file = join(box.cacheDir, cacheFileName(fp.path));
   const elsewhere = join(box.dir, "elsewhere.json");
   await writeFile(elsewhere, "precious");
-  const valid = JSON.stringify({ kind: "codexkit.capabilities", schemaVersion: 1, snapshot: { ...knownSnapshot("0.169.0"), fingerprint: fp } });
+  const valid = JSON.stringify({
+    kind: "codexkit.capabilities",
+    schemaVersion: 1,
+    snapshot: { ...knownSnapshot("0.169.0"), fingerprint: fp },
+  });
   const cases: [string, () => Promise<void>, RegExp][] = [
     ["not JSON", () => writeFile(file, "{ not json"), /not JSON/],
     ["truncated", () => writeFile(file, valid.slice(0, valid.length / 2)), /not JSON/],
-    ["future schema", () => writeFile(file, JSON.stringify({ kind: "codexkit.capabilities", schemaVersion: 99, snapshot: {} })), /schema version 99/],
-    ["wrong shape", () => writeFile(file, JSON.stringify({ kind: "codexkit.capabilities", schemaVersion: 1, snapshot: { features: 3 } })), /invalid/],
+    [
+      "future schema",
+      () =>
+        writeFile(
+          file,
+          JSON.stringify({ kind: "codexkit.capabilities", schemaVersion: 99, snapshot: {} }),
+        ),
+      /schema version 99/,
+    ],
+    [
+      "wrong shape",
+      () =>
+        writeFile(
+          file,
+          JSON.stringify({
+            kind: "codexkit.capabilities",
+            schemaVersion: 1,
+            snapshot: { features: 3 },
+          }),
+        ),
+      /invalid/,
+    ],
     ["symlink", () => symlink(elsewhere, file), /symlink/],
   ];
   for (const [name, prepare, reason] of cases) {
@@ -126,7 +180,10 @@ test("CapabilityCache ignores a cache file that is not JSON, from a future schem
     assert.equal(read.status, "ignored", name);
     assert.match(read.status === "ignored" ? read.reason : "", reason, name);
     const warnings: string[] = [];
-    const result = await new CapabilityCache({ dir: box.cacheDir, onWarning: (w) => warnings.push(w) }).lookup(box.bin);
+    const result = await new CapabilityCache({
+      dir: box.cacheDir,
+      onWarning: (w) => warnings.push(w),
+    }).lookup(box.bin);
     assert.equal(result.origin, "probe", name);
     assert.match(warnings.join("\n"), reason, name);
     assert.equal((await readCacheFile(box.cacheDir, fp)).status, "hit", name);
@@ -146,7 +203,9 @@ test("CapabilityCache applies overrides on top of a cached snapshot", async () =
   await using box = await sandbox();
   const cache = new CapabilityCache({ dir: null });
   await cache.get(box.bin);
-  const pinned = await cache.get(box.bin, { overrides: { version: "0.170.0-beta.1", features: { apps: false } } });
+  const pinned = await cache.get(box.bin, {
+    overrides: { version: "0.170.0-beta.1", features: { apps: false } },
+  });
   assert.equal(pinned.version?.channel, "beta");
   assert.equal(pinned.features?.find((f) => f.name === "apps")?.enabled, false);
   const plain = await cache.get(box.bin);
@@ -156,7 +215,10 @@ test("CapabilityCache applies overrides on top of a cached snapshot", async () =
 test("CapabilityCache rejects an aborted lookup with AbortError", async () => {
   await using box = await sandbox();
   const controller = new AbortController();
-  const cache = new CapabilityCache({ dir: null, probe: { env: { FAKE_MODE: "hang", FAKE_PIDS: join(box.dir, "pids") } } });
+  const cache = new CapabilityCache({
+    dir: null,
+    probe: { env: { FAKE_MODE: "hang", FAKE_PIDS: join(box.dir, "pids") } },
+  });
   const lookup = cache.lookup(box.bin, { signal: controller.signal });
   setTimeout(() => controller.abort(), 100);
   await assert.rejects(lookup, AbortError);
@@ -185,7 +247,11 @@ test("writeCacheFile leaves one valid file when two processes write at once", as
   const runtime = detectRuntime();
   const args = runtime === "deno" ? ["run", "-A", CHILD] : [CHILD];
   const spawner = getSpawner();
-  const children = await Promise.all(["a", "b"].map((tag) => spawner.spawn(process.execPath, [...args, box.cacheDir, tag, "40"], { stdin: "null" })));
+  const children = await Promise.all(
+    ["a", "b"].map((tag) =>
+      spawner.spawn(process.execPath, [...args, box.cacheDir, tag, "40"], { stdin: "null" })
+    ),
+  );
   const ends = await Promise.all(children.map(async (child) => {
     const [stderr] = await Promise.all([new Response(child.stderr).text(), child.stdout.cancel()]);
     return { status: await child.exited, stderr };

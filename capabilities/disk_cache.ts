@@ -95,9 +95,15 @@ export async function readCacheFile(dir: string, fingerprint: Fingerprint): Prom
     return { status: "ignored", reason: "not JSON (corrupt or truncated)", path };
   }
   const head = data as { kind?: unknown; schemaVersion?: unknown; snapshot?: unknown } | null;
-  if (head?.kind !== CACHE_FILE_KIND) return { status: "ignored", reason: "not a cache file", path };
+  if (head?.kind !== CACHE_FILE_KIND) {
+    return { status: "ignored", reason: "not a cache file", path };
+  }
   if (head.schemaVersion !== SNAPSHOT_SCHEMA_VERSION) {
-    return { status: "ignored", reason: `schema version ${JSON.stringify(head.schemaVersion)}`, path };
+    return {
+      status: "ignored",
+      reason: `schema version ${JSON.stringify(head.schemaVersion)}`,
+      path,
+    };
   }
   const parsed = v.safeParse(SnapshotSchema, head.snapshot);
   if (!parsed.success) {

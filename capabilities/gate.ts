@@ -42,7 +42,9 @@ const FLAG_OPTIONS: Partial<Record<GatedOption, [path: string, flag: string]>> =
   "exec.resume.last": [`${EXEC} resume`, "--last"],
 };
 
-/** Every option the gate answers, for tables and listings. *
+/**
+
+ * Every option the gate answers, for tables and listings.
  * @example List every answer
  * ```ts ignore
  * for (const option of GATED_OPTIONS) console.log(option, gate.explain(option).note);
@@ -94,7 +96,9 @@ export function gateFromSnapshot(
       const base = explain(option);
       if (base.status !== "supported" || forced[option]) return base;
       const values = listedValues(snap, option);
-      if (!values) return { status: "unknown", note: `${who}: the values of ${option} are not listed` };
+      if (!values) {
+        return { status: "unknown", note: `${who}: the values of ${option} are not listed` };
+      }
       return values.includes(value)
         ? { status: "supported", note: `${who}: ${option} accepts "${value}"` }
         : {

@@ -38,11 +38,17 @@ test("gateFromSnapshot answers every exec option for 0.169.0", () => {
 
 test("gateFromSnapshot refuses approval_policy untrusted on 0.169.0", () => {
   const gate = gateFromSnapshot(known());
-  const table: [string, GateAnswer][] = [["never", "supported"], ["on-request", "supported"], ["untrusted", "unsupported"], ["on-failure", "unsupported"]];
+  const table: [string, GateAnswer][] = [["never", "supported"], ["on-request", "supported"], [
+    "untrusted",
+    "unsupported",
+  ], ["on-failure", "unsupported"]];
   for (const [value, status] of table) {
     assert.equal(gate.supportValue("config.approval_policy", value).status, status, value);
   }
-  assert.match(gate.supportValue("config.approval_policy", "untrusted").note, /codex 0\.169\.0: .*does not accept "untrusted" \(accepted: on-request, never\)/);
+  assert.match(
+    gate.supportValue("config.approval_policy", "untrusted").note,
+    /codex 0\.169\.0: .*does not accept "untrusted" \(accepted: on-request, never\)/,
+  );
   assert.equal(gate.supportValue("exec.sandbox", "workspace-write").status, "supported");
   assert.equal(gate.supportValue("exec.json", "x").status, "unknown");
 });
@@ -71,7 +77,10 @@ test("gateFromSnapshot says unsupported for flags an older CLI lacks, unknown fo
 });
 
 test("gateFromSnapshot applies overrides: forced answers and pinned version", () => {
-  const gate = gateFromSnapshot(known(), { version: "0.170.0", options: { "exec.fork": "unsupported" } });
+  const gate = gateFromSnapshot(known(), {
+    version: "0.170.0",
+    options: { "exec.fork": "unsupported" },
+  });
   assert.equal(gate.version, "0.170.0");
   assert.equal(gate.support("exec.fork"), "unsupported");
   assert.match(gate.explain("exec.fork").note, /forced to unsupported by overrides/);
@@ -82,7 +91,11 @@ test("guard answers features, commands and flags with notes", () => {
   const snap = known();
   const table: [string, GateAnswer, RegExp][] = [
     ["apps", "supported", /feature apps is stable, on by default/],
-    ["agent_message_board", "supported", /under development, off by default; turn it on with --enable agent_message_board/],
+    [
+      "agent_message_board",
+      "supported",
+      /under development, off by default; turn it on with --enable agent_message_board/,
+    ],
     ["web_search_request", "supported", /deprecated and will go away/],
     ["apply_patch_freeform", "unsupported", /was removed/],
     ["no_such_feature", "unsupported", /no feature named no_such_feature/],

@@ -56,57 +56,96 @@ export function guardFlag(
   if (!info) {
     const parent = guardCommand(snapshot, path, who);
     if (parent.status !== "supported") return parent;
-    return { status: "unknown", note: `${who}: the help of \`${path}\` was not probed; cannot tell whether it takes ${flag}` };
+    return {
+      status: "unknown",
+      note: `${who}: the help of \`${path}\` was not probed; cannot tell whether it takes ${flag}`,
+    };
   }
   const found = findFlag(info, flag);
-  return found
-    ? { status: "supported", note: `${who}: \`${path}\` accepts ${flag}` }
-    : { status: "unsupported", note: `${who}: \`${path}\` does not accept ${flag}; upgrade codex or leave the option out` };
+  return found ? { status: "supported", note: `${who}: \`${path}\` accepts ${flag}` } : {
+    status: "unsupported",
+    note: `${who}: \`${path}\` does not accept ${flag}; upgrade codex or leave the option out`,
+  };
 }
 
 /** Checks whether a command path (`"codex exec fork"`) exists. */
-export function guardCommand(snapshot: CapabilitySnapshot, path: string, who: string = versionLabel(snapshot)): GuardResult {
+export function guardCommand(
+  snapshot: CapabilitySnapshot,
+  path: string,
+  who: string = versionLabel(snapshot),
+): GuardResult {
   if (snapshot.commands[path]) return { status: "supported", note: `${who}: \`${path}\` exists` };
   const words = path.split(" ");
   if (words.length === 1) {
-    return { status: "unknown", note: `${who}: the top-level help was not read (${gapReason(snapshot, "help:codex")})` };
+    return {
+      status: "unknown",
+      note: `${who}: the top-level help was not read (${gapReason(snapshot, "help:codex")})`,
+    };
   }
   const parentPath = words.slice(0, -1).join(" ");
   const parent = snapshot.commands[parentPath];
   if (!parent) {
     const up = guardCommand(snapshot, parentPath, who);
     if (up.status === "unsupported") return up;
-    return { status: "unknown", note: `${who}: the help of \`${parentPath}\` was not read (${gapReason(snapshot, `help:${parentPath}`)})` };
+    return {
+      status: "unknown",
+      note: `${who}: the help of \`${parentPath}\` was not read (${
+        gapReason(snapshot, `help:${parentPath}`)
+      })`,
+    };
   }
   const name = words[words.length - 1];
   const listed = parent.subcommands.some((s) => s.name === name || s.aliases.includes(name));
   return listed
     ? { status: "supported", note: `${who}: \`${parentPath}\` lists the subcommand ${name}` }
-    : { status: "unsupported", note: `${who}: \`${parentPath}\` has no subcommand ${name}; upgrade codex` };
+    : {
+      status: "unsupported",
+      note: `${who}: \`${parentPath}\` has no subcommand ${name}; upgrade codex`,
+    };
 }
 
 function guardFeature(snapshot: CapabilitySnapshot, name: string, who: string): GuardResult {
   const row = snapshot.features?.find((f) => f.name === name);
   if (!row) {
     if (snapshot.features === null || snapshot.gaps.some((g) => g.step === "features")) {
-      return { status: "unknown", note: `${who}: the feature list was not read (${gapReason(snapshot, "features")})` };
+      return {
+        status: "unknown",
+        note: `${who}: the feature list was not read (${gapReason(snapshot, "features")})`,
+      };
     }
-    return { status: "unsupported", note: `${who}: no feature named ${name}; check the spelling or upgrade codex` };
+    return {
+      status: "unsupported",
+      note: `${who}: no feature named ${name}; check the spelling or upgrade codex`,
+    };
   }
-  const state = row.enabled === null ? "state not observed" : row.enabled ? "on by default" : "off by default";
+  const state = row.enabled === null
+    ? "state not observed"
+    : row.enabled
+    ? "on by default"
+    : "off by default";
   switch (row.stage) {
     case "removed":
-      return { status: "unsupported", note: `${who}: feature ${name} was removed; stop relying on it` };
+      return {
+        status: "unsupported",
+        note: `${who}: feature ${name} was removed; stop relying on it`,
+      };
     case "stable":
     case "experimental":
     case "under development":
     case "deprecated": {
       const hint = row.enabled === false ? `; turn it on with --enable ${name}` : "";
       const warn = row.stage === "deprecated" ? " and will go away" : "";
-      return { status: "supported", note: `${who}: feature ${name} is ${row.stage}${warn}, ${state}${hint}` };
+      return {
+        status: "supported",
+        note: `${who}: feature ${name} is ${row.stage}${warn}, ${state}${hint}`,
+      };
     }
     default:
-      return { status: "supported", note: `${who}: feature ${name} has a stage this SDK does not know ("${row.stage}"), ${state}` };
+      return {
+        status: "supported",
+        note:
+          `${who}: feature ${name} has a stage this SDK does not know ("${row.stage}"), ${state}`,
+      };
   }
 }
 

@@ -6,12 +6,23 @@
  */
 import * as v from "valibot";
 import known0169 from "./known/0.169.0.json" with { type: "json" };
+import { PROBED_COMMANDS } from "./probe.ts";
 import { SnapshotSchema } from "./schema.ts";
 import type { CapabilitySnapshot } from "./types.ts";
 
 const RECORDED: Record<string, unknown> = { "0.169.0": known0169 };
 
-/** The versions that have a committed snapshot, oldest first. *
+/** The help pages a committed snapshot holds: the default ones and a few more. */
+export const RECORDED_COMMANDS: readonly string[] = [
+  ...PROBED_COMMANDS,
+  "codex exec review",
+  "codex app-server",
+  "codex login",
+];
+
+/**
+
+ * The versions that have a committed snapshot, oldest first.
  * @example List committed snapshots
  * ```ts
  * import { KNOWN_VERSIONS } from "@codexkit/sdk/capabilities";

@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { fileURLToPath } from "node:url";
-import { KNOWN_VERSIONS, knownSnapshot } from "./known.ts";
+import { KNOWN_VERSIONS, knownSnapshot, RECORDED_COMMANDS } from "./known.ts";
 import { probeCapabilities } from "./probe.ts";
 import type { CapabilitySnapshot } from "./types.ts";
 
@@ -24,11 +24,19 @@ function flagsByCommand(snapshot: CapabilitySnapshot): Record<string, string[]> 
 test("knownSnapshot 0.169.0 matches a live probe of the pinned CLI", async () => {
   const known = knownSnapshot("0.169.0");
   assert.ok(known, "capabilities/known/0.169.0.json is missing");
-  const live = await probeCapabilities(NATIVE);
+  const live = await probeCapabilities(NATIVE, { commands: RECORDED_COMMANDS });
   assert.deepEqual(live.gaps, []);
-  assert.equal(live.version?.semver, known.version?.semver, "version: re-run capabilities/known/record.ts");
+  assert.equal(
+    live.version?.semver,
+    known.version?.semver,
+    "version: re-run capabilities/known/record.ts",
+  );
   assert.deepEqual(live.features, known.features, "features: re-run capabilities/known/record.ts");
-  assert.deepEqual(flagsByCommand(live), flagsByCommand(known), "flags: re-run capabilities/known/record.ts");
+  assert.deepEqual(
+    flagsByCommand(live),
+    flagsByCommand(known),
+    "flags: re-run capabilities/known/record.ts",
+  );
 });
 
 test("knownSnapshot has no machine-specific data and returns fresh copies", () => {

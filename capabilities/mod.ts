@@ -34,14 +34,9 @@ export type { FeaturesParse } from "./parse_features.ts";
 export type { HelpParse } from "./parse_help.ts";
 export type { ProbeOptions } from "./probe.ts";
 export type { FingerprintOptions } from "./fingerprint.ts";
-export type { CacheFacts, CacheDecision, CachePolicy, CacheVerdict } from "./ttl.ts";
+export type { CacheDecision, CacheFacts, CachePolicy, CacheVerdict } from "./ttl.ts";
 export type { CacheRead } from "./disk_cache.ts";
-export type {
-  CapabilityCacheOptions,
-  LookupOptions,
-  LookupOrigin,
-  LookupResult,
-} from "./cache.ts";
+export type { CapabilityCacheOptions, LookupOptions, LookupOrigin, LookupResult } from "./cache.ts";
 export type { CapabilityOverrides, FeatureOverride } from "./overrides.ts";
 export type { GuardResult } from "./guard.ts";
 export type { SnapshotGate } from "./gate.ts";

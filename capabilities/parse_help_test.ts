@@ -29,7 +29,11 @@ test("parseHelp reads exec flags, aliases and values from the long form", async 
     assert.equal(flag?.valueName, valueName, spelling);
   }
   assert.equal(findFlag(help, "-i")?.repeatable, true);
-  assert.deepEqual(findFlag(help, "-s")?.values, ["read-only", "workspace-write", "danger-full-access"]);
+  assert.deepEqual(findFlag(help, "-s")?.values, [
+    "read-only",
+    "workspace-write",
+    "danger-full-access",
+  ]);
   assert.deepEqual(findFlag(help, "--color")?.values, ["always", "never", "auto"]);
   assert.equal(findFlag(help, "--search"), undefined);
 });

@@ -19,7 +19,9 @@ import { parseVersion } from "./semver.ts";
 import { SNAPSHOT_SCHEMA_VERSION } from "./types.ts";
 import type { CapabilitySnapshot, CommandInfo, Feature, Fingerprint, Gap } from "./types.ts";
 
-/** Per-step time limit unless the caller says otherwise, in milliseconds. *
+/**
+
+ * Per-step time limit unless the caller says otherwise, in milliseconds.
  * @example Give slow machines longer
  * ```ts ignore
  * await probeCapabilities(binary, { timeoutMs: 2 * DEFAULT_PROBE_TIMEOUT_MS });
@@ -41,15 +43,16 @@ export const PROBE_SAFETY_ARGS: readonly string[] = [
 /** Features whose `enabled` column the safety args distort; recorded as `null`. */
 export const FEATURES_FORCED_BY_PROBE: readonly string[] = ["plugins"];
 
-/** The help pages the gates read, by command path. */
+/**
+ * The help pages probed by default, by command path: the ones the exec gate reads. Every
+ * extra page is one more process on the same cores, so others (`"codex app-server"`,
+ * `"codex login"`, `"codex exec review"`) are probed only when asked via `commands`.
+ */
 export const PROBED_COMMANDS: readonly string[] = [
   "codex",
   "codex exec",
   "codex exec resume",
   "codex exec fork",
-  "codex exec review",
-  "codex app-server",
-  "codex login",
 ];
 
 /** Options of {@linkcode probeCapabilities}. */
@@ -62,13 +65,15 @@ export interface ProbeOptions {
   hash?: boolean;
   /** Extra environment for the probed binary (on top of a minimal one with a fresh CODEX_HOME). */
   env?: Record<string, string>;
+  /** Help pages to read (default {@linkcode PROBED_COMMANDS}); each path starts with `codex`. */
+  commands?: readonly string[];
   /** The process seam to use (tests pass a fake); the runtime's own by default. */
   spawner?: Spawner;
 }
 
 /**
  * Probes `binary` in parallel: `--version`, `features list` and the help pages in
- * {@linkcode PROBED_COMMANDS}, plus its fingerprint. Each step has its own time limit; a
+ * `options.commands` (default {@linkcode PROBED_COMMANDS}), plus its fingerprint. Each step has its own time limit; a
  * failed, timed-out or unparsable step becomes an entry in `gaps`. Runs with a fresh temp
  * `CODEX_HOME`, a private `TMPDIR` and {@linkcode PROBE_SAFETY_ARGS}; removes them after.
  *
@@ -84,10 +89,18 @@ export async function probeCapabilities(
 ): Promise<CapabilitySnapshot> {
   const timeoutMs = options.timeoutMs ?? DEFAULT_PROBE_TIMEOUT_MS;
   if (!(Number.isFinite(timeoutMs) && timeoutMs > 0)) {
-    throw new TypeError(`Cannot probe: option timeoutMs must be a positive number, got ${timeoutMs}`);
+    throw new TypeError(
+      `Cannot probe: option timeoutMs must be a positive number, got ${timeoutMs}`,
+    );
   }
   if (typeof binary !== "string" || binary === "") {
     throw new TypeError("Cannot probe: argument binary must be a non-empty path");
+  }
+  const commands = options.commands ?? PROBED_COMMANDS;
+  for (const path of commands) {
+    if (!/^codex( [a-z0-9][a-z0-9-]*)*$/.test(path)) {
+      throw new TypeError(`Cannot probe: option commands has an invalid command path "${path}"`);
+    }
   }
   throwIfAborted(options.signal);
   const collectedAt = new Date().toISOString();
@@ -109,9 +122,13 @@ export async function probeCapabilities(
     const [versionOut, featuresOut, helpOuts, fingerprint] = await Promise.all([
       run(["--version"]),
       run(["features", "list"]),
-      Promise.all(PROBED_COMMANDS.map((path) => run([...path.split(" ").slice(1), "--help"]))),
+      Promise.all(commands.map((path) => run([...path.split(" ").slice(1), "--help"]))),
       fingerprintBinary(binary, { hash: options.hash }).catch((error: unknown) => {
-        gaps.push({ step: "fingerprint", reason: `Cannot read ${binary}: ${message(error)}`, transient: true });
+        gaps.push({
+          step: "fingerprint",
+          reason: `Cannot read ${binary}: ${message(error)}`,
+          transient: true,
+        });
         return undefined;
       }),
     ]);
@@ -127,7 +144,7 @@ export async function probeCapabilities(
     };
     readVersion(versionOut, snapshot);
     readFeatures(featuresOut, snapshot);
-    PROBED_COMMANDS.forEach((path, i) => readHelp(path, helpOuts[i], snapshot));
+    commands.forEach((path, i) => readHelp(path, helpOuts[i], snapshot));
     if (fingerprint) snapshot.fingerprint = fingerprint as Fingerprint;
     return snapshot;
   } finally {
@@ -179,13 +196,21 @@ function readHelp(path: string, out: RunOutcome, snapshot: CapabilitySnapshot): 
   const want = path.split(" ");
   const got = help.usagePath;
   if (got.length === 0) {
-    snapshot.gaps.push({ step, reason: `Cannot find a Usage line in the help output: ${excerpt(text)}`, transient: false });
+    snapshot.gaps.push({
+      step,
+      reason: `Cannot find a Usage line in the help output: ${excerpt(text)}`,
+      transient: false,
+    });
     return;
   }
   // `codex exec nosuch --help` prints the help of `codex exec` (0.169.0): the command is absent.
   if (got.length < want.length && want.slice(0, got.length).join(" ") === got.join(" ")) return;
   if (got.join(" ") !== path) {
-    snapshot.gaps.push({ step, reason: `The help output is for "${got.join(" ")}", not "${path}"`, transient: false });
+    snapshot.gaps.push({
+      step,
+      reason: `The help output is for "${got.join(" ")}", not "${path}"`,
+      transient: false,
+    });
     return;
   }
   const info: CommandInfo = { flags: help.flags, subcommands: help.subcommands };
@@ -198,7 +223,11 @@ function stepOutput(step: string, out: RunOutcome, gaps: Gap[]): string | undefi
       gaps.push({ step, reason: `Cannot start the binary: ${out.message}`, transient: true });
       return undefined;
     case "timeout":
-      gaps.push({ step, reason: `No answer within ${out.timeoutMs} ms; the process was killed`, transient: true });
+      gaps.push({
+        step,
+        reason: `No answer within ${out.timeoutMs} ms; the process was killed`,
+        transient: true,
+      });
       return undefined;
     case "aborted":
       gaps.push({ step, reason: "Aborted by the caller", transient: true });
@@ -207,25 +236,44 @@ function stepOutput(step: string, out: RunOutcome, gaps: Gap[]): string | undefi
       if (out.code !== 0) {
         const how = out.code === null ? `signal ${out.signal}` : `exit code ${out.code}`;
         const tail = out.stderr.trim() || out.stdout.trim();
-        gaps.push({ step, reason: `Ended with ${how}${tail ? `: ${excerpt(tail)}` : ""}`, transient: out.code === null });
+        gaps.push({
+          step,
+          reason: `Ended with ${how}${tail ? `: ${excerpt(tail)}` : ""}`,
+          transient: out.code === null,
+        });
         return undefined;
       }
       return out.stdout;
   }
 }
 
-function probeEnv(home: string, tmp: string, extra: Record<string, string> = {}): Record<string, string> {
+function probeEnv(
+  home: string,
+  tmp: string,
+  extra: Record<string, string> = {},
+): Record<string, string> {
   const env: Record<string, string> = {};
   // Only what a process needs to start; the caller's keys and tokens stay out of the probe.
   for (const key of ["PATH", "SystemRoot", "WINDIR", "LANG"]) {
     const value = process.env[key];
     if (value !== undefined) env[key] = value;
   }
-  return { ...env, HOME: home, CODEX_HOME: home, TMPDIR: tmp, TEMP: tmp, TMP: tmp, NO_COLOR: "1", ...extra };
+  return {
+    ...env,
+    HOME: home,
+    CODEX_HOME: home,
+    TMPDIR: tmp,
+    TEMP: tmp,
+    TMP: tmp,
+    NO_COLOR: "1",
+    ...extra,
+  };
 }
 
 function throwIfAborted(signal: AbortSignal | undefined): void {
-  if (signal?.aborted) throw new AbortError("The capability probe was aborted", { cause: signal.reason });
+  if (signal?.aborted) {
+    throw new AbortError("The capability probe was aborted", { cause: signal.reason });
+  }
 }
 
 function excerpt(text: string): string {

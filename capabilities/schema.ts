@@ -68,7 +68,10 @@ export const OverridesSchema: v.GenericSchema<CapabilityOverrides> = v.looseObje
       v.union([
         v.null(),
         v.boolean(),
-        v.looseObject({ stage: v.optional(v.string()), enabled: v.optional(v.nullable(v.boolean())) }),
+        v.looseObject({
+          stage: v.optional(v.string()),
+          enabled: v.optional(v.nullable(v.boolean())),
+        }),
       ]),
     ),
   ),

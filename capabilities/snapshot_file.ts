@@ -29,7 +29,9 @@ export function parseSnapshot(text: string, path = "<text>"): CapabilitySnapshot
   const schemaVersion = (data as { schemaVersion?: unknown } | null)?.schemaVersion;
   if (schemaVersion !== SNAPSHOT_SCHEMA_VERSION) {
     throw new FileFormatError(
-      `Cannot read snapshot ${path}: schema version ${JSON.stringify(schemaVersion)}, this SDK reads ${SNAPSHOT_SCHEMA_VERSION}`,
+      `Cannot read snapshot ${path}: schema version ${
+        JSON.stringify(schemaVersion)
+      }, this SDK reads ${SNAPSHOT_SCHEMA_VERSION}`,
       { path },
     );
   }
@@ -43,7 +45,9 @@ export function parseSnapshot(text: string, path = "<text>"): CapabilitySnapshot
   return result.output;
 }
 
-/** Parses overrides from JSON or JSONC; throws a `FileFormatError` naming `path`. *
+/**
+
+ * Parses overrides from JSON or JSONC; throws a `FileFormatError` naming `path`.
  * @example Overrides in JSONC
  * ```ts
  * import { parseOverrides } from "@codexkit/sdk/capabilities";
@@ -61,7 +65,9 @@ export function parseOverrides(text: string, path = "<text>"): CapabilityOverrid
   return result.output;
 }
 
-/** Formats a snapshot as stable, indented JSON (ends with a newline). *
+/**
+
+ * Formats a snapshot as stable, indented JSON (ends with a newline).
  * @example Print a snapshot
  * ```ts ignore
  * console.log(formatSnapshot(snapshot));
@@ -71,7 +77,9 @@ export function formatSnapshot(snapshot: CapabilitySnapshot): string {
   return `${JSON.stringify(snapshot, null, 2)}\n`;
 }
 
-/** Reads a pinned snapshot file (JSON or JSONC); its `source` becomes `"file"`. *
+/**
+
+ * Reads a pinned snapshot file (JSON or JSONC); its `source` becomes `"file"`.
  * @example Load a pinned snapshot
  * ```ts ignore
  * const snapshot = await readSnapshotFile("./codex-capabilities.json");
@@ -81,7 +89,9 @@ export async function readSnapshotFile(path: string): Promise<CapabilitySnapshot
   return { ...parseSnapshot(await readFile(path, "utf8"), path), source: "file" };
 }
 
-/** Reads an overrides file (JSON or JSONC). *
+/**
+
+ * Reads an overrides file (JSON or JSONC).
  * @example Load overrides
  * ```ts ignore
  * const gate = gateFromSnapshot(snapshot, await readOverridesFile("./overrides.jsonc"));
@@ -91,7 +101,9 @@ export async function readOverridesFile(path: string): Promise<CapabilityOverrid
   return parseOverrides(await readFile(path, "utf8"), path);
 }
 
-/** Writes `snapshot` to `path` as JSON, atomically (temp file + rename). *
+/**
+
+ * Writes `snapshot` to `path` as JSON, atomically (temp file + rename).
  * @example Pin today's probe
  * ```ts ignore
  * await writeSnapshotFile("./codex-capabilities.json", await probeCapabilities(binary));

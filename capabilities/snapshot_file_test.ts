@@ -31,7 +31,9 @@ test("writeSnapshotFile and readSnapshotFile round-trip a snapshot", async () =>
 
 test("parseSnapshot reads JSONC with comments and trailing commas", () => {
   const json = formatSnapshot(knownSnapshot("0.169.0")!);
-  const jsonc = `// pinned by ops\n${json.replace('"schemaVersion": 1,', '"schemaVersion": 1, /* v1 */').replace(/\}\n$/, ",}\n")}`;
+  const jsonc = `// pinned by ops\n${
+    json.replace('"schemaVersion": 1,', '"schemaVersion": 1, /* v1 */').replace(/\}\n$/, ",}\n")
+  }`;
   assert.equal(parseSnapshot(jsonc).version?.semver, "0.169.0");
 });
 
@@ -57,12 +59,15 @@ test("parseOverrides reads JSONC overrides and they apply on top of a snapshot",
   const dir = await mkdtemp(join(tmpdir(), "codexkit-ovr-"));
   try {
     const path = join(dir, "overrides.jsonc");
-    await writeFile(path, `{
+    await writeFile(
+      path,
+      `{
       // the fleet runs a patched build
       "version": "0.169.1",
       "features": { "apps": false, "apply_patch_freeform": { "stage": "stable" }, "plugins": null, "new_thing": true },
       "options": { "exec.fork": "unsupported" },
-    }`);
+    }`,
+    );
     const overrides = await readOverridesFile(path);
     assert.equal(overrides.options?.["exec.fork"], "unsupported");
     const snap = applyOverrides(knownSnapshot("0.169.0")!, overrides);
@@ -72,7 +77,10 @@ test("parseOverrides reads JSONC overrides and they apply on top of a snapshot",
     assert.equal(row("apply_patch_freeform")?.stage, "stable");
     assert.equal(row("plugins"), undefined);
     assert.deepEqual(row("new_thing"), { name: "new_thing", stage: "stable", enabled: true });
-    assert.throws(() => parseOverrides('{"options": {"exec.fork": "maybe"}}', "o.json"), FileFormatError);
+    assert.throws(
+      () => parseOverrides('{"options": {"exec.fork": "maybe"}}', "o.json"),
+      FileFormatError,
+    );
     assert.throws(() => applyOverrides(snap, { version: "next" }), /overrides\.version/);
   } finally {
     await rm(dir, { recursive: true, force: true });

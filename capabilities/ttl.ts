@@ -11,7 +11,9 @@ export type CachePolicy = "preferCache" | "refresh" | "bypass";
 /** What to do: reuse the entry, probe and store, or probe without touching the cache. */
 export type CacheDecision = "reuse" | "refresh" | "bypass";
 
-/** A cached entry is reused for this long by default: one day. *
+/**
+
+ * A cached entry is reused for this long by default: one day.
  * @example Keep entries for a week
  * ```ts ignore
  * new CapabilityCache({ ttlMs: 7 * DEFAULT_TTL_MS });

@@ -4,7 +4,13 @@ import { decideCacheUse, effectiveTtl } from "./ttl.ts";
 import type { CacheDecision, CacheFacts } from "./ttl.ts";
 
 test("decideCacheUse picks reuse, refresh or bypass", () => {
-  const base: CacheFacts = { policy: "preferCache", ageMs: 1000, fingerprintMatches: true, mtimeKnown: true, ttlMs: 10_000 };
+  const base: CacheFacts = {
+    policy: "preferCache",
+    ageMs: 1000,
+    fingerprintMatches: true,
+    mtimeKnown: true,
+    ttlMs: 10_000,
+  };
   const table: [Partial<CacheFacts>, CacheDecision, RegExp][] = [
     [{}, "reuse", /fresh/],
     [{ policy: "bypass" }, "bypass", /bypass/],

@@ -4,7 +4,9 @@
  * @module
  */
 
-/** The version of the snapshot format; a cache or file with another one is ignored. *
+/**
+
+ * The version of the snapshot format; a cache or file with another one is ignored.
  * @example Check a snapshot's format
  * ```ts ignore
  * snapshot.schemaVersion === SNAPSHOT_SCHEMA_VERSION;
@@ -12,8 +14,8 @@
  */
 export const SNAPSHOT_SCHEMA_VERSION = 1;
 
-/** Release channel derived from the pre-release tag (`0.170.0-alpha.2` -> `"alpha"`). */
-export type Channel = "stable" | "alpha" | "beta" | "rc" | (string & {});
+/** Release channel: `"stable"`, or the pre-release tag's leading word (`"alpha"`, `"beta"`, `"rc"`, ...). */
+export type Channel = string;
 
 /** A parsed semantic version, with the text it came from. */
 export interface VersionInfo {

@@ -12,7 +12,8 @@ set -u
 cd "$(dirname "$0")/.."
 BIN="$PWD/node_modules/.bin"
 RUNTIMES="${RUNTIMES:-deno bun node}"
-LOGDIR="${TEST_LOG_DIR:-.cache/test-logs}"
+# One log dir per run, so concurrent runs in one checkout do not overwrite each other.
+LOGDIR="${TEST_LOG_DIR:-.cache/test-logs/run-$$}"
 mkdir -p "$LOGDIR"
 
 if [ "$#" -gt 0 ]; then
@@ -37,27 +38,28 @@ for rt in $RUNTIMES; do
   code=$?
   case "$rt" in
     node)
-      pass=$(grep -E '^ℹ pass [0-9]+' "$log" | tail -1 | grep -oE '[0-9]+')
-      fail=$(grep -E '^ℹ fail [0-9]+' "$log" | tail -1 | grep -oE '[0-9]+') ;;
+      pass=$(grep -aE '^ℹ pass [0-9]+' "$log" | tail -1 | grep -oE '[0-9]+')
+      fail=$(grep -aE '^ℹ fail [0-9]+' "$log" | tail -1 | grep -oE '[0-9]+') ;;
     deno)
-      line=$(grep -E '^(ok|FAILED) \| ' "$log" | tail -1)
+      line=$(grep -aE '^(ok|FAILED) \| ' "$log" | tail -1)
       pass=$(echo "$line" | grep -oE '[0-9]+ passed' | grep -oE '[0-9]+')
       fail=$(echo "$line" | grep -oE '[0-9]+ failed' | grep -oE '[0-9]+') ;;
     bun)
-      pass=$(grep -E '^ *[0-9]+ pass$' "$log" | tail -1 | grep -oE '[0-9]+')
-      fail=$(grep -E '^ *[0-9]+ fail$' "$log" | tail -1 | grep -oE '[0-9]+') ;;
+      pass=$(grep -aE '^ *[0-9]+ pass$' "$log" | tail -1 | grep -oE '[0-9]+')
+      fail=$(grep -aE '^ *[0-9]+ fail$' "$log" | tail -1 | grep -oE '[0-9]+') ;;
   esac
   pass=${pass:-0}
   fail=${fail:-0}
-  # A runner that died without a summary still counts as a failure.
+  # A runner that died without a summary, or ran nothing, still counts as a failure.
   if [ "$code" -ne 0 ] && [ "$fail" -eq 0 ]; then fail=1; fi
+  if [ $((pass + fail)) -eq 0 ]; then fail=1; status=1; fi
   [ "$code" -ne 0 ] && status=1
   echo "$rt: $pass passed, $fail failed ($(($(date +%s) - start))s, log $log)"
   if [ "$fail" -gt 0 ]; then
     case "$rt" in
-      node) grep -E '^✖|not ok' "$log" | head -40 ;;
-      deno) grep -E 'FAILED|=> ' "$log" | head -40 ;;
-      bun) grep -E '^\(fail\)' "$log" | head -40 ;;
+      node) grep -aE '^✖|not ok' "$log" | head -40 ;;
+      deno) grep -aE 'FAILED|=> ' "$log" | head -40 ;;
+      bun) grep -aE '^\(fail\)' "$log" | head -40 ;;
     esac
   fi
   total_pass=$((total_pass + pass))

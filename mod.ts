@@ -1,0 +1,101 @@
+/**
+ * Drive the OpenAI Codex CLI from Deno, Bun and Node: run turns through `codex exec --json`
+ * or `codex app-server`, stream typed events, and get typed errors when a run ends badly.
+ *
+ * @example Run a turn
+ * ```ts ignore
+ * import { Codex } from "@codexkit/sdk";
+ *
+ * const codex = new Codex();
+ * const thread = codex.startThread({ workingDirectory: ".", skipGitRepoCheck: true });
+ * const turn = await thread.run("List the files here", { timeoutMs: 120_000 });
+ * console.log(turn.finalResponse);
+ * ```
+ *
+ * @example Stream events
+ * ```ts ignore
+ * import { Codex } from "@codexkit/sdk";
+ *
+ * const thread = new Codex().startThread();
+ * const { events } = await thread.runStreamed("Fix the failing test");
+ * for await (const event of events) {
+ *   if (event.type === "item.completed") console.log(event.item.type);
+ * }
+ * ```
+ *
+ * @module
+ */
+export { Codex } from "./src/codex.ts";
+export { Thread } from "./src/thread.ts";
+export type { RunStreamedResult, StreamedTurn } from "./src/thread.ts";
+export type { RunResult, Turn } from "./src/turn.ts";
+export type {
+  ApprovalMode,
+  BundleSource,
+  CodexConfigObject,
+  CodexConfigValue,
+  CodexOptions,
+  Input,
+  ModelReasoningEffort,
+  OutputSchema,
+  SandboxMode,
+  StandardSchemaLike,
+  ThreadOptions,
+  Transport,
+  TurnOptions,
+  UserInput,
+  WebSearchMode,
+} from "./src/options.ts";
+export type {
+  AgentMessageItem,
+  CommandExecutionItem,
+  CommandExecutionStatus,
+  ErrorItem,
+  FileChangeItem,
+  FileUpdateChange,
+  ItemCompletedEvent,
+  ItemStartedEvent,
+  ItemUpdatedEvent,
+  McpToolCallItem,
+  McpToolCallStatus,
+  PatchApplyStatus,
+  PatchChangeKind,
+  ReasoningItem,
+  ThreadError,
+  ThreadErrorEvent,
+  ThreadEvent,
+  ThreadItem,
+  ThreadStartedEvent,
+  TodoItem,
+  TodoListItem,
+  TurnCompletedEvent,
+  TurnFailedEvent,
+  TurnStartedEvent,
+  UnknownThreadEvent,
+  UnknownThreadItem,
+  Usage,
+  WebSearchItem,
+} from "./src/events.ts";
+export { isKnownEventType, isKnownItemType } from "./src/events.ts";
+export {
+  AbortError,
+  BinaryNotFoundError,
+  BundleError,
+  CodexError,
+  ConnectionClosedError,
+  ExitError,
+  FileFormatError,
+  IdleTimeoutError,
+  MalformedOutputError,
+  RpcError,
+  SchemaMismatchError,
+  SpawnError,
+  TimeoutError,
+  TurnFailedError,
+  UnsupportedError,
+} from "./src/errors.ts";
+export type { CodexErrorOptions, SearchedPlace } from "./src/errors.ts";
+export { resolveCodexBinary } from "./src/binary/resolve.ts";
+export type { BinarySource, ResolveBinaryOptions, ResolvedBinary } from "./src/binary/resolve.ts";
+export type { GateAnswer, GatedOption, OptionGate, UnsupportedPolicy } from "./src/exec/gates.ts";
+export { decodeThreadEvents } from "./src/streams/thread_event_stream.ts";

@@ -1,0 +1,234 @@
+/**
+ * Finds the codex binary: override -> `CODEX_PATH` -> pinned bundle -> the native binary of
+ * the installed npm platform package -> `codex` on PATH. The JS launcher of `@openai/codex`
+ * is never chosen from node_modules: it costs a Node start (about 65 ms) on every call.
+ *
+ * @module
+ */
+import { access, constants, readFile, realpath, stat } from "node:fs/promises";
+import { delimiter, dirname, isAbsolute, join, resolve as resolvePath } from "node:path";
+import { fileURLToPath } from "node:url";
+import { BinaryNotFoundError } from "../errors.ts";
+import type { SearchedPlace } from "../errors.ts";
+import type { BundleSource } from "../options.ts";
+import { npmPlatformTarget } from "./platform.ts";
+
+/** Where the binary was found. */
+export type BinarySource = "override" | "env" | "bundle" | "npm" | "path";
+
+/** A resolved binary. */
+export interface ResolvedBinary {
+  /** Absolute path of the executable. */
+  path: string;
+  /** Which step of the chain found it. */
+  source: BinarySource;
+  /** Directories to put first on the child's PATH (the npm package's `codex-path`, with `rg`). */
+  pathDirs: string[];
+  /** The version the package says it holds, when known. */
+  version?: string;
+}
+
+/** Inputs of {@linkcode resolveCodexBinary}. */
+export interface ResolveBinaryOptions {
+  /** An explicit path; when set nothing else is searched. */
+  override?: string;
+  /** A pinned bundle; when set, a missing bundle is an error (no fallback). */
+  bundle?: BundleSource;
+  /** The environment to read `CODEX_PATH` and `PATH` from (default: the process's). */
+  env?: Record<string, string | undefined>;
+  /** Directories to search upward from for `node_modules` (default: cwd and this module's). */
+  searchFrom?: string[];
+  /** Platform and arch (default: the process's). */
+  platform?: string;
+  /** CPU architecture (default: the process's). */
+  arch?: string;
+}
+
+/**
+ * Resolves the codex binary, or throws {@linkcode BinaryNotFoundError} listing every place
+ * searched. A `bundle` that cannot resolve throws its own error: apps that pin a binary must
+ * not silently run another one.
+ */
+export async function resolveCodexBinary(
+  options: ResolveBinaryOptions = {},
+): Promise<ResolvedBinary> {
+  const env = options.env ?? process.env;
+  const searched: SearchedPlace[] = [];
+  if (options.override !== undefined) {
+    const path = resolvePath(options.override);
+    const reason = await checkExecutable(path);
+    if (reason === undefined) return { path, source: "override", pathDirs: [] };
+    throw new BinaryNotFoundError([{ source: "override", path, reason }]);
+  }
+  const fromEnv = env.CODEX_PATH;
+  if (fromEnv) {
+    const path = resolvePath(fromEnv);
+    const reason = await checkExecutable(path);
+    if (reason === undefined) return { path, source: "env", pathDirs: [] };
+    searched.push({ source: "env", path: `CODEX_PATH=${path}`, reason });
+  }
+  if (options.bundle) {
+    return { path: await options.bundle.resolve(), source: "bundle", pathDirs: [] };
+  }
+  const platform = options.platform ?? process.platform;
+  const arch = options.arch ?? process.arch;
+  const npm = await findNpmBinary(
+    platform,
+    arch,
+    options.searchFrom ?? defaultSearchRoots(),
+    searched,
+  );
+  if (npm) return npm;
+  const onPath = await findOnPath(env.PATH ?? "", platform, searched);
+  if (onPath) {
+    // A global npm install puts the JS launcher on PATH; run its native binary instead.
+    const launcherPackage = await launcherPackageDir(onPath);
+    if (launcherPackage) {
+      const native = await findNpmBinary(platform, arch, [launcherPackage], searched);
+      if (native) return { ...native, source: "path" };
+    }
+    return { path: onPath, source: "path", pathDirs: [] };
+  }
+  throw new BinaryNotFoundError(searched);
+}
+
+/** Why `path` is not a runnable file, or `undefined` when it is. */
+export async function checkExecutable(path: string): Promise<string | undefined> {
+  try {
+    const info = await stat(path);
+    if (!info.isFile()) return "not a file";
+  } catch {
+    return "missing";
+  }
+  try {
+    await access(path, constants.X_OK);
+  } catch {
+    return "not executable";
+  }
+  return undefined;
+}
+
+function defaultSearchRoots(): string[] {
+  const roots = [process.cwd()];
+  if (import.meta.url.startsWith("file:")) roots.push(dirname(fileURLToPath(import.meta.url)));
+  return roots;
+}
+
+/** The ancestors of `dir` (itself first), each with `node_modules` appended. */
+export function nodeModulesDirs(dir: string): string[] {
+  const out: string[] = [];
+  let current = resolvePath(dir);
+  while (true) {
+    out.push(join(current, "node_modules"));
+    const parent = dirname(current);
+    if (parent === current) return out;
+    current = parent;
+  }
+}
+
+interface CodexPackageJson {
+  entrypoint?: string;
+  pathDir?: string;
+  version?: string;
+}
+
+async function findNpmBinary(
+  platform: string,
+  arch: string,
+  roots: string[],
+  searched: SearchedPlace[],
+): Promise<ResolvedBinary | undefined> {
+  const target = npmPlatformTarget(platform, arch);
+  if (!target) {
+    searched.push({
+      source: "npm",
+      path: `${platform}-${arch}`,
+      reason: "no codex package for this platform",
+    });
+    return undefined;
+  }
+  const seen = new Set<string>();
+  for (const root of roots) {
+    for (const modules of nodeModulesDirs(root)) {
+      // The platform package sits beside @openai/codex, or inside it when npm nested it.
+      for (
+        const pkg of [
+          join(modules, target.packageName),
+          join(modules, "@openai", "codex", "node_modules", target.packageName),
+        ]
+      ) {
+        if (seen.has(pkg)) continue;
+        seen.add(pkg);
+        const vendor = join(pkg, "vendor", target.triple);
+        const manifest = await readCodexPackageJson(join(vendor, "codex-package.json"));
+        if (manifest === "missing") {
+          continue;
+        }
+        const entry = manifest?.entrypoint ?? join("bin", target.binaryName);
+        const path = isAbsolute(entry) ? entry : join(vendor, entry);
+        const reason = await checkExecutable(path);
+        if (reason !== undefined) {
+          searched.push({ source: "npm", path, reason });
+          continue;
+        }
+        const pathDirs = manifest?.pathDir ? [join(vendor, manifest.pathDir)] : [];
+        return { path, source: "npm", pathDirs, version: manifest?.version };
+      }
+    }
+  }
+  searched.push({
+    source: "npm",
+    path: `${target.packageName} under node_modules of ${roots.join(", ")}`,
+    reason: "missing",
+  });
+  return undefined;
+}
+
+/** The `@openai/codex` package dir when `path` is (a link to) its JS launcher. */
+async function launcherPackageDir(path: string): Promise<string | undefined> {
+  let real: string;
+  try {
+    real = await realpath(path);
+  } catch {
+    return undefined;
+  }
+  const match = /^(.*[\\/]@openai[\\/]codex)[\\/]bin[\\/]codex\.js$/.exec(real);
+  return match?.[1];
+}
+
+async function readCodexPackageJson(path: string): Promise<CodexPackageJson | "missing" | null> {
+  let text: string;
+  try {
+    text = await readFile(path, "utf8");
+  } catch {
+    return "missing";
+  }
+  try {
+    const value = JSON.parse(text);
+    return typeof value === "object" && value !== null ? value as CodexPackageJson : null;
+  } catch {
+    // A damaged manifest still leaves the conventional layout to try.
+    return null;
+  }
+}
+
+async function findOnPath(
+  pathVar: string,
+  platform: string,
+  searched: SearchedPlace[],
+): Promise<string | undefined> {
+  const names = platform === "win32" ? ["codex.exe", "codex.cmd", "codex"] : ["codex"];
+  const dirs = pathVar.split(platform === "win32" ? ";" : delimiter).filter((d) => d.length > 0);
+  for (const dir of dirs) {
+    for (const name of names) {
+      const path = join(dir, name);
+      if ((await checkExecutable(path)) === undefined) return path;
+    }
+  }
+  searched.push({
+    source: "path",
+    path: dirs.length ? `codex on PATH (${dirs.length} dirs)` : "PATH is empty",
+    reason: "missing",
+  });
+  return undefined;
+}

@@ -1,0 +1,202 @@
+/**
+ * The client: holds the options, finds the binary once, and hands out threads.
+ *
+ * @module
+ */
+import { resolveCodexBinary } from "./binary/resolve.ts";
+import type { ResolvedBinary } from "./binary/resolve.ts";
+import { ExecLane } from "./exec/lane.ts";
+import type { ThreadEvent } from "./events.ts";
+import type { TurnLane } from "./lane.ts";
+import type { CodexOptions, ThreadOptions } from "./options.ts";
+import { getSpawner } from "./runtime/mod.ts";
+import type { Spawner } from "./runtime/mod.ts";
+import { Thread } from "./thread.ts";
+import type { ThreadStart } from "./thread.ts";
+import { ensureCodexHome } from "./home/layout.ts";
+
+/** A lane that holds resources (an app-server process) until closed. */
+interface ClosableLane extends TurnLane {
+  close(): Promise<void>;
+}
+
+/**
+ * Drives the codex CLI. Options are fixed at construction; each thread runs its turns through
+ * `codex exec --json` (default) or a shared `codex app-server` (`transport: "app-server"`).
+ *
+ * @example A turn
+ * ```ts ignore
+ * import { Codex } from "@codexkit/sdk";
+ * const codex = new Codex();
+ * const thread = codex.startThread({ skipGitRepoCheck: true });
+ * const turn = await thread.run("Say hello");
+ * console.log(turn.finalResponse, turn.usage);
+ * ```
+ */
+export class Codex implements AsyncDisposable {
+  #options: Readonly<CodexOptions>;
+  #spawner: Spawner;
+  #binary: Promise<ResolvedBinary> | undefined;
+  #home: Promise<string | undefined> | undefined;
+  #exec: ExecLane;
+  #appServer: Promise<ClosableLane> | undefined;
+
+  /** Creates a client. Throws a TypeError naming the option when an option is malformed. */
+  constructor(options: CodexOptions = {}) {
+    checkOptions(options);
+    this.#options = Object.freeze({ ...options });
+    this.#spawner = getSpawner(options.runtime);
+    this.#exec = new ExecLane({
+      options: this.#options,
+      spawner: this.#spawner,
+      binary: () => this.binary(),
+      codexHome: () => this.#codexHome(),
+    });
+  }
+
+  /**
+   * The codex binary this client runs, resolved on first use and remembered: override ->
+   * `CODEX_PATH` -> bundle -> npm platform package -> PATH. Rejects with
+   * `BinaryNotFoundError` listing every place searched (and tries again on the next call).
+   */
+  binary(): Promise<ResolvedBinary> {
+    this.#binary ??= resolveCodexBinary({
+      override: this.#options.codexPathOverride,
+      bundle: this.#options.bundle,
+      env: this.#options.env ?? process.env,
+    }).catch((error) => {
+      this.#binary = undefined;
+      throw error;
+    });
+    return this.#binary;
+  }
+
+  /** Starts a new thread. */
+  startThread(options: ThreadOptions = {}): Thread {
+    return this.#thread(options, { kind: "new" });
+  }
+
+  /** Continues the thread with id `id` (sessions live under `CODEX_HOME/sessions`). */
+  resumeThread(id: string, options: ThreadOptions = {}): Thread {
+    if (typeof id !== "string" || id.length === 0) {
+      throw new TypeError("Cannot resume: id must be a non-empty string");
+    }
+    return this.#thread(options, { kind: "resume", id });
+  }
+
+  /**
+   * Continues the most recent session (`codex exec resume --last`; the CLI picks among the
+   * sessions recorded for the working directory).
+   */
+  resumeLastThread(options: ThreadOptions = {}): Thread {
+    return this.#thread(options, { kind: "last" });
+  }
+
+  /** Starts a new thread that begins as a copy of thread `id` (`codex exec fork`). */
+  forkThread(id: string, options: ThreadOptions = {}): Thread {
+    if (typeof id !== "string" || id.length === 0) {
+      throw new TypeError("Cannot fork: id must be a non-empty string");
+    }
+    return this.#thread(options, { kind: "fork", id });
+  }
+
+  /** Stops the shared app-server, if one was started. Exec runs need no closing. */
+  async close(): Promise<void> {
+    const lane = this.#appServer;
+    this.#appServer = undefined;
+    if (lane) await (await lane).close();
+  }
+
+  /** Same as {@linkcode Codex.close}. */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close();
+  }
+
+  #thread(options: ThreadOptions, start: ThreadStart): Thread {
+    const transport = options.transport ?? "exec";
+    if (transport === "exec") return new Thread(this.#exec, options, start);
+    if (transport !== "app-server") {
+      throw new TypeError(
+        `Cannot use transport ${JSON.stringify(transport)}: expected "exec" or "app-server"`,
+      );
+    }
+    return new Thread(this.#lazyAppServer(), options, start);
+  }
+
+  /** A lane that loads and starts the app-server on its first turn. */
+  #lazyAppServer(): TurnLane {
+    const lane = () => (this.#appServer ??= this.#startAppServer());
+    return {
+      runTurn: (request) => {
+        let inner: ReadableStreamDefaultReader<ThreadEvent> | undefined;
+        return new ReadableStream<ThreadEvent>({
+          async start() {
+            inner = (await lane()).runTurn(request).getReader();
+          },
+          async pull(controller) {
+            const next = await inner!.read();
+            if (next.done) controller.close();
+            else controller.enqueue(next.value);
+          },
+          async cancel(reason) {
+            await inner?.cancel(reason);
+          },
+        }, { highWaterMark: 0 });
+      },
+      interrupt: async (threadId) => await (await lane()).interrupt?.(threadId),
+      steer: async (threadId, input) => await (await lane()).steer?.(threadId, input),
+    };
+  }
+
+  async #startAppServer(): Promise<ClosableLane> {
+    const { startAppServerLane } = await import("./app_server/lane_for_codex.ts");
+    return startAppServerLane({
+      options: this.#options,
+      spawner: this.#spawner,
+      binary: () => this.binary(),
+      codexHome: () => this.#codexHome(),
+    });
+  }
+
+  #codexHome(): Promise<string | undefined> {
+    const home = this.#options.codexHome;
+    if (home === undefined) return Promise.resolve(undefined);
+    this.#home ??= ensureCodexHome(home).catch((error) => {
+      this.#home = undefined;
+      throw error;
+    });
+    return this.#home;
+  }
+}
+
+function checkOptions(options: CodexOptions): void {
+  if (typeof options !== "object" || options === null) {
+    throw new TypeError("Cannot use options: expected an object");
+  }
+  const strings = ["codexPathOverride", "baseUrl", "apiKey", "codexHome", "profile"] as const;
+  for (const key of strings) {
+    const value = options[key];
+    if (value !== undefined && (typeof value !== "string" || value.length === 0)) {
+      throw new TypeError(`Cannot use ${key}: expected a non-empty string`);
+    }
+  }
+  if (
+    options.config !== undefined &&
+    (typeof options.config !== "object" || Array.isArray(options.config))
+  ) {
+    throw new TypeError("Cannot use config: expected a plain object");
+  }
+  if (options.env !== undefined) {
+    for (const [key, value] of Object.entries(options.env)) {
+      if (typeof value !== "string") {
+        throw new TypeError(`Cannot use env.${key}: expected a string`);
+      }
+    }
+  }
+  if (options.onUnsupported !== undefined && !["drop", "error"].includes(options.onUnsupported)) {
+    throw new TypeError('Cannot use onUnsupported: expected "drop" or "error"');
+  }
+  if (options.killGraceMs !== undefined && !(options.killGraceMs >= 0)) {
+    throw new TypeError("Cannot use killGraceMs: expected a number of milliseconds >= 0");
+  }
+}

@@ -1,0 +1,180 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { buildExecArgs, buildExecEnv, redactArgs } from "./args.ts";
+import type { ExecArgsInput } from "./args.ts";
+import type { GatedOption, OptionGate } from "./gates.ts";
+import { UnsupportedError } from "../errors.ts";
+
+const base: ExecArgsInput = { thread: {}, threadId: null };
+
+function gate(unsupported: GatedOption[]): OptionGate {
+  return {
+    version: "0.1.0",
+    support: (o) => (unsupported.includes(o) ? "unsupported" : "supported"),
+  };
+}
+
+test("buildExecArgs puts options before the subcommand and reads the prompt from stdin", () => {
+  const cases: [Partial<ExecArgsInput>, string[]][] = [
+    [{}, ["exec", "--json", "-"]],
+    [{ threadId: "t-1" }, ["exec", "--json", "resume", "t-1", "-"]],
+    [{ resumeLast: true }, ["exec", "--json", "resume", "--last", "-"]],
+    [{ threadId: "t-1", fork: true }, ["exec", "--json", "fork", "t-1", "-"]],
+    [{ threadId: "t-1", images: ["a.png"] }, [
+      "exec",
+      "--json",
+      "--image",
+      "a.png",
+      "resume",
+      "t-1",
+      "-",
+    ]],
+  ];
+  for (const [input, expected] of cases) {
+    assert.deepEqual(buildExecArgs({ ...base, ...input }).args, expected, JSON.stringify(input));
+  }
+});
+
+test("buildExecArgs maps every thread option to its flag or config pair", () => {
+  const { args } = buildExecArgs({
+    ...base,
+    config: { model_provider: "mock", features: { plugins: false } },
+    configOverrides: ["raw.key=1"],
+    baseUrl: "http://127.0.0.1:9/v1",
+    profile: "work",
+    outputSchemaFile: "/tmp/s.json",
+    outputLastMessage: "/tmp/last.txt",
+    thread: {
+      model: "gpt-5.5",
+      sandboxMode: "workspace-write",
+      workingDirectory: "/w",
+      additionalDirectories: ["/a", "/b"],
+      skipGitRepoCheck: true,
+      ephemeral: true,
+      modelReasoningEffort: "high",
+      networkAccessEnabled: false,
+      webSearchEnabled: true,
+      approvalPolicy: "never",
+      threadSource: "ci",
+    },
+  });
+  assert.deepEqual(args, [
+    "exec",
+    "--json",
+    "--config",
+    'model_provider="mock"',
+    "--config",
+    "features.plugins=false",
+    "--config",
+    "raw.key=1",
+    "--config",
+    'openai_base_url="http://127.0.0.1:9/v1"',
+    "--profile",
+    "work",
+    "--model",
+    "gpt-5.5",
+    "--thread-source",
+    "ci",
+    "--sandbox",
+    "workspace-write",
+    "--cd",
+    "/w",
+    "--add-dir",
+    "/a",
+    "--add-dir",
+    "/b",
+    "--skip-git-repo-check",
+    "--ephemeral",
+    "--output-schema",
+    "/tmp/s.json",
+    "--output-last-message",
+    "/tmp/last.txt",
+    "--config",
+    'model_reasoning_effort="high"',
+    "--config",
+    "sandbox_workspace_write.network_access=false",
+    "--config",
+    'web_search="live"',
+    "--config",
+    'approval_policy="never"',
+    "-",
+  ]);
+});
+
+test("buildExecArgs: webSearchMode wins over webSearchEnabled, and false means disabled", () => {
+  const pair = (thread: ExecArgsInput["thread"]) =>
+    buildExecArgs({ ...base, thread }).args.slice(2, 4);
+  assert.deepEqual(pair({ webSearchMode: "cached", webSearchEnabled: true }), [
+    "--config",
+    'web_search="cached"',
+  ]);
+  assert.deepEqual(pair({ webSearchEnabled: false }), ["--config", 'web_search="disabled"']);
+});
+
+test('buildExecArgs refuses approvalPolicy "untrusted", which exec cannot honour', () => {
+  assert.throws(
+    () => buildExecArgs({ ...base, thread: { approvalPolicy: "untrusted" } }),
+    (e: unknown) => e instanceof TypeError && e.message.includes("app-server"),
+  );
+});
+
+test("buildExecArgs drops unsupported flags with a warning, or refuses them under the error policy", () => {
+  const input: ExecArgsInput = {
+    ...base,
+    thread: { ephemeral: true, additionalDirectories: ["/a"] },
+    gate: gate(["exec.ephemeral", "exec.add-dir"]),
+  };
+  const dropped = buildExecArgs(input);
+  assert.deepEqual(dropped.args, ["exec", "--json", "-"]);
+  assert.deepEqual(dropped.warnings, [
+    "Dropping --add-dir: codex 0.1.0 does not support it",
+    "Dropping --ephemeral: codex 0.1.0 does not support it",
+  ]);
+  assert.throws(
+    () => buildExecArgs({ ...input, onUnsupported: "error" }),
+    (e: unknown) =>
+      e instanceof UnsupportedError && e.feature === "exec.add-dir" && e.version === "0.1.0",
+  );
+});
+
+test("buildExecArgs never drops resume or fork: it refuses them whatever the policy", () => {
+  assert.throws(
+    () => buildExecArgs({ ...base, threadId: "t", gate: gate(["exec.resume"]) }),
+    (e: unknown) => e instanceof UnsupportedError && e.feature === "exec.resume",
+  );
+  assert.throws(
+    () => buildExecArgs({ ...base, threadId: "t", fork: true, gate: gate(["exec.fork"]) }),
+    (e: unknown) => e instanceof UnsupportedError && e.feature === "exec.fork",
+  );
+});
+
+test("buildExecEnv sets CODEX_HOME, the API key and PATH dirs without touching its base", () => {
+  const baseEnv = { PATH: "/usr/bin", KEEP: "1", DROP: undefined };
+  const env = buildExecEnv({
+    base: baseEnv,
+    codexHome: "/h",
+    apiKey: "sk-test",
+    pathDirs: ["/rg"],
+  });
+  assert.deepEqual(env, {
+    PATH: "/rg:/usr/bin",
+    KEEP: "1",
+    CODEX_HOME: "/h",
+    CODEX_API_KEY: "sk-test",
+  });
+  assert.deepEqual(baseEnv, { PATH: "/usr/bin", KEEP: "1", DROP: undefined });
+});
+
+test("redactArgs hides config pairs that name a secret anywhere in them", () => {
+  assert.deepEqual(
+    redactArgs([
+      "--config",
+      'model="x"',
+      "--config",
+      'p.http_headers={Authorization="Bearer s3cret"}',
+      "-c",
+      "a.token=1",
+    ]),
+    ["--config", 'model="x"', "--config", "p.http_headers=***", "-c", "a.token=***"],
+  );
+});

@@ -1,0 +1,107 @@
+/**
+ * The exec lane: one `codex exec --json` process per turn.
+ *
+ * @module
+ */
+import type { ThreadEvent } from "../events.ts";
+import type { TurnLane, TurnRequest } from "../lane.ts";
+import type { CodexOptions } from "../options.ts";
+import type { Spawner } from "../runtime/mod.ts";
+import type { ResolvedBinary } from "../binary/resolve.ts";
+import { buildExecArgs, buildExecEnv, redactArgs } from "./args.ts";
+import { writeSchemaFile } from "./output_schema.ts";
+import type { SchemaFile } from "./output_schema.ts";
+import { runExec } from "./run.ts";
+
+/** What the exec lane needs from its client. */
+export interface ExecLaneContext {
+  /** The client's options. */
+  options: CodexOptions;
+  /** Spawns children. */
+  spawner: Spawner;
+  /** The binary (resolved once per client, lazily). */
+  binary(): Promise<ResolvedBinary>;
+  /** `CODEX_HOME` ready for use (created when missing), when the client sets one. */
+  codexHome(): Promise<string | undefined>;
+}
+
+/** Runs each turn as its own `codex exec --json` process. */
+export class ExecLane implements TurnLane {
+  #context: ExecLaneContext;
+
+  /** Creates the lane for one client. */
+  constructor(context: ExecLaneContext) {
+    this.#context = context;
+  }
+
+  /** Starts a turn; see {@linkcode TurnLane.runTurn}. */
+  runTurn(request: TurnRequest): ReadableStream<ThreadEvent> {
+    const context = this.#context;
+    const options = context.options;
+    let inner: ReadableStreamDefaultReader<ThreadEvent> | undefined;
+    let schemaFile: SchemaFile | undefined;
+    // Preparation (binary, home, schema file) is async, so the lane's stream wraps the run's.
+    return new ReadableStream<ThreadEvent>({
+      async start() {
+        const { turnOptions, threadOptions } = request;
+        try {
+          const [binary, codexHome] = await Promise.all([context.binary(), context.codexHome()]);
+          if (turnOptions.outputSchema) {
+            schemaFile = await writeSchemaFile(turnOptions.outputSchema);
+          }
+          const { args, warnings } = buildExecArgs({
+            config: options.config,
+            configOverrides: options.configOverrides,
+            baseUrl: options.baseUrl,
+            profile: options.profile,
+            thread: threadOptions,
+            threadId: request.threadId,
+            resumeLast: request.resumeLast,
+            fork: request.fork,
+            images: [...request.input.images, ...(turnOptions.images ?? [])],
+            outputSchemaFile: schemaFile?.path,
+            outputLastMessage: turnOptions.outputLastMessage,
+            gate: options.capabilities,
+            onUnsupported: options.onUnsupported,
+          });
+          for (const warning of warnings) options.onWarning?.(warning);
+          const env = buildExecEnv({
+            base: options.env ?? process.env,
+            codexHome,
+            apiKey: options.apiKey,
+            pathDirs: binary.pathDirs,
+            delimiter: process.platform === "win32" ? ";" : ":",
+          });
+          const file = schemaFile;
+          inner = runExec({
+            spawner: context.spawner,
+            binary: binary.path,
+            args,
+            displayCommand: [binary.path, ...redactArgs(args)],
+            env,
+            cwd: threadOptions.workingDirectory,
+            stdinText: request.input.prompt,
+            signal: turnOptions.signal,
+            timeoutMs: turnOptions.timeoutMs,
+            idleTimeoutMs: turnOptions.idleTimeoutMs,
+            onStderr: options.onStderr,
+            killGraceMs: options.killGraceMs,
+            onSettled: () => file?.remove(),
+          }).getReader();
+        } catch (error) {
+          await schemaFile?.remove();
+          throw error;
+        }
+      },
+      async pull(controller) {
+        const next = await inner!.read();
+        if (next.done) controller.close();
+        else controller.enqueue(next.value);
+      },
+      async cancel(reason) {
+        await inner?.cancel(reason);
+        await schemaFile?.remove();
+      },
+    }, { highWaterMark: 0 });
+  }
+}

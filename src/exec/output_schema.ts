@@ -1,0 +1,144 @@
+/**
+ * Structured output: turns a JSON Schema object or a valibot schema into the JSON Schema the
+ * CLI wants (`--output-schema FILE`), and checks the final response against it.
+ *
+ * @module
+ */
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { toJsonSchema } from "@valibot/to-json-schema";
+import type * as v from "valibot";
+import { SchemaMismatchError } from "../errors.ts";
+import type { OutputSchema, StandardSchemaLike } from "../options.ts";
+import { checkJsonSchema } from "./json_schema_check.ts";
+
+/** A schema ready for a turn: the JSON Schema to send and how to check the answer. */
+export interface PreparedSchema {
+  /** The JSON Schema the CLI sends as `text.format.schema`. */
+  jsonSchema: Record<string, unknown>;
+  /** Parses and checks the final response; throws `SchemaMismatchError`. */
+  parse(text: string): unknown;
+}
+
+function isStandardSchema(schema: OutputSchema): schema is StandardSchemaLike {
+  return typeof (schema as Partial<StandardSchemaLike>)["~standard"] === "object";
+}
+
+/**
+ * Prepares `schema`. A valibot schema is converted with `@valibot/to-json-schema` and checked
+ * with valibot itself (so `output` gets its transforms); a plain JSON Schema is checked with a
+ * small checker covering the subset structured outputs allow. Throws a TypeError naming
+ * `outputSchema` for anything else.
+ */
+export function prepareOutputSchema(schema: OutputSchema): PreparedSchema {
+  if (typeof schema !== "object" || schema === null || Array.isArray(schema)) {
+    throw new TypeError(
+      "Cannot use outputSchema: expected a JSON Schema object or a valibot schema",
+    );
+  }
+  if (isStandardSchema(schema)) {
+    if (schema["~standard"].vendor !== "valibot") {
+      throw new TypeError(
+        `Cannot use outputSchema: only valibot schemas convert to JSON Schema (got ${
+          schema["~standard"].vendor
+        })`,
+      );
+    }
+    const jsonSchema = closeObjects(
+      toJsonSchema(schema as unknown as v.GenericSchema) as Record<string, unknown>,
+    );
+    return {
+      jsonSchema,
+      parse(text) {
+        const value = parseJson(text);
+        const result = schema["~standard"].validate(value) as {
+          value?: unknown;
+          issues?: readonly { message: string; path?: readonly unknown[] }[];
+        };
+        if (result instanceof Promise) {
+          throw new TypeError("Cannot use outputSchema: async valibot schemas are not supported");
+        }
+        if (result.issues) {
+          const issues = result.issues.map((issue) => {
+            const path = issue.path?.map((p) =>
+              typeof p === "object" && p !== null && "key" in p ? String(p.key) : String(p)
+            ).join(".");
+            return path ? `${path}: ${issue.message}` : issue.message;
+          });
+          throw mismatch(text, issues);
+        }
+        return result.value;
+      },
+    };
+  }
+  return {
+    jsonSchema: schema,
+    parse(text) {
+      const value = parseJson(text);
+      const issues = checkJsonSchema(schema, value);
+      if (issues.length > 0) throw mismatch(text, issues);
+      return value;
+    },
+  };
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw mismatch(
+      text,
+      [`not JSON: ${error instanceof Error ? error.message : String(error)}`],
+      error,
+    );
+  }
+}
+
+function mismatch(text: string, issues: string[], cause?: unknown): SchemaMismatchError {
+  return new SchemaMismatchError(
+    `The final response does not match the output schema: ${issues.slice(0, 5).join("; ")}`,
+    { rawText: text, issues, cause },
+  );
+}
+
+/**
+ * Strict structured outputs reject objects that allow extra keys; a valibot `object` strips
+ * them anyway, so saying `additionalProperties: false` where the converter said nothing keeps
+ * the meaning.
+ */
+function closeObjects(schema: Record<string, unknown>): Record<string, unknown> {
+  const visit = (node: unknown): unknown => {
+    if (Array.isArray(node)) return node.map(visit);
+    if (typeof node !== "object" || node === null) return node;
+    const out: Record<string, unknown> = {};
+    for (const [key, value] of Object.entries(node)) out[key] = visit(value);
+    if (out.type === "object" && out.properties && out.additionalProperties === undefined) {
+      out.additionalProperties = false;
+    }
+    return out;
+  };
+  return visit(schema) as Record<string, unknown>;
+}
+
+/** A schema written to a temp file for `--output-schema`; dispose to remove it. */
+export interface SchemaFile extends AsyncDisposable {
+  /** The file's path. */
+  path: string;
+  /** Removes the file and its directory. Safe to call more than once. */
+  remove(): Promise<void>;
+}
+
+/** Writes `jsonSchema` to a fresh temp dir; the caller removes it on every exit path. */
+export async function writeSchemaFile(jsonSchema: Record<string, unknown>): Promise<SchemaFile> {
+  const dir = await mkdtemp(join(tmpdir(), "codexkit-schema-"));
+  const remove = () => rm(dir, { recursive: true, force: true });
+  const path = join(dir, "schema.json");
+  try {
+    await writeFile(path, JSON.stringify(jsonSchema));
+  } catch (error) {
+    await remove();
+    throw error;
+  }
+  return { path, remove, [Symbol.asyncDispose]: remove };
+}

@@ -1,0 +1,75 @@
+/**
+ * Collects a turn's events into its result. Both lanes share it, so a turn ends the same way
+ * whichever transport ran it.
+ *
+ * @module
+ */
+import { CodexError, TurnFailedError } from "./errors.ts";
+import type { ThreadEvent, ThreadItem, Usage } from "./events.ts";
+
+/** A completed turn. */
+export interface Turn<T = unknown> {
+  /** Every completed item, in order. */
+  items: ThreadItem[];
+  /** The text of the last agent message ("" when there was none). */
+  finalResponse: string;
+  /** Token usage, or `null` when the CLI reported none. */
+  usage: Usage | null;
+  /** Non-fatal `error` events seen during the turn (retry notices), in order. */
+  errors: string[];
+  /** The parsed, validated final response when the turn had an `outputSchema`. */
+  output?: T;
+}
+
+/** Alias of {@linkcode Turn}, as upstream names the result of `run()`. */
+export type RunResult<T = unknown> = Turn<T>;
+
+/**
+ * Folds events into a {@linkcode Turn}. Rejects with {@linkcode TurnFailedError} on
+ * `turn.failed`, and on an `error` event when the stream ends with no completed turn (that
+ * is a fatal error, not an empty success). Keeps the last agent message as `finalResponse`.
+ * A stream error (exit, timeout, abort) propagates, except that a `turn.failed` already seen
+ * wins, with the stream error as its cause.
+ */
+export async function collectTurn(events: AsyncIterable<ThreadEvent>): Promise<Turn> {
+  const items: ThreadItem[] = [];
+  const errors: string[] = [];
+  let finalResponse = "";
+  let usage: Usage | null = null;
+  let completed = false;
+  let failure: string | undefined;
+  try {
+    for await (const event of events) {
+      switch (event.type) {
+        case "item.completed":
+          items.push(event.item);
+          if (event.item.type === "agent_message") finalResponse = event.item.text;
+          break;
+        case "turn.completed":
+          completed = true;
+          usage = event.usage;
+          break;
+        case "turn.failed":
+          failure = event.error.message;
+          break;
+        case "error":
+          errors.push(event.message);
+          break;
+      }
+    }
+  } catch (error) {
+    if (failure !== undefined) {
+      const fields = error instanceof CodexError
+        ? { command: error.command, stderrTail: error.stderrTail }
+        : {};
+      throw new TurnFailedError(failure, { cause: error, ...fields });
+    }
+    throw error;
+  }
+  if (failure !== undefined) throw new TurnFailedError(failure);
+  if (!completed) {
+    const last = errors.at(-1);
+    throw new TurnFailedError(last ?? "The turn ended without completing");
+  }
+  return { items, finalResponse, usage, errors };
+}

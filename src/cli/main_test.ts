@@ -124,9 +124,9 @@ test("cli doctor reports the binary, version and an API-key login without the ke
       run.stdout,
       new RegExp(`^binary   ${NATIVE.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}$`, "m"),
     );
-    assert.match(run.stdout, /^via      override$/m);
-    assert.match(run.stdout, /^version  0\.169\.0$/m);
-    assert.match(run.stdout, /^auth     API key configured /m);
+    assert.match(run.stdout, /^via +override$/m);
+    assert.match(run.stdout, /^version +0\.169\.0$/m);
+    assert.match(run.stdout, /^auth +API key configured /m);
     assert.ok(!run.stdout.includes("sk-test") && !run.stderr.includes("sk-test"));
   }));
 
@@ -143,7 +143,7 @@ test("cli doctor --json reports a logged-out home and a missing bundle", () =>
       dir,
     );
     assert.equal(missing.code, 1);
-    assert.match(missing.stdout, /^binary   NOT FOUND$/m);
+    assert.match(missing.stdout, /^binary +NOT FOUND$/m);
     assert.match(missing.stdout, /Cannot find the bundle root/);
   }));
 

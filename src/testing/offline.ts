@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { encodeTomlValue } from "../config/toml_literal.ts";
 
 /** Options of {@linkcode offlineCodexConfig}. */
 export interface OfflineCodexOptions {
@@ -47,16 +48,6 @@ export interface OfflineCodex {
   args: string[];
   /** Environment entries the child needs (the fake provider key). */
   env: Record<string, string>;
-}
-
-/** Encodes a string, number or boolean as a TOML literal (JSON string escapes are valid TOML). */
-function tomlValue(value: string | number | boolean): string {
-  return typeof value === "string" ? JSON.stringify(value) : String(value);
-}
-
-/** Encodes a flat record as a TOML inline table. */
-function tomlInlineTable(table: Record<string, string | number | boolean>): string {
-  return `{${Object.entries(table).map(([k, v]) => `${k}=${tomlValue(v)}`).join(",")}}`;
 }
 
 const BARE_KEY = /^[A-Za-z0-9_-]+$/;
@@ -118,11 +109,11 @@ export function offlineCodexConfig(
     "-c",
     "analytics.enabled=false",
     "-c",
-    `model_provider=${tomlValue(providerId)}`,
+    `model_provider=${encodeTomlValue(providerId, "model_provider")}`,
     "-c",
-    `model=${tomlValue(model)}`,
+    `model=${encodeTomlValue(model, "model")}`,
     "-c",
-    `model_providers.${providerId}=${tomlInlineTable(provider)}`,
+    `model_providers.${providerId}=${encodeTomlValue(provider, `model_providers.${providerId}`)}`,
   ];
   return { config, args, env: { [envKey]: apiKey } };
 }

@@ -15,7 +15,7 @@ test("offlineCodexConfig builds the flat argv for the mock provider", () => {
     "-c",
     'model="gpt-5.5"',
     "-c",
-    'model_providers.mock={name="mock",base_url="http://127.0.0.1:4321/v1",wire_api="responses",env_key="MOCK_KEY",supports_websockets=false,request_max_retries=0,stream_max_retries=0}',
+    'model_providers.mock={name = "mock", base_url = "http://127.0.0.1:4321/v1", wire_api = "responses", env_key = "MOCK_KEY", supports_websockets = false, request_max_retries = 0, stream_max_retries = 0}',
   ]);
 });
 

@@ -5,6 +5,7 @@
  *
  * @module
  */
+import type { BundleSource } from "../src/options.ts";
 import { lstat, realpath, stat } from "node:fs/promises";
 import { isAbsolute, join, relative, resolve as resolvePath, sep } from "node:path";
 import { BundleError } from "../src/errors.ts";
@@ -76,12 +77,7 @@ export interface ResolvedBundle {
  * console.log(step.describe(), await step.resolve());
  * ```
  */
-export interface BundleBinarySource {
-  /** Where this step looks, for error messages and `doctor`. */
-  describe(): string;
-  /** The verified binary path; rejects with a BundleError when the bundle cannot serve it. */
-  resolve(): Promise<string>;
-}
+export type BundleBinarySource = BundleSource;
 
 // Checksums of binaries already verified in this process, keyed by identity and stat fields, so
 // a second resolution of an unchanged 300 MB binary does not hash it again.
@@ -195,7 +191,11 @@ export function bundleSource(options: BundleLocation): BundleBinarySource {
   const location = checkLocation(options);
   return {
     describe: () => `bundle ${join(location.root, location.platform, location.version)}`,
-    resolve: async () => (await resolveBundledBinary(location)).binary,
+    resolve: async () => {
+      const bundle = await resolveBundledBinary(location);
+      // The path dir holds rg, which codex expects on its PATH.
+      return { path: bundle.binary, pathDirs: bundle.pathDir ? [bundle.pathDir] : [] };
+    },
   };
 }
 

@@ -176,7 +176,10 @@ test("bundleSource describes its place and resolves the binary path", () =>
     const source = bundleSource({ root, version: VERSION, platform: PLATFORM });
     assert.deepEqual(Object.keys(source).sort(), ["describe", "resolve"]);
     assert.equal(source.describe(), `bundle ${join(root, PLATFORM, VERSION)}`);
-    assert.match(await source.resolve(), /linux-x64\/0\.169\.0\/codex$/);
+    const resolved = await source.resolve();
+    assert.ok(typeof resolved === "object");
+    assert.match(resolved.path, /linux-x64\/0\.169\.0\/codex$/);
+    assert.ok(Array.isArray(resolved.pathDirs));
     assert.throws(() => bundleSource({ root, version: "../../etc" }), TypeError);
     const here = bundleSource({ root, version: VERSION });
     assert.match(here.describe(), new RegExp(`${currentPlatform()}/0\\.169\\.0$`));

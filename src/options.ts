@@ -24,8 +24,11 @@ export interface CodexConfigObject {
 export interface BundleSource {
   /** Where the bundle is, for messages. */
   describe(): string;
-  /** The absolute path of the binary; rejects when the bundle is missing or invalid. */
-  resolve(): Promise<string>;
+  /**
+   * The binary's absolute path (and directories for the child's PATH, such as the one with
+   * `rg`); rejects when the bundle is missing or invalid.
+   */
+  resolve(): Promise<string | { path: string; pathDirs?: string[] }>;
 }
 
 /** Options of a {@linkcode Codex} client. Immutable once the client exists. */

@@ -68,7 +68,10 @@ export async function resolveCodexBinary(
     searched.push({ source: "env", path: `CODEX_PATH=${path}`, reason });
   }
   if (options.bundle) {
-    return { path: await options.bundle.resolve(), source: "bundle", pathDirs: [] };
+    const bundled = await options.bundle.resolve();
+    return typeof bundled === "string"
+      ? { path: bundled, source: "bundle", pathDirs: [] }
+      : { path: bundled.path, source: "bundle", pathDirs: bundled.pathDirs ?? [] };
   }
   const platform = options.platform ?? process.platform;
   const arch = options.arch ?? process.arch;

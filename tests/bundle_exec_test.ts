@@ -1,0 +1,55 @@
+/**
+ * A Codex client that runs its binary from a pinned bundle, end to end with the real CLI.
+ */
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { copyFile, link, mkdir } from "node:fs/promises";
+import { join } from "node:path";
+import { bundleSource, currentPlatform } from "../bundles/mod.ts";
+import { BundleError } from "../src/errors.ts";
+import { reply, startFakeResponsesServer } from "../src/testing/mod.ts";
+import { NATIVE_CODEX, NATIVE_CODEX_PATH_DIR, tempDir } from "./_codex.ts";
+import { offlineClient } from "./_offline_codex.ts";
+
+/** Lays out `<root>/<platform>/<version>/codex` (+ codex-path/rg) from the installed package. */
+async function pinnedBundle(root: string, version: string): Promise<void> {
+  const dir = join(root, currentPlatform(), version);
+  await mkdir(join(dir, "codex-path"), { recursive: true });
+  // A hard link is a regular file inside the root and costs no copy of the 290 MB binary.
+  await link(NATIVE_CODEX, join(dir, "codex")).catch(() =>
+    copyFile(NATIVE_CODEX, join(dir, "codex"))
+  );
+  await link(join(NATIVE_CODEX_PATH_DIR, "rg"), join(dir, "codex-path", "rg"))
+    .catch(() => copyFile(join(NATIVE_CODEX_PATH_DIR, "rg"), join(dir, "codex-path", "rg")));
+}
+
+test("Codex runs a turn with the binary of a pinned bundle and puts its path dir on PATH", async () => {
+  await using root = await tempDir("codexkit-bundle-");
+  await pinnedBundle(root.path, "0.169.0");
+  await using server = await startFakeResponsesServer([reply.message("from the bundle")]);
+  await using client = await offlineClient(server, {
+    bundle: bundleSource({ root: root.path, version: "0.169.0" }),
+  });
+  const binary = await client.codex.binary();
+  assert.equal(binary.source, "bundle");
+  assert.ok(binary.path.startsWith(root.path));
+  assert.deepEqual(binary.pathDirs, [join(root.path, currentPlatform(), "0.169.0", "codex-path")]);
+  const turn = await client.codex.startThread({
+    skipGitRepoCheck: true,
+    workingDirectory: client.work,
+  }).run("x");
+  assert.equal(turn.finalResponse, "from the bundle");
+});
+
+test("A missing bundle is an error, never a fallback to another codex", async () => {
+  await using root = await tempDir("codexkit-bundle-");
+  await using server = await startFakeResponsesServer([reply.message("unreachable")]);
+  await using client = await offlineClient(server, {
+    bundle: bundleSource({ root: root.path, version: "0.169.0" }),
+  });
+  await assert.rejects(
+    client.codex.startThread({ skipGitRepoCheck: true, workingDirectory: client.work }).run("x"),
+    (e: unknown) => e instanceof BundleError && e.message.includes(root.path),
+  );
+  assert.equal(server.requests.length, 0);
+});

@@ -52,7 +52,7 @@ const options: CodexOptions = {
 };
 if (server) {
   const offline = offlineCodexConfig(server);
-  options.config = offline.config as unknown as CodexOptions["config"];
+  options.config = offline.config;
   options.env = { PATH: process.env.PATH ?? "", HOME: scratch, TMPDIR: scratch, ...offline.env };
 } else {
   options.apiKey = process.env.CODEX_API_KEY;

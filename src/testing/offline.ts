@@ -19,7 +19,7 @@ export interface OfflineCodexOptions {
 }
 
 /** Nested codex configuration, as `-c key=value` overrides or `config.toml` would carry it. */
-export interface OfflineConfig {
+export type OfflineConfig = {
   /** Selects the provider. */
   model_provider: string;
   /** The model slug. */
@@ -38,7 +38,7 @@ export interface OfflineConfig {
   analytics: { enabled: false };
   /** Plugins off: otherwise codex looks up remote hosts on its own (0.169.0). */
   features: { plugins: false };
-}
+};
 
 /** Everything needed to run codex against a fake server. */
 export interface OfflineCodex {

@@ -66,9 +66,9 @@ export interface ProfileConfig {
   /** Provider id. */
   model_provider?: string;
   /** Sandbox mode. */
-  sandbox_mode?: SandboxMode | (string & {});
+  sandbox_mode?: SandboxMode | (string & Record<never, never>);
   /** Approval policy. */
-  approval_policy?: ApprovalPolicy | (string & {});
+  approval_policy?: ApprovalPolicy | (string & Record<never, never>);
   /** Keys this SDK does not model. */
   [key: string]: unknown;
 }
@@ -89,9 +89,9 @@ export interface CodexConfig {
   /** Named profiles. */
   profiles?: Record<string, ProfileConfig>;
   /** Default sandbox mode. */
-  sandbox_mode?: SandboxMode | (string & {});
+  sandbox_mode?: SandboxMode | (string & Record<never, never>);
   /** Default approval policy. */
-  approval_policy?: ApprovalPolicy | (string & {});
+  approval_policy?: ApprovalPolicy | (string & Record<never, never>);
   /** MCP servers by name. */
   mcp_servers?: Record<string, McpServerConfig>;
   /** Feature flags by name (`codex features list` names them). */

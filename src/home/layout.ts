@@ -3,8 +3,9 @@
  *
  * @module
  */
-import { access, constants, mkdir, stat } from "node:fs/promises";
-import { dirname, resolve } from "node:path";
+import { randomBytes } from "node:crypto";
+import { lstat, mkdir, open, readdir, stat, unlink } from "node:fs/promises";
+import { dirname, join, resolve } from "node:path";
 import { CodexHomeError, errnoCode, reasonFor } from "./home_error.ts";
 
 /**
@@ -29,18 +30,29 @@ export async function ensureCodexHome(path: string): Promise<string> {
   }
   const home = resolve(path);
   await makeDirectories(home);
+  await probeWritable(home);
+  return home;
+}
+
+/**
+ * Creates and removes a probe file: permission bits alone do not say what root, ACLs or a
+ * read-only mount allow, and Deno's `access()` reports EACCES to root on a 0500 directory.
+ */
+async function probeWritable(home: string): Promise<void> {
+  const probe = join(home, `.codexkit-probe-${randomBytes(6).toString("hex")}`);
   try {
-    await access(home, constants.W_OK | constants.X_OK);
+    const handle = await open(probe, "wx", 0o600);
+    await handle.close();
+    await unlink(probe);
   } catch (error) {
     const code = errnoCode(error);
     throw new CodexHomeError(`Cannot use CODEX_HOME ${home}: it is not writable (${code})`, {
       path: home,
-      reason: "not-writable",
+      reason: reasonFor(code) === "not-a-directory" ? "io" : "not-writable",
       code,
       cause: error,
     });
   }
-  return home;
 }
 
 /**
@@ -96,4 +108,204 @@ function homeIoError(target: string, at: string, error: unknown): CodexHomeError
     code,
     cause: error,
   });
+}
+
+/** What an entry of a CODEX_HOME is, for the entries this SDK knows. */
+export type HomeEntryRole =
+  | "config"
+  | "auth"
+  | "credentials"
+  | "installation_id"
+  | "sessions"
+  | "log"
+  | "logs_db"
+  | "state_db"
+  | "skills"
+  | "history";
+
+/** One top-level entry of a CODEX_HOME. */
+export interface HomeEntry {
+  /** File or directory name. */
+  name: string;
+  /** What kind of file system object it is (symlinks are not followed). */
+  type: "file" | "directory" | "symlink" | "other";
+  /** Bytes: a file's size, or the total of the regular files below a directory. */
+  size: number;
+  /** What it is for codex, or `undefined` for entries this SDK does not know. */
+  role: HomeEntryRole | undefined;
+}
+
+/** What {@linkcode inspectCodexHome} found. */
+export interface HomeLayout {
+  /** Absolute path of the home. */
+  path: string;
+  /** Whether the directory exists. */
+  exists: boolean;
+  /** `config.toml`. */
+  config: HomeEntry | undefined;
+  /** `auth.json`. */
+  auth: HomeEntry | undefined;
+  /** `.credentials.json`. */
+  credentials: HomeEntry | undefined;
+  /** `installation_id`. */
+  installationId: HomeEntry | undefined;
+  /** `sessions/`. */
+  sessions: HomeEntry | undefined;
+  /** `log/`. */
+  log: HomeEntry | undefined;
+  /** `logs_*.sqlite` (with their `-wal` / `-shm` companions). */
+  logsDbs: HomeEntry[];
+  /** `state_*.sqlite` (with their `-wal` / `-shm` companions). */
+  stateDbs: HomeEntry[];
+  /** `skills/`. */
+  skills: HomeEntry | undefined;
+  /** `history.jsonl`. */
+  history: HomeEntry | undefined;
+  /** Entries this SDK does not know (newer CLIs add some): listed, never an error. */
+  unknown: HomeEntry[];
+  /** Every entry, sorted by name. */
+  entries: HomeEntry[];
+}
+
+/**
+ * Names the role of a top-level entry of a CODEX_HOME from its name and type; `undefined`
+ * for names this SDK does not know.
+ */
+export function classifyHomeEntry(
+  name: string,
+  type: HomeEntry["type"],
+): HomeEntryRole | undefined {
+  if (type === "directory") {
+    if (name === "sessions") return "sessions";
+    if (name === "log") return "log";
+    if (name === "skills") return "skills";
+    return undefined;
+  }
+  if (type !== "file") return undefined;
+  switch (name) {
+    case "config.toml":
+      return "config";
+    case "auth.json":
+      return "auth";
+    case ".credentials.json":
+      return "credentials";
+    case "installation_id":
+      return "installation_id";
+    case "history.jsonl":
+      return "history";
+  }
+  if (/^logs_\d+\.sqlite(-wal|-shm)?$/.test(name)) return "logs_db";
+  if (/^state_\d+\.sqlite(-wal|-shm)?$/.test(name)) return "state_db";
+  return undefined;
+}
+
+/**
+ * Describes a CODEX_HOME without changing it: which of the known files and directories
+ * exist, with sizes, plus every entry it does not know. A missing home reports
+ * `exists: false`; a path that is a file throws a {@linkcode CodexHomeError}.
+ *
+ * @example See what a run left behind
+ * ```ts ignore
+ * import { inspectCodexHome } from "@codexkit/sdk";
+ * const layout = await inspectCodexHome("/srv/app/codex-home");
+ * console.log(layout.auth ? "has credentials" : "no credentials", layout.sessions?.size);
+ * for (const entry of layout.unknown) console.log("unknown:", entry.name);
+ * ```
+ */
+export async function inspectCodexHome(path: string): Promise<HomeLayout> {
+  if (typeof path !== "string" || path.length === 0) {
+    throw new TypeError("Cannot inspect CODEX_HOME: path must be a non-empty string");
+  }
+  const home = resolve(path);
+  const layout: HomeLayout = {
+    path: home,
+    exists: false,
+    config: undefined,
+    auth: undefined,
+    credentials: undefined,
+    installationId: undefined,
+    sessions: undefined,
+    log: undefined,
+    logsDbs: [],
+    stateDbs: [],
+    skills: undefined,
+    history: undefined,
+    unknown: [],
+    entries: [],
+  };
+  const info = await stat(home).catch((error: unknown) => error as Error);
+  if (info instanceof Error) {
+    if (errnoCode(info) === "ENOENT") return layout;
+    throw homeIoError(home, home, info);
+  }
+  if (!info.isDirectory()) {
+    throw new CodexHomeError(`Cannot inspect CODEX_HOME ${home}: it is not a directory`, {
+      path: home,
+      reason: "not-a-directory",
+      code: "ENOTDIR",
+    });
+  }
+  layout.exists = true;
+  const names = (await readdir(home)).sort();
+  for (const name of names) {
+    const entryInfo = await lstat(join(home, name)).catch(() => undefined);
+    if (!entryInfo) continue; // removed while we looked
+    const type = entryInfo.isSymbolicLink()
+      ? "symlink"
+      : entryInfo.isDirectory()
+      ? "directory"
+      : entryInfo.isFile()
+      ? "file"
+      : "other";
+    const size = type === "directory" ? await treeSize(join(home, name)) : entryInfo.size;
+    const entry: HomeEntry = { name, type, size, role: classifyHomeEntry(name, type) };
+    layout.entries.push(entry);
+    switch (entry.role) {
+      case "config":
+        layout.config = entry;
+        break;
+      case "auth":
+        layout.auth = entry;
+        break;
+      case "credentials":
+        layout.credentials = entry;
+        break;
+      case "installation_id":
+        layout.installationId = entry;
+        break;
+      case "sessions":
+        layout.sessions = entry;
+        break;
+      case "log":
+        layout.log = entry;
+        break;
+      case "skills":
+        layout.skills = entry;
+        break;
+      case "history":
+        layout.history = entry;
+        break;
+      case "logs_db":
+        layout.logsDbs.push(entry);
+        break;
+      case "state_db":
+        layout.stateDbs.push(entry);
+        break;
+      default:
+        layout.unknown.push(entry);
+    }
+  }
+  return layout;
+}
+
+/** Total bytes of the regular files below `dir`, symlinks not followed, unreadable parts skipped. */
+async function treeSize(dir: string): Promise<number> {
+  let total = 0;
+  const entries = await readdir(dir, { withFileTypes: true }).catch(() => []);
+  for (const entry of entries) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) total += await treeSize(path);
+    else if (entry.isFile()) total += (await lstat(path).catch(() => undefined))?.size ?? 0;
+  }
+  return total;
 }

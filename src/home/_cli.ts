@@ -1,0 +1,163 @@
+/**
+ * Runs one short codex command against a CODEX_HOME through the runtime seam: CODEX_HOME goes
+ * into the child's environment only, output is collected (bounded) and secrets are redacted
+ * before any text leaves this file.
+ *
+ * @module
+ */
+import process from "node:process";
+import { resolveCodexBinary } from "../binary/resolve.ts";
+import { flattenConfig } from "../config/toml_literal.ts";
+import { AbortError } from "../errors.ts";
+import { getSpawner, terminate } from "../runtime/mod.ts";
+import type { ChildProcess } from "../runtime/mod.ts";
+import { redactSecrets } from "./_redact.ts";
+import { ensureCodexHome } from "./layout.ts";
+
+/** Options every auth command takes. */
+export interface CodexCliOptions {
+  /** The codex binary (default: the SDK's resolution chain: `CODEX_PATH`, npm package, PATH). */
+  codexPath?: string;
+  /**
+   * The child's base environment (default: this process's). `CODEX_HOME` is always replaced
+   * by the home passed in; nothing is written back to this process's environment.
+   */
+  env?: Record<string, string | undefined>;
+  /** Config overrides, passed as `-c key=<TOML literal>` (e.g. `{ analytics: { enabled: false } }`). */
+  config?: Record<string, unknown>;
+  /** Features to turn off (`--disable <name>`), e.g. `["plugins"]`. */
+  disable?: readonly string[];
+  /** Cancels the command; the child (and its process group) is ended. */
+  signal?: AbortSignal;
+}
+
+/** What a finished command gave back, secrets already removed. */
+export interface CliResult {
+  code: number | null;
+  signal: string | null;
+  stdout: string;
+  stderr: string;
+  /** The command line, for errors. */
+  command: string[];
+}
+
+/** Per-run settings of {@linkcode runCodexCli}. */
+export interface CliRun {
+  /** Text written to stdin, which is then closed; stdin is closed at once without it. */
+  stdin?: string;
+  /** Strings that must never leave: redacted from stdout/stderr. */
+  secrets?: readonly string[];
+  /** Called with the (redacted) text of both streams so far, each time either grows. */
+  onOutput?: (stdout: string, stderr: string) => void;
+}
+
+const OUTPUT_LIMIT = 64 * 1024;
+
+/** Builds `<sub...> [-c k=v ...] [--disable f ...] <rest...>`; pure. */
+export function cliArgs(
+  subcommand: readonly string[],
+  options: Pick<CodexCliOptions, "config" | "disable">,
+  rest: readonly string[],
+): string[] {
+  const args = [...subcommand];
+  for (const pair of flattenConfig(options.config ?? {})) args.push("-c", pair);
+  for (const feature of options.disable ?? []) {
+    if (typeof feature !== "string" || !/^[A-Za-z0-9_.-]+$/.test(feature)) {
+      throw new TypeError("Cannot run codex: options.disable must list feature names");
+    }
+    args.push("--disable", feature);
+  }
+  return [...args, ...rest];
+}
+
+/** Runs `codex <args>` with `CODEX_HOME=home` in the child's environment only. */
+export async function runCodexCli(
+  home: string,
+  args: readonly string[],
+  options: CodexCliOptions,
+  run: CliRun = {},
+): Promise<CliResult> {
+  const secrets = run.secrets ?? [];
+  if (options.signal?.aborted) throw abortError(args, options.signal);
+  const codexHome = await ensureCodexHome(home);
+  const baseEnv = options.env ?? process.env;
+  const binary = await resolveCodexBinary({ override: options.codexPath, env: baseEnv });
+  const env: Record<string, string> = {};
+  for (const [key, value] of Object.entries(baseEnv)) if (value !== undefined) env[key] = value;
+  env.CODEX_HOME = codexHome;
+  if (binary.pathDirs.length > 0) {
+    env.PATH = [...binary.pathDirs, env.PATH].filter(Boolean).join(":");
+  }
+  const command = [binary.path, ...args];
+  const child = await getSpawner().spawn(binary.path, args, {
+    env,
+    stdin: run.stdin === undefined ? "null" : "piped",
+  });
+  let stdout = "";
+  let stderr = "";
+  const report = () => run.onOutput?.(stdout, stderr);
+  const onAbort = () => void terminate(child, 500);
+  options.signal?.addEventListener("abort", onAbort, { once: true });
+  try {
+    const feed = writeStdin(child, run.stdin);
+    const [status] = await Promise.all([
+      child.exited,
+      collect(child.stdout, (text) => {
+        stdout = bounded(redactSecrets(stdout + text, secrets));
+        report();
+      }),
+      collect(child.stderr, (text) => {
+        stderr = bounded(redactSecrets(stderr + text, secrets));
+        report();
+      }),
+      feed,
+    ]);
+    if (options.signal?.aborted) throw abortError(args, options.signal);
+    return { code: status.code, signal: status.signal, stdout, stderr, command };
+  } finally {
+    options.signal?.removeEventListener("abort", onAbort);
+    // Every exit path (a throwing callback included) leaves no process behind.
+    await terminate(child, 500);
+  }
+}
+
+function abortError(args: readonly string[], signal: AbortSignal): AbortError {
+  return new AbortError(`codex ${args.join(" ")} was cancelled`, { cause: signal.reason });
+}
+
+async function writeStdin(child: ChildProcess, text: string | undefined): Promise<void> {
+  if (text === undefined) return;
+  const writer = child.stdin.getWriter();
+  try {
+    await writer.write(new TextEncoder().encode(text));
+    await writer.close();
+  } catch {
+    // The child may exit before reading; its exit status says what happened.
+  } finally {
+    writer.releaseLock();
+  }
+}
+
+async function collect(
+  stream: ReadableStream<Uint8Array>,
+  onText: (text: string) => void,
+): Promise<void> {
+  const decoder = new TextDecoder();
+  const reader = stream.getReader();
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      const text = decoder.decode(value, { stream: true });
+      if (text) onText(text);
+    }
+    const rest = decoder.decode();
+    if (rest) onText(rest);
+  } finally {
+    reader.releaseLock();
+  }
+}
+
+function bounded(text: string): string {
+  return text.length > OUTPUT_LIMIT ? text.slice(-OUTPUT_LIMIT) : text;
+}

@@ -17,8 +17,8 @@ export type RolloutEntryKind =
   | "turn_context"
   | "unknown";
 
-/** Fields shared by every entry. */
-interface RolloutEntryBase {
+/** Fields shared by every rollout entry. */
+export interface RolloutEntryBase {
   /** 1-based line number in the file. */
   lineNumber: number;
   /** The line's own `type`, exactly as written. */

@@ -12,6 +12,7 @@ import { AbortError } from "../errors.ts";
 import { getSpawner, terminate } from "../runtime/mod.ts";
 import type { ChildProcess } from "../runtime/mod.ts";
 import { redactSecrets } from "./_redact.ts";
+import { storedSecrets } from "./auth_file.ts";
 import { ensureCodexHome } from "./layout.ts";
 
 /** Options every auth command takes. */
@@ -45,7 +46,7 @@ export interface CliResult {
 export interface CliRun {
   /** Text written to stdin, which is then closed; stdin is closed at once without it. */
   stdin?: string;
-  /** Strings that must never leave: redacted from stdout/stderr. */
+  /** Strings that must never leave, besides those in the home's auth.json: redacted. */
   secrets?: readonly string[];
   /** Called with the (redacted) text of both streams so far, each time either grows. */
   onOutput?: (stdout: string, stderr: string) => void;
@@ -77,9 +78,10 @@ export async function runCodexCli(
   options: CodexCliOptions,
   run: CliRun = {},
 ): Promise<CliResult> {
-  const secrets = run.secrets ?? [];
   if (options.signal?.aborted) throw abortError(args, options.signal);
   const codexHome = await ensureCodexHome(home);
+  // Whatever credentials the home already holds are secrets too, whatever the command.
+  const secrets = [...(run.secrets ?? []), ...await storedSecrets(codexHome)];
   const baseEnv = options.env ?? process.env;
   const binary = await resolveCodexBinary({ override: options.codexPath, env: baseEnv });
   const env: Record<string, string> = {};

@@ -124,6 +124,7 @@ export function parseAuthStatus(text: string, exitCode: number | null): AuthStat
  * ```
  */
 export async function authStatus(home: string, options: CodexCliOptions = {}): Promise<AuthStatus> {
+  // Status output masks keys; runCodexCli redacts the stored ones should a CLI not.
   const result = await runCodexCli(home, cliArgs(["login"], options, ["status"]), options);
   const status = parseAuthStatus(`${result.stderr}\n${result.stdout}`, result.code);
   if (status.kind === "error" || status.kind === "unknown") {

@@ -98,3 +98,27 @@ function errorPosition(text: string): { line: number; column: number } {
   }
   return { line, column: offset - lineStart + 1 };
 }
+
+/**
+ * Every string value of `auth.json` long enough to be a credential, for redaction of CLI
+ * output; empty when the file is missing or does not parse. Never leaves this SDK.
+ */
+export async function storedSecrets(home: string): Promise<string[]> {
+  let value: unknown;
+  try {
+    value = JSON.parse(await readFile(join(resolve(home), "auth.json"), "utf8"));
+  } catch {
+    return [];
+  }
+  const out: string[] = [];
+  const walk = (node: unknown, key: string): void => {
+    if (typeof node === "string") {
+      if (node.length >= 8 && key !== "auth_mode") out.push(node);
+    } else if (Array.isArray(node)) node.forEach((item) => walk(item, key));
+    else if (typeof node === "object" && node !== null) {
+      for (const [k, v] of Object.entries(node)) walk(v, k);
+    }
+  };
+  walk(value, "");
+  return out;
+}

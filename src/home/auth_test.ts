@@ -5,6 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { inspect } from "node:util";
 import { AbortError, ExitError } from "../errors.ts";
+import { CodexHomeError } from "./home_error.ts";
 import { cliArgs } from "./_cli.ts";
 import {
   authStatus,
@@ -274,4 +275,56 @@ test("authStatus keeps unknown output verbatim", async () => {
   const codexPath = await box.fake('echo "Signed in via telepathy" >&2; exit 0');
   const status = await authStatus(box.home, { codexPath, env: box.env });
   assert.deepEqual(status, { kind: "unknown", raw: "Signed in via telepathy", exitCode: 0 });
+});
+
+test("auth functions reject a home that is a file before running anything", async () => {
+  await using box = await sandbox();
+  const codexPath = await box.fake('touch "$TMPDIR/ran"');
+  const file = join(box.root, "not-a-home");
+  await writeFile(file, "x");
+  await assert.rejects(authStatus(file, { codexPath, env: box.env }), CodexHomeError);
+  await assert.rejects(loginWithApiKey(file, KEY, { codexPath, env: box.env }), CodexHomeError);
+  await assert.rejects(logout(file, { codexPath, env: box.env }), CodexHomeError);
+  assert.equal((await readdir(box.root)).includes("ran"), false);
+});
+
+test("no auth result, error or debug string ever contains the key", async () => {
+  await using box = await sandbox();
+  // A hostile CLI that prints the stored key everywhere it can.
+  const leaky = await box.fake(
+    [
+      'stored=$(sed -n \'s/.*"OPENAI_API_KEY": *"\\([^"]*\\)".*/\\1/p\' "$CODEX_HOME/auth.json" 2>/dev/null)',
+      'case " $* " in',
+      '  *" status "*) echo "API key configured - $stored" >&2; echo "$stored"; exit 0;;',
+      '  *" --with-api-key "*) k=$(cat); echo "Error logging in: $k" >&2; exit 1;;',
+      '  *" --device-auth "*) echo "Error logging in with device code: $stored" >&2; exit 1;;',
+      '  *) echo "Error logging out: $stored" >&2; exit 1;;',
+      "esac",
+    ].join("\n"),
+  );
+  const options = { codexPath: leaky, env: box.env };
+  const seen: unknown[] = [];
+  const settle = (p: Promise<unknown>) => p.then((v) => seen.push(v), (e) => seen.push(e));
+  await settle(loginWithApiKey(box.home, KEY, options));
+  await writeFile(
+    join(box.home, "auth.json"),
+    JSON.stringify({ auth_mode: "apikey", OPENAI_API_KEY: KEY }),
+  );
+  await settle(authStatus(box.home, options));
+  await settle(loginWithDeviceCode(box.home, { ...options, onPrompt: () => {} }));
+  await settle(logout(box.home, options));
+  assert.equal(seen.length, 4);
+  assert.ok(
+    seen[0] instanceof ExitError && seen[2] instanceof ExitError && seen[3] instanceof ExitError,
+  );
+  assert.equal((seen[1] as { kind: string }).kind, "api_key");
+  for (const value of seen) {
+    const text = [
+      String(value),
+      value instanceof Error ? value.stack : "",
+      inspect(value, { depth: 8 }),
+      JSON.stringify(value),
+    ].join("\n");
+    assert.ok(!text.includes(KEY), text);
+  }
 });

@@ -202,14 +202,17 @@ export class RpcConnection {
    * readable ends or `graceMs` passes. Pending requests reject with `ConnectionClosedError`.
    */
   async close(graceMs = 2000): Promise<void> {
-    await Promise.allSettled([...this.#inFlightAnswers]);
-    await this.#writeChain.catch(() => {});
-    await this.#writer.close().catch(() => {});
     let timer: ReturnType<typeof setTimeout> | undefined;
     const grace = new Promise<void>((resolve) => {
       timer = setTimeout(resolve, graceMs);
     });
     try {
+      // Answers still being decided go out first, so no server request is left unanswered.
+      const flushed = Promise.allSettled([...this.#inFlightAnswers])
+        .then(() => this.#writeChain)
+        .then(() => this.#writer.close())
+        .catch(() => {});
+      await Promise.race([flushed, grace]);
       await Promise.race([this.#closed, grace]);
     } finally {
       clearTimeout(timer);
@@ -266,7 +269,8 @@ export class RpcConnection {
     });
     this.#closedError = error;
     for (const id of [...this.#pending.keys()]) this.#settle(id)?.reject(error);
-    await this.#writer.close().catch(() => {});
+    // Closing the writable of a dead child can stay pending forever (Node); do not wait on it.
+    this.#writer.close().catch(() => {});
     return error;
   }
 

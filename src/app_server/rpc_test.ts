@@ -168,7 +168,7 @@ test("RpcConnection rejects a request whose signal aborts", async () => {
   await p.next(1);
   controller.abort(new Error("stop"));
   const error = await call.catch((e) => e);
-  assert.equal(error.message, "stop");
+  assert.equal((error as Error).message, "stop");
   assert.equal(p.rpc.pendingCount, 0);
 });
 

@@ -1,0 +1,202 @@
+/**
+ * `AppServer`: one connection to a `codex app-server` (a stdio child or a WebSocket), after
+ * the `initialize` handshake. Typed, validated methods; a raw `request` for everything else;
+ * notifications to listeners; server->client requests routed to whoever claims them.
+ *
+ * @module
+ */
+import { RpcError } from "../errors.ts";
+import type { ConnectionClosedError, MalformedOutputError } from "../errors.ts";
+import { approvalResult, toApprovalRequest } from "./approvals.ts";
+import { checkParams, checkResult } from "./methods.ts";
+import type {
+  AppServerMethod,
+  AppServerMethods,
+  InitializeCapabilities,
+  InitializeResult,
+} from "./methods.ts";
+import { RpcConnection } from "./rpc.ts";
+import type { NotificationListener, RequestOptions, RpcId } from "./rpc.ts";
+import { spawnStdioTransport } from "./stdio_transport.ts";
+import type { AppServerTransport, StdioServerOptions } from "./stdio_transport.ts";
+import { connectWebSocketTransport } from "./websocket_transport.ts";
+import type { WebSocketTransportOptions } from "./websocket_transport.ts";
+
+/** Options of a connection, whatever its transport. */
+export interface AppServerOptions {
+  /** Sent in `initialize` (default `{ name: "codexkit", version: "0.1.0" }`). */
+  clientInfo?: { name: string; title?: string; version: string };
+  /** Sent in `initialize`: experimental API, notification methods to leave out. */
+  capabilities?: InitializeCapabilities;
+  /** Default time limit of every request, in ms (default: none). */
+  requestTimeoutMs?: number;
+  /** Gets each output line that is not JSON; the connection goes on. */
+  onMalformed?: (error: MalformedOutputError) => void;
+  /** Gets errors of listeners and handlers; the connection goes on. */
+  onError?: (error: unknown) => void;
+  /** Leave out the handshake (to observe the server before it). */
+  skipInitialize?: boolean;
+}
+
+/** Claims and answers some server->client requests. */
+export interface ServerRequestRoute {
+  /** Whether this route answers the request. */
+  claims(method: string, params: unknown): boolean;
+  /** The answer's `result`; throw an `RpcError` to answer with an error. */
+  handle(method: string, params: unknown, id: RpcId): unknown | Promise<unknown>;
+}
+
+/**
+ * A connection to `codex app-server`. Create it with {@linkcode AppServer.spawn} or
+ * {@linkcode AppServer.connect}; end it with `close()` or `await using`.
+ *
+ * @example Start a server and list models
+ * ```ts ignore
+ * import { AppServer } from "@codexkit/sdk/app-server";
+ * await using server = await AppServer.spawn({ binary: "/path/to/codex", args: [] });
+ * const { data } = await server.call("model/list", {});
+ * ```
+ */
+export class AppServer implements AsyncDisposable {
+  #rpc: RpcConnection;
+  #transport: AppServerTransport;
+  #options: AppServerOptions;
+  #routes = new Set<ServerRequestRoute>();
+  #info: InitializeResult | undefined;
+  #closing: Promise<void> | undefined;
+
+  /** Wraps a connected transport; use the static constructors instead. */
+  private constructor(transport: AppServerTransport, options: AppServerOptions) {
+    this.#transport = transport;
+    this.#options = options;
+    this.#rpc = new RpcConnection(transport, {
+      onMalformed: options.onMalformed,
+      onListenerError: options.onError,
+      requestTimeoutMs: options.requestTimeoutMs,
+      describeClose: () => transport.describeClose(),
+      peer: transport.description,
+    });
+    this.#rpc.setRequestHandler((method, params, id) => this.#route(method, params, id));
+  }
+
+  /** Starts `codex [args] app-server` on stdio and completes the handshake. */
+  static async spawn(options: StdioServerOptions & AppServerOptions): Promise<AppServer> {
+    return await AppServer.open(await spawnStdioTransport(options), options);
+  }
+
+  /** Connects to `codex app-server --listen ws://...` and completes the handshake. */
+  static async connect(
+    url: string | URL,
+    options: WebSocketTransportOptions & AppServerOptions = {},
+  ): Promise<AppServer> {
+    return await AppServer.open(await connectWebSocketTransport(url, options), options);
+  }
+
+  /** Opens a connection over any transport and completes the handshake. */
+  static async open(
+    transport: AppServerTransport,
+    options: AppServerOptions = {},
+  ): Promise<AppServer> {
+    const server = new AppServer(transport, options);
+    if (options.skipInitialize) return server;
+    try {
+      await server.initialize();
+    } catch (error) {
+      await server.close();
+      throw error;
+    }
+    return server;
+  }
+
+  /** What the server said in the handshake (`undefined` before it). */
+  get info(): InitializeResult | undefined {
+    return this.#info;
+  }
+
+  /** Resolves (never rejects) once the connection has ended. */
+  get closed(): Promise<ConnectionClosedError> {
+    return this.#rpc.closed;
+  }
+
+  /** Whether the connection has ended. */
+  get isClosed(): boolean {
+    return this.#rpc.isClosed;
+  }
+
+  /** The command line of a spawned server. */
+  get command(): readonly string[] | undefined {
+    return this.#transport.command;
+  }
+
+  /** Sends `initialize`, then `initialized`; does it once. */
+  async initialize(): Promise<InitializeResult> {
+    if (this.#info) return this.#info;
+    const info = await this.call("initialize", {
+      clientInfo: this.#options.clientInfo ?? { name: "codexkit", version: "0.1.0" },
+      ...(this.#options.capabilities ? { capabilities: this.#options.capabilities } : {}),
+    });
+    await this.#rpc.notify("initialized");
+    this.#info = info;
+    return info;
+  }
+
+  /** Calls a typed method: params checked before sending, the result checked on arrival. */
+  async call<M extends AppServerMethod>(
+    method: M,
+    params: AppServerMethods[M]["params"],
+    options?: RequestOptions,
+  ): Promise<AppServerMethods[M]["result"]> {
+    checkParams(method, params);
+    return checkResult(method, await this.#rpc.request(method, params, options));
+  }
+
+  /** Calls any method, unchecked. */
+  request(method: string, params?: unknown, options?: RequestOptions): Promise<unknown> {
+    return this.#rpc.request(method, params, options);
+  }
+
+  /** Sends a notification. */
+  notify(method: string, params?: unknown): Promise<void> {
+    return this.#rpc.notify(method, params);
+  }
+
+  /** Adds a notification listener; returns its remover. */
+  onNotification(listener: NotificationListener): () => void {
+    return this.#rpc.onNotification(listener);
+  }
+
+  /**
+   * Adds a route for server->client requests; returns its remover. Unclaimed approval requests
+   * are declined; other unclaimed requests get error -32601.
+   */
+  addRequestRoute(route: ServerRequestRoute): () => void {
+    this.#routes.add(route);
+    return () => this.#routes.delete(route);
+  }
+
+  /** Closes stdin (or the socket), waits for the server to end, then escalates. Idempotent. */
+  close(graceMs = 2000): Promise<void> {
+    this.#closing ??= (async () => {
+      try {
+        await this.#rpc.close(graceMs);
+      } finally {
+        await this.#transport.dispose(graceMs);
+      }
+    })();
+    return this.#closing;
+  }
+
+  /** Same as `close()`. */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close();
+  }
+
+  #route(method: string, params: unknown, id: RpcId): unknown {
+    for (const route of this.#routes) {
+      if (route.claims(method, params)) return route.handle(method, params, id);
+    }
+    const approval = toApprovalRequest(method, params, id);
+    if (approval) return approvalResult(approval, "decline");
+    throw new RpcError(`No handler for server request ${method}`, { code: -32601, method });
+  }
+}

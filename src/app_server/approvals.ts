@@ -1,0 +1,264 @@
+/**
+ * Approvals: the app-server asks (a server->client request) whether a command may run, a patch
+ * may apply or more permissions may be granted; the thread's `onApproval` answers. Every
+ * request gets exactly one answer: the callback's, a static policy's, or the default (decline)
+ * when there is no callback, it throws, it is too slow, or it returns something not allowed.
+ *
+ * @module
+ */
+import type { ApprovalDefaultReason, ApprovalKind, ApprovalSource } from "../events.ts";
+
+/** The wire methods of the approval requests this SDK answers. */
+export const APPROVAL_METHODS: Readonly<Record<string, ApprovalKind>> = {
+  "item/commandExecution/requestApproval": "command",
+  "item/fileChange/requestApproval": "file_change",
+  "item/permissions/requestApproval": "permissions",
+};
+
+/** An approval request, as handed to `onApproval`. */
+export interface ApprovalRequest {
+  /** What is asked about. */
+  kind: ApprovalKind;
+  /** The server's request id. */
+  requestId: string | number;
+  /** The thread. */
+  threadId: string;
+  /** The turn. */
+  turnId: string;
+  /** The item the action belongs to. */
+  itemId: string;
+  /** The command line, for commands. */
+  command?: string | null;
+  /** The working directory, for commands. */
+  cwd?: string | null;
+  /** Why codex asks, when it says. */
+  reason?: string | null;
+  /** For commands: an exec-policy rule (argv prefix) that would allow similar commands. */
+  proposedExecpolicyAmendment?: string[] | null;
+  /** For patches: a root the agent asks to write under for the session. */
+  grantRoot?: string | null;
+  /** For permission requests: what is asked for (wire shape). */
+  permissions?: unknown;
+  /** The whole request params, wire names, unknown fields included. */
+  params: Record<string, unknown>;
+}
+
+/**
+ * An answer: `accept` runs it; `acceptForSession` also stops asking for the same thing in this
+ * session; `decline` skips it and the turn goes on; `cancel` skips it and interrupts the turn;
+ * `acceptWithExecpolicyAmendment` (commands only) accepts and adds the rule the server proposed.
+ */
+export type ApprovalDecision =
+  | "accept"
+  | "acceptForSession"
+  | "decline"
+  | "cancel"
+  | "acceptWithExecpolicyAmendment"
+  | { acceptWithExecpolicyAmendment: { execpolicy_amendment: string[] } };
+
+/** Context handed to `onApproval`. */
+export interface ApprovalContext {
+  /** Aborts when the answer is no longer wanted (timeout, turn ended, connection closed). */
+  signal: AbortSignal;
+}
+
+/** Decides an approval; may be async. */
+export type ApprovalHandler = (
+  request: ApprovalRequest,
+  context: ApprovalContext,
+) => ApprovalDecision | Promise<ApprovalDecision>;
+
+/** A callback, or a static answer to every request (`"accept"` = always accept). */
+export type ApprovalPolicy = ApprovalHandler | "accept" | "acceptForSession" | "decline" | "cancel";
+
+/** Approval settings of a thread. */
+export interface ApprovalOptions {
+  /** Answers approval requests. Without it every request gets `defaultApprovalDecision`. */
+  onApproval?: ApprovalPolicy;
+  /** How long `onApproval` may take, in ms (default: no limit). */
+  approvalTimeoutMs?: number;
+  /** The answer when the callback is missing, throws or is too slow (default `"decline"`). */
+  defaultApprovalDecision?: "decline" | "cancel" | "accept";
+}
+
+/** How a request was answered. */
+export interface ApprovalOutcome {
+  /** The decision, as the SDK names it. */
+  decision: ApprovalDecision;
+  /** Who chose it. */
+  source: ApprovalSource;
+  /** Why the default was used. */
+  reason?: ApprovalDefaultReason;
+  /** The callback's error message, when it threw. */
+  message?: string;
+}
+
+const STATIC = new Set(["accept", "acceptForSession", "decline", "cancel"]);
+
+/** Checks approval options; throws a TypeError naming the bad option. */
+export function checkApprovalOptions(options: ApprovalOptions): void {
+  const { onApproval, approvalTimeoutMs, defaultApprovalDecision } = options;
+  if (
+    onApproval !== undefined && typeof onApproval !== "function" &&
+    !STATIC.has(onApproval as string)
+  ) {
+    throw new TypeError(
+      'Cannot use onApproval: expected a function or "accept", "acceptForSession", "decline", "cancel"',
+    );
+  }
+  if (
+    approvalTimeoutMs !== undefined &&
+    !(Number.isFinite(approvalTimeoutMs) && approvalTimeoutMs > 0)
+  ) {
+    throw new TypeError("Cannot use approvalTimeoutMs: expected a positive number of ms");
+  }
+  if (
+    defaultApprovalDecision !== undefined &&
+    !["decline", "cancel", "accept"].includes(defaultApprovalDecision)
+  ) {
+    throw new TypeError(
+      'Cannot use defaultApprovalDecision: expected "decline", "cancel" or "accept"',
+    );
+  }
+}
+
+function text(value: unknown): string | null | undefined {
+  return typeof value === "string" || value === null ? value : undefined;
+}
+
+/** Reads an approval request from its wire method and params; `undefined` for other methods. */
+export function toApprovalRequest(
+  method: string,
+  params: unknown,
+  requestId: string | number,
+): ApprovalRequest | undefined {
+  const kind = APPROVAL_METHODS[method];
+  if (kind === undefined) return undefined;
+  const p = (typeof params === "object" && params !== null ? params : {}) as Record<
+    string,
+    unknown
+  >;
+  const request: ApprovalRequest = {
+    kind,
+    requestId,
+    threadId: String(p.threadId ?? ""),
+    turnId: String(p.turnId ?? ""),
+    itemId: String(p.itemId ?? ""),
+    reason: text(p.reason),
+    params: p,
+  };
+  if (kind === "command") {
+    request.command = text(p.command);
+    request.cwd = text(p.cwd);
+    if (Array.isArray(p.proposedExecpolicyAmendment)) {
+      request.proposedExecpolicyAmendment = p.proposedExecpolicyAmendment.map(String);
+    }
+  } else if (kind === "file_change") {
+    request.grantRoot = text(p.grantRoot);
+  } else {
+    request.cwd = text(p.cwd);
+    request.permissions = p.permissions;
+  }
+  return request;
+}
+
+/** Whether `decision` is one `request` allows (the amendment only for commands that offer one). */
+export function isAllowedDecision(request: ApprovalRequest, decision: unknown): boolean {
+  if (typeof decision === "string") {
+    if (STATIC.has(decision)) return true;
+    return decision === "acceptWithExecpolicyAmendment" && request.kind === "command" &&
+      (request.proposedExecpolicyAmendment?.length ?? 0) > 0;
+  }
+  if (typeof decision !== "object" || decision === null || request.kind !== "command") {
+    return false;
+  }
+  const amendment =
+    (decision as { acceptWithExecpolicyAmendment?: { execpolicy_amendment?: unknown } })
+      .acceptWithExecpolicyAmendment?.execpolicy_amendment;
+  return Array.isArray(amendment) && amendment.every((part) => typeof part === "string");
+}
+
+/** The decision in wire form: the amendment shorthand expands to the rule the server offered. */
+export function wireDecision(request: ApprovalRequest, decision: ApprovalDecision): unknown {
+  if (decision === "acceptWithExecpolicyAmendment") {
+    return {
+      acceptWithExecpolicyAmendment: {
+        execpolicy_amendment: request.proposedExecpolicyAmendment ?? [],
+      },
+    };
+  }
+  return decision;
+}
+
+/**
+ * The JSON-RPC result answering `request` with `decision`. Permission requests take a grant
+ * instead of a decision: accept grants what was asked for this turn (`acceptForSession`: for
+ * the session); decline and cancel grant nothing.
+ */
+export function approvalResult(request: ApprovalRequest, decision: ApprovalDecision): unknown {
+  if (request.kind === "permissions") {
+    const granted = decision !== "decline" && decision !== "cancel";
+    return {
+      permissions: granted ? (request.permissions ?? {}) : {},
+      scope: decision === "acceptForSession" ? "session" : "turn",
+    };
+  }
+  return { decision: wireDecision(request, decision) };
+}
+
+/**
+ * Decides one request: the static policy, or the callback raced against `approvalTimeoutMs`
+ * and `signal` (the turn ending). Never rejects: every failure becomes the default decision
+ * with its reason.
+ */
+export async function decideApproval(
+  request: ApprovalRequest,
+  options: ApprovalOptions,
+  signal?: AbortSignal,
+): Promise<ApprovalOutcome> {
+  const fallback = options.defaultApprovalDecision ?? "decline";
+  const policy = options.onApproval;
+  if (policy === undefined) return { decision: fallback, source: "default", reason: "no_callback" };
+  if (typeof policy !== "function") return { decision: policy, source: "policy" };
+  const controller = new AbortController();
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const stop = new Promise<ApprovalOutcome>((resolve) => {
+    if (options.approvalTimeoutMs !== undefined) {
+      timer = setTimeout(
+        () => resolve({ decision: fallback, source: "default", reason: "timeout" }),
+        options.approvalTimeoutMs,
+      );
+    }
+    const onEnd = (): void =>
+      resolve({ decision: fallback, source: "default", reason: "turn_ended" });
+    if (signal?.aborted) onEnd();
+    else signal?.addEventListener("abort", onEnd, { once: true });
+  });
+  const asked = (async (): Promise<ApprovalOutcome> => {
+    try {
+      const decision = await policy(request, { signal: controller.signal });
+      if (!isAllowedDecision(request, decision)) {
+        return {
+          decision: fallback,
+          source: "default",
+          reason: "invalid_decision",
+          message: `onApproval returned ${JSON.stringify(decision)}`,
+        };
+      }
+      return { decision, source: "callback" };
+    } catch (error) {
+      return {
+        decision: fallback,
+        source: "default",
+        reason: "callback_threw",
+        message: error instanceof Error ? error.message : String(error),
+      };
+    }
+  })();
+  try {
+    return await Promise.race([asked, stop]);
+  } finally {
+    clearTimeout(timer);
+    controller.abort();
+  }
+}

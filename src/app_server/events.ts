@@ -1,0 +1,292 @@
+/**
+ * Normalises app-server notifications into the SAME `ThreadEvent` shapes as `codex exec --json`
+ * (`item.started`, `item.completed`, `turn.completed`, ... with `agent_message`,
+ * `command_execution`, `file_change` items), plus what only the app-server has: text and
+ * reasoning deltas as `item.updated`, `usage.updated`, `diff.updated`.
+ *
+ * An interrupted turn ends with `turn.failed` whose message is "Turn interrupted" and which
+ * carries `interrupted: true`: `run()` rejects with `TurnFailedError`, `runStreamed()` shows
+ * every item that completed before it.
+ *
+ * @module
+ */
+import type {
+  ThreadEvent,
+  ThreadItem,
+  UnknownThreadEvent,
+  UnknownThreadItem,
+  Usage,
+} from "../events.ts";
+
+type Wire = Record<string, unknown>;
+/** A normalised event, known or passed through. */
+export type NormalizedEvent = ThreadEvent | UnknownThreadEvent;
+type Item = ThreadItem | UnknownThreadItem;
+
+function obj(value: unknown): Wire {
+  return typeof value === "object" && value !== null && !Array.isArray(value)
+    ? (value as Wire)
+    : {};
+}
+
+function str(value: unknown, fallback = ""): string {
+  return typeof value === "string" ? value : fallback;
+}
+
+/** `inProgress` -> `in_progress`; the other statuses are spelled the same in both lanes. */
+export function snakeStatus(status: unknown): string {
+  return status === "inProgress" ? "in_progress" : str(status, "in_progress");
+}
+
+function reasoningText(item: Wire): string {
+  const summary = Array.isArray(item.summary) ? item.summary.map((s) => str(s)) : [];
+  const content = Array.isArray(item.content) ? item.content.map((s) => str(s)) : [];
+  return (summary.length > 0 ? summary : content).join("\n\n");
+}
+
+/**
+ * Maps an app-server item to the exec lane's item, or `null` for the echo of the user's own
+ * message (exec does not show it). Types with no exec counterpart pass through as they came.
+ */
+export function toThreadItem(wire: unknown): Item | null {
+  const item = obj(wire);
+  const id = str(item.id);
+  switch (item.type) {
+    case "userMessage":
+      return null;
+    case "agentMessage":
+      return { id, type: "agent_message", text: str(item.text) };
+    case "reasoning":
+      return { id, type: "reasoning", text: reasoningText(item) };
+    case "commandExecution":
+      return {
+        id,
+        type: "command_execution",
+        command: str(item.command),
+        aggregated_output: str(item.aggregatedOutput),
+        exit_code: typeof item.exitCode === "number" ? item.exitCode : null,
+        status: snakeStatus(item.status) as "in_progress",
+        ...(typeof item.cwd === "string" ? { cwd: item.cwd } : {}),
+      };
+    case "fileChange":
+      return {
+        id,
+        type: "file_change",
+        changes: (Array.isArray(item.changes) ? item.changes : []).map((raw) => {
+          const change = obj(raw);
+          const kind = obj(change.kind);
+          return {
+            path: str(change.path),
+            kind: str(kind.type, str(change.kind, "update")) as "update",
+            ...(typeof change.diff === "string" ? { diff: change.diff } : {}),
+          };
+        }),
+        status: snakeStatus(item.status) as "in_progress",
+      };
+    case "mcpToolCall":
+      return {
+        id,
+        type: "mcp_tool_call",
+        server: str(item.server),
+        tool: str(item.tool),
+        arguments: item.arguments,
+        result: (item.result ?? null) as null,
+        error: (item.error ?? null) as null,
+        status: snakeStatus(item.status) as "in_progress",
+      };
+    case "webSearch":
+      return { id, type: "web_search", query: str(item.query), action: item.action };
+    default:
+      return { ...item, id, type: str(item.type, "unknown") };
+  }
+}
+
+/** Converts the app-server's camelCase usage to the exec lane's. */
+export function toUsage(wire: unknown): Usage {
+  const u = obj(wire);
+  const n = (key: string): number => (typeof u[key] === "number" ? (u[key] as number) : 0);
+  return {
+    input_tokens: n("inputTokens"),
+    cached_input_tokens: n("cachedInputTokens"),
+    cache_write_input_tokens: n("cacheWriteInputTokens"),
+    output_tokens: n("outputTokens"),
+    reasoning_output_tokens: n("reasoningOutputTokens"),
+  };
+}
+
+function addUsage(a: Usage, b: Usage): Usage {
+  return {
+    input_tokens: a.input_tokens + b.input_tokens,
+    cached_input_tokens: a.cached_input_tokens + b.cached_input_tokens,
+    cache_write_input_tokens: a.cache_write_input_tokens + b.cache_write_input_tokens,
+    output_tokens: a.output_tokens + b.output_tokens,
+    reasoning_output_tokens: a.reasoning_output_tokens + b.reasoning_output_tokens,
+  };
+}
+
+const ZERO: Usage = {
+  input_tokens: 0,
+  cached_input_tokens: 0,
+  cache_write_input_tokens: 0,
+  output_tokens: 0,
+  reasoning_output_tokens: 0,
+};
+
+/**
+ * Folds the notifications of one turn into events. Feed it every notification addressed to the
+ * turn's thread; it ignores those of other turns once the turn id is known, and reports
+ * `done` after the turn's last event.
+ *
+ * @example Deltas become item.updated
+ * ```ts
+ * import { TurnNormalizer } from "./events.ts";
+ * const turn = new TurnNormalizer();
+ * turn.push("item/started", { turnId: "t", item: { type: "agentMessage", id: "m", text: "" } });
+ * const [event] = turn.push("item/agentMessage/delta", { turnId: "t", itemId: "m", delta: "Hi" });
+ * // event: { type: "item.updated", item: { id: "m", type: "agent_message", text: "Hi" }, delta: "Hi" }
+ * ```
+ */
+export class TurnNormalizer {
+  #turnId: string | undefined;
+  #items = new Map<string, Item>();
+  #usage: Usage = ZERO;
+  #plan: Item | undefined;
+  #done = false;
+
+  /** The turn id, once known. */
+  get turnId(): string | undefined {
+    return this.#turnId;
+  }
+
+  /** Sets the turn id (from the `turn/start` answer). */
+  set turnId(id: string | undefined) {
+    this.#turnId = id;
+  }
+
+  /** Whether the turn's final event has been produced. */
+  get done(): boolean {
+    return this.#done;
+  }
+
+  /** This turn's usage so far. */
+  get usage(): Usage {
+    return this.#usage;
+  }
+
+  /** The events for one notification (often none). */
+  push(method: string, rawParams: unknown): NormalizedEvent[] {
+    if (this.#done) return [];
+    const params = obj(rawParams);
+    const turnId = typeof params.turnId === "string"
+      ? params.turnId
+      : str(obj(params.turn).id, "") || undefined;
+    if (this.#turnId !== undefined && turnId !== undefined && turnId !== this.#turnId) return [];
+    switch (method) {
+      case "turn/started":
+        this.#turnId ??= turnId;
+        return [{ type: "turn.started" }];
+      case "item/started":
+      case "item/completed": {
+        const item = toThreadItem(params.item);
+        if (item === null) return [];
+        if (method === "item/started") this.#items.set(item.id, item);
+        else this.#items.delete(item.id);
+        const type = method === "item/started" ? "item.started" : "item.completed";
+        return [{ type, item } as ThreadEvent];
+      }
+      case "item/agentMessage/delta":
+        return this.#delta(params, "agent_message", (item, delta) => ({
+          ...item,
+          text: str(item.text) + delta,
+        }));
+      case "item/reasoning/summaryTextDelta":
+      case "item/reasoning/textDelta":
+        return this.#delta(params, "reasoning", (item, delta, fresh) => ({
+          ...item,
+          text: str(item.text) + (fresh ? "\n\n" : "") + delta,
+        }));
+      case "item/reasoning/summaryPartAdded": {
+        const item = this.#items.get(str(params.itemId));
+        if (item && str((item as Wire).text) !== "") {
+          this.#items.set(item.id, { ...item, _newPart: true } as Item);
+        }
+        return [];
+      }
+      case "item/commandExecution/outputDelta":
+        return this.#delta(params, "command_execution", (item, delta) => ({
+          ...item,
+          aggregated_output: str(item.aggregated_output) + delta,
+        }));
+      case "turn/plan/updated": {
+        const plan = Array.isArray(params.plan) ? params.plan : [];
+        const first = this.#plan === undefined;
+        this.#plan = {
+          id: `plan_${this.#turnId ?? turnId ?? "turn"}`,
+          type: "todo_list",
+          items: plan.map((raw) => {
+            const step = obj(raw);
+            return { text: str(step.step), completed: step.status === "completed" };
+          }),
+        };
+        return [{ type: first ? "item.started" : "item.updated", item: this.#plan } as ThreadEvent];
+      }
+      case "thread/tokenUsage/updated": {
+        const tokenUsage = obj(params.tokenUsage);
+        this.#usage = addUsage(this.#usage, toUsage(tokenUsage.last));
+        return [{ type: "usage.updated", usage: this.#usage, total: toUsage(tokenUsage.total) }];
+      }
+      case "turn/diff/updated":
+        return [{ type: "diff.updated", diff: str(params.diff) }];
+      case "error": {
+        const error = obj(params.error);
+        return [{
+          type: "error",
+          message: str(error.message, "unknown error"),
+          ...(typeof params.willRetry === "boolean" ? { will_retry: params.willRetry } : {}),
+        }];
+      }
+      case "turn/completed":
+        return this.#complete(obj(params.turn));
+      default:
+        return [];
+    }
+  }
+
+  #delta(
+    params: Wire,
+    type: string,
+    apply: (item: Wire, delta: string, freshPart: boolean) => Wire,
+  ): NormalizedEvent[] {
+    const id = str(params.itemId);
+    const delta = str(params.delta);
+    const current = (this.#items.get(id) ?? { id, type }) as Wire;
+    const fresh = current._newPart === true;
+    const { _newPart: _, ...base } = current;
+    const next = apply(base, delta, fresh) as Item;
+    this.#items.set(id, next);
+    return [{ type: "item.updated", item: next, delta } as ThreadEvent];
+  }
+
+  #complete(turn: Wire): NormalizedEvent[] {
+    this.#done = true;
+    const events: NormalizedEvent[] = [];
+    if (this.#plan) events.push({ type: "item.completed", item: this.#plan } as ThreadEvent);
+    const status = str(turn.status);
+    if (status === "completed") {
+      events.push({ type: "turn.completed", usage: this.#usage });
+    } else if (status === "interrupted") {
+      events.push({
+        type: "turn.failed",
+        error: { message: "Turn interrupted" },
+        interrupted: true,
+      });
+    } else {
+      const message = str(
+        obj(turn.error).message,
+        `The turn ended ${status || "without a status"}`,
+      );
+      events.push({ type: "turn.failed", error: { message } });
+    }
+    return events;
+  }
+}

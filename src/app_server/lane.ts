@@ -1,0 +1,418 @@
+/**
+ * The app-server lane: runs turns on one lazily started `codex app-server` (or a shared
+ * {@linkcode AppServer}) and hands back the same `ThreadEvent` stream as the exec lane. One
+ * server serves many threads at once; notifications and approval requests are routed by
+ * thread id, so events never cross.
+ *
+ * @module
+ */
+import { AbortError, CodexError, IdleTimeoutError, TimeoutError } from "../errors.ts";
+import type { ThreadEvent } from "../events.ts";
+import type { NormalizedInput, TurnLane, TurnRequest } from "../lane.ts";
+import type { ThreadOptions } from "../options.ts";
+import type { RuntimeName } from "../runtime/mod.ts";
+import { AppServer } from "./app_server.ts";
+import type { AppServerOptions } from "./app_server.ts";
+import {
+  APPROVAL_METHODS,
+  approvalResult,
+  checkApprovalOptions,
+  decideApproval,
+  toApprovalRequest,
+  wireDecision,
+} from "./approvals.ts";
+import type { ApprovalOptions } from "./approvals.ts";
+import { TurnNormalizer } from "./events.ts";
+import type { NormalizedEvent } from "./events.ts";
+import type { ThreadOpenResult, ThreadSettings, WireUserInput } from "./methods.ts";
+
+/** Thread options as the app-server lane reads them: the common ones plus approvals. */
+export type AppServerThreadOptions = ThreadOptions & ApprovalOptions;
+
+/** How the lane starts its own server. */
+export interface AppServerStart {
+  /** The codex binary. */
+  binary: string;
+  /** Global flags (`--config k=v`, `--disable plugins`), placed before `app-server`. */
+  args: string[];
+  /** The child's whole environment. */
+  env: Record<string, string>;
+  /** The server's working directory. */
+  cwd?: string;
+  /** Process adapter. */
+  runtime?: RuntimeName;
+  /** Receives each stderr line. */
+  onStderr?: (line: string) => void;
+  /** SIGTERM -> SIGKILL grace, in ms. */
+  killGraceMs?: number;
+}
+
+/** Options of {@linkcode createAppServerLane}. */
+export interface AppServerLaneOptions extends AppServerOptions {
+  /** A connection to use (shared; the lane never closes it). */
+  connection?: AppServer;
+  /** How to start a server of the lane's own, on first use (when `connection` is not given). */
+  start?: AppServerStart;
+  /** Approval settings for threads that set none of their own. */
+  approvals?: ApprovalOptions;
+}
+
+/** A lane on the app-server. */
+export interface AppServerLane extends TurnLane, AsyncDisposable {
+  /** Interrupts the running turn of `threadId`; does nothing when none runs. */
+  interrupt(threadId: string): Promise<void>;
+  /** Adds input to the running turn of `threadId`; rejects when none runs. */
+  steer(threadId: string, input: NormalizedInput): Promise<void>;
+  /** The connection (starting the server when the lane owns one and it has not started). */
+  connection(): Promise<AppServer>;
+  /** Ends the lane: its own server is closed; a shared connection is left open. */
+  close(): Promise<void>;
+}
+
+interface ActiveTurn {
+  threadId: string;
+  normalizer: TurnNormalizer;
+  emit: (event: NormalizedEvent) => void;
+  fail: (error: unknown) => void;
+  approvals: ApprovalOptions;
+  ended: AbortController;
+  turnId: Promise<string>;
+}
+
+/** Maps thread options onto `thread/start` / `thread/resume` / `thread/fork` settings. */
+export function threadSettings(options: ThreadOptions): ThreadSettings {
+  const settings: ThreadSettings = {};
+  if (options.model !== undefined) settings.model = options.model;
+  if (options.workingDirectory !== undefined) settings.cwd = options.workingDirectory;
+  if (options.sandboxMode !== undefined) settings.sandbox = options.sandboxMode;
+  if (options.approvalPolicy === "on-failure") {
+    // The app-server's AskForApproval has no on-failure (0.169.0).
+    throw new TypeError(
+      'Cannot use approvalPolicy "on-failure" on the app-server lane: use "on-request", "untrusted" or "never"',
+    );
+  }
+  if (options.approvalPolicy !== undefined) settings.approvalPolicy = options.approvalPolicy;
+  if (options.ephemeral !== undefined) settings.ephemeral = options.ephemeral;
+  const config: Record<string, unknown> = {};
+  if (options.networkAccessEnabled !== undefined) {
+    config["sandbox_workspace_write.network_access"] = options.networkAccessEnabled;
+  }
+  const search = options.webSearchMode ??
+    (options.webSearchEnabled === undefined
+      ? undefined
+      : options.webSearchEnabled
+      ? "live"
+      : "disabled");
+  if (search !== undefined) config.web_search = search;
+  if (options.additionalDirectories?.length) {
+    config["sandbox_workspace_write.writable_roots"] = options.additionalDirectories;
+  }
+  if (options.modelReasoningEffort !== undefined) {
+    config.model_reasoning_effort = options.modelReasoningEffort;
+  }
+  if (Object.keys(config).length > 0) settings.config = config;
+  return settings;
+}
+
+/** Maps normalised input (and extra images) onto `turn/start` input parts. */
+export function turnInput(input: NormalizedInput, images: readonly string[] = []): WireUserInput[] {
+  const parts: WireUserInput[] = [];
+  if (input.prompt !== "") parts.push({ type: "text", text: input.prompt });
+  for (const path of [...input.images, ...images]) parts.push({ type: "localImage", path });
+  return parts;
+}
+
+/**
+ * Creates the app-server lane. With `start` it starts one server on first use and serves every
+ * thread on it; with `connection` it uses (and never closes) a shared one.
+ *
+ * @example Run a turn on the app-server
+ * ```ts ignore
+ * import { createAppServerLane } from "@codexkit/sdk/app-server";
+ * await using lane = createAppServerLane({ start: { binary, args: [], env } });
+ * const events = lane.runTurn({ input: { prompt: "hi", images: [] }, threadId: null,
+ *   threadOptions: {}, turnOptions: {} });
+ * ```
+ */
+export function createAppServerLane(options: AppServerLaneOptions): AppServerLane {
+  if (!options.connection && !options.start) {
+    throw new TypeError(
+      "Cannot create the app-server lane: give options.connection or options.start",
+    );
+  }
+  if (options.approvals) checkApprovalOptions(options.approvals);
+  let serverPromise: Promise<AppServer> | undefined;
+  const active = new Map<string, ActiveTurn>();
+  const loaded = new Set<string>();
+  let closed = false;
+  const detach: (() => void)[] = [];
+
+  function attach(server: AppServer): AppServer {
+    detach.push(server.onNotification((method, params) => {
+      const threadId = (params as { threadId?: unknown } | null)?.threadId;
+      if (typeof threadId !== "string") return;
+      const turn = active.get(threadId);
+      if (!turn) return;
+      for (const event of turn.normalizer.push(method, params)) turn.emit(event);
+    }));
+    detach.push(server.addRequestRoute({
+      claims: (method, params) =>
+        Object.hasOwn(APPROVAL_METHODS, method) &&
+        active.has(String((params as { threadId?: unknown } | null)?.threadId)),
+      handle: (method, params, id) => answerApproval(method, params, id),
+    }));
+    server.closed.then((error) => {
+      loaded.clear();
+      for (const turn of active.values()) turn.fail(error);
+    });
+    return server;
+  }
+
+  function connection(): Promise<AppServer> {
+    if (closed) return Promise.reject(new CodexError("The app-server lane is closed"));
+    if (options.connection) {
+      serverPromise ??= Promise.resolve(attach(options.connection));
+      return serverPromise;
+    }
+    if (!serverPromise) {
+      const start = options.start!;
+      serverPromise = AppServer.spawn({ ...options, ...start }).then(attach);
+      // A failed start is not cached: the next turn tries again.
+      serverPromise.catch(() => {
+        serverPromise = undefined;
+      });
+    }
+    return serverPromise.then((server) => {
+      if (!server.isClosed) return server;
+      serverPromise = undefined;
+      return connection();
+    });
+  }
+
+  async function answerApproval(method: string, params: unknown, id: string | number) {
+    const request = toApprovalRequest(method, params, id)!;
+    const turn = active.get(request.threadId);
+    if (!turn) return approvalResult(request, "decline");
+    turn.emit({
+      type: "approval.requested",
+      request_id: id,
+      kind: request.kind,
+      item_id: request.itemId,
+      ...(request.command !== undefined ? { command: request.command } : {}),
+      ...(request.cwd !== undefined ? { cwd: request.cwd } : {}),
+      ...(request.reason !== undefined ? { reason: request.reason } : {}),
+    });
+    const outcome = await decideApproval(request, turn.approvals, turn.ended.signal);
+    turn.emit({
+      type: "approval.resolved",
+      request_id: id,
+      kind: request.kind,
+      item_id: request.itemId,
+      decision: wireDecision(request, outcome.decision),
+      source: outcome.source,
+      ...(outcome.reason ? { reason: outcome.reason } : {}),
+      ...(outcome.message ? { message: outcome.message } : {}),
+    });
+    return approvalResult(request, outcome.decision);
+  }
+
+  async function openThread(server: AppServer, request: TurnRequest): Promise<string> {
+    const settings = threadSettings(request.threadOptions);
+    let opened: ThreadOpenResult;
+    if (request.threadId === null) {
+      if (request.resumeLast) {
+        throw new TypeError("Cannot use resumeLast on the app-server lane: pass a thread id");
+      }
+      opened = await server.call("thread/start", settings);
+    } else if (request.fork) {
+      opened = await server.call("thread/fork", { ...settings, threadId: request.threadId });
+    } else if (loaded.has(request.threadId)) {
+      return request.threadId;
+    } else {
+      opened = await server.call("thread/resume", { ...settings, threadId: request.threadId });
+    }
+    loaded.add(opened.thread.id);
+    return opened.thread.id;
+  }
+
+  function runTurn(request: TurnRequest): ReadableStream<ThreadEvent> {
+    const threadOptions = request.threadOptions as AppServerThreadOptions;
+    const approvals: ApprovalOptions = {
+      ...options.approvals,
+      ...(threadOptions.onApproval !== undefined ? { onApproval: threadOptions.onApproval } : {}),
+      ...(threadOptions.approvalTimeoutMs !== undefined
+        ? { approvalTimeoutMs: threadOptions.approvalTimeoutMs }
+        : {}),
+      ...(threadOptions.defaultApprovalDecision !== undefined
+        ? { defaultApprovalDecision: threadOptions.defaultApprovalDecision }
+        : {}),
+    };
+    checkApprovalOptions(approvals);
+    const { signal, timeoutMs, idleTimeoutMs } = request.turnOptions;
+    let turn: ActiveTurn | undefined;
+    let finished = false;
+    let server: AppServer | undefined;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    let idleTimer: ReturnType<typeof setTimeout> | undefined;
+    let onAbort: (() => void) | undefined;
+
+    const finish = (): void => {
+      finished = true;
+      clearTimeout(timer);
+      clearTimeout(idleTimer);
+      if (onAbort) signal?.removeEventListener("abort", onAbort);
+      if (turn) {
+        turn.ended.abort();
+        if (active.get(turn.threadId) === turn) active.delete(turn.threadId);
+      }
+    };
+    const stopTurn = (): void => {
+      if (!turn || !server || server.isClosed) return;
+      const { threadId } = turn;
+      turn.turnId.then((turnId) => server!.call("turn/interrupt", { threadId, turnId }))
+        .catch(() => {});
+    };
+
+    return new ReadableStream<ThreadEvent>({
+      start: (controller) => {
+        const fail = (error: unknown): void => {
+          if (finished) return;
+          finish();
+          controller.error(error);
+        };
+        const stopWith = (error: unknown): void => {
+          if (finished) return;
+          stopTurn();
+          fail(error);
+        };
+        const armIdle = (): void => {
+          if (idleTimeoutMs === undefined) return;
+          clearTimeout(idleTimer);
+          idleTimer = setTimeout(() =>
+            stopWith(
+              new IdleTimeoutError(`No app-server event for ${idleTimeoutMs} ms`, {
+                timeoutMs: idleTimeoutMs,
+              }),
+            ), idleTimeoutMs);
+        };
+        const emit = (event: NormalizedEvent): void => {
+          if (finished) return;
+          armIdle();
+          controller.enqueue(event as ThreadEvent);
+          if (
+            turn?.normalizer.done &&
+            (event.type === "turn.completed" || event.type === "turn.failed")
+          ) {
+            finish();
+            controller.close();
+          }
+        };
+        if (timeoutMs !== undefined) {
+          timer = setTimeout(
+            () =>
+              stopWith(
+                new TimeoutError(`The turn took longer than ${timeoutMs} ms`, { timeoutMs }),
+              ),
+            timeoutMs,
+          );
+        }
+        if (signal) {
+          onAbort = () =>
+            stopWith(new AbortError("The turn was aborted", { cause: signal.reason }));
+          if (signal.aborted) return onAbort();
+          signal.addEventListener("abort", onAbort, { once: true });
+        }
+        armIdle();
+        (async () => {
+          server = await connection();
+          if (finished) return;
+          const threadId = await openThread(server, request);
+          if (finished) return;
+          if (active.has(threadId)) {
+            throw new CodexError(`A turn is already running on thread ${threadId}`);
+          }
+          emit({ type: "thread.started", thread_id: threadId });
+          let resolveTurnId!: (id: string) => void;
+          let rejectTurnId!: (error: unknown) => void;
+          const turnIdPromise = new Promise<string>((resolve, reject) => {
+            resolveTurnId = resolve;
+            rejectTurnId = reject;
+          });
+          turnIdPromise.catch(() => {});
+          turn = {
+            threadId,
+            normalizer: new TurnNormalizer(),
+            emit,
+            fail,
+            approvals,
+            ended: new AbortController(),
+            turnId: turnIdPromise,
+          };
+          active.set(threadId, turn);
+          try {
+            const { outputSchema, images } = request.turnOptions;
+            const started = await server.call("turn/start", {
+              threadId,
+              input: turnInput(request.input, images),
+              ...(outputSchema !== undefined ? { outputSchema } : {}),
+            });
+            turn.normalizer.turnId ??= started.turn.id;
+            resolveTurnId(started.turn.id);
+          } catch (error) {
+            rejectTurnId(error);
+            throw error;
+          }
+        })().catch(fail);
+      },
+      cancel: () => {
+        if (finished) return;
+        stopTurn();
+        finish();
+      },
+    });
+  }
+
+  async function withRunningTurn(threadId: string): Promise<[AppServer, string] | undefined> {
+    const turn = active.get(threadId);
+    if (!turn || !serverPromise) return undefined;
+    const server = await serverPromise;
+    return [server, await turn.turnId];
+  }
+
+  const lane: AppServerLane = {
+    runTurn,
+    async interrupt(threadId) {
+      const running = await withRunningTurn(threadId);
+      if (!running) return;
+      await running[0].call("turn/interrupt", { threadId, turnId: running[1] });
+    },
+    async steer(threadId, input) {
+      const running = await withRunningTurn(threadId);
+      if (!running) throw new CodexError(`No turn is running on thread ${threadId} to steer`);
+      await running[0].call("turn/steer", {
+        threadId,
+        expectedTurnId: running[1],
+        input: turnInput(input),
+      });
+    },
+    connection,
+    async close() {
+      if (closed) return;
+      closed = true;
+      for (const remove of detach.splice(0)) remove();
+      const pending = serverPromise;
+      serverPromise = undefined;
+      // Ending the turns first answers their open approval requests (default, "turn_ended").
+      for (const turn of [...active.values()]) {
+        turn.fail(new CodexError("The app-server lane closed"));
+      }
+      if (!pending || options.connection) return;
+      const server = await pending.catch(() => undefined);
+      await server?.close(options.start?.killGraceMs);
+    },
+    [Symbol.asyncDispose]() {
+      return lane.close();
+    },
+  };
+  return lane;
+}

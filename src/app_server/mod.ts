@@ -1,0 +1,51 @@
+/**
+ * The app-server lane: a JSON-RPC client of `codex app-server` (stdio or WebSocket) with
+ * approvals, streaming deltas, interrupt and steer, producing the same `ThreadEvent` shapes as
+ * the exec lane.
+ *
+ * @example Approve commands from code
+ * ```ts ignore
+ * import { createAppServerLane } from "@codexkit/sdk/app-server";
+ * const lane = createAppServerLane({
+ *   start: { binary: "/path/to/codex", args: ["--disable", "plugins"], env: {} },
+ *   approvals: { onApproval: (request) => request.command?.startsWith("ls") ? "accept" : "decline" },
+ * });
+ * ```
+ *
+ * @module
+ */
+export { AppServer } from "./app_server.ts";
+export type { AppServerOptions, ServerRequestRoute } from "./app_server.ts";
+export { createAppServerLane, threadSettings, turnInput } from "./lane.ts";
+export type {
+  AppServerLane,
+  AppServerLaneOptions,
+  AppServerStart,
+  AppServerThreadOptions,
+} from "./lane.ts";
+export { decideApproval } from "./approvals.ts";
+export type {
+  ApprovalContext,
+  ApprovalDecision,
+  ApprovalHandler,
+  ApprovalOptions,
+  ApprovalOutcome,
+  ApprovalPolicy,
+  ApprovalRequest,
+} from "./approvals.ts";
+export { AppServerProtocolError, METHOD_SCHEMAS } from "./methods.ts";
+export type * from "./methods.ts";
+export { RpcConnection } from "./rpc.ts";
+export type {
+  NotificationListener,
+  RequestOptions,
+  RpcConnectionOptions,
+  RpcDuplex,
+  RpcErrorObject,
+  RpcId,
+  ServerRequestHandler,
+} from "./rpc.ts";
+export { TurnNormalizer } from "./events.ts";
+export type { NormalizedEvent } from "./events.ts";
+export type { AppServerTransport, StdioServerOptions } from "./stdio_transport.ts";
+export type { WebSocketTransportOptions } from "./websocket_transport.ts";

@@ -1,0 +1,160 @@
+/**
+ * The stdio transport: a `codex app-server` child started through the runtime seam, its stdin
+ * and stdout as the JSON-RPC duplex, stderr kept as a bounded tail for errors.
+ *
+ * @module
+ */
+import { boundTail, STDERR_TAIL_LIMIT } from "../errors.ts";
+import type { ConnectionClosedErrorOptions } from "../errors.ts";
+import { DEFAULT_KILL_GRACE_MS, getSpawner, terminate } from "../runtime/mod.ts";
+import type { ChildProcess, RuntimeName } from "../runtime/mod.ts";
+import { TextLineStream } from "../streams/text_line_stream.ts";
+import type { RpcDuplex } from "./rpc.ts";
+
+/** How to start `codex app-server`. */
+export interface StdioServerOptions {
+  /** Path of the codex binary (the native one: the JS launcher adds ~65 ms per start). */
+  binary: string;
+  /**
+   * Global flags placed before the `app-server` subcommand: `--config k=v` pairs,
+   * `--disable plugins`, ... (the CLI accepts them there, 0.169.0).
+   */
+  args?: readonly string[];
+  /** Flags placed after `app-server` (`--listen ws://...`, `--ws-auth ...`). */
+  serverArgs?: readonly string[];
+  /** The child's whole environment (inherits the parent's when omitted). */
+  env?: Record<string, string>;
+  /** Working directory of the server. */
+  cwd?: string;
+  /** Which process adapter to use (default: the current runtime's). */
+  runtime?: RuntimeName;
+  /** Receives each stderr line. */
+  onStderr?: (line: string) => void;
+  /** Time between SIGTERM and SIGKILL when the server must be stopped (default 2000 ms). */
+  killGraceMs?: number;
+}
+
+/** A connected transport: the duplex, why it closed, and how to end it. */
+export interface AppServerTransport extends RpcDuplex {
+  /** What is on the other end, for messages. */
+  readonly description: string;
+  /** The command line that was run, when a child was started. */
+  readonly command?: readonly string[];
+  /** The server process, when the transport started one. */
+  readonly child?: ChildProcess;
+  /** Describes the closure: exit code, signal and stderr tail when known. */
+  describeClose(): Promise<ConnectionClosedErrorOptions & { reason?: string }>;
+  /** Ends whatever is left after the duplex closed (waits for exit, then escalates). */
+  dispose(graceMs?: number): Promise<void>;
+}
+
+/** The argv of the server: global flags, `app-server`, then its own flags. */
+export function appServerArgv(options: Pick<StdioServerOptions, "args" | "serverArgs">): string[] {
+  return [...(options.args ?? []), "app-server", ...(options.serverArgs ?? [])];
+}
+
+/** A started app-server child, for transports that need its process too. */
+export interface StartedServer {
+  /** The child. */
+  child: ChildProcess;
+  /** The command line. */
+  command: readonly string[];
+  /** The stderr seen so far (bounded). */
+  stderrTail(): string;
+  /** SIGTERM -> SIGKILL after the grace period, unless it exited within `waitMs` first. */
+  stop(waitMs?: number): Promise<void>;
+}
+
+/** Starts `codex [args] app-server [serverArgs]` through the seam and drains its stderr. */
+export async function startServerProcess(options: StdioServerOptions): Promise<StartedServer> {
+  if (typeof options.binary !== "string" || options.binary === "") {
+    throw new TypeError("Cannot start the app-server: options.binary must be a path");
+  }
+  const argv = appServerArgv(options);
+  const child = await getSpawner(options.runtime).spawn(options.binary, argv, {
+    cwd: options.cwd,
+    env: options.env,
+    stdin: "piped",
+  });
+  let tail = "";
+  const drained = child.stderr
+    .pipeThrough(new TextDecoderStream())
+    .pipeThrough(new TextLineStream())
+    .pipeTo(
+      new WritableStream({
+        write(line) {
+          tail = boundTail(`${tail}${line}\n`, STDERR_TAIL_LIMIT);
+          try {
+            options.onStderr?.(line);
+          } catch {
+            // A stderr observer that throws must not stall the pipe.
+          }
+        },
+      }),
+    )
+    .catch(() => {});
+  const grace = options.killGraceMs ?? DEFAULT_KILL_GRACE_MS;
+  return {
+    child,
+    command: [options.binary, ...argv],
+    stderrTail: () => tail,
+    async stop(waitMs = 0) {
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const waited = await Promise.race([
+        child.exited.then(() => true),
+        new Promise<boolean>((resolve) => {
+          timer = setTimeout(() => resolve(false), waitMs);
+        }),
+      ]);
+      clearTimeout(timer);
+      if (!waited) await terminate(child, grace);
+      await drained;
+    },
+  };
+}
+
+/**
+ * Starts `codex app-server` on stdio. The duplex is the child's stdout and stdin; the server
+ * exits 0 once its stdin closes (0.169.0), which is how `close()` ends it.
+ */
+export async function spawnStdioTransport(
+  options: StdioServerOptions,
+): Promise<AppServerTransport> {
+  const server = await startServerProcess(options);
+  const { child } = server;
+  return {
+    description: "app-server",
+    command: server.command,
+    child,
+    readable: child.stdout,
+    writable: child.stdin,
+    async describeClose() {
+      // stdout can end a moment before the exit status is known; do not wait forever for it.
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const status = await Promise.race([
+        child.exited,
+        new Promise<undefined>((resolve) => {
+          timer = setTimeout(() => resolve(undefined), 2000);
+        }),
+      ]);
+      clearTimeout(timer);
+      if (!status) {
+        return {
+          reason: "its output ended",
+          stderrTail: server.stderrTail(),
+          command: server.command,
+        };
+      }
+      return {
+        reason: status.signal
+          ? `the server was ended by ${status.signal}`
+          : `the server exited with code ${status.code}`,
+        exitCode: status.code,
+        signal: status.signal,
+        stderrTail: server.stderrTail(),
+        command: server.command,
+      };
+    },
+    dispose: (graceMs = 2000) => server.stop(graceMs),
+  };
+}

@@ -229,7 +229,8 @@ export function createAppServerLane(options: AppServerLaneOptions): AppServerLan
     } else if (loaded.has(request.threadId)) {
       return request.threadId;
     } else {
-      opened = await server.call("thread/resume", { ...settings, threadId: request.threadId });
+      const { ephemeral: _, ...resume } = settings;
+      opened = await server.call("thread/resume", { ...resume, threadId: request.threadId });
     }
     loaded.add(opened.thread.id);
     return opened.thread.id;

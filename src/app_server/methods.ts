@@ -130,7 +130,7 @@ export interface ThreadSettings extends Extra {
   sandbox?: SandboxModeWire | null;
   /** Config overrides (dotted keys). */
   config?: Record<string, unknown> | null;
-  /** Write no rollout. */
+  /** Write no rollout (start and fork only; resume has no such field in 0.169.0). */
   ephemeral?: boolean | null;
 }
 
@@ -408,8 +408,8 @@ const settings = {
   approvalPolicy: v.nullish(askForApproval),
   sandbox: v.nullish(sandboxMode),
   config: v.nullish(v.record(v.string(), v.unknown())),
-  ephemeral: v.nullish(v.boolean()),
 };
+const newThreadSettings = { ...settings, ephemeral: v.nullish(v.boolean()) };
 const threadOpen = v.looseObject({ thread: threadInfo, model: str, cwd: str });
 const threadId = v.looseObject({ threadId: str });
 const threadResult = v.looseObject({ thread: threadInfo });
@@ -441,9 +441,12 @@ export const METHOD_SCHEMAS: Readonly<Record<AppServerMethod, MethodSchemas>> = 
     }),
     result: v.looseObject({ userAgent: str, codexHome: str, platformFamily: str, platformOs: str }),
   },
-  "thread/start": { params: v.looseObject(settings), result: threadOpen },
+  "thread/start": { params: v.looseObject(newThreadSettings), result: threadOpen },
   "thread/resume": { params: v.looseObject({ ...settings, threadId: str }), result: threadOpen },
-  "thread/fork": { params: v.looseObject({ ...settings, threadId: str }), result: threadOpen },
+  "thread/fork": {
+    params: v.looseObject({ ...newThreadSettings, threadId: str }),
+    result: threadOpen,
+  },
   "thread/list": {
     params: v.looseObject({
       cursor: optStr,
@@ -510,7 +513,7 @@ export const METHOD_SCHEMAS: Readonly<Record<AppServerMethod, MethodSchemas>> = 
   "mcpServerStatus/list": { params: page, result: data },
   "skills/list": {
     params: v.looseObject({ cwds: v.optional(v.array(str)), forceReload: v.optional(v.boolean()) }),
-    result: data,
+    result: v.looseObject({ data: v.array(v.looseObject({})) }),
   },
   "command/exec": {
     params: v.looseObject({

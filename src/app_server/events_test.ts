@@ -1,0 +1,120 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { toThreadItem, TurnNormalizer } from "./events.ts";
+
+test("toThreadItem maps app-server items to the exec lane's shapes", () => {
+  const table: [unknown, unknown][] = [
+    [{ type: "userMessage", id: "u", content: [] }, null],
+    [{ type: "agentMessage", id: "m", text: "hi" }, { id: "m", type: "agent_message", text: "hi" }],
+    [{ type: "reasoning", id: "r", summary: ["a", "b"], content: [] }, {
+      id: "r",
+      type: "reasoning",
+      text: "a\n\nb",
+    }],
+    [
+      {
+        type: "commandExecution",
+        id: "c",
+        command: "ls",
+        cwd: "/w",
+        status: "inProgress",
+        aggregatedOutput: null,
+        exitCode: null,
+      },
+      {
+        id: "c",
+        type: "command_execution",
+        command: "ls",
+        aggregated_output: "",
+        exit_code: null,
+        status: "in_progress",
+        cwd: "/w",
+      },
+    ],
+    [
+      {
+        type: "fileChange",
+        id: "f",
+        status: "declined",
+        changes: [{ path: "/w/a", kind: { type: "add" }, diff: "x" }],
+      },
+      {
+        id: "f",
+        type: "file_change",
+        status: "declined",
+        changes: [{ path: "/w/a", kind: "add", diff: "x" }],
+      },
+    ],
+    [{ type: "futureThing", id: "z", extra: 1 }, { type: "futureThing", id: "z", extra: 1 }],
+  ];
+  for (const [wire, expected] of table) assert.deepEqual(toThreadItem(wire), expected);
+});
+
+test("TurnNormalizer ignores other turns and ends on turn/completed", () => {
+  const turn = new TurnNormalizer();
+  turn.turnId = "t1";
+  assert.deepEqual(
+    turn.push("item/started", { turnId: "t2", item: { type: "agentMessage", id: "x", text: "" } }),
+    [],
+  );
+  assert.deepEqual(turn.push("turn/started", { turn: { id: "t1" } }), [{ type: "turn.started" }]);
+  turn.push("thread/tokenUsage/updated", {
+    turnId: "t1",
+    tokenUsage: {
+      last: { inputTokens: 10, outputTokens: 2 },
+      total: { inputTokens: 30, outputTokens: 6 },
+    },
+  });
+  const [usage] = turn.push("thread/tokenUsage/updated", {
+    turnId: "t1",
+    tokenUsage: {
+      last: { inputTokens: 5, outputTokens: 1 },
+      total: { inputTokens: 35, outputTokens: 7 },
+    },
+  });
+  assert.equal((usage as { usage: { input_tokens: number } }).usage.input_tokens, 15);
+  assert.equal((usage as { total: { input_tokens: number } }).total.input_tokens, 35);
+  const end = turn.push("turn/completed", { turn: { id: "t1", status: "completed", items: [] } });
+  assert.equal(end.at(-1)?.type, "turn.completed");
+  assert.equal((end.at(-1) as { usage: { output_tokens: number } }).usage.output_tokens, 3);
+  assert.equal(turn.done, true);
+  assert.deepEqual(turn.push("turn/started", { turn: { id: "t1" } }), []);
+});
+
+test("TurnNormalizer turns failed and interrupted turns into turn.failed", () => {
+  const failed = new TurnNormalizer();
+  assert.deepEqual(
+    failed.push("turn/completed", {
+      turn: { id: "t", status: "failed", error: { message: "boom" } },
+    }),
+    [
+      { type: "turn.failed", error: { message: "boom" } },
+    ],
+  );
+  const interrupted = new TurnNormalizer();
+  assert.deepEqual(
+    interrupted.push("turn/completed", { turn: { id: "t", status: "interrupted" } }),
+    [
+      { type: "turn.failed", error: { message: "Turn interrupted" }, interrupted: true },
+    ],
+  );
+});
+
+test("TurnNormalizer makes a todo_list from plan updates and a diff event from diffs", () => {
+  const turn = new TurnNormalizer();
+  turn.turnId = "t";
+  const [started] = turn.push("turn/plan/updated", {
+    turnId: "t",
+    plan: [{ step: "a", status: "completed" }],
+  });
+  assert.deepEqual(started, {
+    type: "item.started",
+    item: { id: "plan_t", type: "todo_list", items: [{ text: "a", completed: true }] },
+  });
+  assert.deepEqual(turn.push("turn/diff/updated", { turnId: "t", diff: "+x" }), [{
+    type: "diff.updated",
+    diff: "+x",
+  }]);
+  const end = turn.push("turn/completed", { turn: { id: "t", status: "completed" } });
+  assert.deepEqual(end.map((e) => e.type), ["item.completed", "turn.completed"]);
+});

@@ -33,7 +33,7 @@ export type {
   ApprovalPolicy,
   ApprovalRequest,
 } from "./approvals.ts";
-export { AppServerProtocolError, METHOD_SCHEMAS } from "./methods.ts";
+export { AppServerProtocolError } from "./methods.ts";
 export type * from "./methods.ts";
 export { RpcConnection } from "./rpc.ts";
 export type {

@@ -134,16 +134,17 @@ const stages: [string, Reader][] = [
     await child.exited;
     return n;
   }],
-  ["+ runExec (src/exec/run.ts)", (fake) =>
-    countStream(runExec({
-      spawner: getSpawner(),
-      binary: fake.bin,
-      args: [],
-      displayCommand: [fake.bin],
-      env,
-      stdinText: "go",
-    }))],
-  ["+ ExecLane (src/exec/lane.ts)", (fake) => {
+  [
+    "runExec alone (src/exec/run.ts: fused decode, one read per chunk)",
+    (fake) =>
+      countStream(runExec({
+        spawner: getSpawner(),
+        prepare: () =>
+          Promise.resolve({ binary: fake.bin, args: [], displayCommand: [fake.bin], env }),
+        stdinText: "go",
+      })),
+  ],
+  ["+ ExecLane (src/exec/lane.ts: argv, env)", (fake) => {
     const lane = new ExecLane({
       options: { env },
       spawner: getSpawner(),

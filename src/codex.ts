@@ -128,8 +128,8 @@ export class Codex implements AsyncDisposable {
     const lane = () => (this.#appServer ??= this.#startAppServer());
     return {
       runTurn: (request) => {
-        let inner: ReadableStreamDefaultReader<ThreadEvent> | undefined;
-        return new ReadableStream<ThreadEvent>({
+        let inner: ReadableStreamDefaultReader<ThreadEvent[]> | undefined;
+        return new ReadableStream<ThreadEvent[]>({
           async start() {
             inner = (await lane()).runTurn(request).getReader();
           },

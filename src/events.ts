@@ -1,5 +1,5 @@
 /**
- * Events and items of `codex exec --json`, named as on the wire, with the valibot schemas
+ * Events and items of `codex exec --json`, named as on the wire, and the table of fields the SDK
  * that check them. The app-server lane produces these same shapes.
  *
  * Forward compatibility: an event or item whose `type` this SDK does not know passes through
@@ -8,7 +8,6 @@
  *
  * @module
  */
-import * as v from "valibot";
 
 /** Status of a command the agent ran. `declined` comes from an approval that said no. */
 export type CommandExecutionStatus = "in_progress" | "completed" | "failed" | "declined";
@@ -340,86 +339,171 @@ export interface UnknownThreadEvent {
   [key: string]: unknown;
 }
 
-const itemBase = { id: v.string() };
-const itemSchemas: Record<string, v.GenericSchema> = {
-  agent_message: v.looseObject({ ...itemBase, text: v.string() }),
-  reasoning: v.looseObject({ ...itemBase, text: v.string() }),
-  command_execution: v.looseObject({
-    ...itemBase,
-    command: v.string(),
-    aggregated_output: v.string(),
-    exit_code: v.nullish(v.number()),
-    status: v.string(),
-  }),
-  file_change: v.looseObject({
-    ...itemBase,
-    changes: v.array(v.looseObject({ path: v.string(), kind: v.string() })),
-    status: v.string(),
-  }),
-  mcp_tool_call: v.looseObject({
-    ...itemBase,
-    server: v.string(),
-    tool: v.string(),
-    arguments: v.unknown(),
-    status: v.string(),
-  }),
-  web_search: v.looseObject({ ...itemBase, query: v.string() }),
-  todo_list: v.looseObject({
-    ...itemBase,
-    items: v.array(v.looseObject({ text: v.string(), completed: v.boolean() })),
-  }),
-  error: v.looseObject({ ...itemBase, message: v.string() }),
-};
-const unknownItemSchema = v.looseObject({ id: v.string(), type: v.string() });
+/**
+ * The fields the SDK reads, per item and event type: one table that drives both the hot-path
+ * check below and the valibot schemas in `event_schemas.ts` (a test keeps them in agreement).
+ * `"count"` is a number that older CLIs may omit (then 0); `"nullish-number"` may be null or
+ * absent; `"id"` is a string or a number.
+ */
+export type FieldSpec =
+  | "string"
+  | "number"
+  | "boolean"
+  | "unknown"
+  | "id"
+  | "count"
+  | "nullish-number"
+  | "item"
+  | { array: Record<string, FieldSpec> }
+  | { object: Record<string, FieldSpec> };
 
-const itemSchema = v.custom<ThreadItem>((input) => {
-  if (typeof input !== "object" || input === null) return false;
-  const type = (input as { type?: unknown }).type;
-  const schema = typeof type === "string" ? itemSchemas[type] : undefined;
-  return v.is(schema ?? unknownItemSchema, input);
-}, "Invalid item");
-
-const count = v.optional(v.number(), 0);
-const usageSchema = v.looseObject({
-  input_tokens: count,
-  cached_input_tokens: count,
-  cache_write_input_tokens: count,
-  output_tokens: count,
-  reasoning_output_tokens: count,
-});
-const eventSchemas: Record<string, v.GenericSchema> = {
-  "thread.started": v.looseObject({ thread_id: v.string() }),
-  "turn.started": v.looseObject({}),
-  "turn.completed": v.looseObject({ usage: usageSchema }),
-  "turn.failed": v.looseObject({ error: v.looseObject({ message: v.string() }) }),
-  "item.started": v.looseObject({ item: itemSchema }),
-  "item.updated": v.looseObject({ item: itemSchema }),
-  "item.completed": v.looseObject({ item: itemSchema }),
-  "error": v.looseObject({ message: v.string() }),
-  "approval.requested": v.looseObject({
-    request_id: v.union([v.string(), v.number()]),
-    kind: v.string(),
-    item_id: v.string(),
-  }),
-  "approval.resolved": v.looseObject({
-    request_id: v.union([v.string(), v.number()]),
-    kind: v.string(),
-    item_id: v.string(),
-    decision: v.unknown(),
-    source: v.string(),
-  }),
-  "usage.updated": v.looseObject({ usage: usageSchema, total: usageSchema }),
-  "diff.updated": v.looseObject({ diff: v.string() }),
+/** Required fields of each known item type (beyond `id` and `type`). */
+export const ITEM_FIELDS: Readonly<Record<string, Record<string, FieldSpec>>> = {
+  agent_message: { text: "string" },
+  reasoning: { text: "string" },
+  command_execution: {
+    command: "string",
+    aggregated_output: "string",
+    exit_code: "nullish-number",
+    status: "string",
+  },
+  file_change: { changes: { array: { path: "string", kind: "string" } }, status: "string" },
+  mcp_tool_call: { server: "string", tool: "string", arguments: "unknown", status: "string" },
+  web_search: { query: "string" },
+  todo_list: { items: { array: { text: "string", completed: "boolean" } } },
+  error: { message: "string" },
 };
+
+const USAGE: FieldSpec = {
+  object: {
+    input_tokens: "count",
+    cached_input_tokens: "count",
+    cache_write_input_tokens: "count",
+    output_tokens: "count",
+    reasoning_output_tokens: "count",
+  },
+};
+
+/** Required fields of each known event type (beyond `type`). */
+export const EVENT_FIELDS: Readonly<Record<string, Record<string, FieldSpec>>> = {
+  "thread.started": { thread_id: "string" },
+  "turn.started": {},
+  "turn.completed": { usage: USAGE },
+  "turn.failed": { error: { object: { message: "string" } } },
+  "item.started": { item: "item" },
+  "item.updated": { item: "item" },
+  "item.completed": { item: "item" },
+  "error": { message: "string" },
+  "approval.requested": { request_id: "id", kind: "string", item_id: "string" },
+  "approval.resolved": {
+    request_id: "id",
+    kind: "string",
+    item_id: "string",
+    decision: "unknown",
+    source: "string",
+  },
+  "usage.updated": { usage: USAGE, total: USAGE },
+  "diff.updated": { diff: "string" },
+};
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+// The check runs once per event on the hot path: it walks precompiled [key, spec] pairs and
+// builds a path string only when something is wrong.
+type Compiled = readonly (readonly [string, FieldSpec])[];
+const compiled = new WeakMap<Record<string, FieldSpec>, Compiled>();
+
+function entriesOf(fields: Record<string, FieldSpec>): Compiled {
+  let entries = compiled.get(fields);
+  if (entries === undefined) {
+    entries = Object.entries(fields);
+    compiled.set(fields, entries);
+  }
+  return entries;
+}
+
+/** Checks `value` against `fields`, filling in missing counts; returns the first problem. */
+function checkFields(
+  fields: Record<string, FieldSpec>,
+  value: Record<string, unknown>,
+  path: string,
+): string | undefined {
+  const entries = entriesOf(fields);
+  for (let i = 0; i < entries.length; i++) {
+    const key = entries[i][0];
+    const problem = checkField(entries[i][1], value, key);
+    if (problem !== undefined) return `${path ? `${path}.` : ""}${key}${problem}`;
+  }
+  return undefined;
+}
+
+/** Checks `parent[key]`; a problem is returned as a path suffix and a message (`": ..."`). */
+function checkField(
+  spec: FieldSpec,
+  parent: Record<string, unknown>,
+  key: string,
+): string | undefined {
+  const value = parent[key];
+  switch (spec) {
+    case "string":
+    case "number":
+    case "boolean":
+      return typeof value === spec ? undefined : `: expected ${spec}`;
+    case "unknown":
+      return undefined;
+    case "id":
+      return typeof value === "string" || typeof value === "number"
+        ? undefined
+        : ": expected string or number";
+    case "count":
+      if (value === undefined) {
+        parent[key] = 0;
+        return undefined;
+      }
+      return typeof value === "number" ? undefined : ": expected number";
+    case "nullish-number":
+      return value === undefined || value === null || typeof value === "number"
+        ? undefined
+        : ": expected number or null";
+    case "item":
+      return checkItem(value);
+  }
+  if ("array" in spec) {
+    if (!Array.isArray(value)) return ": expected array";
+    for (let i = 0; i < value.length; i++) {
+      const entry = value[i];
+      if (!isObject(entry)) return `.${i}: expected object`;
+      const problem = checkFields(spec.array, entry, "");
+      if (problem !== undefined) return `.${i}.${problem}`;
+    }
+    return undefined;
+  }
+  if (!isObject(value)) return ": expected object";
+  const problem = checkFields(spec.object, value, "");
+  return problem === undefined ? undefined : `.${problem}`;
+}
+
+function checkItem(item: unknown): string | undefined {
+  if (!isObject(item)) return ": expected object";
+  if (typeof item.id !== "string") return ".id: expected string";
+  const type = item.type;
+  if (typeof type !== "string") return ".type: expected string";
+  const fields = ITEM_FIELDS[type];
+  if (fields === undefined) return undefined;
+  const problem = checkFields(fields, item, "");
+  return problem === undefined ? undefined : `.${problem}`;
+}
 
 /** Whether `type` names an event type this SDK knows. */
 export function isKnownEventType(type: string): type is ThreadEvent["type"] {
-  return Object.hasOwn(eventSchemas, type);
+  return Object.hasOwn(EVENT_FIELDS, type);
 }
 
 /** Whether `type` names an item type this SDK knows. */
 export function isKnownItemType(type: string): type is ThreadItem["type"] {
-  return Object.hasOwn(itemSchemas, type);
+  return Object.hasOwn(ITEM_FIELDS, type);
 }
 
 /** The result of {@linkcode safeParseEvent}. */
@@ -434,15 +518,11 @@ export type ParseEventResult =
 export function safeParseEvent(value: Record<string, unknown>): ParseEventResult {
   const type = value.type;
   if (typeof type !== "string") return { success: false, issues: ["type: expected a string"] };
-  const schema = eventSchemas[type];
-  if (schema === undefined) return { success: true, event: value as UnknownThreadEvent };
-  const result = v.safeParse(schema, value);
-  if (result.success) return { success: true, event: result.output as ThreadEvent };
-  return {
-    success: false,
-    issues: result.issues.map((issue) => {
-      const path = issue.path?.map((p) => String(p.key)).join(".");
-      return path ? `${path}: ${issue.message}` : issue.message;
-    }),
-  };
+  const fields = EVENT_FIELDS[type];
+  if (fields === undefined) return { success: true, event: value as UnknownThreadEvent };
+  // Checked in place: known events are passed on as parsed, with missing counts set to 0.
+  const problem = checkFields(fields, value, "");
+  return problem === undefined
+    ? { success: true, event: value as unknown as ThreadEvent }
+    : { success: false, issues: [problem] };
 }

@@ -32,13 +32,14 @@ export interface TurnRequest {
 }
 
 /**
- * Runs turns. `runTurn` returns the turn's events as a stream that ends when the turn ends and
+ * Runs turns. `runTurn` returns the turn's events as a stream of batches (arrays of events, in
+ * order; batching keeps the per-event cost off fast CLIs) that ends when the turn ends and
  * errors with a typed error (`TimeoutError`, `AbortError`, `ExitError`, ...) when the run does.
  * Cancelling the stream stops the turn and leaves no process behind.
  */
 export interface TurnLane {
   /** Starts a turn. */
-  runTurn(request: TurnRequest): ReadableStream<ThreadEvent>;
+  runTurn(request: TurnRequest): ReadableStream<ThreadEvent[]>;
   /** Interrupts the running turn of `threadId` (app-server lane only). */
   interrupt?(threadId: string): Promise<void>;
   /** Adds input to the running turn of `threadId` (app-server lane only). */

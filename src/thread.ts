@@ -140,7 +140,7 @@ export class Thread {
       threadOptions: this.#options,
       turnOptions: { ...turnOptions, outputSchema: schema?.jsonSchema },
     };
-    let reader: ReadableStreamDefaultReader<ThreadEvent>;
+    let reader: ReadableStreamDefaultReader<ThreadEvent[]>;
     try {
       reader = this.#lane.runTurn(request).getReader();
     } catch (error) {
@@ -155,13 +155,14 @@ export class Thread {
           finished = true;
           return;
         }
-        const event = next.value;
-        if (event.type === "thread.started") {
-          this.#id = event.thread_id;
-          // A forked or resumed-last thread continues under its own new id from now on.
-          this.#start = { kind: "resume", id: event.thread_id };
+        for (const event of next.value) {
+          if (event.type === "thread.started") {
+            this.#id = event.thread_id;
+            // A forked or resumed-last thread continues under its own new id from now on.
+            this.#start = { kind: "resume", id: event.thread_id };
+          }
+          yield event;
         }
-        yield event;
       }
     } catch (error) {
       finished = true;

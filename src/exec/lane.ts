@@ -10,7 +10,6 @@ import type { Spawner } from "../runtime/mod.ts";
 import type { ResolvedBinary } from "../binary/resolve.ts";
 import { buildExecArgs, buildExecEnv, redactArgs } from "./args.ts";
 import { writeSchemaFile } from "./output_schema.ts";
-import type { SchemaFile } from "./output_schema.ts";
 import { runExec } from "./run.ts";
 
 /** What the exec lane needs from its client. */
@@ -35,20 +34,24 @@ export class ExecLane implements TurnLane {
   }
 
   /** Starts a turn; see {@linkcode TurnLane.runTurn}. */
-  runTurn(request: TurnRequest): ReadableStream<ThreadEvent> {
+  runTurn(request: TurnRequest): ReadableStream<ThreadEvent[]> {
     const context = this.#context;
     const options = context.options;
-    let inner: ReadableStreamDefaultReader<ThreadEvent> | undefined;
-    let schemaFile: SchemaFile | undefined;
-    // Preparation (binary, home, schema file) is async, so the lane's stream wraps the run's.
-    return new ReadableStream<ThreadEvent>({
-      async start() {
-        const { turnOptions, threadOptions } = request;
+    const { turnOptions, threadOptions } = request;
+    return runExec({
+      spawner: context.spawner,
+      stdinText: request.input.prompt,
+      signal: turnOptions.signal,
+      timeoutMs: turnOptions.timeoutMs,
+      idleTimeoutMs: turnOptions.idleTimeoutMs,
+      onStderr: options.onStderr,
+      killGraceMs: options.killGraceMs,
+      async prepare() {
+        const [binary, codexHome] = await Promise.all([context.binary(), context.codexHome()]);
+        const schemaFile = turnOptions.outputSchema
+          ? await writeSchemaFile(turnOptions.outputSchema)
+          : undefined;
         try {
-          const [binary, codexHome] = await Promise.all([context.binary(), context.codexHome()]);
-          if (turnOptions.outputSchema) {
-            schemaFile = await writeSchemaFile(turnOptions.outputSchema);
-          }
           const { args, warnings } = buildExecArgs({
             config: options.config,
             configOverrides: options.configOverrides,
@@ -65,43 +68,25 @@ export class ExecLane implements TurnLane {
             onUnsupported: options.onUnsupported,
           });
           for (const warning of warnings) options.onWarning?.(warning);
-          const env = buildExecEnv({
-            base: options.env ?? process.env,
-            codexHome,
-            apiKey: options.apiKey,
-            pathDirs: binary.pathDirs,
-            delimiter: process.platform === "win32" ? ";" : ":",
-          });
-          const file = schemaFile;
-          inner = runExec({
-            spawner: context.spawner,
+          return {
             binary: binary.path,
             args,
             displayCommand: [binary.path, ...redactArgs(args)],
-            env,
+            env: buildExecEnv({
+              base: options.env ?? process.env,
+              codexHome,
+              apiKey: options.apiKey,
+              pathDirs: binary.pathDirs,
+              delimiter: process.platform === "win32" ? ";" : ":",
+            }),
             cwd: threadOptions.workingDirectory,
-            stdinText: request.input.prompt,
-            signal: turnOptions.signal,
-            timeoutMs: turnOptions.timeoutMs,
-            idleTimeoutMs: turnOptions.idleTimeoutMs,
-            onStderr: options.onStderr,
-            killGraceMs: options.killGraceMs,
-            onSettled: () => file?.remove(),
-          }).getReader();
+            onSettled: () => schemaFile?.remove(),
+          };
         } catch (error) {
           await schemaFile?.remove();
           throw error;
         }
       },
-      async pull(controller) {
-        const next = await inner!.read();
-        if (next.done) controller.close();
-        else controller.enqueue(next.value);
-      },
-      async cancel(reason) {
-        await inner?.cancel(reason);
-        await schemaFile?.remove();
-      },
-    }, { highWaterMark: 0 });
+    });
   }
 }

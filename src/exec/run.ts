@@ -9,13 +9,11 @@ import { AbortError, ExitError, IdleTimeoutError, TimeoutError } from "../errors
 import type { ThreadEvent } from "../events.ts";
 import { DEFAULT_KILL_GRACE_MS, terminate } from "../runtime/mod.ts";
 import type { ChildProcess, Spawner } from "../runtime/mod.ts";
-import { decodeThreadEvents } from "../streams/thread_event_stream.ts";
+import { ThreadEventDecoder } from "../streams/thread_event_stream.ts";
 import { StderrCollector } from "./stderr.ts";
 
-/** What one run needs. */
-export interface ExecRunOptions {
-  /** Spawns the child. */
-  spawner: Spawner;
+/** The parts of a run that take async preparation (binary lookup, temp files). */
+export interface ExecCommand {
   /** The binary. */
   binary: string;
   /** Arguments after the binary. */
@@ -26,6 +24,19 @@ export interface ExecRunOptions {
   env: Record<string, string>;
   /** Working directory of the child. */
   cwd?: string;
+  /** Runs once when the run is over, whatever the reason (temp files go here). */
+  onSettled?: () => Promise<void> | void;
+}
+
+/** What one run needs. */
+export interface ExecRunOptions {
+  /** Spawns the child. */
+  spawner: Spawner;
+  /**
+   * Prepares the command when the run starts. If it throws, the run errors with that error;
+   * whatever it acquired before throwing is its own to release.
+   */
+  prepare: () => Promise<ExecCommand>;
   /** Written to stdin, which is then closed. */
   stdinText: string;
   /** Cancels the run. */
@@ -38,8 +49,6 @@ export interface ExecRunOptions {
   onStderr?: (line: string) => void;
   /** SIGTERM -> SIGKILL grace. */
   killGraceMs?: number;
-  /** Runs once when the run is over, whatever the reason (temp files go here). */
-  onSettled?: () => Promise<void> | void;
 }
 
 type StopReason = { kind: "abort"; reason: unknown } | { kind: "timeout" } | { kind: "idle" } | {
@@ -47,21 +56,24 @@ type StopReason = { kind: "abort"; reason: unknown } | { kind: "timeout" } | { k
 };
 
 /**
- * Starts the run and returns its events. The stream errors with `AbortError`,
+ * Starts the run and returns its events in batches (the events of each stdout chunk, in order).
+ * The stream errors with `AbortError`,
  * `TimeoutError`, `IdleTimeoutError`, `ExitError`, `MalformedOutputError` or `SpawnError`;
  * cancelling it stops the child.
  */
-export function runExec(options: ExecRunOptions): ReadableStream<ThreadEvent> {
+export function runExec(options: ExecRunOptions): ReadableStream<ThreadEvent[]> {
   const grace = options.killGraceMs ?? DEFAULT_KILL_GRACE_MS;
-  const command = options.displayCommand;
+  let command: string[] = [];
+  let onSettled: (() => Promise<void> | void) | undefined;
   let child: ChildProcess | undefined;
-  let events: ReadableStreamDefaultReader<ThreadEvent> | undefined;
+  let stdout: ReadableStreamDefaultReader<Uint8Array> | undefined;
+  let decoder: ThreadEventDecoder | undefined;
   let stderr: StderrCollector | undefined;
   let stopped: StopReason | undefined;
   let settled = false;
   let totalTimer: ReturnType<typeof setTimeout> | undefined;
   let idleTimer: ReturnType<typeof setTimeout> | undefined;
-  let output!: ReadableStreamDefaultController<ThreadEvent>;
+  let output!: ReadableStreamDefaultController<ThreadEvent[]>;
   let onAbort: (() => void) | undefined;
 
   const settle = async () => {
@@ -70,7 +82,7 @@ export function runExec(options: ExecRunOptions): ReadableStream<ThreadEvent> {
     clearTimeout(totalTimer);
     clearTimeout(idleTimer);
     if (onAbort) options.signal?.removeEventListener("abort", onAbort);
-    await options.onSettled?.();
+    await onSettled?.();
   };
 
   const stopError = (reason: StopReason): Error => {
@@ -118,9 +130,33 @@ export function runExec(options: ExecRunOptions): ReadableStream<ThreadEvent> {
 
   const cleanup = async () => {
     if (child) await terminate(child, grace);
-    await events?.cancel().catch(() => {});
+    await stdout?.cancel().catch(() => {});
     await stderr?.done;
     await settle();
+  };
+
+  const finish = async (controller: ReadableStreamDefaultController<ThreadEvent[]>) => {
+    const status = await child!.exited;
+    await stderr!.done;
+    if (stopped) return;
+    stopped = { kind: "cancel" };
+    // Clean up before settling the stream, so a caller that sees the end sees no leftovers.
+    await cleanup();
+    if (status.code === 0) {
+      controller.close();
+      return;
+    }
+    const how = status.signal
+      ? `was killed by ${status.signal}`
+      : `exited with code ${status.code}`;
+    controller.error(
+      new ExitError(`${command[0]} ${how}`, {
+        exitCode: status.code,
+        signal: status.signal,
+        command,
+        stderrTail: stderr!.tail(),
+      }),
+    );
   };
 
   const armIdle = () => {
@@ -129,18 +165,25 @@ export function runExec(options: ExecRunOptions): ReadableStream<ThreadEvent> {
     idleTimer = setTimeout(() => void stop({ kind: "idle" }), options.idleTimeoutMs);
   };
 
-  return new ReadableStream<ThreadEvent>({
+  return new ReadableStream<ThreadEvent[]>({
     async start(controller) {
       output = controller;
+      if (options.signal?.aborted) {
+        stopped = { kind: "abort", reason: options.signal.reason };
+        throw stopError(stopped);
+      }
+      const prepared = await options.prepare();
+      command = prepared.displayCommand;
+      onSettled = prepared.onSettled;
       if (options.signal?.aborted) {
         stopped = { kind: "abort", reason: options.signal.reason };
         await settle();
         throw stopError(stopped);
       }
       try {
-        child = await options.spawner.spawn(options.binary, options.args, {
-          cwd: options.cwd,
-          env: options.env,
+        child = await options.spawner.spawn(prepared.binary, prepared.args, {
+          cwd: prepared.cwd,
+          env: prepared.env,
           stdin: "piped",
         });
       } catch (error) {
@@ -148,7 +191,8 @@ export function runExec(options: ExecRunOptions): ReadableStream<ThreadEvent> {
         throw error;
       }
       stderr = new StderrCollector(child.stderr, options.onStderr);
-      events = decodeThreadEvents(child.stdout, `${command[0]} output`).getReader();
+      stdout = child.stdout.getReader();
+      decoder = new ThreadEventDecoder(`${command[0]} output`);
       if (options.signal) {
         onAbort = () => void stop({ kind: "abort", reason: options.signal!.reason });
         options.signal.addEventListener("abort", onAbort, { once: true });
@@ -164,45 +208,35 @@ export function runExec(options: ExecRunOptions): ReadableStream<ThreadEvent> {
       );
     },
 
+    // One stdout read per pull, and the events it completes go out as one batch: a stream hop
+    // per event costs more than parsing it.
     async pull(controller) {
-      if (stopped) return;
-      let next: ReadableStreamReadResult<ThreadEvent>;
-      try {
-        next = await events!.read();
-      } catch (error) {
-        if (stopped) return;
-        stopped = { kind: "cancel" };
-        await cleanup();
-        controller.error(error);
-        return;
+      while (!stopped) {
+        let events: ThreadEvent[];
+        let done = false;
+        try {
+          const next = await stdout!.read();
+          if (stopped) return;
+          if (next.done) {
+            done = true;
+            events = decoder!.flush();
+          } else {
+            events = decoder!.decode(next.value);
+          }
+        } catch (error) {
+          if (stopped) return;
+          stopped = { kind: "cancel" };
+          await cleanup();
+          controller.error(error);
+          return;
+        }
+        if (events.length > 0) {
+          armIdle();
+          controller.enqueue(events);
+        }
+        if (done) return finish(controller);
+        if (events.length > 0) return;
       }
-      if (stopped) return;
-      if (!next.done) {
-        armIdle();
-        controller.enqueue(next.value);
-        return;
-      }
-      const status = await child!.exited;
-      await stderr!.done;
-      if (stopped) return;
-      stopped = { kind: "cancel" };
-      // Clean up before settling the stream, so a caller that sees the end sees no leftovers.
-      await cleanup();
-      if (status.code === 0) {
-        controller.close();
-        return;
-      }
-      const how = status.signal
-        ? `was killed by ${status.signal}`
-        : `exited with code ${status.code}`;
-      controller.error(
-        new ExitError(`${command[0]} ${how}`, {
-          exitCode: status.code,
-          signal: status.signal,
-          command,
-          stderrTail: stderr!.tail(),
-        }),
-      );
     },
 
     async cancel() {

@@ -6,4 +6,8 @@
 export { TextLineStream } from "./text_line_stream.ts";
 export { JsonLinesStream, malformedLine } from "./json_lines_stream.ts";
 export type { JsonLinesStreamOptions } from "./json_lines_stream.ts";
-export { decodeThreadEvents, ThreadEventStream } from "./thread_event_stream.ts";
+export {
+  decodeThreadEvents,
+  ThreadEventDecoder,
+  ThreadEventStream,
+} from "./thread_event_stream.ts";

@@ -48,9 +48,16 @@ export type {
 } from "./src/options.ts";
 export type {
   AgentMessageItem,
+  ApprovalDefaultReason,
+  ApprovalKind,
+  ApprovalRequestedEvent,
+  ApprovalResolvedEvent,
+  ApprovalSource,
   CommandExecutionItem,
   CommandExecutionStatus,
+  DiffUpdatedEvent,
   ErrorItem,
+  FieldSpec,
   FileChangeItem,
   FileUpdateChange,
   ItemCompletedEvent,
@@ -74,9 +81,12 @@ export type {
   UnknownThreadEvent,
   UnknownThreadItem,
   Usage,
+  UsageUpdatedEvent,
   WebSearchItem,
 } from "./src/events.ts";
-export { isKnownEventType, isKnownItemType } from "./src/events.ts";
+export { EVENT_FIELDS, isKnownEventType, isKnownItemType, ITEM_FIELDS } from "./src/events.ts";
+export { threadEventSchema, threadItemSchema } from "./src/event_schemas.ts";
+export type { EventSchema } from "./src/event_schemas.ts";
 export {
   AbortError,
   BinaryNotFoundError,
@@ -94,8 +104,32 @@ export {
   TurnFailedError,
   UnsupportedError,
 } from "./src/errors.ts";
-export type { CodexErrorOptions, SearchedPlace } from "./src/errors.ts";
+export type {
+  BundleErrorOptions,
+  CodexErrorOptions,
+  ConnectionClosedErrorOptions,
+  ExitErrorOptions,
+  FileFormatErrorOptions,
+  MalformedOutputErrorOptions,
+  RpcErrorOptions,
+  SchemaMismatchErrorOptions,
+  SearchedPlace,
+  TimeoutErrorOptions,
+  UnsupportedErrorOptions,
+} from "./src/errors.ts";
+export type { NormalizedInput, TurnLane, TurnRequest } from "./src/lane.ts";
 export { resolveCodexBinary } from "./src/binary/resolve.ts";
 export type { BinarySource, ResolveBinaryOptions, ResolvedBinary } from "./src/binary/resolve.ts";
 export type { GateAnswer, GatedOption, OptionGate, UnsupportedPolicy } from "./src/exec/gates.ts";
 export { decodeThreadEvents } from "./src/streams/thread_event_stream.ts";
+export type {
+  ApprovalContext,
+  ApprovalDecision,
+  ApprovalHandler,
+  ApprovalOptions,
+  ApprovalPolicy,
+  ApprovalRequest,
+} from "./src/app_server/approvals.ts";
+export type { AppServer } from "./src/app_server/app_server.ts";
+export type { RuntimeName } from "./src/runtime/types.ts";
+export * from "./src/home/mod.ts";

@@ -33,7 +33,7 @@ function fieldSchema(spec: FieldSpec): v.GenericSchema {
     case "nullish-number":
       return v.nullish(v.number());
     case "item":
-      return threadItemSchema;
+      return itemSchema;
   }
   if ("array" in spec) return v.array(objectSchema(spec.array));
   return objectSchema(spec.object);
@@ -49,6 +49,31 @@ function objectSchema(
   return v.pipe(v.custom<object>((input) => !Array.isArray(input)), v.looseObject(entries));
 }
 
+/**
+ * A Standard Schema (v1) checking values of type `T`. The exported schemas are valibot
+ * schemas at run time; they are typed by the vendor-neutral interface so the public types do
+ * not depend on valibot's.
+ */
+export interface EventSchema<T> {
+  /** The Standard Schema interface. */
+  readonly "~standard": {
+    /** Always 1. */
+    readonly version: 1;
+    /** `"valibot"`. */
+    readonly vendor: string;
+    /** Checks `value`: the (possibly defaulted) value, or the issues. */
+    readonly validate: (
+      value: unknown,
+    ) =>
+      | { readonly value: T; readonly issues?: undefined }
+      | { readonly issues: readonly { readonly message: string }[] }
+      | Promise<
+        | { readonly value: T; readonly issues?: undefined }
+        | { readonly issues: readonly { readonly message: string }[] }
+      >;
+  };
+}
+
 const itemSchemas = new Map(
   Object.entries(ITEM_FIELDS).map((
     [type, fields],
@@ -56,25 +81,12 @@ const itemSchemas = new Map(
 );
 const unknownItem = v.looseObject({ id: v.string(), type: v.string() });
 
-/**
- * Any thread item: a known type must carry the fields the SDK reads; an unknown type needs only
- * `id` and `type`.
- *
- * @example Validate a recorded item
- * ```ts
- * import * as v from "valibot";
- * import { threadItemSchema } from "./event_schemas.ts";
- * v.parse(threadItemSchema, { id: "item_0", type: "agent_message", text: "hi" });
- * ```
- */
-export const threadItemSchema: v.GenericSchema<unknown, ThreadItem | UnknownThreadItem> = v.lazy(
-  (input) => {
-    const type = typeof input === "object" && input !== null
-      ? (input as { type?: unknown }).type
-      : undefined;
-    return (typeof type === "string" ? itemSchemas.get(type) : undefined) ?? unknownItem;
-  },
-) as v.GenericSchema<unknown, ThreadItem | UnknownThreadItem>;
+const itemSchema: v.GenericSchema = v.lazy((input) => {
+  const type = typeof input === "object" && input !== null
+    ? (input as { type?: unknown }).type
+    : undefined;
+  return (typeof type === "string" ? itemSchemas.get(type) : undefined) ?? unknownItem;
+});
 
 const eventSchemas = new Map(
   Object.entries(EVENT_FIELDS).map((
@@ -83,22 +95,39 @@ const eventSchemas = new Map(
 );
 const unknownEvent = v.looseObject({ type: v.string() });
 
+const eventSchema: v.GenericSchema = v.lazy((input) => {
+  const type = typeof input === "object" && input !== null
+    ? (input as { type?: unknown }).type
+    : undefined;
+  return (typeof type === "string" ? eventSchemas.get(type) : undefined) ?? unknownEvent;
+});
+
+/**
+ * Any thread item: a known type must carry the fields the SDK reads; an unknown type needs only
+ * `id` and `type`.
+ *
+ * @example Check a recorded item
+ * ```ts
+ * import { threadItemSchema } from "./event_schemas.ts";
+ * const result = threadItemSchema["~standard"].validate({ id: "item_0", type: "agent_message", text: "hi" });
+ * ```
+ */
+export const threadItemSchema: EventSchema<ThreadItem | UnknownThreadItem> =
+  itemSchema as EventSchema<
+    ThreadItem | UnknownThreadItem
+  >;
+
 /**
  * Any `codex exec --json` event (or app-server event in the same shapes). Missing usage counts
  * become 0; unknown event types need only a string `type`.
  *
- * @example Validate a recorded event
+ * @example Check a recorded event
  * ```ts
- * import * as v from "valibot";
  * import { threadEventSchema } from "./event_schemas.ts";
- * const event = v.parse(threadEventSchema, { type: "thread.started", thread_id: "t-1" });
+ * const result = threadEventSchema["~standard"].validate({ type: "thread.started", thread_id: "t-1" });
  * ```
  */
-export const threadEventSchema: v.GenericSchema<unknown, ThreadEvent | UnknownThreadEvent> = v.lazy(
-  (input) => {
-    const type = typeof input === "object" && input !== null
-      ? (input as { type?: unknown }).type
-      : undefined;
-    return (typeof type === "string" ? eventSchemas.get(type) : undefined) ?? unknownEvent;
-  },
-) as v.GenericSchema<unknown, ThreadEvent | UnknownThreadEvent>;
+export const threadEventSchema: EventSchema<ThreadEvent | UnknownThreadEvent> =
+  eventSchema as EventSchema<
+    ThreadEvent | UnknownThreadEvent
+  >;

@@ -448,9 +448,11 @@ function checkField(
   const value = parent[key];
   switch (spec) {
     case "string":
+      return typeof value === "string" ? undefined : ": expected string";
     case "number":
+      return typeof value === "number" ? undefined : ": expected number";
     case "boolean":
-      return typeof value === spec ? undefined : `: expected ${spec}`;
+      return typeof value === "boolean" ? undefined : ": expected boolean";
     case "unknown":
       return undefined;
     case "id":

@@ -6,6 +6,8 @@
  */
 import type { OptionGate, UnsupportedPolicy } from "./exec/gates.ts";
 import type { RuntimeName } from "./runtime/types.ts";
+import type { ApprovalOptions } from "./app_server/approvals.ts";
+import type { AppServer } from "./app_server/app_server.ts";
 
 /** A `config` value: what TOML can hold. */
 export type CodexConfigValue =
@@ -17,6 +19,7 @@ export type CodexConfigValue =
 
 /** A nested `config` object, flattened into `--config key=<TOML>` pairs. */
 export interface CodexConfigObject {
+  /** A key and its value; `undefined` values are skipped. */
   [key: string]: CodexConfigValue | undefined;
 }
 
@@ -66,6 +69,11 @@ export interface CodexOptions {
   runtime?: RuntimeName;
   /** Time between SIGTERM and SIGKILL when a run is stopped (default 2000 ms). */
   killGraceMs?: number;
+  /**
+   * A shared app-server connection for `transport: "app-server"` threads (never closed by the
+   * client). Without it the client starts one `codex app-server` on first use.
+   */
+  appServer?: AppServer;
 }
 
 /** Approval policy names the CLI accepts. */
@@ -79,8 +87,11 @@ export type WebSearchMode = "disabled" | "cached" | "live";
 /** How a thread talks to codex. */
 export type Transport = "exec" | "app-server";
 
-/** Options of a thread, fixed for its life. */
-export interface ThreadOptions {
+/**
+ * Options of a thread, fixed for its life. The approval options (`onApproval`,
+ * `approvalTimeoutMs`, `defaultApprovalDecision`) apply to `transport: "app-server"`.
+ */
+export interface ThreadOptions extends ApprovalOptions {
   /** Model slug (`--model`). */
   model?: string;
   /** Sandbox mode (`--sandbox`). */

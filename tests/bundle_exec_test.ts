@@ -9,11 +9,13 @@ import { bundleSource, currentPlatform } from "../bundles/mod.ts";
 import { BundleError } from "../src/errors.ts";
 import { reply, startFakeResponsesServer } from "../src/testing/mod.ts";
 import { NATIVE_CODEX, NATIVE_CODEX_PATH_DIR, tempDir } from "./_codex.ts";
+
+const PLATFORM = currentPlatform() ?? "unsupported-platform";
 import { offlineClient } from "./_offline_codex.ts";
 
 /** Lays out `<root>/<platform>/<version>/codex` (+ codex-path/rg) from the installed package. */
 async function pinnedBundle(root: string, version: string): Promise<void> {
-  const dir = join(root, currentPlatform(), version);
+  const dir = join(root, PLATFORM, version);
   await mkdir(join(dir, "codex-path"), { recursive: true });
   // A hard link is a regular file inside the root and costs no copy of the 290 MB binary.
   await link(NATIVE_CODEX, join(dir, "codex")).catch(() =>
@@ -33,7 +35,7 @@ test("Codex runs a turn with the binary of a pinned bundle and puts its path dir
   const binary = await client.codex.binary();
   assert.equal(binary.source, "bundle");
   assert.ok(binary.path.startsWith(root.path));
-  assert.deepEqual(binary.pathDirs, [join(root.path, currentPlatform(), "0.169.0", "codex-path")]);
+  assert.deepEqual(binary.pathDirs, [join(root.path, PLATFORM, "0.169.0", "codex-path")]);
   const turn = await client.codex.startThread({
     skipGitRepoCheck: true,
     workingDirectory: client.work,

@@ -8,7 +8,7 @@
  */
 import { AbortError, CodexError, IdleTimeoutError, TimeoutError } from "../errors.ts";
 import type { ThreadEvent } from "../events.ts";
-import type { NormalizedInput, TurnLane, TurnRequest } from "../lane.ts";
+import type { NormalizedInput, TurnRequest } from "../lane.ts";
 import type { ThreadOptions } from "../options.ts";
 import type { RuntimeName } from "../runtime/mod.ts";
 import { AppServer } from "./app_server.ts";
@@ -57,8 +57,13 @@ export interface AppServerLaneOptions extends AppServerOptions {
   approvals?: ApprovalOptions;
 }
 
-/** A lane on the app-server. */
-export interface AppServerLane extends TurnLane, AsyncDisposable {
+/**
+ * A lane on the app-server. Its `runTurn` yields one event at a time (notifications arrive one
+ * by one); `Codex` batches them into the `TurnLane` shape.
+ */
+export interface AppServerLane extends AsyncDisposable {
+  /** Starts a turn; the stream ends with the turn and errors with its typed error. */
+  runTurn(request: TurnRequest): ReadableStream<ThreadEvent>;
   /** Interrupts the running turn of `threadId`; does nothing when none runs. */
   interrupt(threadId: string): Promise<void>;
   /** Adds input to the running turn of `threadId`; rejects when none runs. */

@@ -420,11 +420,11 @@ const mergeStrategy = v.picklist(["replace", "upsert"]);
 const configWrite = v.looseObject({ filePath: str, status: str, version: str });
 
 /** A method's schemas. */
-export interface MethodSchemas {
+interface MethodSchemas {
   /** Checks params before sending. */
-  params: v.GenericSchema;
+  params: v.BaseSchema<unknown, unknown, v.BaseIssue<unknown>>;
   /** Checks the result on arrival. */
-  result: v.GenericSchema;
+  result: v.BaseSchema<unknown, unknown, v.BaseIssue<unknown>>;
 }
 
 /** The schemas of every typed method (read by the conformance test). */

@@ -34,7 +34,52 @@ export type {
   ApprovalRequest,
 } from "./approvals.ts";
 export { AppServerProtocolError } from "./methods.ts";
-export type * from "./methods.ts";
+export type {
+  AccountReadParams,
+  AccountReadResult,
+  AppServerMethod,
+  AppServerMethods,
+  AppServerThreadInfo,
+  AppServerTurnInfo,
+  AskForApproval,
+  ClientInfo,
+  CommandExecParams,
+  CommandExecResult,
+  ConfigBatchWriteParams,
+  ConfigReadParams,
+  ConfigReadResult,
+  ConfigValueWriteParams,
+  ConfigWriteResult,
+  DataResult,
+  EmptyResult,
+  Extra,
+  InitializeCapabilities,
+  InitializeParams,
+  InitializeResult,
+  PageParams,
+  SandboxModeWire,
+  SkillsListParams,
+  ThreadForkParams,
+  ThreadIdParams,
+  ThreadListParams,
+  ThreadListResult,
+  ThreadOpenResult,
+  ThreadReadParams,
+  ThreadResult,
+  ThreadResumeParams,
+  ThreadRevertParams,
+  ThreadSetNameParams,
+  ThreadSettings,
+  ThreadStartParams,
+  TurnErrorInfo,
+  TurnInterruptParams,
+  TurnStartParams,
+  TurnStartResult,
+  TurnStatus,
+  TurnSteerParams,
+  TurnSteerResult,
+  WireUserInput,
+} from "./methods.ts";
 export { RpcConnection } from "./rpc.ts";
 export type {
   NotificationListener,
@@ -49,3 +94,5 @@ export { TurnNormalizer } from "./events.ts";
 export type { NormalizedEvent } from "./events.ts";
 export type { AppServerTransport, StdioServerOptions } from "./stdio_transport.ts";
 export type { WebSocketTransportOptions } from "./websocket_transport.ts";
+export type { NormalizedInput, TurnRequest } from "../lane.ts";
+export type { ConnectionClosedErrorOptions } from "../errors.ts";

@@ -159,6 +159,22 @@ export function buildExecArgs(input: ExecArgsInput): ExecArgs {
   return { args, warnings };
 }
 
+/**
+ * The `--config` pairs every codex command takes, in order: `config` flattened, raw
+ * `configOverrides`, then `openai_base_url`. Shared by `exec` and `app-server`.
+ */
+export function buildConfigArgs(
+  input: Pick<ExecArgsInput, "config" | "configOverrides" | "baseUrl">,
+): string[] {
+  const args: string[] = [];
+  if (input.config) { for (const pair of flattenConfig(input.config)) args.push("--config", pair); }
+  for (const raw of input.configOverrides ?? []) args.push("--config", raw);
+  if (input.baseUrl !== undefined) {
+    args.push("--config", `openai_base_url=${encodeTomlValue(input.baseUrl, "openai_base_url")}`);
+  }
+  return args;
+}
+
 /** Inputs of {@linkcode buildExecEnv}. */
 export interface ExecEnvInput {
   /** The base environment: the caller's `env` option, or the parent's. */

@@ -7,6 +7,7 @@
  *
  * @module
  */
+import type { ApprovalMode, SandboxMode } from "../options.ts";
 import { readFile, stat } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { parse, stringify, TomlError } from "smol-toml";
@@ -16,12 +17,6 @@ import { ensureCodexHome } from "./layout.ts";
 
 /** The file name codex reads its settings from inside CODEX_HOME. */
 export const CONFIG_TOML = "config.toml";
-
-/** Sandbox modes codex 0.169.0 knows; newer ones pass as plain strings. */
-export type SandboxMode = "read-only" | "workspace-write" | "danger-full-access";
-
-/** Approval policies codex 0.169.0 knows; newer ones pass as plain strings. */
-export type ApprovalPolicy = "untrusted" | "on-failure" | "on-request" | "never";
 
 /** One entry of `model_providers`. */
 export interface ModelProviderConfig {
@@ -68,7 +63,7 @@ export interface ProfileConfig {
   /** Sandbox mode. */
   sandbox_mode?: SandboxMode | (string & Record<never, never>);
   /** Approval policy. */
-  approval_policy?: ApprovalPolicy | (string & Record<never, never>);
+  approval_policy?: ApprovalMode | (string & Record<never, never>);
   /** Keys this SDK does not model. */
   [key: string]: unknown;
 }
@@ -91,7 +86,7 @@ export interface CodexConfig {
   /** Default sandbox mode. */
   sandbox_mode?: SandboxMode | (string & Record<never, never>);
   /** Default approval policy. */
-  approval_policy?: ApprovalPolicy | (string & Record<never, never>);
+  approval_policy?: ApprovalMode | (string & Record<never, never>);
   /** MCP servers by name. */
   mcp_servers?: Record<string, McpServerConfig>;
   /** Feature flags by name (`codex features list` names them). */

@@ -56,13 +56,11 @@ export {
   writeConfigToml,
 } from "./config_toml.ts";
 export type {
-  ApprovalPolicy,
   CodexConfig,
   ConfigPatch,
   McpServerConfig,
   ModelProviderConfig,
   ProfileConfig,
-  SandboxMode,
 } from "./config_toml.ts";
 export { findSession, listSessions, parseRolloutFileName, userMessageText } from "./sessions.ts";
 export type { ListSessionsOptions, RolloutFileName, SessionSummary } from "./sessions.ts";

@@ -8,7 +8,7 @@ import { spawn as nodeSpawn } from "node:child_process";
 import type { Readable, Writable } from "node:stream";
 import { SpawnError } from "../errors.ts";
 import { closedWritable, killGroup } from "./_web.ts";
-import type { ChildProcess, ExitStatus, Spawner, SpawnOptions } from "./types.ts";
+import type { ChildProcess, ExitStatus, Spawner } from "./types.ts";
 
 /** Spawns through `node:child_process`. */
 export const nodeSpawner: Spawner = {

@@ -1,0 +1,71 @@
+/**
+ * How a `Codex` client builds its app-server lane: the same binary, home, config and
+ * environment as its exec runs, one server for all its app-server threads.
+ *
+ * @module
+ */
+import type { ResolvedBinary } from "../binary/resolve.ts";
+import type { ThreadEvent } from "../events.ts";
+import { buildConfigArgs, buildExecEnv } from "../exec/args.ts";
+import type { TurnLane } from "../lane.ts";
+import type { CodexOptions } from "../options.ts";
+import type { Spawner } from "../runtime/mod.ts";
+import { createAppServerLane } from "./lane.ts";
+import type { AppServerLane } from "./lane.ts";
+
+/** What the lane needs from its client. */
+export interface AppServerLaneContext {
+  /** The client's options. */
+  options: CodexOptions;
+  /** The client's process adapter. */
+  spawner: Spawner;
+  /** The client's binary. */
+  binary(): Promise<ResolvedBinary>;
+  /** The client's CODEX_HOME, created when missing. */
+  codexHome(): Promise<string | undefined>;
+}
+
+/** A lane for `transport: "app-server"` threads, closed with the client. */
+export async function startAppServerLane(
+  context: AppServerLaneContext,
+): Promise<TurnLane & { close(): Promise<void> }> {
+  const { options } = context;
+  let lane: AppServerLane;
+  if (options.appServer) {
+    lane = createAppServerLane({ connection: options.appServer });
+  } else {
+    const [binary, codexHome] = await Promise.all([context.binary(), context.codexHome()]);
+    const args = buildConfigArgs(options);
+    if (options.profile !== undefined) args.push("--profile", options.profile);
+    lane = createAppServerLane({
+      start: {
+        binary: binary.path,
+        args,
+        env: buildExecEnv({
+          base: options.env ?? process.env,
+          codexHome,
+          apiKey: options.apiKey,
+          pathDirs: binary.pathDirs,
+          delimiter: process.platform === "win32" ? ";" : ":",
+        }),
+        runtime: context.spawner.runtime,
+        onStderr: options.onStderr,
+        killGraceMs: options.killGraceMs,
+      },
+    });
+  }
+  return {
+    // Notifications arrive one by one, so each is its own batch.
+    runTurn: (request) =>
+      lane.runTurn(request).pipeThrough(
+        new TransformStream<ThreadEvent, ThreadEvent[]>({
+          transform(event, controller) {
+            controller.enqueue([event]);
+          },
+        }),
+      ),
+    interrupt: (threadId) => lane.interrupt(threadId),
+    steer: (threadId, input) => lane.steer(threadId, input),
+    close: () => lane.close(),
+  };
+}

@@ -4,14 +4,17 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
+import { existsSync } from "node:fs";
 import { chmod, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Codex } from "../src/codex.ts";
 import {
+  AbortError,
   BinaryNotFoundError,
   ExitError,
   MalformedOutputError,
+  SchemaMismatchError,
   TurnFailedError,
 } from "../src/errors.ts";
 
@@ -160,4 +163,48 @@ test("The parent's environment is never mutated by codexHome, apiKey or env", as
   assert.equal(snapshot(), before);
   assert.equal(process.env.CODEX_HOME, undefined);
   assert.equal(process.env.CODEX_API_KEY, undefined);
+});
+
+/** A fake that records where --output-schema points, then answers `message`. */
+function schemaRecorder(message: string, tail = ""): string {
+  return [
+    "cat >/dev/null",
+    'while [ "$#" -gt 0 ]; do [ "$1" = "--output-schema" ] && printf %s "$2" > "$(dirname "$0")/schema-path"; shift; done',
+    OK_TURN.replace('"text":"ok"', `"text":${JSON.stringify(message).replaceAll("'", "")}`),
+    tail,
+  ].join("\n");
+}
+
+test("The output schema temp file is gone after success, after a mismatch and after an abort", async () => {
+  const schema = {
+    type: "object",
+    properties: { n: { type: "number" } },
+    required: ["n"],
+    additionalProperties: false,
+  };
+  const cases: [string, string, (run: Promise<unknown>, stop: AbortController) => Promise<void>][] =
+    [
+      ['{"n":1}', "", async (run) => void await run],
+      ['{"n":"one"}', "", (run) => assert.rejects(run, SchemaMismatchError)],
+      ['{"n":1}', "sleep 30", async (run, stop) => {
+        stop.abort();
+        await assert.rejects(run, AbortError);
+      }],
+    ];
+  for (const [answer, tail, settle] of cases) {
+    await using fake = await fakeCodex(schemaRecorder(answer, tail));
+    const stop = new AbortController();
+    const run = new Codex({ codexPathOverride: fake.path }).startThread().run("x", {
+      outputSchema: schema,
+      signal: stop.signal,
+    });
+    run.catch(() => {}); // settled below; this only keeps the rejection from counting as unhandled
+    const recorded = join(fake.dir, "schema-path");
+    while (!existsSync(recorded) || (await readFile(recorded, "utf8")) === "") {
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    const schemaPath = await readFile(recorded, "utf8");
+    await settle(run, stop);
+    assert.equal(existsSync(schemaPath), false, `${schemaPath} removed (${answer} ${tail})`);
+  }
 });

@@ -76,13 +76,16 @@ export function runExec(options: ExecRunOptions): ReadableStream<ThreadEvent[]> 
   let output!: ReadableStreamDefaultController<ThreadEvent[]>;
   let onAbort: (() => void) | undefined;
 
+  let released: Promise<void> | undefined;
+  const release = () => (released ??= Promise.resolve(onSettled?.()).then(() => {}));
+
   const settle = async () => {
     if (settled) return;
     settled = true;
     clearTimeout(totalTimer);
     clearTimeout(idleTimer);
     if (onAbort) options.signal?.removeEventListener("abort", onAbort);
-    await onSettled?.();
+    await release();
   };
 
   const stopError = (reason: StopReason): Error => {
@@ -114,18 +117,22 @@ export function runExec(options: ExecRunOptions): ReadableStream<ThreadEvent[]> 
     }
   };
 
-  /** First reason wins: error the output at once, then stop the child in the background. */
-  const stop = (reason: StopReason): Promise<void> => {
-    if (stopped || settled) return Promise.resolve();
+  /**
+   * First reason wins. Temp files go first (a few ms), then the output errors, and the child
+   * is stopped in the background: an abort must not wait out a SIGTERM grace period.
+   */
+  const stop = async (reason: StopReason): Promise<void> => {
+    if (stopped || settled) return;
     stopped = reason;
     if (reason.kind !== "cancel") {
+      await release();
       try {
         output.error(stopError(reason));
       } catch {
         // Already closed.
       }
     }
-    return cleanup();
+    await cleanup();
   };
 
   const cleanup = async () => {

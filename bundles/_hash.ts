@@ -3,8 +3,6 @@
  *
  * @module
  */
-import { createHash } from "node:crypto";
-import { open } from "node:fs/promises";
 
 /** The hash algorithms an SRI string may name that are strong enough to trust. */
 export type IntegrityAlgorithm = "sha512" | "sha384" | "sha256";
@@ -36,19 +34,4 @@ export function parseIntegrity(sri: unknown): Integrity | undefined {
   return best;
 }
 
-/** The hex sha256 of a file, read in chunks (binaries are hundreds of MB). */
-export async function sha256File(path: string): Promise<string> {
-  const hash = createHash("sha256");
-  const handle = await open(path, "r");
-  try {
-    const buffer = new Uint8Array(1 << 20);
-    for (;;) {
-      const { bytesRead } = await handle.read(buffer, 0, buffer.length, null);
-      if (bytesRead === 0) break;
-      hash.update(buffer.subarray(0, bytesRead));
-    }
-  } finally {
-    await handle.close();
-  }
-  return hash.digest("hex");
-}
+export { sha256File } from "../src/fs/sha256_file.ts";

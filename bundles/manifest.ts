@@ -5,8 +5,8 @@
  *
  * @module
  */
-import { randomUUID } from "node:crypto";
-import { readFile, rename, rm, writeFile } from "node:fs/promises";
+import { writeFileAtomic } from "../src/fs/atomic_write.ts";
+import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { applyEdits, modify, parse, printParseErrorCode } from "jsonc-parser";
 import type { ParseError } from "jsonc-parser";
@@ -190,20 +190,8 @@ export async function recordBundleEntry(
     text = applyEdits(before, edits);
   }
   const manifest = parseBundleManifest(text, path);
-  await writeAtomically(path, text);
+  await writeFileAtomic(path, text);
   return manifest;
-}
-
-/** Writes `text` to `path` through a temp file in the same directory and a rename. */
-export async function writeAtomically(path: string, text: string): Promise<void> {
-  const temp = `${path}.${randomUUID()}.tmp`;
-  try {
-    await writeFile(temp, text, { flag: "wx" });
-    await rename(temp, path);
-  } catch (error) {
-    await rm(temp, { force: true });
-    throw error;
-  }
 }
 
 async function readTextOrUndefined(path: string): Promise<string | undefined> {

@@ -11,7 +11,7 @@ import { homedir, platform } from "node:os";
 import { join } from "node:path";
 import process from "node:process";
 import * as v from "valibot";
-import { writeFileAtomic } from "./_atomic.ts";
+import { writeFileAtomic } from "../src/fs/atomic_write.ts";
 import { sameFingerprint } from "./fingerprint.ts";
 import { issueLines, SnapshotSchema } from "./schema.ts";
 import { SNAPSHOT_SCHEMA_VERSION } from "./types.ts";

@@ -3,8 +3,8 @@
  *
  * @module
  */
-import { createHash } from "node:crypto";
-import { open, realpath, stat } from "node:fs/promises";
+import { sha256File } from "../src/fs/sha256_file.ts";
+import { realpath, stat } from "node:fs/promises";
 import type { Fingerprint } from "./types.ts";
 
 /** Options of {@linkcode fingerprintBinary}. */
@@ -39,20 +39,4 @@ export function sameFingerprint(a: Fingerprint, b: Fingerprint): boolean {
   if (a.path !== b.path || a.size !== b.size || a.mtimeMs !== b.mtimeMs) return false;
   if (a.sha256 !== undefined && b.sha256 !== undefined) return a.sha256 === b.sha256;
   return true;
-}
-
-async function sha256File(path: string): Promise<string> {
-  const hash = createHash("sha256");
-  const file = await open(path, "r");
-  try {
-    const buffer = new Uint8Array(1 << 20);
-    for (;;) {
-      const { bytesRead } = await file.read(buffer, 0, buffer.length, null);
-      if (bytesRead === 0) break;
-      hash.update(buffer.subarray(0, bytesRead));
-    }
-  } finally {
-    await file.close();
-  }
-  return hash.digest("hex");
 }

@@ -8,7 +8,7 @@ import type { ParseError } from "jsonc-parser";
 import { readFile } from "node:fs/promises";
 import * as v from "valibot";
 import { FileFormatError } from "../src/errors.ts";
-import { writeFileAtomic } from "./_atomic.ts";
+import { writeFileAtomic } from "../src/fs/atomic_write.ts";
 import type { CapabilityOverrides } from "./overrides.ts";
 import { issueLines, OverridesSchema, SnapshotSchema } from "./schema.ts";
 import { SNAPSHOT_SCHEMA_VERSION } from "./types.ts";

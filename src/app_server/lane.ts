@@ -6,6 +6,7 @@
  *
  * @module
  */
+import { webSearchMode } from "../exec/args.ts";
 import { AbortError, CodexError, IdleTimeoutError, TimeoutError } from "../errors.ts";
 import type { ThreadEvent } from "../events.ts";
 import type { NormalizedInput, TurnRequest } from "../lane.ts";
@@ -102,12 +103,7 @@ export function threadSettings(options: ThreadOptions): ThreadSettings {
   if (options.networkAccessEnabled !== undefined) {
     config["sandbox_workspace_write.network_access"] = options.networkAccessEnabled;
   }
-  const search = options.webSearchMode ??
-    (options.webSearchEnabled === undefined
-      ? undefined
-      : options.webSearchEnabled
-      ? "live"
-      : "disabled");
+  const search = webSearchMode(options);
   if (search !== undefined) config.web_search = search;
   if (options.additionalDirectories?.length) {
     config["sandbox_workspace_write.writable_roots"] = options.additionalDirectories;

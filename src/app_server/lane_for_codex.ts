@@ -6,7 +6,7 @@
  */
 import type { ResolvedBinary } from "../binary/resolve.ts";
 import type { ThreadEvent } from "../events.ts";
-import { buildConfigArgs, buildExecEnv } from "../exec/args.ts";
+import { buildConfigArgs, clientEnv } from "../exec/args.ts";
 import type { TurnLane } from "../lane.ts";
 import type { CodexOptions } from "../options.ts";
 import type { Spawner } from "../runtime/mod.ts";
@@ -41,13 +41,7 @@ export async function startAppServerLane(
       start: {
         binary: binary.path,
         args,
-        env: buildExecEnv({
-          base: options.env ?? process.env,
-          codexHome,
-          apiKey: options.apiKey,
-          pathDirs: binary.pathDirs,
-          delimiter: process.platform === "win32" ? ";" : ":",
-        }),
+        env: clientEnv(options, binary, codexHome),
         runtime: context.spawner.runtime,
         onStderr: options.onStderr,
         killGraceMs: options.killGraceMs,

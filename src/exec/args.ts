@@ -5,7 +5,7 @@
  */
 import { UnsupportedError } from "../errors.ts";
 import { encodeTomlValue, flattenConfig } from "../config/toml_literal.ts";
-import type { CodexConfigObject, ThreadOptions } from "../options.ts";
+import type { CodexConfigObject, CodexOptions, ThreadOptions, WebSearchMode } from "../options.ts";
 import type { GatedOption, OptionGate, UnsupportedPolicy } from "./gates.ts";
 
 /** Everything that shapes the argv of one run. */
@@ -120,12 +120,7 @@ export function buildExecArgs(input: ExecArgsInput): ExecArgs {
   ) {
     config("sandbox_workspace_write.network_access", thread.networkAccessEnabled);
   }
-  const webSearch = thread.webSearchMode ??
-    (thread.webSearchEnabled === undefined
-      ? undefined
-      : thread.webSearchEnabled
-      ? "live"
-      : "disabled");
+  const webSearch = webSearchMode(thread);
   if (webSearch !== undefined && allow("config.web_search", "web_search")) {
     config("web_search", webSearch);
   }
@@ -173,6 +168,31 @@ export function buildConfigArgs(
     args.push("--config", `openai_base_url=${encodeTomlValue(input.baseUrl, "openai_base_url")}`);
   }
   return args;
+}
+
+/** The web search mode a thread asks for: `webSearchMode`, else `webSearchEnabled` as live/disabled. */
+export function webSearchMode(thread: ThreadOptions): WebSearchMode | undefined {
+  if (thread.webSearchMode !== undefined) return thread.webSearchMode;
+  if (thread.webSearchEnabled === undefined) return undefined;
+  return thread.webSearchEnabled ? "live" : "disabled";
+}
+
+/**
+ * The environment of a client's children: its `env` option (or the parent's), CODEX_HOME,
+ * the API key, and the binary's PATH dirs.
+ */
+export function clientEnv(
+  options: Pick<CodexOptions, "env" | "apiKey">,
+  binary: { pathDirs: readonly string[] },
+  codexHome: string | undefined,
+): Record<string, string> {
+  return buildExecEnv({
+    base: options.env ?? process.env,
+    codexHome,
+    apiKey: options.apiKey,
+    pathDirs: binary.pathDirs,
+    delimiter: process.platform === "win32" ? ";" : ":",
+  });
 }
 
 /** Inputs of {@linkcode buildExecEnv}. */

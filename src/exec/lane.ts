@@ -8,7 +8,7 @@ import type { TurnLane, TurnRequest } from "../lane.ts";
 import type { CodexOptions } from "../options.ts";
 import type { Spawner } from "../runtime/mod.ts";
 import type { ResolvedBinary } from "../binary/resolve.ts";
-import { buildExecArgs, buildExecEnv, redactArgs } from "./args.ts";
+import { buildExecArgs, clientEnv, redactArgs } from "./args.ts";
 import { writeSchemaFile } from "./output_schema.ts";
 import { runExec } from "./run.ts";
 
@@ -72,13 +72,7 @@ export class ExecLane implements TurnLane {
             binary: binary.path,
             args,
             displayCommand: [binary.path, ...redactArgs(args)],
-            env: buildExecEnv({
-              base: options.env ?? process.env,
-              codexHome,
-              apiKey: options.apiKey,
-              pathDirs: binary.pathDirs,
-              delimiter: process.platform === "win32" ? ";" : ":",
-            }),
+            env: clientEnv(options, binary, codexHome),
             cwd: threadOptions.workingDirectory,
             onSettled: () => schemaFile?.remove(),
           };

@@ -12,7 +12,7 @@ import { readFile, stat } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { parse, stringify, TomlError } from "smol-toml";
 import { FileFormatError } from "../errors.ts";
-import { writeFileAtomic } from "./_atomic.ts";
+import { writeFileAtomic } from "../fs/atomic_write.ts";
 import { ensureCodexHome } from "./layout.ts";
 
 /** The file name codex reads its settings from inside CODEX_HOME. */

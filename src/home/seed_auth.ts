@@ -6,7 +6,7 @@
 import { constants, lstat, open } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { CodexHomeError, errnoCode, reasonFor } from "./home_error.ts";
-import { writeFileAtomic } from "./_atomic.ts";
+import { writeFileAtomic } from "../fs/atomic_write.ts";
 import { ensureCodexHome } from "./layout.ts";
 
 /** The files {@linkcode seedAuthFrom} copies: nothing else ever leaves the trusted home. */

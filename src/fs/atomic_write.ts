@@ -1,6 +1,7 @@
 /**
  * Atomic file replacement: write a temp file in the same directory, then rename it over the
- * target, so a reader sees the old file or the new one, never half of one.
+ * target, so a reader sees the old file or the new one, never half of one, and two writers
+ * racing leave one complete file. Shared by homes, the capability cache and bundle manifests.
  *
  * @module
  */
@@ -15,7 +16,7 @@ import { basename, dirname, join } from "node:path";
 export async function writeFileAtomic(
   path: string,
   data: string | Uint8Array,
-  mode: number,
+  mode = 0o644,
 ): Promise<void> {
   const temp = join(
     dirname(path),

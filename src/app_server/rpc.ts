@@ -228,8 +228,16 @@ export class RpcConnection {
     const bytes = encoder.encode(`${JSON.stringify(message)}\n`);
     const next = this.#writeChain.then(() => this.#writer.write(bytes));
     this.#writeChain = next.catch(() => {});
-    return next.catch((error) => {
-      throw this.#closedError ??
+    return next.catch(async (error) => {
+      // A write fails when the peer has died; the close that follows knows how it ended (exit
+      // code, signal, stderr), so wait a moment for it rather than report a bare EPIPE.
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const closed = this.#closedError ?? await Promise.race([
+        this.#closed,
+        new Promise<undefined>((resolve) => timer = setTimeout(() => resolve(undefined), 1000)),
+      ]);
+      clearTimeout(timer);
+      throw closed ??
         new ConnectionClosedError(`Cannot write to ${this.#peer()}: ${errorText(error)}`, {
           cause: error,
         });

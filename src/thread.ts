@@ -7,7 +7,6 @@ import { CodexError } from "./errors.ts";
 import type { ThreadEvent } from "./events.ts";
 import type { NormalizedInput, TurnLane, TurnRequest } from "./lane.ts";
 import type { Input, ThreadOptions, TurnOptions } from "./options.ts";
-import { prepareOutputSchema } from "./exec/output_schema.ts";
 import type { PreparedSchema } from "./exec/output_schema.ts";
 import { collectTurn } from "./turn.ts";
 import type { Turn } from "./turn.ts";
@@ -75,9 +74,8 @@ export class Thread {
    * run's typed error (`TimeoutError`, `AbortError`, `ExitError`, ...). Leaving the loop
    * early stops the turn and its process.
    */
-  // deno-lint-ignore require-await
   async runStreamed(input: Input, turnOptions: TurnOptions = {}): Promise<StreamedTurn> {
-    const { events } = this.#open(input, turnOptions);
+    const { events } = await this.#open(input, turnOptions);
     return { events };
   }
 
@@ -87,7 +85,7 @@ export class Thread {
    * checked answer and a mismatch rejects with `SchemaMismatchError`.
    */
   async run<T = unknown>(input: Input, turnOptions: TurnOptions = {}): Promise<Turn<T>> {
-    const { events, schema } = this.#open(input, turnOptions);
+    const { events, schema } = await this.#open(input, turnOptions);
     const turn = await collectTurn(events);
     if (schema) return { ...turn, output: schema.parse(turn.finalResponse) as T };
     return turn as Turn<T>;
@@ -111,14 +109,15 @@ export class Thread {
     await this.#lane.steer(this.#id, normalizeInput(input));
   }
 
-  #open(input: Input, turnOptions: TurnOptions): {
+  async #open(input: Input, turnOptions: TurnOptions): Promise<{
     events: AsyncGenerator<ThreadEvent>;
     schema: PreparedSchema | undefined;
-  } {
+  }> {
     const normalized = normalizeInput(input);
     const schema = turnOptions.outputSchema === undefined
       ? undefined
-      : prepareOutputSchema(turnOptions.outputSchema);
+      // Loaded on first use: turns without a schema need neither the converter nor the checker.
+      : (await import("./exec/output_schema.ts")).prepareOutputSchema(turnOptions.outputSchema);
     checkTurnOptions(turnOptions);
     return { events: this.#iterate(normalized, turnOptions, schema), schema };
   }

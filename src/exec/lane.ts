@@ -9,7 +9,7 @@ import type { CodexOptions } from "../options.ts";
 import type { Spawner } from "../runtime/mod.ts";
 import type { ResolvedBinary } from "../binary/resolve.ts";
 import { buildExecArgs, clientEnv, redactArgs } from "./args.ts";
-import { writeSchemaFile } from "./output_schema.ts";
+import { writeSchemaFile } from "./schema_file.ts";
 import { runExec } from "./run.ts";
 
 /** What the exec lane needs from its client. */

@@ -4,9 +4,6 @@
  *
  * @module
  */
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { toJsonSchema } from "@valibot/to-json-schema";
 import type * as v from "valibot";
 import { SchemaMismatchError } from "../errors.ts";
@@ -119,26 +116,4 @@ function closeObjects(schema: Record<string, unknown>): Record<string, unknown> 
     return out;
   };
   return visit(schema) as Record<string, unknown>;
-}
-
-/** A schema written to a temp file for `--output-schema`; dispose to remove it. */
-export interface SchemaFile extends AsyncDisposable {
-  /** The file's path. */
-  path: string;
-  /** Removes the file and its directory. Safe to call more than once. */
-  remove(): Promise<void>;
-}
-
-/** Writes `jsonSchema` to a fresh temp dir; the caller removes it on every exit path. */
-export async function writeSchemaFile(jsonSchema: Record<string, unknown>): Promise<SchemaFile> {
-  const dir = await mkdtemp(join(tmpdir(), "codexkit-schema-"));
-  const remove = () => rm(dir, { recursive: true, force: true });
-  const path = join(dir, "schema.json");
-  try {
-    await writeFile(path, JSON.stringify(jsonSchema));
-  } catch (error) {
-    await remove();
-    throw error;
-  }
-  return { path, remove, [Symbol.asyncDispose]: remove };
 }

@@ -8,7 +8,7 @@
  *
  *   deno run -A examples/demo.ts      (also: bun examples/demo.ts, node examples/demo.ts)
  */
-import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { mkdir, mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import process from "node:process";
@@ -57,7 +57,6 @@ if (server) {
 } else {
   options.apiKey = process.env.CODEX_API_KEY;
 }
-const { mkdir } = await import("node:fs/promises");
 await mkdir(work);
 
 // 3. Stream a turn.

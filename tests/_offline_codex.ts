@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdir, mkdtemp, readdir, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import process from "node:process";
@@ -41,7 +41,6 @@ export async function offlineClient(
   const home = options.home ?? join(scratch, "home");
   const work = join(scratch, "work");
   const tmp = join(scratch, "tmp");
-  const { mkdir } = await import("node:fs/promises");
   await mkdir(work);
   await mkdir(tmp);
   const offline = offlineCodexConfig(server);
@@ -73,7 +72,6 @@ export async function offlineClient(
 
 /** Live processes whose environment holds `needle` (e.g. a CODEX_HOME path; Linux /proc). */
 export async function processesMatching(needle: string): Promise<number[]> {
-  const { readdir, readFile } = await import("node:fs/promises");
   const found: number[] = [];
   for (const entry of await readdir("/proc")) {
     if (!/^\d+$/.test(entry)) continue;

@@ -1,7 +1,8 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { parseCliArgs, UsageError } from "./args.ts";
-import { parseLoginStatus } from "./doctor.ts";
+import { summarizeAuth } from "./doctor.ts";
+import { parseAuthStatus } from "../home/auth.ts";
 import { describeProgress } from "./bundle_add.ts";
 
 test("parseCliArgs turns command lines into commands", () => {
@@ -74,7 +75,7 @@ test("parseCliArgs rejects bad command lines with a UsageError", () => {
   for (const argv of bad) assert.throws(() => parseCliArgs(argv), UsageError, argv.join(" "));
 });
 
-test("parseLoginStatus reads 0.169.0 output by content and never keeps the key", () => {
+test("summarizeAuth reports 0.169.0 login status output and never keeps the key", () => {
   const table: [string, number, string, string][] = [
     ["Not logged in\n", 1, "logged-out", "not logged in"],
     [
@@ -87,7 +88,7 @@ test("parseLoginStatus reads 0.169.0 output by content and never keeps the key",
     ["something new\n", 3, "unknown", "unrecognised output (exit 3)"],
   ];
   for (const [output, code, state, summary] of table) {
-    const status = parseLoginStatus(output, code);
+    const status = summarizeAuth(parseAuthStatus(output, code));
     assert.deepEqual(status, { state, summary });
     assert.ok(!JSON.stringify(status).includes("sk-"));
   }

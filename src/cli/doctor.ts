@@ -4,12 +4,16 @@
  *
  * @module
  */
+import { existsSync } from "node:fs";
+import { homedir } from "node:os";
+import { join } from "node:path";
 import { GATED_OPTIONS, gateFromSnapshot, probeCapabilities } from "../../capabilities/mod.ts";
 import { bundleSource } from "../../bundles/mod.ts";
 import { resolveCodexBinary } from "../binary/resolve.ts";
 import type { ResolvedBinary } from "../binary/resolve.ts";
 import { CodexError } from "../errors.ts";
-import { getSpawner, terminate } from "../runtime/mod.ts";
+import { authStatus } from "../home/auth.ts";
+import type { AuthStatus } from "../home/auth.ts";
 import type { CliIo } from "./io.ts";
 
 /** Options of {@linkcode doctor}, as parsed from the command line. */
@@ -42,7 +46,7 @@ const LOGIN_TIMEOUT_MS = 10_000;
 
 /** Runs `doctor`. Exit code 1 when no usable binary was found. */
 export async function doctor(command: DoctorCommand, io: CliIo): Promise<number> {
-  const codexHome = io.env.CODEX_HOME ?? "~/.codex (default)";
+  const codexHome = io.env.CODEX_HOME ?? join(homedir(), ".codex");
   let resolved: ResolvedBinary;
   try {
     resolved = await resolveCodexBinary({
@@ -66,7 +70,7 @@ export async function doctor(command: DoctorCommand, io: CliIo): Promise<number>
   }
   const [snapshot, auth] = await Promise.all([
     probeCapabilities(resolved.path),
-    loginStatus(resolved, io.env),
+    loginStatus(resolved, io.env, codexHome),
   ]);
   const gate = gateFromSnapshot(snapshot);
   const answers = GATED_OPTIONS.map((option) => [option, gate.explain(option)] as const);
@@ -87,18 +91,27 @@ export async function doctor(command: DoctorCommand, io: CliIo): Promise<number>
 }
 
 /**
- * Reads `codex login status` output by content: 0.169.0 prints on stderr and exits 1 when
- * logged out. A key in the output (`sk-...***7890`) never reaches the summary. Pure.
+ * The report line for a login status (the reading itself is `parseAuthStatus` of the homes
+ * layer); no part of a key reaches it. Pure.
  */
-export function parseLoginStatus(output: string, exitCode: number | null): LoginStatus {
-  const first = output.split(/\r?\n/).map((l) => l.trim()).find(Boolean) ?? "";
-  if (/not logged in/i.test(output)) return { state: "logged-out", summary: "not logged in" };
-  if (/api key configured/i.test(output)) {
-    return { state: "api-key", summary: "API key configured" };
+export function summarizeAuth(status: AuthStatus): LoginStatus {
+  switch (status.kind) {
+    case "logged_out":
+      return { state: "logged-out", summary: "not logged in" };
+    case "api_key":
+      return { state: "api-key", summary: "API key configured" };
+    case "chatgpt":
+      return {
+        state: "chatgpt",
+        summary: status.plan ? `logged in with ChatGPT (${status.plan})` : "logged in with ChatGPT",
+      };
+    case "other":
+      return { state: "logged-in", summary: `logged in (${status.method})` };
+    case "error":
+      return { state: "unknown", summary: `cannot read the login: ${status.message}` };
+    case "unknown":
+      return { state: "unknown", summary: `unrecognised output (exit ${status.exitCode})` };
   }
-  if (/chatgpt/i.test(first)) return { state: "chatgpt", summary: "logged in with ChatGPT" };
-  if (/logged in/i.test(first)) return { state: "logged-in", summary: "logged in" };
-  return { state: "unknown", summary: `unrecognised output (exit ${exitCode})` };
 }
 
 /** The text report. Pure. */
@@ -131,34 +144,23 @@ export function formatDoctorReport(report: DoctorReport): string {
 async function loginStatus(
   resolved: ResolvedBinary,
   env: Record<string, string | undefined>,
+  codexHome: string,
 ): Promise<LoginStatus> {
-  const childEnv: Record<string, string> = {};
-  for (const [k, v] of Object.entries(env)) if (v !== undefined) childEnv[k] = v;
-  if (resolved.pathDirs.length > 0) {
-    childEnv.PATH = [...resolved.pathDirs, childEnv.PATH ?? ""].join(
-      resolved.path.includes("\\") ? ";" : ":",
-    );
+  // The user's own home on purpose (that is the login being reported), and never created here.
+  if (!existsSync(codexHome)) {
+    return { state: "logged-out", summary: "not logged in (no CODEX_HOME yet)" };
   }
-  let child;
   try {
-    // the user's own CODEX_HOME on purpose: that is the login being reported
-    child = await getSpawner().spawn(
-      resolved.path,
-      ["--disable", "plugins", "-c", "analytics.enabled=false", "login", "status"],
-      { env: childEnv, stdin: "null" },
+    return summarizeAuth(
+      await authStatus(codexHome, {
+        codexPath: resolved.path,
+        env,
+        disable: ["plugins"],
+        config: { analytics: { enabled: false } },
+        signal: AbortSignal.timeout(LOGIN_TIMEOUT_MS),
+      }),
     );
   } catch (error) {
     return { state: "unknown", summary: `cannot run login status: ${(error as Error).message}` };
-  }
-  const timer = setTimeout(() => void terminate(child, 1000), LOGIN_TIMEOUT_MS);
-  try {
-    const [stdout, stderr] = await Promise.all([
-      new Response(child.stdout).text(),
-      new Response(child.stderr).text(),
-    ]);
-    const status = await child.exited;
-    return parseLoginStatus(`${stderr}\n${stdout}`, status.code);
-  } finally {
-    clearTimeout(timer);
   }
 }

@@ -8,6 +8,7 @@
 import process from "node:process";
 import { resolveCodexBinary } from "../binary/resolve.ts";
 import { flattenConfig } from "../config/toml_literal.ts";
+import { buildExecEnv } from "../exec/args.ts";
 import { AbortError } from "../errors.ts";
 import { getSpawner, terminate } from "../runtime/mod.ts";
 import type { ChildProcess } from "../runtime/mod.ts";
@@ -84,12 +85,7 @@ export async function runCodexCli(
   const secrets = [...(run.secrets ?? []), ...await storedSecrets(codexHome)];
   const baseEnv = options.env ?? process.env;
   const binary = await resolveCodexBinary({ override: options.codexPath, env: baseEnv });
-  const env: Record<string, string> = {};
-  for (const [key, value] of Object.entries(baseEnv)) if (value !== undefined) env[key] = value;
-  env.CODEX_HOME = codexHome;
-  if (binary.pathDirs.length > 0) {
-    env.PATH = [...binary.pathDirs, env.PATH].filter(Boolean).join(":");
-  }
+  const env = buildExecEnv({ base: baseEnv, codexHome, pathDirs: binary.pathDirs });
   const command = [binary.path, ...args];
   const child = await getSpawner().spawn(binary.path, args, {
     env,

@@ -13,7 +13,7 @@ import type { CapabilityOverrides } from "./overrides.ts";
 import type { CapabilitySnapshot } from "./types.ts";
 
 /** An {@linkcode OptionGate} that also explains itself and checks option values. */
-export interface SnapshotGate extends OptionGate {
+export interface SnapshotGate extends Omit<OptionGate, "supportValue"> {
   /** The answer with an operator-facing note. */
   explain(option: GatedOption): GuardResult;
   /**

@@ -14,6 +14,7 @@ import type { Spawner } from "./runtime/mod.ts";
 import { Thread } from "./thread.ts";
 import type { ThreadStart } from "./thread.ts";
 import { ensureCodexHome } from "./home/layout.ts";
+import { checkCodexOptions, checkThreadOptions } from "./options/schema.ts";
 
 /** A lane that holds resources (an app-server process) until closed. */
 interface ClosableLane extends TurnLane {
@@ -41,9 +42,12 @@ export class Codex implements AsyncDisposable {
   #exec: ExecLane;
   #appServer: Promise<ClosableLane> | undefined;
 
-  /** Creates a client. Throws a TypeError naming the option when an option is malformed. */
+  /**
+   * Creates a client. Throws a TypeError naming the option, the value and what is accepted
+   * when an option is malformed or unknown.
+   */
   constructor(options: CodexOptions = {}) {
-    checkOptions(options);
+    checkCodexOptions(options);
     this.#options = Object.freeze({ ...options });
     this.#spawner = getSpawner(options.runtime);
     this.#exec = new ExecLane({
@@ -78,9 +82,7 @@ export class Codex implements AsyncDisposable {
 
   /** Continues the thread with id `id` (sessions live under `CODEX_HOME/sessions`). */
   resumeThread(id: string, options: ThreadOptions = {}): Thread {
-    if (typeof id !== "string" || id.length === 0) {
-      throw new TypeError("Cannot resume: id must be a non-empty string");
-    }
+    checkThreadId(id, "resume");
     return this.#thread(options, { kind: "resume", id });
   }
 
@@ -94,9 +96,7 @@ export class Codex implements AsyncDisposable {
 
   /** Starts a new thread that begins as a copy of thread `id` (`codex exec fork`). */
   forkThread(id: string, options: ThreadOptions = {}): Thread {
-    if (typeof id !== "string" || id.length === 0) {
-      throw new TypeError("Cannot fork: id must be a non-empty string");
-    }
+    checkThreadId(id, "fork");
     return this.#thread(options, { kind: "fork", id });
   }
 
@@ -113,13 +113,10 @@ export class Codex implements AsyncDisposable {
   }
 
   #thread(options: ThreadOptions, start: ThreadStart): Thread {
-    const transport = options.transport ?? "exec";
-    if (transport === "exec") return new Thread(this.#exec, options, start);
-    if (transport !== "app-server") {
-      throw new TypeError(
-        `Cannot use transport ${JSON.stringify(transport)}: expected "exec" or "app-server"`,
-      );
-    }
+    const lane = this.#options.lane;
+    checkThreadOptions(options, lane !== undefined);
+    if (lane) return new Thread(lane, options, start, true);
+    if ((options.transport ?? "exec") === "exec") return new Thread(this.#exec, options, start);
     return new Thread(this.#lazyAppServer(), options, start);
   }
 
@@ -169,34 +166,12 @@ export class Codex implements AsyncDisposable {
   }
 }
 
-function checkOptions(options: CodexOptions): void {
-  if (typeof options !== "object" || options === null) {
-    throw new TypeError("Cannot use options: expected an object");
-  }
-  const strings = ["codexPathOverride", "baseUrl", "apiKey", "codexHome", "profile"] as const;
-  for (const key of strings) {
-    const value = options[key];
-    if (value !== undefined && (typeof value !== "string" || value.length === 0)) {
-      throw new TypeError(`Cannot use ${key}: expected a non-empty string`);
-    }
-  }
-  if (
-    options.config !== undefined &&
-    (typeof options.config !== "object" || Array.isArray(options.config))
-  ) {
-    throw new TypeError("Cannot use config: expected a plain object");
-  }
-  if (options.env !== undefined) {
-    for (const [key, value] of Object.entries(options.env)) {
-      if (typeof value !== "string") {
-        throw new TypeError(`Cannot use env.${key}: expected a string`);
-      }
-    }
-  }
-  if (options.onUnsupported !== undefined && !["drop", "error"].includes(options.onUnsupported)) {
-    throw new TypeError('Cannot use onUnsupported: expected "drop" or "error"');
-  }
-  if (options.killGraceMs !== undefined && !(options.killGraceMs >= 0)) {
-    throw new TypeError("Cannot use killGraceMs: expected a number of milliseconds >= 0");
+function checkThreadId(id: unknown, what: string): void {
+  if (typeof id !== "string" || id.trim().length === 0) {
+    throw new TypeError(
+      `Cannot ${what}: expected a non-empty thread id, got ${
+        typeof id === "string" ? JSON.stringify(id) : String(id)
+      }`,
+    );
   }
 }

@@ -21,20 +21,57 @@ export interface CodexErrorOptions {
 
 /** Base class of every error the SDK throws. */
 export class CodexError extends Error {
+  // Declared, not initialised: a field that is absent stays absent, so `console.log(error)`
+  // shows no `undefined` entries.
   /** The command line that was run (redacted), when a process was involved. */
-  readonly command: readonly string[] | undefined;
+  declare readonly command: readonly string[] | undefined;
   /** The last few KB of the child's stderr, when a process was involved. */
-  readonly stderrTail: string | undefined;
+  declare readonly stderrTail: string | undefined;
 
   /** Creates an error; `options.stderrTail` is bounded to {@linkcode STDERR_TAIL_LIMIT}. */
   constructor(message: string, options: CodexErrorOptions = {}) {
     const stderrTail = options.stderrTail === undefined
       ? undefined
       : boundTail(options.stderrTail, STDERR_TAIL_LIMIT);
-    super(withStderr(message, stderrTail), { cause: options.cause });
+    super(
+      withStderr(message, stderrTail),
+      options.cause === undefined ? undefined : { cause: options.cause },
+    );
     this.name = "CodexError";
-    this.command = options.command;
-    this.stderrTail = stderrTail;
+    if (options.command !== undefined) this.command = options.command;
+    if (stderrTail !== undefined) this.stderrTail = stderrTail;
+  }
+}
+
+/** Fields of {@linkcode ThreadNotFoundError}. */
+export interface ThreadNotFoundErrorOptions extends CodexErrorOptions {
+  /** The id codex reported instead (it started a new thread), when it did. */
+  reportedId?: string;
+}
+
+/**
+ * The thread to resume or fork does not exist: codex found no session for the id, or it
+ * started a different thread than the one asked for (an id it took for a thread name).
+ */
+export class ThreadNotFoundError extends CodexError {
+  /** The id that was asked for. */
+  readonly threadId: string;
+  /** The id codex reported instead, when it started a new thread. */
+  declare readonly reportedId: string | undefined;
+
+  /** Creates the error for the requested `threadId`. */
+  constructor(threadId: string, options: ThreadNotFoundErrorOptions = {}) {
+    super(
+      options.reportedId === undefined
+        ? `Cannot find thread ${JSON.stringify(threadId)}: codex has no session with that id`
+        : `Cannot find thread ${
+          JSON.stringify(threadId)
+        }: codex started a different thread (${options.reportedId}) instead; the run was stopped`,
+      options,
+    );
+    this.name = "ThreadNotFoundError";
+    this.threadId = threadId;
+    if (options.reportedId !== undefined) this.reportedId = options.reportedId;
   }
 }
 
@@ -265,17 +302,17 @@ export class FileFormatError extends CodexError {
   /** The file that could not be read. */
   readonly path: string;
   /** 1-based line of the problem, when known. */
-  readonly line: number | undefined;
+  declare readonly line: number | undefined;
   /** 1-based column of the problem, when known. */
-  readonly column: number | undefined;
+  declare readonly column: number | undefined;
 
   /** Creates the error. */
   constructor(message: string, options: FileFormatErrorOptions) {
     super(message, options);
     this.name = "FileFormatError";
     this.path = options.path;
-    this.line = options.line;
-    this.column = options.column;
+    if (options.line !== undefined) this.line = options.line;
+    if (options.column !== undefined) this.column = options.column;
   }
 }
 
@@ -292,14 +329,14 @@ export class UnsupportedError extends CodexError {
   /** The flag, subcommand or feature the CLI lacks. */
   readonly feature: string;
   /** The CLI version, when known. */
-  readonly version: string | undefined;
+  declare readonly version: string | undefined;
 
   /** Creates the error. */
   constructor(message: string, options: UnsupportedErrorOptions) {
     super(message, options);
     this.name = "UnsupportedError";
     this.feature = options.feature;
-    this.version = options.version;
+    if (options.version !== undefined) this.version = options.version;
   }
 }
 
@@ -312,14 +349,43 @@ export interface BundleErrorOptions extends CodexErrorOptions {
 /** A pinned bundle is missing, invalid, or failed verification. */
 export class BundleError extends CodexError {
   /** The path involved, when there is one. */
-  readonly path: string | undefined;
+  declare readonly path: string | undefined;
 
   /** Creates the error. */
   constructor(message: string, options: BundleErrorOptions = {}) {
     super(message, options);
     this.name = "BundleError";
-    this.path = options.path;
+    if (options.path !== undefined) this.path = options.path;
   }
+}
+
+/**
+ * The line of a failed run's stderr that says why: the last `Error:` line, else the last line
+ * that is not a warning or a progress notice (0.169.0 warns about PATH aliases when
+ * CODEX_HOME is under a temp dir; that line must not pose as the reason).
+ */
+export function exitReason(stderrTail: string | undefined): string | undefined {
+  const lines = (stderrTail ?? "").split(/\r?\n/).map((line) => line.trim()).filter(Boolean);
+  const error = lines.findLast((line) => /^(error|fatal)\b/i.test(line));
+  if (error) return error;
+  return lines.findLast((line) =>
+    !/^(warning|warn)\b/i.test(line) &&
+    !/^Reading (additional )?(prompt|input) from stdin/i.test(line)
+  );
+}
+
+/**
+ * The message of a failed exec run, starting as the official SDK's does ("Codex Exec exited
+ * with code N" / "... with signal S") so code that matches on it keeps working.
+ */
+export function execExitMessage(
+  code: number | null,
+  signal: string | null,
+  stderrTail: string | undefined,
+): string {
+  const how = signal ? `signal ${signal}` : `code ${code ?? 1}`;
+  const reason = exitReason(stderrTail);
+  return `Codex Exec exited with ${how}${reason ? `: ${reason}` : ""}`;
 }
 
 /** Keeps the last `limit` characters of `text`, marking the cut. */

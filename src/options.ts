@@ -8,6 +8,7 @@ import type { OptionGate, UnsupportedPolicy } from "./exec/gates.ts";
 import type { RuntimeName } from "./runtime/types.ts";
 import type { ApprovalOptions } from "./app_server/approvals.ts";
 import type { AppServer } from "./app_server/app_server.ts";
+import type { TurnLane } from "./lane.ts";
 
 /** A `config` value: what TOML can hold. */
 export type CodexConfigValue =
@@ -57,8 +58,11 @@ export interface CodexOptions {
   codexHome?: string;
   /** A config profile (`--profile`). */
   profile?: string;
-  /** Consulted before passing optional flags; see `@codexkit/sdk/capabilities`. */
-  capabilities?: OptionGate;
+  /**
+   * Consulted before passing optional flags; see `@codexkit/sdk/capabilities`. `false` turns
+   * gating off (every option is passed as asked).
+   */
+  capabilities?: OptionGate | false;
   /** What to do when `capabilities` says a flag is unsupported (default `"drop"`). */
   onUnsupported?: UnsupportedPolicy;
   /** Receives warnings (a dropped flag, ...). Default: none are printed. */
@@ -74,6 +78,24 @@ export interface CodexOptions {
    * client). Without it the client starts one `codex app-server` on first use.
    */
   appServer?: AppServer;
+  /** Run every thread on this lane instead of exec / app-server (for tests and mocks). */
+  lane?: TurnLane;
+  /** How failed turns are retried (also settable per thread). */
+  retry?: RetryOptions;
+  /** The longest stdout line accepted from the CLI, in bytes (default 64 MiB). */
+  maxLineBytes?: number;
+}
+
+/** How a failed turn is tried again. */
+export interface RetryOptions {
+  /** How many attempts in all (1 = no retry). */
+  attempts?: number;
+  /** First delay between attempts, in ms. */
+  baseDelayMs?: number;
+  /** Longest delay between attempts, in ms. */
+  maxDelayMs?: number;
+  /** Retry even after the failed attempt changed files. */
+  retryAfterFileChanges?: boolean;
 }
 
 /** Approval policy names the CLI accepts. */
@@ -81,7 +103,19 @@ export type ApprovalMode = "never" | "on-request" | "on-failure" | "untrusted";
 /** Sandbox modes. */
 export type SandboxMode = "read-only" | "workspace-write" | "danger-full-access";
 /** Reasoning effort levels. */
-export type ModelReasoningEffort = "minimal" | "low" | "medium" | "high" | "xhigh";
+export type ModelReasoningEffort =
+  | "minimal"
+  | "low"
+  | "medium"
+  | "high"
+  | "xhigh"
+  | "max"
+  | "ultra"
+  | "persistent";
+/** Cyber access programs (`--cyber-access-program`). */
+export type CyberAccessProgram = "standard" | "daybreak_blue" | "daybreak_red";
+/** Local model providers for `oss` threads (`--local-provider`). */
+export type LocalProvider = "ollama" | "lmstudio";
 /** Web search modes. */
 export type WebSearchMode = "disabled" | "cached" | "live";
 /** How a thread talks to codex. */
@@ -118,6 +152,16 @@ export interface ThreadOptions extends ApprovalOptions {
   ephemeral?: boolean;
   /** `"exec"` (default) or `"app-server"`. */
   transport?: Transport;
+  /** Use a local open-source model provider (`--oss`; exec only). */
+  oss?: boolean;
+  /** Which local provider `oss` uses (`--local-provider`; exec only). */
+  localProvider?: LocalProvider;
+  /** Config for this thread's turns, merged over the client's by dotted path. */
+  config?: CodexConfigObject;
+  /** Variables added to (or replacing keys of) the client's child environment (exec only). */
+  env?: Record<string, string>;
+  /** How failed turns of this thread are retried (over the client's `retry`). */
+  retry?: RetryOptions;
 }
 
 /** A piece of input. */
@@ -128,22 +172,38 @@ export type UserInput =
 /** Input of a turn: a prompt, or text and image parts. */
 export type Input = string | UserInput[];
 
-/** A schema for structured output: a JSON Schema object or a valibot schema. */
-export type OutputSchema = Record<string, unknown> | StandardSchemaLike;
+/**
+ * A schema for structured output: a JSON Schema object, a valibot schema, or the path of a
+ * JSON Schema file.
+ */
+export type OutputSchema = Record<string, unknown> | StandardSchemaLike | string;
 
 /** The slice of a valibot schema (Standard Schema v1) this SDK reads. */
-export interface StandardSchemaLike {
+export interface StandardSchemaLike<Output = unknown> {
   /** Standard Schema properties. */
   readonly "~standard": {
     readonly vendor: string;
     readonly validate: (value: unknown) => unknown;
+    readonly types?: { readonly input: unknown; readonly output: Output } | undefined;
   };
 }
 
-/** Options of one turn. */
+/** The output type of a Standard Schema (`unknown` for anything else). */
+export type InferSchemaOutput<S> = S extends {
+  readonly "~standard": { readonly types?: { readonly output: infer O } | undefined };
+} ? O
+  : unknown;
+
+/** Options of one turn. Settings here override the thread's for this turn only. */
 export interface TurnOptions {
-  /** Structured output: a JSON Schema object or a valibot schema. */
+  /**
+   * Structured output: a JSON Schema object, a valibot schema, or a JSON Schema file's path.
+   * A valibot schema (or `strictOutput: true`) makes a mismatching answer reject the run;
+   * otherwise the mismatch is reported in `outputError` and `finalResponse` keeps the text.
+   */
   outputSchema?: OutputSchema;
+  /** Reject the run when the answer does not match a JSON Schema `outputSchema`. */
+  strictOutput?: boolean;
   /** Cancels the turn; the child is killed and the run rejects with `AbortError`. */
   signal?: AbortSignal;
   /** Limit for the whole turn, in ms; the child is killed and the run rejects with `TimeoutError`. */
@@ -154,4 +214,22 @@ export interface TurnOptions {
   images?: string[];
   /** Also write the final message to this file (`--output-last-message`). */
   outputLastMessage?: string;
+  /** Config for this turn, merged over the client's and the thread's by dotted path (exec). */
+  config?: CodexConfigObject;
+  /** Variables added to the child environment for this turn (exec). */
+  env?: Record<string, string>;
+  /** Model for this turn. */
+  model?: string;
+  /** Reasoning effort for this turn (exec). */
+  modelReasoningEffort?: ModelReasoningEffort;
+  /** Sandbox mode for this turn (exec). */
+  sandboxMode?: SandboxMode;
+  /** Web search mode for this turn (exec). */
+  webSearchMode?: WebSearchMode;
+  /** Cyber access program (`--cyber-access-program`, exec). */
+  cyberAccessProgram?: CyberAccessProgram;
+  /** Also write the turn's raw events to this file or stream. */
+  eventLog?: string | WritableStream<Uint8Array>;
+  /** How long to wait for an app-server connection, in ms. */
+  connectTimeoutMs?: number;
 }

@@ -3,10 +3,18 @@
  *
  * @module
  */
-import { CodexError } from "./errors.ts";
+import { stat } from "node:fs/promises";
+import { CodexError, ExitError, SchemaMismatchError, ThreadNotFoundError } from "./errors.ts";
 import type { ThreadEvent } from "./events.ts";
 import type { NormalizedInput, TurnLane, TurnRequest } from "./lane.ts";
-import type { Input, ThreadOptions, TurnOptions } from "./options.ts";
+import type {
+  InferSchemaOutput,
+  Input,
+  StandardSchemaLike,
+  ThreadOptions,
+  TurnOptions,
+} from "./options.ts";
+import { checkInput, checkTurnOptions } from "./options/schema.ts";
 import type { PreparedSchema } from "./exec/output_schema.ts";
 import { collectTurn } from "./turn.ts";
 import type { Turn } from "./turn.ts";
@@ -27,20 +35,14 @@ export type ThreadStart =
   | { kind: "last" }
   | { kind: "fork"; id: string };
 
-/** Normalises input: text parts joined by blank lines, image paths in order. */
+/** Normalises input (already checked): text parts joined by blank lines, image paths in order. */
 export function normalizeInput(input: Input): NormalizedInput {
   if (typeof input === "string") return { prompt: input, images: [] };
-  if (!Array.isArray(input)) {
-    throw new TypeError("Cannot use input: expected a string or an array of parts");
-  }
   const texts: string[] = [];
   const images: string[] = [];
   for (const part of input) {
-    if (part?.type === "text") texts.push(part.text);
-    else if (part?.type === "local_image") images.push(part.path);
-    else {throw new TypeError(
-        `Cannot use input part of type ${JSON.stringify((part as { type?: unknown })?.type)}`,
-      );}
+    if (part.type === "text") texts.push(part.text);
+    else images.push(part.path);
   }
   return { prompt: texts.join("\n\n"), images };
 }
@@ -55,10 +57,15 @@ export class Thread {
   #id: string | null;
   #start: ThreadStart;
   #busy = false;
+  #laneGiven: boolean;
 
-  /** @internal Threads come from a `Codex` client. */
-  constructor(lane: TurnLane, options: ThreadOptions, start: ThreadStart) {
+  /**
+   * @internal Threads come from a `Codex` client, which has checked `options`. `laneGiven`:
+   * the client runs threads on a lane of its own, which decides what it honours.
+   */
+  constructor(lane: TurnLane, options: ThreadOptions, start: ThreadStart, laneGiven = false) {
     this.#lane = lane;
+    this.#laneGiven = laneGiven;
     this.#options = Object.freeze({ ...options });
     this.#start = start;
     this.#id = start.kind === "resume" ? start.id : null;
@@ -81,14 +88,27 @@ export class Thread {
 
   /**
    * Runs a turn to its end. Rejects with `TurnFailedError` on `turn.failed` or on a fatal
-   * `error` event with no completed turn; with an `outputSchema`, `output` holds the parsed,
-   * checked answer and a mismatch rejects with `SchemaMismatchError`.
+   * `error` event with no completed turn. With an `outputSchema`, `output` holds the parsed,
+   * checked answer (typed from a valibot schema). A mismatch rejects with `SchemaMismatchError`
+   * for a valibot schema or `strictOutput: true`; for a plain JSON Schema it is reported in
+   * `outputError` and `finalResponse` keeps the text, as the official SDK returns it.
    */
-  async run<T = unknown>(input: Input, turnOptions: TurnOptions = {}): Promise<Turn<T>> {
+  run<S extends StandardSchemaLike>(
+    input: Input,
+    turnOptions: TurnOptions & { outputSchema: S },
+  ): Promise<Turn<InferSchemaOutput<S>>>;
+  /** Runs a turn to its end; see the overload above. */
+  run<T = unknown>(input: Input, turnOptions?: TurnOptions): Promise<Turn<T>>;
+  async run(input: Input, turnOptions: TurnOptions = {}): Promise<Turn<unknown>> {
     const { events, schema } = await this.#open(input, turnOptions);
     const turn = await collectTurn(events);
-    if (schema) return { ...turn, output: schema.parse(turn.finalResponse) as T };
-    return turn as Turn<T>;
+    if (!schema) return turn;
+    try {
+      return { ...turn, output: schema.parse(turn.finalResponse) };
+    } catch (error) {
+      if (schema.strict || !(error instanceof SchemaMismatchError)) throw error;
+      return { ...turn, outputError: error };
+    }
   }
 
   /** Interrupts the running turn (app-server transport only). */
@@ -106,6 +126,7 @@ export class Thread {
   async steer(input: Input): Promise<void> {
     if (!this.#lane.steer) throw new TypeError('Cannot steer: needs transport "app-server"');
     if (this.#id === null) throw new CodexError("Cannot steer: the thread has not started");
+    checkInput(input);
     await this.#lane.steer(this.#id, normalizeInput(input));
   }
 
@@ -113,12 +134,16 @@ export class Thread {
     events: AsyncGenerator<ThreadEvent>;
     schema: PreparedSchema | undefined;
   }> {
+    checkInput(input);
+    checkTurnOptions(turnOptions, this.#options.transport, this.#laneGiven);
     const normalized = normalizeInput(input);
-    const schema = turnOptions.outputSchema === undefined
-      ? undefined
+    const schema = turnOptions.outputSchema === undefined ? undefined : (
       // Loaded on first use: turns without a schema need neither the converter nor the checker.
-      : (await import("./exec/output_schema.ts")).prepareOutputSchema(turnOptions.outputSchema);
-    checkTurnOptions(turnOptions);
+      await (await import("./exec/output_schema.ts")).prepareOutputSchema(
+        turnOptions.outputSchema,
+        turnOptions.strictOutput,
+      )
+    );
     return { events: this.#iterate(normalized, turnOptions, schema), schema };
   }
 
@@ -130,6 +155,12 @@ export class Thread {
   ): AsyncGenerator<ThreadEvent> {
     if (this.#busy) throw new CodexError("Cannot start a turn: this thread is already running one");
     this.#busy = true;
+    try {
+      await checkWorkingDirectory(this.#options.workingDirectory);
+    } catch (error) {
+      this.#busy = false;
+      throw error;
+    }
     const start = this.#start;
     const request: TurnRequest = {
       input,
@@ -156,6 +187,11 @@ export class Thread {
         }
         for (const event of next.value) {
           if (event.type === "thread.started") {
+            if (start.kind === "resume" && event.thread_id !== start.id) {
+              // 0.169.0 looks an unknown non-UUID id up as a thread name and quietly starts a
+              // new thread instead: continuing would be a different conversation.
+              throw new ThreadNotFoundError(start.id, { reportedId: event.thread_id });
+            }
             this.#id = event.thread_id;
             // A forked or resumed-last thread continues under its own new id from now on.
             this.#start = { kind: "resume", id: event.thread_id };
@@ -165,6 +201,17 @@ export class Thread {
       }
     } catch (error) {
       finished = true;
+      const id = start.kind === "resume" || start.kind === "fork" ? start.id : undefined;
+      if (
+        id !== undefined && error instanceof ExitError &&
+        /no rollout found/i.test(error.stderrTail ?? "")
+      ) {
+        throw new ThreadNotFoundError(id, {
+          cause: error,
+          command: error.command,
+          stderrTail: error.stderrTail,
+        });
+      }
       throw error;
     } finally {
       this.#busy = false;
@@ -174,16 +221,19 @@ export class Thread {
   }
 }
 
-function checkTurnOptions(options: TurnOptions): void {
-  for (const key of ["timeoutMs", "idleTimeoutMs"] as const) {
-    const value = options[key];
-    if (value !== undefined && !(Number.isFinite(value) && value > 0)) {
-      throw new TypeError(
-        `Cannot use ${key}: expected a positive number of milliseconds, got ${value}`,
-      );
-    }
+/** The working directory must exist and be a directory, the same on every runtime. */
+async function checkWorkingDirectory(path: string | undefined): Promise<void> {
+  if (path === undefined) return;
+  let isDirectory: boolean;
+  try {
+    isDirectory = (await stat(path)).isDirectory();
+  } catch (error) {
+    throw new TypeError(
+      `Cannot use workingDirectory: ${JSON.stringify(path)} does not exist or cannot be read`,
+      { cause: error },
+    );
   }
-  if (options.signal !== undefined && !(options.signal instanceof AbortSignal)) {
-    throw new TypeError("Cannot use signal: expected an AbortSignal");
+  if (!isDirectory) {
+    throw new TypeError(`Cannot use workingDirectory: ${JSON.stringify(path)} is not a directory`);
   }
 }

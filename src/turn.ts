@@ -5,6 +5,7 @@
  * @module
  */
 import { CodexError, TurnFailedError } from "./errors.ts";
+import type { SchemaMismatchError } from "./errors.ts";
 import type { ThreadEvent, ThreadItem, Usage } from "./events.ts";
 
 /** A completed turn. */
@@ -19,6 +20,11 @@ export interface Turn<T = unknown> {
   errors: string[];
   /** The parsed, validated final response when the turn had an `outputSchema`. */
   output?: T;
+  /**
+   * Why the final response did not parse or match a plain JSON Schema `outputSchema` (the
+   * run does not reject then, unless `strictOutput` is set).
+   */
+  outputError?: SchemaMismatchError;
 }
 
 /** Alias of {@linkcode Turn}, as upstream names the result of `run()`. */

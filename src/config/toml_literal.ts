@@ -40,29 +40,53 @@ export function encodeTomlValue(value: unknown, keyPath: string): string {
 
 /**
  * Flattens a nested config object into `key.path=<TOML literal>` strings, one per leaf, in
- * insertion order. Plain objects become dotted keys; arrays and the objects inside them stay
+ * insertion order. Nested objects and dotted keys both become unquoted dotted paths
+ * (`{ features: { x: false } }` and `{ "features.x": false }` give `features.x=false`): the CLI
+ * splits a `--config` key on `.` and takes each segment literally, so a quoted key would name a
+ * different setting and be ignored (seen on 0.169.0). Arrays and the objects inside them stay
  * inline. An empty object becomes `key={}`.
  */
 export function flattenConfig(config: Record<string, unknown>, prefix = ""): string[] {
-  const out: string[] = [];
+  return flattenConfigEntries(config, prefix).map(([path, value]) =>
+    `${path}=${encode(value, path, [])}`
+  );
+}
+
+/**
+ * The leaves of a nested config object as `[dotted path, value]` pairs, in insertion order (an
+ * empty object is a leaf). Throws a TypeError naming the path for a key the CLI cannot read.
+ */
+export function flattenConfigEntries(
+  config: Record<string, unknown>,
+  prefix = "",
+): [string, unknown][] {
+  const out: [string, unknown][] = [];
   walk(config, prefix, out, []);
   return out;
 }
 
-function walk(value: Record<string, unknown>, prefix: string, out: string[], seen: object[]): void {
+function walk(
+  value: Record<string, unknown>,
+  prefix: string,
+  out: [string, unknown][],
+  seen: object[],
+): void {
   if (seen.includes(value)) throw new TypeError(`Cannot encode config at ${prefix}: cycle`);
   const entries = Object.entries(value).filter(([, child]) => child !== undefined);
   if (entries.length === 0 && prefix) {
-    out.push(`${prefix}={}`);
+    out.push([prefix, {}]);
     return;
   }
   for (const [key, child] of entries) {
-    if (key.length === 0) {
-      throw new TypeError(`Cannot encode config at ${prefix || "<root>"}: empty key`);
+    const where = prefix ? `${prefix}.${key}` : key;
+    if (key.split(".").some((segment) => segment.trim().length === 0)) {
+      throw new TypeError(`Cannot encode config at ${where || "<root>"}: empty key segment`);
     }
-    const path = prefix ? `${prefix}.${encodeTomlKey(key)}` : encodeTomlKey(key);
-    if (isPlainObject(child)) walk(child, path, out, [...seen, value]);
-    else out.push(`${path}=${encode(child, path, [...seen, value])}`);
+    if (key.includes("=")) {
+      throw new TypeError(`Cannot encode config at ${where}: a key cannot contain "="`);
+    }
+    if (isPlainObject(child)) walk(child, where, out, [...seen, value]);
+    else out.push([where, child]);
   }
 }
 

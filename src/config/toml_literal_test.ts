@@ -52,7 +52,7 @@ test("encodeTomlValue refuses what TOML cannot say, naming the key path", () => 
   }
 });
 
-test("flattenConfig turns nested objects into dotted keys and skips undefined", () => {
+test("flattenConfig turns nested objects and dotted keys alike into unquoted dotted paths", () => {
   assert.deepEqual(
     flattenConfig({
       model: "gpt-5.5",
@@ -68,7 +68,15 @@ test("flattenConfig turns nested objects into dotted keys and skips undefined", 
       "model_providers.mock.request_max_retries=0",
       "tools.update_plan.enabled=true",
       "empty={}",
-      '"dotted.key"="x"',
+      'dotted.key="x"',
     ],
   );
+  assert.deepEqual(
+    flattenConfig({ "features.shell_snapshot": false, features: { plugins: false } }),
+    ["features.shell_snapshot=false", "features.plugins=false"],
+  );
+  assert.deepEqual(flattenConfig({ a: [{ "b.c": 1 }] }), ['a=[{"b.c" = 1}]']);
+  for (const bad of [{ "a..b": 1 }, { ".a": 1 }, { "a=b": 1 }, { "": 1 }]) {
+    assert.throws(() => flattenConfig(bad), TypeError, JSON.stringify(bad));
+  }
 });

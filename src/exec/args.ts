@@ -5,8 +5,14 @@
  */
 import { UnsupportedError } from "../errors.ts";
 import { encodeTomlValue, flattenConfig } from "../config/toml_literal.ts";
-import type { CodexConfigObject, CodexOptions, ThreadOptions, WebSearchMode } from "../options.ts";
-import type { GatedOption, OptionGate, UnsupportedPolicy } from "./gates.ts";
+import type {
+  CodexConfigObject,
+  CodexOptions,
+  CyberAccessProgram,
+  ThreadOptions,
+  WebSearchMode,
+} from "../options.ts";
+import type { GateAnswer, GatedOption, OptionGate, UnsupportedPolicy } from "./gates.ts";
 
 /** Everything that shapes the argv of one run. */
 export interface ExecArgsInput {
@@ -18,8 +24,10 @@ export interface ExecArgsInput {
   baseUrl?: string;
   /** `--profile`. */
   profile?: string;
-  /** The thread's options. */
+  /** The thread's options, with the turn's overrides applied. */
   thread: ThreadOptions;
+  /** `--cyber-access-program`. */
+  cyberAccessProgram?: CyberAccessProgram;
   /** The thread to resume, or `null` for a new one. */
   threadId: string | null;
   /** Resume the most recent session (`resume --last`). */
@@ -47,9 +55,11 @@ export interface ExecArgs {
 }
 
 /**
- * Builds `exec --json [options] [resume <id>|resume --last|fork <id>] -`. Options come before
- * the subcommand (0.169.0: `resume` and `fork` take fewer options than `exec`); the prompt is
- * read from stdin so it never shows in the process list.
+ * Builds `exec --json [options] [resume <id>|resume --last|fork <id>] - [--image <file>]...`,
+ * in the order the official SDK uses: options first (0.169.0: `resume` and `fork` take fewer
+ * options than `exec`), then the subcommand, then the prompt (`-`: read from stdin, so it never
+ * shows in the process list), and the images last, because `--image` takes several values and
+ * would swallow a subcommand or `-` that followed it.
  *
  * Throws a TypeError naming the option for contradictory input, and an `UnsupportedError`
  * when the gate refuses an option under the `"error"` policy (`resume`/`fork` always refuse:
@@ -60,21 +70,38 @@ export function buildExecArgs(input: ExecArgsInput): ExecArgs {
   const policy = input.onUnsupported ?? "drop";
   const args: string[] = ["exec", "--json"];
   const warnings: string[] = [];
+  const version = gate?.version ? `codex ${gate.version}` : "this codex";
 
-  const allow = (option: GatedOption, flag: string, always = false): boolean => {
-    if (!gate || gate.support(option) !== "unsupported") return true;
-    const version = gate.version ? `codex ${gate.version}` : "this codex";
+  const refuse = (option: string, what: string, always: boolean): boolean => {
     if (policy === "error" || always) {
-      throw new UnsupportedError(`${version} does not support ${flag}`, {
+      throw new UnsupportedError(`${version} does not support ${what}`, {
         feature: option,
-        version: gate.version,
+        version: gate?.version,
       });
     }
-    warnings.push(`Dropping ${flag}: ${version} does not support it`);
+    warnings.push(`Dropping ${what}: ${version} does not support it`);
     return false;
+  };
+  const allow = (option: GatedOption, flag: string, always = false): boolean => {
+    if (!gate || gate.support(option) !== "unsupported") return true;
+    return refuse(option, flag, always);
+  };
+  const valueAnswer = (option: GatedOption, value: string): GateAnswer | undefined => {
+    const answer: unknown = gate?.supportValue?.(option, value);
+    // A gate may answer with a richer object carrying the answer as `status`.
+    return (typeof answer === "object" && answer !== null
+      ? (answer as { status?: GateAnswer }).status
+      : answer) as GateAnswer | undefined;
+  };
+  const allowValue = (option: GatedOption, what: string, value: string): boolean => {
+    if (!allow(option, what)) return false;
+    if (valueAnswer(option, value) !== "unsupported") return true;
+    return refuse(`${option}=${value}`, `${what} ${JSON.stringify(value)}`, false);
   };
   const config = (key: string, value: unknown) =>
     args.push("--config", `${key}=${encodeTomlValue(value, key)}`);
+  const resuming = input.threadId !== null || input.resumeLast === true;
+  const sub = input.fork ? "exec.fork" : resuming ? "exec.resume" : "exec";
 
   if (input.config) { for (const pair of flattenConfig(input.config)) args.push("--config", pair); }
   for (const raw of input.configOverrides ?? []) args.push("--config", raw);
@@ -83,7 +110,10 @@ export function buildExecArgs(input: ExecArgsInput): ExecArgs {
     args.push("--profile", input.profile);
   }
   if (thread.model !== undefined) args.push("--model", thread.model);
-  if (thread.threadSource !== undefined && input.threadId === null && !input.resumeLast) {
+  if (
+    thread.threadSource !== undefined && !resuming && !input.fork &&
+    allow("exec.thread-source", "--thread-source")
+  ) {
     args.push("--thread-source", thread.threadSource);
   }
   if (thread.sandboxMode !== undefined && allow("exec.sandbox", "--sandbox")) {
@@ -98,8 +128,18 @@ export function buildExecArgs(input: ExecArgsInput): ExecArgs {
   if (thread.skipGitRepoCheck && allow("exec.skip-git-repo-check", "--skip-git-repo-check")) {
     args.push("--skip-git-repo-check");
   }
+  if (thread.oss && allow("exec.oss", "--oss")) args.push("--oss");
+  if (thread.localProvider !== undefined && allow("exec.local-provider", "--local-provider")) {
+    args.push("--local-provider", thread.localProvider);
+  }
   if (thread.ephemeral && allow("exec.ephemeral", "--ephemeral")) args.push("--ephemeral");
-  if (input.outputSchemaFile !== undefined && allow("exec.output-schema", "--output-schema")) {
+  if (
+    input.outputSchemaFile !== undefined &&
+    allow(
+      `${sub}.output-schema`,
+      sub === "exec" ? "--output-schema" : `${sub.slice(5)} --output-schema`,
+    )
+  ) {
     args.push("--output-schema", input.outputSchemaFile);
   }
   if (
@@ -109,8 +149,18 @@ export function buildExecArgs(input: ExecArgsInput): ExecArgs {
     args.push("--output-last-message", input.outputLastMessage);
   }
   if (
+    input.cyberAccessProgram !== undefined &&
+    allow("exec.cyber-access-program", "--cyber-access-program")
+  ) {
+    args.push("--cyber-access-program", input.cyberAccessProgram);
+  }
+  if (
     thread.modelReasoningEffort !== undefined &&
-    allow("config.model_reasoning_effort", "model_reasoning_effort")
+    allowValue(
+      "config.model_reasoning_effort",
+      "model_reasoning_effort",
+      thread.modelReasoningEffort,
+    )
   ) {
     config("model_reasoning_effort", thread.modelReasoningEffort);
   }
@@ -125,8 +175,12 @@ export function buildExecArgs(input: ExecArgsInput): ExecArgs {
     config("web_search", webSearch);
   }
   if (thread.approvalPolicy !== undefined) {
-    if (thread.approvalPolicy === "untrusted") {
-      // 0.169.0: exec exits 1 on it ("no longer supported"); approvals need the app-server.
+    // 0.169.0: exec exits 1 on "untrusted" ("no longer supported"); a gate that knows the
+    // installed CLI takes it may let it through, without a gate it is refused.
+    if (
+      thread.approvalPolicy === "untrusted" &&
+      (valueAnswer("config.approval_policy", "untrusted") ?? "unsupported") === "unsupported"
+    ) {
       throw new TypeError(
         'Cannot use approvalPolicy "untrusted" with codex exec: it cannot ask for approval; use transport "app-server"',
       );
@@ -134,9 +188,6 @@ export function buildExecArgs(input: ExecArgsInput): ExecArgs {
     if (allow("config.approval_policy", "approval_policy")) {
       config("approval_policy", thread.approvalPolicy);
     }
-  }
-  for (const image of input.images ?? []) {
-    if (allow("exec.image", "--image")) args.push("--image", image);
   }
 
   if (input.fork) {
@@ -151,6 +202,11 @@ export function buildExecArgs(input: ExecArgsInput): ExecArgs {
     args.push("resume", "--last");
   }
   args.push("-");
+  for (const image of input.images ?? []) {
+    if (allow(sub === "exec" ? "exec.image" : `${sub}.image`, "--image")) {
+      args.push("--image", image);
+    }
+  }
   return { args, warnings };
 }
 
@@ -185,9 +241,10 @@ export function clientEnv(
   options: Pick<CodexOptions, "env" | "apiKey">,
   binary: { pathDirs: readonly string[] },
   codexHome: string | undefined,
+  extra?: Record<string, string>,
 ): Record<string, string> {
   return buildExecEnv({
-    base: options.env ?? process.env,
+    base: { ...(options.env ?? process.env), ...extra },
     codexHome,
     apiKey: options.apiKey,
     pathDirs: binary.pathDirs,
@@ -209,16 +266,30 @@ export interface ExecEnvInput {
   delimiter?: string;
 }
 
-/** Builds the child's environment. Returns a new object; `base` is not touched. */
+/** The variable that tells codex which client made the requests. */
+export const ORIGINATOR_ENV = "CODEX_INTERNAL_ORIGINATOR_OVERRIDE";
+/** The originator the official TypeScript SDK reports; this SDK reports the same. */
+export const ORIGINATOR = "codex_sdk_ts";
+
+/**
+ * Builds the child's environment. Returns a new object; `base` is not touched. Sets the
+ * originator (unless `base` has one), CODEX_HOME, the API key, and puts `pathDirs` that PATH
+ * does not already list in front of it.
+ */
 export function buildExecEnv(input: ExecEnvInput): Record<string, string> {
   const env: Record<string, string> = {};
   for (const [key, value] of Object.entries(input.base)) if (value !== undefined) env[key] = value;
+  if (!env[ORIGINATOR_ENV]) env[ORIGINATOR_ENV] = ORIGINATOR;
   if (input.codexHome !== undefined) env.CODEX_HOME = input.codexHome;
   if (input.apiKey !== undefined) env.CODEX_API_KEY = input.apiKey;
   if (input.pathDirs && input.pathDirs.length > 0) {
     const sep = input.delimiter ?? ":";
     const pathKey = Object.keys(env).find((k) => k.toUpperCase() === "PATH") ?? "PATH";
-    env[pathKey] = [...input.pathDirs, ...(env[pathKey] ? [env[pathKey]] : [])].join(sep);
+    const present = (env[pathKey] ?? "").split(sep).filter((dir) => dir.length > 0);
+    const added = input.pathDirs.filter((dir, i, all) =>
+      !present.includes(dir) && all.indexOf(dir) === i
+    );
+    if (added.length > 0) env[pathKey] = [...added, ...present].join(sep);
   }
   return env;
 }

@@ -20,15 +20,27 @@ test("buildExecArgs puts options before the subcommand and reads the prompt from
     [{ threadId: "t-1" }, ["exec", "--json", "resume", "t-1", "-"]],
     [{ resumeLast: true }, ["exec", "--json", "resume", "--last", "-"]],
     [{ threadId: "t-1", fork: true }, ["exec", "--json", "fork", "t-1", "-"]],
-    [{ threadId: "t-1", images: ["a.png"] }, [
+    [{ threadId: "t-1", images: ["a.png", "b.png"] }, [
       "exec",
       "--json",
-      "--image",
-      "a.png",
       "resume",
       "t-1",
       "-",
+      "--image",
+      "a.png",
+      "--image",
+      "b.png",
     ]],
+    [{ threadId: "t-1", fork: true, images: ["a.png"] }, [
+      "exec",
+      "--json",
+      "fork",
+      "t-1",
+      "-",
+      "--image",
+      "a.png",
+    ]],
+    [{ images: ["a.png"] }, ["exec", "--json", "-", "--image", "a.png"]],
   ];
   for (const [input, expected] of cases) {
     assert.deepEqual(buildExecArgs({ ...base, ...input }).args, expected, JSON.stringify(input));
@@ -159,10 +171,145 @@ test("buildExecEnv sets CODEX_HOME, the API key and PATH dirs without touching i
   assert.deepEqual(env, {
     PATH: "/rg:/usr/bin",
     KEEP: "1",
+    CODEX_INTERNAL_ORIGINATOR_OVERRIDE: "codex_sdk_ts",
     CODEX_HOME: "/h",
     CODEX_API_KEY: "sk-test",
   });
   assert.deepEqual(baseEnv, { PATH: "/usr/bin", KEEP: "1", DROP: undefined });
+});
+
+test("buildExecEnv leaves PATH alone when it already lists the binary's dirs", () => {
+  const env = buildExecEnv({ base: { PATH: "/usr/bin:/rg:/bin" }, pathDirs: ["/rg", "/x"] });
+  assert.equal(env.PATH, "/x:/usr/bin:/rg:/bin");
+  const same = buildExecEnv({ base: { PATH: "/rg:/bin" }, pathDirs: ["/rg"] });
+  assert.equal(same.PATH, "/rg:/bin");
+});
+
+test("buildExecEnv identifies the client as the TypeScript SDK unless the caller's env says otherwise", () => {
+  assert.equal(
+    buildExecEnv({ base: {} }).CODEX_INTERNAL_ORIGINATOR_OVERRIDE,
+    "codex_sdk_ts",
+  );
+  assert.equal(
+    buildExecEnv({ base: { CODEX_INTERNAL_ORIGINATOR_OVERRIDE: "mine" } })
+      .CODEX_INTERNAL_ORIGINATOR_OVERRIDE,
+    "mine",
+  );
+});
+
+test("buildExecArgs passes cyberAccessProgram and the newer reasoning efforts, gated", () => {
+  const { args } = buildExecArgs({
+    ...base,
+    cyberAccessProgram: "daybreak_blue",
+    thread: { modelReasoningEffort: "max" },
+  });
+  assert.deepEqual(args, [
+    "exec",
+    "--json",
+    "--cyber-access-program",
+    "daybreak_blue",
+    "--config",
+    'model_reasoning_effort="max"',
+    "-",
+  ]);
+  const asked: string[] = [];
+  const old: OptionGate = {
+    version: "0.1.0",
+    support: (o) => {
+      asked.push(o);
+      return o === "exec.cyber-access-program" ? "unsupported" : "supported";
+    },
+    supportValue: (o, value) => {
+      asked.push(`${o}=${value}`);
+      return value === "max" ? "unsupported" : "supported";
+    },
+  };
+  const dropped = buildExecArgs({
+    ...base,
+    cyberAccessProgram: "standard",
+    thread: { modelReasoningEffort: "max" },
+    gate: old,
+  });
+  assert.deepEqual(dropped.args, ["exec", "--json", "-"]);
+  assert.deepEqual(dropped.warnings, [
+    "Dropping --cyber-access-program: codex 0.1.0 does not support it",
+    'Dropping model_reasoning_effort "max": codex 0.1.0 does not support it',
+  ]);
+  assert.ok(asked.includes("exec.cyber-access-program"));
+  assert.ok(asked.includes("config.model_reasoning_effort=max"));
+});
+
+test("buildExecArgs asks the gate by dotted name for every version-dependent flag", () => {
+  const asked: string[] = [];
+  const recording: OptionGate = {
+    support: (o) => {
+      asked.push(o);
+      return "supported";
+    },
+  };
+  buildExecArgs({
+    ...base,
+    thread: { threadSource: "ci", oss: true, localProvider: "ollama", ephemeral: true },
+    outputSchemaFile: "/s.json",
+    images: ["a.png"],
+    gate: recording,
+  });
+  buildExecArgs({
+    ...base,
+    threadId: "t",
+    outputSchemaFile: "/s.json",
+    images: ["a.png"],
+    gate: recording,
+  });
+  for (
+    const name of [
+      "exec.thread-source",
+      "exec.oss",
+      "exec.local-provider",
+      "exec.ephemeral",
+      "exec.output-schema",
+      "exec.image",
+      "exec.resume",
+      "exec.resume.output-schema",
+      "exec.resume.image",
+    ]
+  ) assert.ok(asked.includes(name), name);
+});
+
+test("buildExecArgs maps oss and localProvider to --oss and --local-provider", () => {
+  const { args } = buildExecArgs({ ...base, thread: { oss: true, localProvider: "lmstudio" } });
+  assert.deepEqual(args, ["exec", "--json", "--oss", "--local-provider", "lmstudio", "-"]);
+});
+
+test('buildExecArgs lets approvalPolicy "untrusted" through only when the gate says the CLI takes it', () => {
+  const says = (answer: "supported" | "unsupported"): OptionGate => ({
+    support: () => "supported",
+    supportValue: () => answer,
+  });
+  assert.deepEqual(
+    buildExecArgs({ ...base, thread: { approvalPolicy: "untrusted" }, gate: says("supported") })
+      .args,
+    ["exec", "--json", "--config", 'approval_policy="untrusted"', "-"],
+  );
+  assert.throws(
+    () =>
+      buildExecArgs({
+        ...base,
+        thread: { approvalPolicy: "untrusted" },
+        gate: says("unsupported"),
+      }),
+    (e: unknown) => e instanceof TypeError && e.message.includes('transport "app-server"'),
+  );
+  // A gate with no value answers cannot vouch for it.
+  assert.throws(
+    () =>
+      buildExecArgs({
+        ...base,
+        thread: { approvalPolicy: "untrusted" },
+        gate: { support: () => "supported" },
+      }),
+    TypeError,
+  );
 });
 
 test("redactArgs hides config pairs that name a secret anywhere in them", () => {

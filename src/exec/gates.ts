@@ -6,27 +6,18 @@
  * @module
  */
 
-/** The optional CLI surfaces the exec argv builder gates. */
+/**
+ * The name of a version-dependent CLI surface: `exec.<long-flag>` (listed by `codex exec
+ * --help`), `exec.resume` / `exec.fork` / `exec.review` (the subcommand exists),
+ * `exec.resume.<long-flag>` / `exec.fork.<long-flag>` (listed by that subcommand's help),
+ * `config.<key>` (a config key), `app-server.<method>` and `command.<sub>` (a top-level
+ * subcommand).
+ */
 export type GatedOption =
-  | "exec.json"
-  | "exec.output-schema"
-  | "exec.add-dir"
-  | "exec.ephemeral"
-  | "exec.image"
-  | "exec.output-last-message"
-  | "exec.profile"
-  | "exec.oss"
-  | "exec.local-provider"
-  | "exec.skip-git-repo-check"
-  | "exec.sandbox"
-  | "exec.cd"
-  | "exec.resume"
-  | "exec.resume.last"
-  | "exec.fork"
-  | "config.web_search"
-  | "config.approval_policy"
-  | "config.model_reasoning_effort"
-  | "config.sandbox_workspace_write.network_access";
+  | `exec.${string}`
+  | `config.${string}`
+  | `app-server.${string}`
+  | `command.${string}`;
 
 /** What a gate knows of one option. */
 export type GateAnswer = "supported" | "unsupported" | "unknown";
@@ -37,6 +28,10 @@ export interface OptionGate {
   readonly version?: string;
   /** Whether `option` may be passed; `"unknown"` is treated as supported. */
   support(option: GatedOption): GateAnswer;
+  /** Whether `option` accepts `value` (an enum value such as a reasoning effort). */
+  supportValue?(option: GatedOption, value: string): GateAnswer;
+  /** True when the answers come from a known snapshot because probing failed. */
+  readonly fallback?: boolean;
 }
 
 /** What the argv builder does with an option the gate says is unsupported. */

@@ -8,6 +8,7 @@ import type { TurnLane, TurnRequest } from "../lane.ts";
 import type { CodexOptions } from "../options.ts";
 import type { Spawner } from "../runtime/mod.ts";
 import type { ResolvedBinary } from "../binary/resolve.ts";
+import { resolveLayers } from "../options/layers.ts";
 import { buildExecArgs, clientEnv, redactArgs } from "./args.ts";
 import { writeSchemaFile } from "./schema_file.ts";
 import { runExec } from "./run.ts";
@@ -52,19 +53,21 @@ export class ExecLane implements TurnLane {
           ? await writeSchemaFile(turnOptions.outputSchema)
           : undefined;
         try {
+          const settings = resolveLayers(options, threadOptions, turnOptions);
           const { args, warnings } = buildExecArgs({
-            config: options.config,
+            config: settings.config,
             configOverrides: options.configOverrides,
             baseUrl: options.baseUrl,
             profile: options.profile,
-            thread: threadOptions,
+            thread: settings.thread,
+            cyberAccessProgram: settings.cyberAccessProgram,
             threadId: request.threadId,
             resumeLast: request.resumeLast,
             fork: request.fork,
             images: [...request.input.images, ...(turnOptions.images ?? [])],
             outputSchemaFile: schemaFile?.path,
             outputLastMessage: turnOptions.outputLastMessage,
-            gate: options.capabilities,
+            gate: options.capabilities || undefined,
             onUnsupported: options.onUnsupported,
           });
           for (const warning of warnings) options.onWarning?.(warning);
@@ -72,7 +75,7 @@ export class ExecLane implements TurnLane {
             binary: binary.path,
             args,
             displayCommand: [binary.path, ...redactArgs(args)],
-            env: clientEnv(options, binary, codexHome),
+            env: clientEnv(options, binary, codexHome, settings.env),
             cwd: threadOptions.workingDirectory,
             onSettled: () => schemaFile?.remove(),
           };

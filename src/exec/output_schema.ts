@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { readFile } from "node:fs/promises";
 import { toJsonSchema } from "@valibot/to-json-schema";
 import type * as v from "valibot";
 import { SchemaMismatchError } from "../errors.ts";
@@ -16,6 +17,8 @@ export interface PreparedSchema {
   jsonSchema: Record<string, unknown>;
   /** Parses and checks the final response; throws `SchemaMismatchError`. */
   parse(text: string): unknown;
+  /** Whether a mismatch rejects the run (a valibot schema, or `strictOutput`). */
+  strict: boolean;
 }
 
 function isStandardSchema(schema: OutputSchema): schema is StandardSchemaLike {
@@ -24,11 +27,16 @@ function isStandardSchema(schema: OutputSchema): schema is StandardSchemaLike {
 
 /**
  * Prepares `schema`. A valibot schema is converted with `@valibot/to-json-schema` and checked
- * with valibot itself (so `output` gets its transforms); a plain JSON Schema is checked with a
- * small checker covering the subset structured outputs allow. Throws a TypeError naming
- * `outputSchema` for anything else.
+ * with valibot itself (so `output` gets its transforms), and a mismatch rejects the run; a
+ * plain JSON Schema (an object, or the path of a file holding one) is checked with a small
+ * checker covering the subset structured outputs allow, and a mismatch rejects only with
+ * `strictOutput`. Throws a TypeError naming `outputSchema` for anything else.
  */
-export function prepareOutputSchema(schema: OutputSchema): PreparedSchema {
+export async function prepareOutputSchema(
+  schema: OutputSchema,
+  strictOutput = false,
+): Promise<PreparedSchema> {
+  if (typeof schema === "string") schema = await readSchemaFile(schema);
   if (typeof schema !== "object" || schema === null || Array.isArray(schema)) {
     throw new TypeError(
       "Cannot use outputSchema: expected a JSON Schema object or a valibot schema",
@@ -47,6 +55,7 @@ export function prepareOutputSchema(schema: OutputSchema): PreparedSchema {
     );
     return {
       jsonSchema,
+      strict: true,
       parse(text) {
         const value = parseJson(text);
         const result = schema["~standard"].validate(value) as {
@@ -69,15 +78,43 @@ export function prepareOutputSchema(schema: OutputSchema): PreparedSchema {
       },
     };
   }
+  const jsonSchema = schema;
   return {
-    jsonSchema: schema,
+    jsonSchema,
+    strict: strictOutput,
     parse(text) {
       const value = parseJson(text);
-      const issues = checkJsonSchema(schema, value);
+      const issues = checkJsonSchema(jsonSchema, value);
       if (issues.length > 0) throw mismatch(text, issues);
       return value;
     },
   };
+}
+
+async function readSchemaFile(path: string): Promise<Record<string, unknown>> {
+  let text: string;
+  try {
+    text = await readFile(path, "utf8");
+  } catch (error) {
+    throw new TypeError(`Cannot use outputSchema: cannot read ${JSON.stringify(path)}`, {
+      cause: error,
+    });
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (error) {
+    throw new TypeError(
+      `Cannot use outputSchema: ${JSON.stringify(path)} is not JSON (${(error as Error).message})`,
+      { cause: error },
+    );
+  }
+  if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) {
+    throw new TypeError(
+      `Cannot use outputSchema: ${JSON.stringify(path)} does not hold a JSON Schema object`,
+    );
+  }
+  return parsed as Record<string, unknown>;
 }
 
 function parseJson(text: string): unknown {

@@ -5,7 +5,13 @@
  *
  * @module
  */
-import { AbortError, ExitError, IdleTimeoutError, TimeoutError } from "../errors.ts";
+import {
+  AbortError,
+  execExitMessage,
+  ExitError,
+  IdleTimeoutError,
+  TimeoutError,
+} from "../errors.ts";
 import type { ThreadEvent } from "../events.ts";
 import { DEFAULT_KILL_GRACE_MS, terminate } from "../runtime/mod.ts";
 import type { ChildProcess, Spawner } from "../runtime/mod.ts";
@@ -153,15 +159,13 @@ export function runExec(options: ExecRunOptions): ReadableStream<ThreadEvent[]> 
       controller.close();
       return;
     }
-    const how = status.signal
-      ? `was killed by ${status.signal}`
-      : `exited with code ${status.code}`;
+    const stderrTail = stderr!.tail();
     controller.error(
-      new ExitError(`${command[0]} ${how}`, {
+      new ExitError(execExitMessage(status.code, status.signal, stderrTail), {
         exitCode: status.code,
         signal: status.signal,
         command,
-        stderrTail: stderr!.tail(),
+        stderrTail,
       }),
     );
   };

@@ -183,6 +183,8 @@ export const inputSchema = v.union([
   v.string(),
   v.array(inputPart),
 ], 'expected a string or an array of { type: "text" | "local_image" } parts');
+// The array branch alone, so a bad part is reported by its path rather than as "no branch".
+const inputPartsSchema = v.array(inputPart);
 
 /** Options that only one transport can honour, with what to say when set on the other. */
 const APP_SERVER_ONLY = ["onApproval", "approvalTimeoutMs", "defaultApprovalDecision"] as const;
@@ -249,7 +251,7 @@ export function checkTurnOptions(
 
 /** Checks a turn's input: well formed and with a prompt (images alone are not one). */
 export function checkInput(input: unknown): asserts input is Input {
-  check(inputSchema, input, "input");
+  check(Array.isArray(input) ? inputPartsSchema : inputSchema, input, "input");
   const texts = typeof input === "string"
     ? [input]
     : (input as Exclude<Input, string>).flatMap((part) => part.type === "text" ? [part.text] : []);

@@ -384,7 +384,8 @@ export function execExitMessage(
   stderrTail: string | undefined,
 ): string {
   const how = signal ? `signal ${signal}` : `code ${code ?? 1}`;
-  const reason = exitReason(stderrTail);
+  let reason = exitReason(stderrTail);
+  if (reason && reason.length > 300) reason = `${reason.slice(0, 300)}...`;
   return `Codex Exec exited with ${how}${reason ? `: ${reason}` : ""}`;
 }
 

@@ -196,6 +196,7 @@ test("The output schema temp file is gone after success, after a mismatch and af
     const stop = new AbortController();
     const run = new Codex({ codexPathOverride: fake.path }).startThread().run("x", {
       outputSchema: schema,
+      strictOutput: true,
       signal: stop.signal,
     });
     run.catch(() => {}); // settled below; this only keeps the rejection from counting as unhandled

@@ -7,6 +7,7 @@
  * @module
  */
 import { webSearchMode } from "../exec/args.ts";
+import { flattenConfigEntries } from "../config/toml_literal.ts";
 import { AbortError, CodexError, IdleTimeoutError, TimeoutError } from "../errors.ts";
 import type { ThreadEvent } from "../events.ts";
 import type { NormalizedInput, TurnRequest } from "../lane.ts";
@@ -91,15 +92,14 @@ export function threadSettings(options: ThreadOptions): ThreadSettings {
   if (options.model !== undefined) settings.model = options.model;
   if (options.workingDirectory !== undefined) settings.cwd = options.workingDirectory;
   if (options.sandboxMode !== undefined) settings.sandbox = options.sandboxMode;
-  if (options.approvalPolicy === "on-failure") {
-    // The app-server's AskForApproval has no on-failure (0.169.0).
-    throw new TypeError(
-      'Cannot use approvalPolicy "on-failure" on the app-server lane: use "on-request", "untrusted" or "never"',
-    );
-  }
+  // Options were checked where they entered (an "on-failure" policy, which the app-server
+  // lacks, is refused there), so this only maps names.
   if (options.approvalPolicy !== undefined) settings.approvalPolicy = options.approvalPolicy;
   if (options.ephemeral !== undefined) settings.ephemeral = options.ephemeral;
   const config: Record<string, unknown> = {};
+  if (options.config) {
+    for (const [path, value] of flattenConfigEntries(options.config)) config[path] = value;
+  }
   if (options.networkAccessEnabled !== undefined) {
     config["sandbox_workspace_write.network_access"] = options.networkAccessEnabled;
   }

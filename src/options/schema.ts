@@ -189,7 +189,9 @@ const inputPartsSchema = v.array(inputPart);
 /** Options that only one transport can honour, with what to say when set on the other. */
 const APP_SERVER_ONLY = ["onApproval", "approvalTimeoutMs", "defaultApprovalDecision"] as const;
 const EXEC_ONLY_THREAD = ["oss", "localProvider", "env", "threadSource"] as const;
+// turn/start's settings stick to later turns (0.169.0), so a one-turn override cannot be said.
 const EXEC_ONLY_TURN = [
+  "model",
   "config",
   "env",
   "modelReasoningEffort",

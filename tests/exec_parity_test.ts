@@ -216,3 +216,26 @@ test("An exit error starts like upstream's, names its reason, never starts with 
   assert.match(error.stderrTail ?? "", /WARNING: proceeding/, "the warning stays in the tail");
   assert.ok(!error.message.startsWith("WARNING"));
 });
+
+test("Settings layer client -> thread -> turn: a turn's override applies to that turn only", async () => {
+  await using server = await startFakeResponsesServer([
+    reply.message("1"),
+    reply.message("2"),
+    reply.message("3"),
+  ]);
+  await using client = await offlineClient(server, {
+    config: { model_reasoning_effort: "low" },
+  });
+  const thread = client.codex.startThread({
+    skipGitRepoCheck: true,
+    workingDirectory: client.work,
+    config: { model_reasoning_effort: "medium" },
+  });
+  await thread.run("a", { config: { model_reasoning_effort: "high" } });
+  await thread.run("b");
+  await thread.run("c", { modelReasoningEffort: "minimal" });
+  const efforts = server.requests.map((r) =>
+    (r.body as { reasoning?: { effort?: string } }).reasoning?.effort
+  );
+  assert.deepEqual(efforts, ["high", "medium", "minimal"]);
+});

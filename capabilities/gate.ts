@@ -13,14 +13,16 @@ import type { CapabilityOverrides } from "./overrides.ts";
 import type { CapabilitySnapshot } from "./types.ts";
 
 /** An {@linkcode OptionGate} that also explains itself and checks option values. */
-export interface SnapshotGate extends Omit<OptionGate, "supportValue"> {
+export interface SnapshotGate extends OptionGate {
   /** The answer with an operator-facing note. */
   explain(option: GatedOption): GuardResult;
   /**
    * Whether `value` is accepted for `option` (`"config.approval_policy"`, `"untrusted"`):
    * `unsupported` when the CLI lists its values and this is not one of them.
    */
-  supportValue(option: GatedOption, value: string): GuardResult;
+  explainValue(option: GatedOption, value: string): GuardResult;
+  /** {@linkcode SnapshotGate.explainValue}'s answer alone. */
+  supportValue(option: GatedOption, value: string): GateAnswer;
 }
 
 const EXEC = "codex exec";
@@ -65,7 +67,7 @@ export const GATED_OPTIONS: readonly GatedOption[] = [
  * `options` force single answers). Flags and subcommands are read from the probed help
  * pages; `config.web_search` from the top-level `--search` flag or the `web_search_*`
  * features; `config.approval_policy` from the top-level `-a` flag, whose listed values also
- * decide {@linkcode SnapshotGate.supportValue} (0.169.0 lists `on-request` and `never`: exec
+ * decide {@linkcode SnapshotGate.explainValue} (0.169.0 lists `on-request` and `never`: exec
  * refuses `untrusted`). Config keys no probe can see answer `unknown`.
  *
  * @example Gate the exec lane
@@ -73,7 +75,7 @@ export const GATED_OPTIONS: readonly GatedOption[] = [
  * import { gateFromSnapshot, knownSnapshot } from "@codexkit/sdk/capabilities";
  * const gate = gateFromSnapshot(knownSnapshot("0.169.0")!);
  * gate.support("exec.fork"); // "supported"
- * gate.supportValue("config.approval_policy", "untrusted").status; // "unsupported"
+ * gate.supportValue("config.approval_policy", "untrusted"); // "unsupported"
  * ```
  */
 export function gateFromSnapshot(
@@ -92,21 +94,25 @@ export function gateFromSnapshot(
     version: snap.version?.semver,
     support: (option: GatedOption): GateAnswer => explain(option).status,
     explain,
-    supportValue: (option: GatedOption, value: string): GuardResult => {
-      const base = explain(option);
-      if (base.status !== "supported" || forced[option]) return base;
-      const values = listedValues(snap, option);
-      if (!values) {
-        return { status: "unknown", note: `${who}: the values of ${option} are not listed` };
-      }
-      return values.includes(value)
-        ? { status: "supported", note: `${who}: ${option} accepts "${value}"` }
-        : {
-          status: "unsupported",
-          note: `${who}: ${option} does not accept "${value}" (accepted: ${values.join(", ")})`,
-        };
-    },
+    supportValue: (option: GatedOption, value: string): GateAnswer =>
+      explainValue(option, value).status,
+    explainValue,
   };
+
+  function explainValue(option: GatedOption, value: string): GuardResult {
+    const base = explain(option);
+    if (base.status !== "supported" || forced[option]) return base;
+    const values = listedValues(snap, option);
+    if (!values) {
+      return { status: "unknown", note: `${who}: the values of ${option} are not listed` };
+    }
+    return values.includes(value)
+      ? { status: "supported", note: `${who}: ${option} accepts "${value}"` }
+      : {
+        status: "unsupported",
+        note: `${who}: ${option} does not accept "${value}" (accepted: ${values.join(", ")})`,
+      };
+  }
 }
 
 function answer(snap: CapabilitySnapshot, option: GatedOption, who: string): GuardResult {

@@ -43,14 +43,14 @@ test("gateFromSnapshot refuses approval_policy untrusted on 0.169.0", () => {
     "unsupported",
   ], ["on-failure", "unsupported"]];
   for (const [value, status] of table) {
-    assert.equal(gate.supportValue("config.approval_policy", value).status, status, value);
+    assert.equal(gate.explainValue("config.approval_policy", value).status, status, value);
   }
   assert.match(
-    gate.supportValue("config.approval_policy", "untrusted").note,
+    gate.explainValue("config.approval_policy", "untrusted").note,
     /codex 0\.169\.0: .*does not accept "untrusted" \(accepted: on-request, never\)/,
   );
-  assert.equal(gate.supportValue("exec.sandbox", "workspace-write").status, "supported");
-  assert.equal(gate.supportValue("exec.json", "x").status, "unknown");
+  assert.equal(gate.explainValue("exec.sandbox", "workspace-write").status, "supported");
+  assert.equal(gate.explainValue("exec.json", "x").status, "unknown");
 });
 
 test("gateFromSnapshot says unsupported for flags an older CLI lacks, unknown for gaps", () => {

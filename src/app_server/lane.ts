@@ -26,7 +26,7 @@ import {
 import type { ApprovalOptions } from "./approvals.ts";
 import { TurnNormalizer } from "./events.ts";
 import type { NormalizedEvent } from "./events.ts";
-import type { ThreadOpenResult, ThreadSettings, WireUserInput } from "./methods.ts";
+import type { AskForApproval, ThreadOpenResult, ThreadSettings, WireUserInput } from "./methods.ts";
 
 /** Thread options as the app-server lane reads them: the common ones plus approvals. */
 export type AppServerThreadOptions = ThreadOptions & ApprovalOptions;
@@ -94,7 +94,9 @@ export function threadSettings(options: ThreadOptions): ThreadSettings {
   if (options.sandboxMode !== undefined) settings.sandbox = options.sandboxMode;
   // Options were checked where they entered (an "on-failure" policy, which the app-server
   // lacks, is refused there), so this only maps names.
-  if (options.approvalPolicy !== undefined) settings.approvalPolicy = options.approvalPolicy;
+  if (options.approvalPolicy !== undefined) {
+    settings.approvalPolicy = options.approvalPolicy as AskForApproval;
+  }
   if (options.ephemeral !== undefined) settings.ephemeral = options.ephemeral;
   const config: Record<string, unknown> = {};
   if (options.config) {

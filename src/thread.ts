@@ -4,7 +4,13 @@
  * @module
  */
 import { stat } from "node:fs/promises";
-import { CodexError, ExitError, SchemaMismatchError, ThreadNotFoundError } from "./errors.ts";
+import {
+  CodexError,
+  ExitError,
+  RpcError,
+  SchemaMismatchError,
+  ThreadNotFoundError,
+} from "./errors.ts";
 import type { ThreadEvent } from "./events.ts";
 import type { NormalizedInput, TurnLane, TurnRequest } from "./lane.ts";
 import type {
@@ -202,14 +208,11 @@ export class Thread {
     } catch (error) {
       finished = true;
       const id = start.kind === "resume" || start.kind === "fork" ? start.id : undefined;
-      if (
-        id !== undefined && error instanceof ExitError &&
-        /no rollout found/i.test(error.stderrTail ?? "")
-      ) {
+      if (id !== undefined && isNoSession(error)) {
         throw new ThreadNotFoundError(id, {
           cause: error,
-          command: error.command,
-          stderrTail: error.stderrTail,
+          command: (error as CodexError).command,
+          stderrTail: (error as CodexError).stderrTail,
         });
       }
       throw error;
@@ -219,6 +222,13 @@ export class Thread {
       reader.releaseLock();
     }
   }
+}
+
+/** codex's "no rollout found" (0.169.0): an exec exit, or the app-server's answer to a resume. */
+function isNoSession(error: unknown): boolean {
+  const NO_SESSION = /no rollout found/i;
+  if (error instanceof ExitError) return NO_SESSION.test(error.stderrTail ?? "");
+  return error instanceof RpcError && NO_SESSION.test(error.message);
 }
 
 /** The working directory must exist and be a directory, the same on every runtime. */

@@ -239,3 +239,23 @@ test("Settings layer client -> thread -> turn: a turn's override applies to that
   );
   assert.deepEqual(efforts, ["high", "medium", "minimal"]);
 });
+
+test("An unknown id on the app-server transport, or forked on exec, is a ThreadNotFoundError too", async () => {
+  await using server = await startFakeResponsesServer([reply.message("never")]);
+  await using client = await offlineClient(server);
+  const uuid = "0199a213-81c0-7800-8aa1-bbab2a035a54";
+  await assert.rejects(
+    client.codex.resumeThread(uuid, {
+      transport: "app-server",
+      skipGitRepoCheck: true,
+      workingDirectory: client.work,
+    }).run("hello"),
+    (e: unknown) => e instanceof ThreadNotFoundError && e.threadId === uuid,
+  );
+  await assert.rejects(
+    client.codex.forkThread(uuid, { skipGitRepoCheck: true, workingDirectory: client.work })
+      .run("hello"),
+    (e: unknown) => e instanceof ThreadNotFoundError && e.threadId === uuid,
+  );
+  assert.equal(server.requests.length, 0, "no model request was made");
+});

@@ -311,8 +311,12 @@ export class FileFormatError extends CodexError {
     super(message, options);
     this.name = "FileFormatError";
     this.path = options.path;
+    // JavaScriptCore (Bun) gives every Error its own `line` and `column` (of the throw site):
+    // an unknown position must read as undefined, yet stay out of `console.log(error)`.
     if (options.line !== undefined) this.line = options.line;
+    else hideUndefined(this, "line");
     if (options.column !== undefined) this.column = options.column;
+    else hideUndefined(this, "column");
   }
 }
 
@@ -387,6 +391,10 @@ export function execExitMessage(
   let reason = exitReason(stderrTail);
   if (reason && reason.length > 300) reason = `${reason.slice(0, 300)}...`;
   return `Codex Exec exited with ${how}${reason ? `: ${reason}` : ""}`;
+}
+
+function hideUndefined(target: object, key: string): void {
+  Object.defineProperty(target, key, { value: undefined, enumerable: false, configurable: true });
 }
 
 /** Keeps the last `limit` characters of `text`, marking the cut. */

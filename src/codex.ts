@@ -91,6 +91,11 @@ export class Codex implements AsyncDisposable {
    * sessions recorded for the working directory).
    */
   resumeLastThread(options: ThreadOptions = {}): Thread {
+    if (options?.transport === "app-server" && this.#options.lane === undefined) {
+      throw new TypeError(
+        'Cannot resume the last thread with transport "app-server": pass its id to resumeThread',
+      );
+    }
     return this.#thread(options, { kind: "last" });
   }
 

@@ -130,7 +130,7 @@ test("Thread options: enums, arrays, types and misspelt keys are checked at star
   );
 });
 
-test("The app-server transport shares the checks and names the option, not the wire field", () => {
+test("The app-server transport shares the checks and names the option, not the wire field", async () => {
   const codex = new Codex({ codexPathOverride: "/nonexistent/codex" });
   assert.throws(
     () => codex.startThread({ transport: "app-server", sandboxMode: "bogus" as "read-only" }),
@@ -141,6 +141,14 @@ test("The app-server transport shares the checks and names the option, not the w
   assert.throws(
     () => codex.startThread({ transport: "app-server", approvalPolicy: "on-failure" }),
     /approvalPolicy "on-failure" with transport "app-server"/,
+  );
+  await assert.rejects(
+    codex.startThread({ transport: "app-server" }).run("hi", { model: "other" }),
+    typeError('Cannot use model with transport "app-server": only transport "exec" supports it'),
+  );
+  assert.throws(
+    () => codex.resumeLastThread({ transport: "app-server" }),
+    /Cannot resume the last thread with transport "app-server"/,
   );
   assert.throws(
     () => codex.startThread({ transport: "app-server", oss: true }),

@@ -27,7 +27,7 @@ export interface ReviewTarget {
 
 /** Options of {@linkcode review} and {@linkcode reviewStreamed}. */
 export interface ReviewOptions extends CodexCommandOptions, ReviewTarget {
-  /** Custom review instructions; sent on stdin, never in argv. */
+  /** Custom review instructions instead of a target; sent on stdin, never in argv. */
   instructions?: string;
   /** A title shown in the review summary (`--title`). */
   title?: string;
@@ -68,6 +68,12 @@ export function reviewArgs(options: Omit<ReviewOptions, keyof CodexCommandOption
   if (options.skipGitRepoCheck) args.push("--skip-git-repo-check");
   if (options.ephemeral) args.push("--ephemeral");
   if (options.instructions !== undefined) {
+    if (targets.length > 0) {
+      // 0.169.0 refuses a prompt beside --uncommitted, --base or --commit.
+      throw new TypeError(
+        "Cannot review: instructions replace the target; drop uncommitted/base/commit",
+      );
+    }
     if (typeof options.instructions !== "string" || options.instructions.trim() === "") {
       throw new TypeError("Cannot review: options.instructions must be a non-empty string");
     }

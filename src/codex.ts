@@ -113,6 +113,7 @@ export class Codex implements AsyncDisposable {
   }
 
   #thread(options: ThreadOptions, start: ThreadStart): Thread {
+    if (this.#options.lane) return new Thread(this.#options.lane, options, start);
     const transport = options.transport ?? "exec";
     if (transport === "exec") return new Thread(this.#exec, options, start);
     if (transport !== "app-server") {

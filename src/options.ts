@@ -8,6 +8,7 @@ import type { OptionGate, UnsupportedPolicy } from "./exec/gates.ts";
 import type { RuntimeName } from "./runtime/types.ts";
 import type { ApprovalOptions } from "./app_server/approvals.ts";
 import type { AppServer } from "./app_server/app_server.ts";
+import type { TurnLane } from "./lane.ts";
 
 /** A `config` value: what TOML can hold. */
 export type CodexConfigValue =
@@ -74,6 +75,8 @@ export interface CodexOptions {
    * client). Without it the client starts one `codex app-server` on first use.
    */
   appServer?: AppServer;
+  /** Run every thread on this lane instead of exec/app-server (for tests: `mockLane`). */
+  lane?: TurnLane;
 }
 
 /** Approval policy names the CLI accepts. */

@@ -67,3 +67,5 @@ export type {
   McpToolCallBuilderOptions,
   TurnBuilderOptions,
 } from "./events.ts";
+export { namedFixtures } from "./named_fixtures.ts";
+export type { NamedFixture } from "./named_fixtures.ts";

@@ -37,6 +37,12 @@ export interface ItemBuilderOptions {
   id?: string;
 }
 
+/** Options of {@linkcode events.agentMessageDelta}. */
+export interface DeltaBuilderOptions extends ItemBuilderOptions {
+  /** The piece this update added. */
+  delta?: string;
+}
+
 /** Options of {@linkcode events.command}. */
 export interface CommandBuilderOptions extends ItemBuilderOptions {
   /** Exit code (default 0; `null` when it never ran). */
@@ -137,8 +143,11 @@ export const events: {
   error(message: string): ThreadErrorEvent;
   /** A completed `agent_message` item. */
   agentMessage(text: string, options?: ItemBuilderOptions): ItemCompletedEvent;
-  /** An `item.updated` agent message holding the text so far (the app-server's deltas). */
-  agentMessageDelta(textSoFar: string, options?: ItemBuilderOptions): ItemUpdatedEvent;
+  /**
+   * An `item.updated` agent message holding the text so far, and the new piece as `delta`
+   * (as the app-server lane streams text).
+   */
+  agentMessageDelta(textSoFar: string, options?: DeltaBuilderOptions): ItemUpdatedEvent;
   /** A completed `reasoning` item. */
   reasoning(text: string, options?: ItemBuilderOptions): ItemCompletedEvent;
   /** A completed `command_execution` item. */
@@ -179,10 +188,14 @@ export const events: {
   error: (message) => ({ type: "error", message }),
   agentMessage: (text, options = {}) =>
     completed({ id: options.id ?? AUTO_ID, type: "agent_message", text }),
-  agentMessageDelta: (text, options = {}) => ({
-    type: "item.updated",
-    item: { id: options.id ?? AUTO_ID, type: "agent_message", text },
-  }),
+  agentMessageDelta: (text, options = {}) => {
+    const event: ItemUpdatedEvent & { delta?: string } = {
+      type: "item.updated",
+      item: { id: options.id ?? AUTO_ID, type: "agent_message", text },
+    };
+    if (options.delta !== undefined) event.delta = options.delta;
+    return event;
+  },
   reasoning: (text, options = {}) =>
     completed({ id: options.id ?? AUTO_ID, type: "reasoning", text }),
   command: (command, options = {}) => {

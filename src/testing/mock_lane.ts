@@ -68,7 +68,7 @@ export interface MockLaneOptions {
 export interface MockLane extends TurnLane {
   /** Every turn, in order, as it was asked for. */
   readonly calls: readonly MockTurnCall[];
-  /** Thread ids passed to `Thread.interrupt`, in order. */
+  /** Thread ids passed to `Thread.interrupt`, in order (the running turn then ends in `turn.failed`, as on the app-server). */
   readonly interrupts: readonly string[];
   /** Inputs passed to `Thread.steer`, in order. */
   readonly steers: readonly { threadId: string; input: NormalizedInput }[];
@@ -119,7 +119,7 @@ export function mockLane(script: MockScript, options: MockLaneOptions = {}): Moc
       const signal = request.turnOptions.signal;
       let queue: ThreadEvent[] = [];
       let turn: MockTurn | undefined;
-      let interrupted = false;
+      let interrupted: false | "pending" | "done" = false;
       let threadId = request.threadId;
       const aborted = () =>
         new AbortError("The run was aborted", { cause: signal?.reason, command: ["mock"] });
@@ -132,6 +132,18 @@ export function mockLane(script: MockScript, options: MockLaneOptions = {}): Moc
         },
         async pull(controller) {
           if (signal?.aborted) throw aborted();
+          if (interrupted === "pending") {
+            interrupted = "done";
+            // As the app-server lane reports an interrupted turn.
+            controller.enqueue([
+              {
+                type: "turn.failed",
+                error: { message: "Turn interrupted" },
+                interrupted: true,
+              } as ThreadEvent,
+            ]);
+            return;
+          }
           const event = interrupted ? undefined : queue.shift();
           if (event === undefined) {
             if (threadId !== null) running.delete(threadId);
@@ -143,7 +155,7 @@ export function mockLane(script: MockScript, options: MockLaneOptions = {}): Moc
           if (signal?.aborted) throw aborted();
           if (event.type === "thread.started") {
             threadId = event.thread_id;
-            running.set(threadId, () => (interrupted = true));
+            running.set(threadId, () => (interrupted ||= "pending"));
           }
           controller.enqueue([event]);
         },

@@ -67,7 +67,7 @@ test("The mock records input, thread and turn options, and the exec argv it woul
 test("runStreamed yields each scripted event in order", async () => {
   const script = events.turn([
     events.agentMessageDelta("He"),
-    events.agentMessageDelta("Hello"),
+    events.agentMessageDelta("Hello", { delta: "llo" }),
     events.agentMessage("Hello!"),
   ]);
   const { codex } = createMockCodex([script]);
@@ -87,6 +87,7 @@ test("runStreamed yields each scripted event in order", async () => {
     (e as { item: { id: string } }).item.id
   );
   assert.deepEqual(ids, ["item_0", "item_0", "item_0"]);
+  assert.equal((seen[3] as { delta?: string }).delta, "llo");
 });
 
 test("A scripted turn.failed rejects Thread.run with TurnFailedError", async () => {
@@ -170,7 +171,7 @@ test("Approval events in the app-server shape pass through to the caller", async
   assert.equal(seen.find((e) => e.type === "approval.resolved")?.type, "approval.resolved");
 });
 
-test("interrupt and steer are recorded; interrupt ends the running turn", async () => {
+test("interrupt and steer are recorded; interrupt ends the running turn as the app-server does", async () => {
   const { codex, lane } = createMockCodex([{
     events: events.turn([events.agentMessage("a"), events.agentMessage("b")]),
     delayMs: 5,
@@ -185,7 +186,7 @@ test("interrupt and steer are recorded; interrupt ends the running turn", async 
       await thread.interrupt();
     }
   }
-  assert.deepEqual(types, ["thread.started"]);
+  assert.deepEqual(types, ["thread.started", "turn.failed"]);
   assert.deepEqual(lane.interrupts, ["mock-thread"]);
   assert.deepEqual(lane.steers, [{
     threadId: "mock-thread",

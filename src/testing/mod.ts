@@ -62,6 +62,7 @@ export type {
   ApprovalRequestedOptions,
   ApprovalResolvedOptions,
   CommandBuilderOptions,
+  DeltaBuilderOptions,
   FileChangeBuilderOptions,
   ItemBuilderOptions,
   McpToolCallBuilderOptions,

@@ -9,6 +9,8 @@ import { sandboxArgs } from "./sandbox.ts";
 import { reviewArgs } from "./review.ts";
 import { parseCloudList } from "./cloud.ts";
 import { responsesApiProxyArgs } from "./responses_api_proxy.ts";
+import { generateArgs } from "./app_server.ts";
+import { mcpLoginArgs } from "./mcp.ts";
 
 test("parseFeaturesList reads multi-word stages and rejects a row it cannot read", () => {
   assert.deepEqual(
@@ -115,4 +117,60 @@ test("execpolicy, sandbox, review and proxy argv builders", () => {
 test("parseCloudList takes a page or a bare array and needs task ids", () => {
   assert.deepEqual(parseCloudList([{ id: "t" }]), { tasks: [{ id: "t" }], cursor: null });
   assert.throws(() => parseCloudList({ tasks: [{}] }), /no string id/);
+});
+
+test("Every remaining option maps to its flag", () => {
+  assert.deepEqual(generateArgs("generate-ts", "/o", { experimental: true, prettier: "/p" }), [
+    "app-server",
+    "generate-ts",
+    "--out",
+    "/o",
+    "--experimental",
+    "--prettier",
+    "/p",
+  ]);
+  assert.throws(() => generateArgs("generate-json-schema", "/o", { prettier: "/p" }), /prettier/);
+  assert.deepEqual(execpolicyCheckArgs("r", ["ls"], { resolveHostExecutables: true }), [
+    "execpolicy",
+    "check",
+    "--rules",
+    "r",
+    "--resolve-host-executables",
+    "--",
+    "ls",
+  ]);
+  assert.deepEqual(sandboxArgs(["ls"], { permissionProfile: "p", profile: "q" }), [
+    "sandbox",
+    "--permission-profile",
+    "p",
+    "--profile",
+    "q",
+    "--",
+    "ls",
+  ]);
+  assert.deepEqual(reviewArgs({ commit: "abc", model: "m", ephemeral: true, uncommitted: false }), [
+    "exec",
+    "--json",
+    "review",
+    "--commit",
+    "abc",
+    "--model",
+    "m",
+    "--ephemeral",
+  ]);
+  assert.deepEqual(reviewArgs({ uncommitted: true }), [
+    "exec",
+    "--json",
+    "review",
+    "--uncommitted",
+  ]);
+  assert.throws(() => mcpLoginArgs("w", { scopes: ["a,b"] }), /scopes/);
+  assert.throws(
+    () => mcpLoginArgs("w", { clientRegistration: "x" as "auto" }),
+    /clientRegistration/,
+  );
+  assert.deepEqual(
+    mcpAddArgs("w", { url: "http://h", oauthClientId: "id", oauthResource: "r" }).slice(5),
+    ["--oauth-client-id", "id", "--oauth-resource", "r"],
+  );
 });

@@ -9,7 +9,11 @@ import type { CodexOptions } from "../options.ts";
 import type { Spawner } from "../runtime/mod.ts";
 import type { ResolvedBinary } from "../binary/resolve.ts";
 import { resolveLayers } from "../options/layers.ts";
-import { buildExecArgs, clientEnv, redactArgs } from "./args.ts";
+import { clientEnv, redactArgs } from "./args.ts";
+import type { ExecArgs } from "./args.ts";
+import { buildExecArgs } from "./args.ts";
+import type { OptionGate } from "./gates.ts";
+import type { ResolvedSettings } from "../options/layers.ts";
 import { writeSchemaFile } from "./schema_file.ts";
 import { runExec } from "./run.ts";
 
@@ -54,21 +58,9 @@ export class ExecLane implements TurnLane {
           : undefined;
         try {
           const settings = resolveLayers(options, threadOptions, turnOptions);
-          const { args, warnings } = buildExecArgs({
-            config: settings.config,
-            configOverrides: options.configOverrides,
-            baseUrl: options.baseUrl,
-            profile: options.profile,
-            thread: settings.thread,
-            cyberAccessProgram: settings.cyberAccessProgram,
-            threadId: request.threadId,
-            resumeLast: request.resumeLast,
-            fork: request.fork,
-            images: [...request.input.images, ...(turnOptions.images ?? [])],
+          const { args, warnings } = turnExecArgs(options, request, settings, {
             outputSchemaFile: schemaFile?.path,
-            outputLastMessage: turnOptions.outputLastMessage,
             gate: options.capabilities || undefined,
-            onUnsupported: options.onUnsupported,
           });
           for (const warning of warnings) options.onWarning?.(warning);
           return {
@@ -86,4 +78,33 @@ export class ExecLane implements TurnLane {
       },
     });
   }
+}
+
+/**
+ * The argv of one exec turn from the client's options, the request and its resolved layers.
+ * Pure; the exec lane runs it and the mock lane records it, so both build the same command.
+ */
+export function turnExecArgs(
+  options: CodexOptions,
+  request: TurnRequest,
+  settings: ResolvedSettings,
+  extras: { outputSchemaFile?: string; gate?: OptionGate },
+): ExecArgs {
+  const { turnOptions } = request;
+  return buildExecArgs({
+    config: settings.config,
+    configOverrides: options.configOverrides,
+    baseUrl: options.baseUrl,
+    profile: options.profile,
+    thread: settings.thread,
+    cyberAccessProgram: settings.cyberAccessProgram,
+    threadId: request.threadId,
+    resumeLast: request.resumeLast,
+    fork: request.fork,
+    images: [...request.input.images, ...(turnOptions.images ?? [])],
+    outputSchemaFile: extras.outputSchemaFile,
+    outputLastMessage: turnOptions.outputLastMessage,
+    gate: extras.gate,
+    onUnsupported: options.onUnsupported,
+  });
 }

@@ -1,7 +1,8 @@
 /**
  * Testing kit: a scripted fake of the OpenAI Responses API that the real codex binary can talk
- * to on 127.0.0.1, the config that points codex at it, and byte-level replay of recorded
- * `codex exec --json` output.
+ * to on 127.0.0.1, the config that points codex at it, byte-level replay of recorded
+ * `codex exec --json` output, and, for unit tests without a binary, a mock lane that plays
+ * scripted events through the real `Thread` / `Turn` code, with event builders.
  *
  * @example A whole offline turn
  * ```ts ignore
@@ -46,3 +47,26 @@ export { offlineCodexConfig } from "./offline.ts";
 export type { OfflineCodex, OfflineCodexOptions, OfflineConfig } from "./offline.ts";
 export { chunkBytes, fixtureStream, readFixture } from "./fixtures.ts";
 export type { FixtureStreamOptions } from "./fixtures.ts";
+export { createMockCodex, mockLane } from "./mock_lane.ts";
+export type {
+  MockCodex,
+  MockLane,
+  MockLaneOptions,
+  MockScript,
+  MockTurn,
+  MockTurnCall,
+  MockTurnScript,
+} from "./mock_lane.ts";
+export { events } from "./events.ts";
+export type {
+  ApprovalRequestedOptions,
+  ApprovalResolvedOptions,
+  CommandBuilderOptions,
+  DeltaBuilderOptions,
+  FileChangeBuilderOptions,
+  ItemBuilderOptions,
+  McpToolCallBuilderOptions,
+  TurnBuilderOptions,
+} from "./events.ts";
+export { namedFixtures } from "./named_fixtures.ts";
+export type { NamedFixture } from "./named_fixtures.ts";

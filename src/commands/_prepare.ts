@@ -1,0 +1,263 @@
+/**
+ * What every one-shot codex command shares before it spawns: the options check, the binary,
+ * CODEX_HOME, the child's environment, the global `-c` / `--enable` / `--disable` flags, the
+ * redacted command line, the secrets to scrub, and the capability gate for the subcommand.
+ *
+ * @module
+ */
+import process from "node:process";
+import { resolveCodexBinary } from "../binary/resolve.ts";
+import type { ResolvedBinary } from "../binary/resolve.ts";
+import { flattenConfig } from "../config/toml_literal.ts";
+import { UnsupportedError } from "../errors.ts";
+import { clientEnv, redactArgs } from "../exec/args.ts";
+import type { GatedOption, OptionGate } from "../exec/gates.ts";
+import { ensureCodexHome } from "../home/layout.ts";
+import { redactSecrets } from "../home/_redact.ts";
+import type { BundleSource, CodexConfigObject } from "../options.ts";
+import { getSpawner } from "../runtime/mod.ts";
+import type { RuntimeName, Spawner } from "../runtime/mod.ts";
+
+/** Options every codex command takes. */
+export interface CodexCommandOptions {
+  /** The codex binary; when set nothing else is searched. */
+  codexPathOverride?: string;
+  /** A pinned bundle to run (see `@codexkit/sdk/bundles`). */
+  bundle?: BundleSource;
+  /** `CODEX_HOME` of the child (created when missing). Default: what the environment says. */
+  codexHome?: string;
+  /** The child's whole base environment (default: this process's). Never written back. */
+  env?: Record<string, string>;
+  /** API key, put in the child's environment as `CODEX_API_KEY`; never in argv or errors. */
+  apiKey?: string;
+  /** Nested config, passed as `-c key=<TOML>` pairs before the subcommand. */
+  config?: CodexConfigObject;
+  /** Features to turn on for this call (`--enable <name>`). */
+  enable?: readonly string[];
+  /** Features to turn off for this call (`--disable <name>`), e.g. `["plugins"]`. */
+  disable?: readonly string[];
+  /** Working directory of the child. */
+  cwd?: string;
+  /** Limit for the whole command, in ms; the child's process group is stopped on expiry. */
+  timeoutMs?: number;
+  /** Cancels the command; the child's process group is stopped. */
+  signal?: AbortSignal;
+  /** Which runtime adapter spawns the child (default: the detected one). */
+  runtime?: RuntimeName;
+  /** SIGTERM -> SIGKILL grace when the child is stopped, in ms (default 2000). */
+  killGraceMs?: number;
+  /**
+   * How the subcommand is gated before spawning: an `OptionGate` (asked for
+   * `command.<sub>`), `false` for no gating, or unset to read `codex <sub> --help` of the
+   * installed binary once per binary and subcommand.
+   */
+  capabilities?: OptionGate | false;
+  /** More strings to scrub from output and errors (the API key always is). */
+  secrets?: readonly string[];
+}
+
+/** A command ready to spawn. */
+export interface PreparedCommand {
+  /** The spawner. */
+  spawner: Spawner;
+  /** The binary. */
+  binary: ResolvedBinary;
+  /** Arguments after the binary: global flags, then the caller's. */
+  args: string[];
+  /** The command line as errors may quote it. */
+  display: string[];
+  /** The child's environment. */
+  env: Record<string, string>;
+  /** Strings to scrub from anything that leaves. */
+  secrets: string[];
+}
+
+const STRING_OPTIONS = ["codexPathOverride", "codexHome", "apiKey", "cwd"] as const;
+const FEATURE_NAME = /^[A-Za-z0-9_.-]+$/;
+
+/** Checks command options at the door; a TypeError names the option path and value. */
+export function checkCommandOptions(options: CodexCommandOptions, where = "options"): void {
+  if (typeof options !== "object" || options === null) {
+    throw new TypeError(`Cannot run codex: ${where} must be an object`);
+  }
+  for (const key of STRING_OPTIONS) {
+    const value = options[key];
+    if (value !== undefined && (typeof value !== "string" || value.length === 0)) {
+      throw new TypeError(
+        `Cannot run codex: ${where}.${key} must be a non-empty string, got ${show(value, key)}`,
+      );
+    }
+  }
+  if (options.env !== undefined) {
+    if (typeof options.env !== "object" || options.env === null) {
+      throw new TypeError(`Cannot run codex: ${where}.env must be an object of strings`);
+    }
+    for (const [key, value] of Object.entries(options.env)) {
+      if (typeof value !== "string") {
+        throw new TypeError(`Cannot run codex: ${where}.env.${key} must be a string`);
+      }
+    }
+  }
+  if (
+    options.config !== undefined &&
+    (typeof options.config !== "object" || options.config === null ||
+      Array.isArray(options.config))
+  ) {
+    throw new TypeError(`Cannot run codex: ${where}.config must be a plain object`);
+  }
+  for (const key of ["enable", "disable"] as const) {
+    const list = options[key];
+    if (list === undefined) continue;
+    if (!Array.isArray(list) || !list.every((f) => typeof f === "string" && FEATURE_NAME.test(f))) {
+      throw new TypeError(
+        `Cannot run codex: ${where}.${key} must list feature names (letters, digits, _ . -)`,
+      );
+    }
+  }
+  for (const key of ["timeoutMs", "killGraceMs"] as const) {
+    const value = options[key];
+    if (value !== undefined && !(typeof value === "number" && value >= 0 && value < 2 ** 31)) {
+      throw new TypeError(
+        `Cannot run codex: ${where}.${key} must be a number of milliseconds >= 0, got ${
+          String(value)
+        }`,
+      );
+    }
+  }
+  if (options.signal !== undefined && !(options.signal instanceof AbortSignal)) {
+    throw new TypeError(`Cannot run codex: ${where}.signal must be an AbortSignal`);
+  }
+  const gate = options.capabilities;
+  if (
+    gate !== undefined && gate !== false &&
+    (typeof gate !== "object" || gate === null || typeof gate.support !== "function")
+  ) {
+    throw new TypeError(
+      `Cannot run codex: ${where}.capabilities must be an OptionGate or false`,
+    );
+  }
+  if (options.secrets !== undefined && !Array.isArray(options.secrets)) {
+    throw new TypeError(`Cannot run codex: ${where}.secrets must be an array of strings`);
+  }
+}
+
+function show(value: unknown, key: string): string {
+  if (key === "apiKey" && typeof value === "string") return "a string";
+  return typeof value === "string" ? JSON.stringify(value) : String(value);
+}
+
+/** The global flags: `-c` pairs, `--enable`, `--disable`. Pure. */
+export function globalArgs(
+  options: Pick<CodexCommandOptions, "config" | "enable" | "disable">,
+): string[] {
+  const args: string[] = [];
+  for (const pair of flattenConfig(options.config ?? {})) args.push("-c", pair);
+  for (const feature of options.enable ?? []) args.push("--enable", feature);
+  for (const feature of options.disable ?? []) args.push("--disable", feature);
+  return args;
+}
+
+/**
+ * Resolves everything a command needs, gates `subcommand` (the words that name it, e.g.
+ * `["mcp"]` or `["exec", "review"]`) and returns the command ready to spawn.
+ */
+export async function prepareCommand(
+  subcommand: readonly string[],
+  args: readonly string[],
+  options: CodexCommandOptions,
+): Promise<PreparedCommand> {
+  const spawner = getSpawner(options.runtime);
+  const baseEnv = options.env ?? process.env as Record<string, string>;
+  const [binary, codexHome] = await Promise.all([
+    resolveCodexBinary({
+      override: options.codexPathOverride,
+      bundle: options.bundle,
+      env: baseEnv,
+    }),
+    options.codexHome === undefined ? undefined : ensureCodexHome(options.codexHome),
+  ]);
+  const env = clientEnv({ env: options.env, apiKey: options.apiKey }, binary, codexHome);
+  const secrets = [...(options.secrets ?? [])];
+  if (options.apiKey !== undefined) secrets.push(options.apiKey);
+  const full = [...globalArgs(options), ...args];
+  const prepared: PreparedCommand = {
+    spawner,
+    binary,
+    args: full,
+    display: [binary.path, ...redactArgs(full)].map((a) => redactSecrets(a, secrets)),
+    env,
+    secrets,
+  };
+  if (subcommand.length > 0) await gateSubcommand(subcommand, prepared, options);
+  return prepared;
+}
+
+/** The gate name of a subcommand: `exec review` -> `exec.review`, else `command.<first>`. */
+export function gateName(subcommand: readonly string[]): GatedOption {
+  if (subcommand[0] === "exec" && subcommand.length > 1) {
+    return `exec.${subcommand[1]}` as GatedOption;
+  }
+  return `command.${subcommand[0]}` as GatedOption;
+}
+
+async function gateSubcommand(
+  subcommand: readonly string[],
+  prepared: PreparedCommand,
+  options: CodexCommandOptions,
+): Promise<void> {
+  const gate = options.capabilities;
+  if (gate === false) return;
+  const name = gateName(subcommand);
+  const words = name.startsWith("exec.") ? subcommand.slice(0, 2) : subcommand.slice(0, 1);
+  const answer = gate ? gate.support(name) : await probeSubcommand(words, prepared);
+  if (answer !== "unsupported") return;
+  const version = gate && gate.version ? `codex ${gate.version}` : "the installed codex";
+  throw new UnsupportedError(`${version} has no \`codex ${words.join(" ")}\` command`, {
+    feature: name,
+    version: gate ? gate.version : undefined,
+  });
+}
+
+const probes = new Map<string, Promise<"supported" | "unsupported" | "unknown">>();
+
+/**
+ * Whether `codex <words> --help` describes that command. An unknown top-level word is taken
+ * as a prompt for the interactive CLI (0.169.0), and `--help` then prints the root page, so
+ * the usage line is what tells them apart. Remembered per binary and command.
+ */
+function probeSubcommand(
+  words: readonly string[],
+  prepared: PreparedCommand,
+): Promise<"supported" | "unsupported" | "unknown"> {
+  const key = `${prepared.binary.path}\0${words.join(" ")}`;
+  let answer = probes.get(key);
+  if (!answer) {
+    answer = (async () => {
+      const child = await prepared.spawner.spawn(prepared.binary.path, [...words, "--help"], {
+        env: prepared.env,
+        stdin: "null",
+      });
+      const [status, stdout] = await Promise.all([
+        child.exited,
+        new Response(child.stdout).text(),
+        new Response(child.stderr).text(),
+      ]);
+      if (status.code !== 0) return "unknown";
+      return parseHelpUsage(stdout, words) ? "supported" : "unsupported";
+    })().catch(() => "unknown" as const);
+    probes.set(key, answer);
+  }
+  return answer;
+}
+
+/** True when a help page's usage line names `<program> <words>`. Pure. */
+export function parseHelpUsage(help: string, words: readonly string[]): boolean {
+  const wanted = words.join(" ");
+  return help.split("\n").some((line) => {
+    // The program name is whatever the binary calls itself; the words after it matter.
+    const match = /^Usage:\s+\S+\s+(.*)$/.exec(line.trim());
+    if (!match) return false;
+    const usage = match[1];
+    return usage === wanted || usage.startsWith(`${wanted} `);
+  });
+}

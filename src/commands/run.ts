@@ -1,0 +1,276 @@
+/**
+ * One runner for one-shot codex commands: the same binary resolution, home, environment,
+ * redaction, timeouts, process-group stop and typed errors as a turn, for any subcommand.
+ *
+ * @module
+ */
+import { AbortError, CodexError, ExitError, TimeoutError } from "../errors.ts";
+import { redactSecrets } from "../home/_redact.ts";
+import { DEFAULT_KILL_GRACE_MS, terminate } from "../runtime/mod.ts";
+import type { ChildProcess } from "../runtime/mod.ts";
+import { checkCommandOptions, prepareCommand } from "./_prepare.ts";
+import type { CodexCommandOptions, PreparedCommand } from "./_prepare.ts";
+
+export type { CodexCommandOptions } from "./_prepare.ts";
+
+/** Options of {@linkcode runCodexCommand}. */
+export interface RunCommandOptions extends CodexCommandOptions {
+  /** Text written to the child's stdin, which is then closed (closed at once without it). */
+  stdin?: string;
+  /** Throw an `ExitError` when the command exits non-zero (default `false`). */
+  check?: boolean;
+  /**
+   * Most bytes kept per output stream (default 16 MiB). A command that prints more is stopped
+   * and the call rejects: a cut-off output would parse into wrong data.
+   */
+  maxOutputBytes?: number;
+}
+
+/** What a finished command gave back, secrets already removed. */
+export interface CommandResult {
+  /** Exit code, or `null` when a signal ended it. */
+  exitCode: number | null;
+  /** The signal that ended it, or `null`. */
+  signal: string | null;
+  /** Everything it printed on stdout. */
+  stdout: string;
+  /** Everything it printed on stderr. */
+  stderr: string;
+  /** Wall time from spawn to exit, in ms. */
+  durationMs: number;
+  /** The command line that ran (redacted). */
+  command: string[];
+}
+
+const DEFAULT_MAX_OUTPUT = 16 * 1024 * 1024;
+
+/**
+ * Runs `codex [-c k=v ...] [--enable f] [--disable f] <args...>` and collects its output.
+ * The first word of `args` is gated as `command.<word>` (see `capabilities`). Resolves even
+ * on a non-zero exit unless `check` is set; rejects with `TimeoutError`, `AbortError`,
+ * `SpawnError`, `BinaryNotFoundError` or `UnsupportedError`. Secrets (the API key, `secrets`)
+ * never reach argv, output or errors.
+ *
+ * @example Any subcommand
+ * ```ts ignore
+ * import { runCodexCommand } from "@codexkit/sdk/commands";
+ * const { exitCode, stdout } = await runCodexCommand(["features", "list"], {
+ *   codexHome: "/tmp/codex-home",
+ *   disable: ["plugins"],
+ *   config: { analytics: { enabled: false } },
+ * });
+ * ```
+ */
+export async function runCodexCommand(
+  args: readonly string[],
+  options: RunCommandOptions = {},
+): Promise<CommandResult> {
+  if (!Array.isArray(args) || !args.every((a) => typeof a === "string")) {
+    throw new TypeError("Cannot run codex: args must be an array of strings");
+  }
+  checkRunOptions(options);
+  const sub = args.length > 0 && !args[0].startsWith("-") ? [args[0]] : [];
+  if (options.signal?.aborted) throw aborted(["codex", ...args], options.signal.reason);
+  const prepared = await prepareCommand(sub, args, options);
+  return await runPrepared(prepared, options);
+}
+
+/** Checks the options of a run; a TypeError names the option. */
+export function checkRunOptions(options: RunCommandOptions, where = "options"): void {
+  checkCommandOptions(options, where);
+  if (options.stdin !== undefined && typeof options.stdin !== "string") {
+    throw new TypeError(`Cannot run codex: ${where}.stdin must be a string`);
+  }
+  const max = options.maxOutputBytes;
+  if (max !== undefined && !(Number.isInteger(max) && max > 0)) {
+    throw new TypeError(
+      `Cannot run codex: ${where}.maxOutputBytes must be a positive integer, got ${String(max)}`,
+    );
+  }
+}
+
+type Stop = { kind: "timeout" } | { kind: "abort"; reason: unknown } | {
+  kind: "overflow";
+  stream: string;
+};
+
+/** Spawns a prepared command and collects its output under every limit. */
+export async function runPrepared(
+  prepared: PreparedCommand,
+  options: RunCommandOptions,
+): Promise<CommandResult> {
+  const { secrets, display } = prepared;
+  const grace = options.killGraceMs ?? DEFAULT_KILL_GRACE_MS;
+  const max = options.maxOutputBytes ?? DEFAULT_MAX_OUTPUT;
+  if (options.signal?.aborted) throw aborted(display, options.signal.reason);
+  const started = performance.now();
+  const child = await prepared.spawner.spawn(prepared.binary.path, prepared.args, {
+    cwd: options.cwd,
+    env: prepared.env,
+    stdin: options.stdin === undefined ? "null" : "piped",
+  });
+  let stopped: Stop | undefined;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let stopping: Promise<unknown> | undefined;
+  const stop = (reason: Stop) => {
+    if (stopped) return;
+    stopped = reason;
+    stopping = terminate(child, grace);
+  };
+  const onAbort = () => stop({ kind: "abort", reason: options.signal!.reason });
+  options.signal?.addEventListener("abort", onAbort, { once: true });
+  if (options.timeoutMs !== undefined) {
+    timer = setTimeout(() => stop({ kind: "timeout" }), options.timeoutMs);
+  }
+  try {
+    const [status, stdout, stderr] = await Promise.all([
+      child.exited,
+      collect(child.stdout, max, () => stop({ kind: "overflow", stream: "stdout" })),
+      collect(child.stderr, max, () => stop({ kind: "overflow", stream: "stderr" })),
+      writeStdin(child, options.stdin),
+    ]);
+    const durationMs = performance.now() - started;
+    const clean = (text: string) => redactSecrets(text, secrets);
+    const result: CommandResult = {
+      exitCode: status.code,
+      signal: status.signal,
+      stdout: clean(stdout),
+      stderr: clean(stderr),
+      durationMs,
+      command: display,
+    };
+    if (stopped) throw stopError(stopped, result, options);
+    if (options.check && (status.code !== 0 || status.signal !== null)) {
+      throw exitError(result);
+    }
+    return result;
+  } finally {
+    clearTimeout(timer);
+    options.signal?.removeEventListener("abort", onAbort);
+    await stopping;
+    // Every path leaves no process group behind (a child may have forked helpers).
+    await terminate(child, grace);
+  }
+}
+
+/** The `ExitError` of a finished command, with its stderr tail. */
+export function exitError(result: CommandResult): ExitError {
+  const words = commandWords(result.command);
+  const how = result.signal
+    ? `was killed by ${result.signal}`
+    : `exited with code ${result.exitCode}`;
+  return new ExitError(`codex ${words} ${how}`, {
+    exitCode: result.exitCode,
+    signal: result.signal,
+    command: result.command,
+    stderrTail: result.stderr,
+  });
+}
+
+function stopError(stop: Stop, result: CommandResult, options: RunCommandOptions): Error {
+  const words = commandWords(result.command);
+  switch (stop.kind) {
+    case "timeout":
+      return new TimeoutError(`codex ${words} timed out after ${options.timeoutMs} ms`, {
+        timeoutMs: options.timeoutMs!,
+        command: result.command,
+        stderrTail: result.stderr,
+      });
+    case "abort":
+      return aborted(result.command, stop.reason, result.stderr);
+    case "overflow":
+      return new CodexError(
+        `codex ${words} printed more than ${
+          options.maxOutputBytes ?? DEFAULT_MAX_OUTPUT
+        } bytes on ${stop.stream}; it was stopped (raise maxOutputBytes)`,
+        { command: result.command },
+      );
+  }
+}
+
+function aborted(command: readonly string[], reason: unknown, stderrTail?: string): AbortError {
+  return new AbortError(`codex ${commandWords(command)} was cancelled`, {
+    cause: reason,
+    command,
+    stderrTail,
+  });
+}
+
+async function writeStdin(child: ChildProcess, text: string | undefined): Promise<void> {
+  if (text === undefined) return;
+  const writer = child.stdin.getWriter();
+  try {
+    await writer.write(new TextEncoder().encode(text));
+    await writer.close();
+  } catch {
+    // A child that exits before reading says why through its exit status.
+  } finally {
+    writer.releaseLock();
+  }
+}
+
+async function collect(
+  stream: ReadableStream<Uint8Array>,
+  max: number,
+  onOverflow: () => void,
+): Promise<string> {
+  const decoder = new TextDecoder();
+  let text = "";
+  let size = 0;
+  let over = false;
+  try {
+    for await (const chunk of stream) {
+      if (over) continue; // keep draining so the child never blocks on a full pipe
+      size += chunk.byteLength;
+      if (size > max) {
+        over = true;
+        onOverflow();
+        continue;
+      }
+      text += decoder.decode(chunk, { stream: true });
+    }
+  } catch {
+    // A stream torn down by the stop: what was read is all there is.
+  }
+  return text + decoder.decode();
+}
+
+/**
+ * Runs `codex <args>` after gating the subcommand named by `words` (e.g. `["mcp"]`). For the
+ * typed wrappers; options are checked here, at their door.
+ */
+export async function runSubcommand(
+  words: readonly string[],
+  args: readonly string[],
+  options: RunCommandOptions,
+): Promise<CommandResult> {
+  checkRunOptions(options);
+  if (options.signal?.aborted) throw aborted(["codex", ...args], options.signal.reason);
+  const prepared = await prepareCommand(words, args, options);
+  return await runPrepared(prepared, options);
+}
+
+/** Parses a command's JSON output; a parse failure names the command and quotes the start. */
+export function parseJsonOutput(result: CommandResult): unknown {
+  try {
+    return JSON.parse(result.stdout);
+  } catch (error) {
+    const words = commandWords(result.command, 3);
+    throw new CodexError(
+      `codex ${words} printed output that is not JSON: ${
+        JSON.stringify(result.stdout.slice(0, 200))
+      }`,
+      { cause: error, command: result.command, stderrTail: result.stderr },
+    );
+  }
+}
+
+const GLOBAL_WITH_VALUE = new Set(["-c", "--config", "--enable", "--disable"]);
+
+/** The first `count` words of the subcommand in a command line, past the global flags. */
+export function commandWords(command: readonly string[], count = 2): string {
+  const rest = command.slice(1);
+  let at = 0;
+  while (at < rest.length && GLOBAL_WITH_VALUE.has(rest[at])) at += 2;
+  return rest.slice(at, at + count).join(" ");
+}

@@ -11,6 +11,8 @@ import { DEFAULT_KILL_GRACE_MS, terminate } from "../runtime/mod.ts";
 import type { ChildProcess, Spawner } from "../runtime/mod.ts";
 import { ThreadEventDecoder } from "../streams/thread_event_stream.ts";
 import { StderrCollector } from "./stderr.ts";
+import { setLongTimeout } from "../_timer.ts";
+import type { LongTimer } from "../_timer.ts";
 
 /** The parts of a run that take async preparation (binary lookup, temp files). */
 export interface ExecCommand {
@@ -71,8 +73,8 @@ export function runExec(options: ExecRunOptions): ReadableStream<ThreadEvent[]> 
   let stderr: StderrCollector | undefined;
   let stopped: StopReason | undefined;
   let settled = false;
-  let totalTimer: ReturnType<typeof setTimeout> | undefined;
-  let idleTimer: ReturnType<typeof setTimeout> | undefined;
+  let totalTimer: LongTimer | undefined;
+  let idleTimer: LongTimer | undefined;
   let output!: ReadableStreamDefaultController<ThreadEvent[]>;
   let onAbort: (() => void) | undefined;
 
@@ -82,8 +84,8 @@ export function runExec(options: ExecRunOptions): ReadableStream<ThreadEvent[]> 
   const settle = async () => {
     if (settled) return;
     settled = true;
-    clearTimeout(totalTimer);
-    clearTimeout(idleTimer);
+    totalTimer?.clear();
+    idleTimer?.clear();
     if (onAbort) options.signal?.removeEventListener("abort", onAbort);
     await release();
   };
@@ -168,8 +170,8 @@ export function runExec(options: ExecRunOptions): ReadableStream<ThreadEvent[]> 
 
   const armIdle = () => {
     if (options.idleTimeoutMs === undefined) return;
-    clearTimeout(idleTimer);
-    idleTimer = setTimeout(() => void stop({ kind: "idle" }), options.idleTimeoutMs);
+    idleTimer?.clear();
+    idleTimer = setLongTimeout(() => void stop({ kind: "idle" }), options.idleTimeoutMs);
   };
 
   return new ReadableStream<ThreadEvent[]>({
@@ -205,7 +207,7 @@ export function runExec(options: ExecRunOptions): ReadableStream<ThreadEvent[]> 
         options.signal.addEventListener("abort", onAbort, { once: true });
       }
       if (options.timeoutMs !== undefined) {
-        totalTimer = setTimeout(() => void stop({ kind: "timeout" }), options.timeoutMs);
+        totalTimer = setLongTimeout(() => void stop({ kind: "timeout" }), options.timeoutMs);
       }
       armIdle();
       const writer = child.stdin.getWriter();

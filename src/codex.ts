@@ -145,6 +145,7 @@ export class Codex implements AsyncDisposable {
       },
       interrupt: async (threadId) => await (await lane()).interrupt?.(threadId),
       steer: async (threadId, input) => await (await lane()).steer?.(threadId, input),
+      secrets: this.#exec.secrets,
     };
   }
 
@@ -195,6 +196,14 @@ function checkOptions(options: CodexOptions): void {
   }
   if (options.onUnsupported !== undefined && !["drop", "error"].includes(options.onUnsupported)) {
     throw new TypeError('Cannot use onUnsupported: expected "drop" or "error"');
+  }
+  if (
+    options.maxLineBytes !== undefined &&
+    !(Number.isSafeInteger(options.maxLineBytes) && options.maxLineBytes > 0)
+  ) {
+    throw new TypeError(
+      `Cannot use maxLineBytes: got ${options.maxLineBytes}; expected a whole number of bytes > 0`,
+    );
   }
   if (options.killGraceMs !== undefined && !(options.killGraceMs >= 0)) {
     throw new TypeError("Cannot use killGraceMs: expected a number of milliseconds >= 0");

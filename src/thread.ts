@@ -86,7 +86,7 @@ export class Thread {
    */
   async run<T = unknown>(input: Input, turnOptions: TurnOptions = {}): Promise<Turn<T>> {
     const { events, schema } = await this.#open(input, turnOptions);
-    const turn = await collectTurn(events);
+    const turn = await collectTurn(events, this.#lane.secrets);
     if (schema) return { ...turn, output: schema.parse(turn.finalResponse) as T };
     return turn as Turn<T>;
   }

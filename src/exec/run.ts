@@ -22,6 +22,8 @@ export interface ExecCommand {
   args: string[];
   /** The argv as it may appear in errors (secrets redacted). */
   displayCommand: string[];
+  /** Known secrets (API key, secret config values), scrubbed from every error of the run. */
+  secrets?: readonly string[];
   /** The child's environment. */
   env: Record<string, string>;
   /** Working directory of the child. */
@@ -51,6 +53,8 @@ export interface ExecRunOptions {
   onStderr?: (line: string) => void;
   /** SIGTERM -> SIGKILL grace. */
   killGraceMs?: number;
+  /** The longest stdout line accepted, in bytes (default 64 MiB). */
+  maxLineBytes?: number;
 }
 
 type StopReason = { kind: "abort"; reason: unknown } | { kind: "timeout" } | { kind: "idle" } | {
@@ -66,6 +70,7 @@ type StopReason = { kind: "abort"; reason: unknown } | { kind: "timeout" } | { k
 export function runExec(options: ExecRunOptions): ReadableStream<ThreadEvent[]> {
   const grace = options.killGraceMs ?? DEFAULT_KILL_GRACE_MS;
   let command: string[] = [];
+  let secrets: readonly string[] | undefined;
   let onSettled: (() => Promise<void> | void) | undefined;
   let child: ChildProcess | undefined;
   let stdout: ReadableStreamDefaultReader<Uint8Array> | undefined;
@@ -98,12 +103,14 @@ export function runExec(options: ExecRunOptions): ReadableStream<ThreadEvent[]> 
           cause: reason.reason,
           command,
           stderrTail: tail,
+          secrets,
         });
       case "timeout":
         return new TimeoutError(`The run timed out after ${options.timeoutMs} ms`, {
           timeoutMs: options.timeoutMs!,
           command,
           stderrTail: tail,
+          secrets,
         });
       case "idle":
         return new IdleTimeoutError(
@@ -112,10 +119,15 @@ export function runExec(options: ExecRunOptions): ReadableStream<ThreadEvent[]> 
             timeoutMs: options.idleTimeoutMs!,
             command,
             stderrTail: tail,
+            secrets,
           },
         );
       case "cancel":
-        return new AbortError("The run was cancelled by its reader", { command, stderrTail: tail });
+        return new AbortError("The run was cancelled by its reader", {
+          command,
+          stderrTail: tail,
+          secrets,
+        });
     }
   };
 
@@ -164,6 +176,7 @@ export function runExec(options: ExecRunOptions): ReadableStream<ThreadEvent[]> 
         signal: status.signal,
         command,
         stderrTail: stderr!.tail(),
+        secrets,
       }),
     );
   };
@@ -183,6 +196,7 @@ export function runExec(options: ExecRunOptions): ReadableStream<ThreadEvent[]> 
       }
       const prepared = await options.prepare();
       command = prepared.displayCommand;
+      secrets = prepared.secrets;
       onSettled = prepared.onSettled;
       if (options.signal?.aborted) {
         stopped = { kind: "abort", reason: options.signal.reason };
@@ -201,7 +215,10 @@ export function runExec(options: ExecRunOptions): ReadableStream<ThreadEvent[]> 
       }
       stderr = new StderrCollector(child.stderr, options.onStderr);
       stdout = child.stdout.getReader();
-      decoder = new ThreadEventDecoder(`${command[0]} output`);
+      decoder = new ThreadEventDecoder(`${command[0]} output`, {
+        maxLineBytes: options.maxLineBytes,
+        secrets,
+      });
       if (options.signal) {
         onAbort = () => void stop({ kind: "abort", reason: options.signal!.reason });
         options.signal.addEventListener("abort", onAbort, { once: true });

@@ -124,6 +124,7 @@ export { resolveCodexBinary } from "./src/binary/resolve.ts";
 export type { BinarySource, ResolveBinaryOptions, ResolvedBinary } from "./src/binary/resolve.ts";
 export type { GateAnswer, GatedOption, OptionGate, UnsupportedPolicy } from "./src/exec/gates.ts";
 export { decodeThreadEvents } from "./src/streams/thread_event_stream.ts";
+export type { ThreadEventDecoderOptions } from "./src/streams/thread_event_stream.ts";
 export type {
   ApprovalContext,
   ApprovalDecision,

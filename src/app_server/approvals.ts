@@ -134,7 +134,8 @@ export function toApprovalRequest(
   params: unknown,
   requestId: string | number,
 ): ApprovalRequest | undefined {
-  const kind = APPROVAL_METHODS[method];
+  // Own keys only: a method named "constructor" is not an approval.
+  const kind = Object.hasOwn(APPROVAL_METHODS, method) ? APPROVAL_METHODS[method] : undefined;
   if (kind === undefined) return undefined;
   const p = (typeof params === "object" && params !== null ? params : {}) as Record<
     string,

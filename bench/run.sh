@@ -121,12 +121,12 @@ line(["spawn: node:child_process adapter (ms)", "", ...rts.map((rt) => f(s(rt)?.
 line(["spawn: own / node adapter", "", ...rts.map((rt) => (rt === "node" ? "1" : f(s(rt)?.ratio)))]);
 const l = (rt) => get("longline", rt);
 const mbOf = rts.map((rt) => l(rt)?.mb).find((x) => x) ?? 100;
-line([`long line ${mbOf} MB: decode (ms), ours`, "", ...rts.map((rt) => f(l(rt)?.ours?.ms, 0))]);
-line([`long line ${mbOf} MB: decode (ms), linear bare`, "", ...rts.map((rt) => f(l(rt)?.bare?.ms, 0))]);
-line([`long line: ours / bare time`, "<= 1.2", ...rts.map((rt) => f(l(rt)?.timeRatio))]);
-line([`long line ${mbOf} MB: peak RSS (MB), ours`, "", ...rts.map((rt) => f(l(rt)?.ours?.peakMB, 0))]);
-line([`long line ${mbOf} MB: peak RSS (MB), linear bare`, "", ...rts.map((rt) => f(l(rt)?.bare?.peakMB, 0))]);
-line([`long line ${l(rts[0])?.oldMb ?? 8} MB: previous decoder (ms)`, "", ...rts.map((rt) => f(l(rt)?.old?.ms, 0))]);
+line([`long line ${mbOf} MiB: decode (ms), ours`, "", ...rts.map((rt) => f(l(rt)?.ours?.ms, 0))]);
+line([`long line ${mbOf} MiB: decode (ms), linear bare`, "", ...rts.map((rt) => f(l(rt)?.bare?.ms, 0))]);
+line([`long line: ours / bare time`, "", ...rts.map((rt) => f(l(rt)?.timeRatio))]);
+line([`long line ${mbOf} MiB: peak RSS (MB), ours`, "", ...rts.map((rt) => f(l(rt)?.ours?.peakMB, 0))]);
+line([`long line ${mbOf} MiB: peak RSS (MB), linear bare`, "", ...rts.map((rt) => f(l(rt)?.bare?.peakMB, 0))]);
+line([`long line ${l(rts[0])?.oldMb ?? 8} MiB: previous decoder (ms)`, "", ...rts.map((rt) => f(l(rt)?.old?.ms, 0))]);
 const failed = rows.filter((r) => r.bench === "failed");
 if (failed.length) console.log(`\nFAILED: ${failed.map((r) => `${r.runtime} ${r.file}`).join(", ")}`);
 EOF

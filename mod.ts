@@ -101,6 +101,7 @@ export {
   FileFormatError,
   IdleTimeoutError,
   MalformedOutputError,
+  OutputLimitError,
   RpcError,
   SchemaMismatchError,
   SpawnError,
@@ -116,6 +117,7 @@ export type {
   ExitErrorOptions,
   FileFormatErrorOptions,
   MalformedOutputErrorOptions,
+  OutputLimitErrorOptions,
   RpcErrorOptions,
   SchemaMismatchErrorOptions,
   SearchedPlace,
@@ -128,6 +130,7 @@ export { resolveCodexBinary } from "./src/binary/resolve.ts";
 export type { BinarySource, ResolveBinaryOptions, ResolvedBinary } from "./src/binary/resolve.ts";
 export type { GateAnswer, GatedOption, OptionGate, UnsupportedPolicy } from "./src/exec/gates.ts";
 export { decodeThreadEvents } from "./src/streams/thread_event_stream.ts";
+export type { ThreadEventDecoderOptions } from "./src/streams/thread_event_stream.ts";
 export type {
   ApprovalContext,
   ApprovalDecision,

@@ -8,7 +8,8 @@
 #   WITH_OTHERS=1 bash bench/run.sh          # then the probe/launcher/app-server benches too
 #
 # EVENTS (default 1000000) sizes the pipeline and RSS runs; RUNS sizes the pipeline (5);
-# TURN_RUNS the turn-overhead bench (20); IMPORT_RUNS the import bench (10).
+# TURN_RUNS the turn-overhead bench (20); IMPORT_RUNS the import bench (10); LINE_RUNS the
+# long-line bench (3; MB sizes its line, 100).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BIN="$PWD/node_modules/.bin"
@@ -68,6 +69,7 @@ for rt in $RUNTIMES; do
   RUNS="${TURN_RUNS:-20}" run "$rt" nogc bench/turn_overhead_bench.ts
   RUNS="${IMPORT_RUNS:-10}" run "$rt" nogc bench/import_bench.ts
   run "$rt" nogc bench/spawn_bench.ts
+  RUNS="${LINE_RUNS:-3}" run "$rt" nogc bench/long_line_bench.ts
   echo
 done
 
@@ -117,6 +119,14 @@ const s = (rt) => get("spawn", rt);
 line(["spawn: own adapter (ms)", "", ...rts.map((rt) => (rt === "node" ? "=node" : f(s(rt)?.ms[rt])))]);
 line(["spawn: node:child_process adapter (ms)", "", ...rts.map((rt) => f(s(rt)?.ms.node))]);
 line(["spawn: own / node adapter", "", ...rts.map((rt) => (rt === "node" ? "1" : f(s(rt)?.ratio)))]);
+const l = (rt) => get("longline", rt);
+const mbOf = rts.map((rt) => l(rt)?.mb).find((x) => x) ?? 100;
+line([`long line ${mbOf} MiB: decode (ms), ours`, "", ...rts.map((rt) => f(l(rt)?.ours?.ms, 0))]);
+line([`long line ${mbOf} MiB: decode (ms), linear bare`, "", ...rts.map((rt) => f(l(rt)?.bare?.ms, 0))]);
+line([`long line: ours / bare time`, "", ...rts.map((rt) => f(l(rt)?.timeRatio))]);
+line([`long line ${mbOf} MiB: peak RSS (MB), ours`, "", ...rts.map((rt) => f(l(rt)?.ours?.peakMB, 0))]);
+line([`long line ${mbOf} MiB: peak RSS (MB), linear bare`, "", ...rts.map((rt) => f(l(rt)?.bare?.peakMB, 0))]);
+line([`long line ${l(rts[0])?.oldMb ?? 8} MiB: previous decoder (ms)`, "", ...rts.map((rt) => f(l(rt)?.old?.ms, 0))]);
 const failed = rows.filter((r) => r.bench === "failed");
 if (failed.length) console.log(`\nFAILED: ${failed.map((r) => `${r.runtime} ${r.file}`).join(", ")}`);
 EOF

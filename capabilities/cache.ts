@@ -112,7 +112,10 @@ export class CapabilityCache {
       throw new TypeError(`Cannot look up capabilities: unknown option policy "${policy}"`);
     }
     throwIfAborted(options.signal);
-    const fingerprint = await fingerprintBinary(binary).catch(() => undefined);
+    // With `hash`, every lookup reads the content: only the hash tells a same-size rewrite apart
+    // when the file system keeps no reliable ctime.
+    const fingerprint = await fingerprintBinary(binary, { hash: this.#probe.hash })
+      .catch(() => undefined);
     const done = (snapshot: CapabilitySnapshot, origin: LookupOrigin): LookupResult => ({
       snapshot: applyOverrides(snapshot, options.overrides),
       origin,
@@ -121,7 +124,15 @@ export class CapabilityCache {
       // Nothing to key a cache on; the probe records why in its gaps.
       return this.#fresh(await this.#share(binary, binary, options.signal), done);
     }
-    const key = `${fingerprint.path}\n${fingerprint.size}\n${fingerprint.mtimeMs}`;
+    const key = [
+      fingerprint.path,
+      fingerprint.size,
+      fingerprint.mtimeMs,
+      fingerprint.ctimeMs,
+      fingerprint.dev,
+      fingerprint.ino,
+      fingerprint.sha256,
+    ].join("\n");
     if (policy === "preferCache") {
       const hit = this.#memory.get(key);
       if (hit && this.#reusable(hit.snapshot, hit.fingerprint, fingerprint)) {

@@ -6,7 +6,7 @@
  */
 import { createHash } from "node:crypto";
 import { constants } from "node:fs";
-import { mkdir, open } from "node:fs/promises";
+import { lstat, mkdir, open } from "node:fs/promises";
 import { homedir, platform } from "node:os";
 import { join } from "node:path";
 import process from "node:process";
@@ -55,7 +55,8 @@ export function cacheFileName(canonicalPath: string): string {
 }
 
 /**
- * Reads the entry for `fingerprint.path` from `dir`. A symlink, a non-regular or oversized
+ * Reads the entry for `fingerprint.path` from `dir`, opening only a regular file and never
+ * blocking (a FIFO there is ignored, not waited on). A symlink, a non-regular or oversized
  * file, text that is not JSON (truncated, corrupt), another schema version, a shape that does
  * not validate, or a fingerprint that no longer matches all give `"ignored"` with the reason.
  *
@@ -70,8 +71,14 @@ export async function readCacheFile(dir: string, fingerprint: Fingerprint): Prom
   const path = join(dir, cacheFileName(fingerprint.path));
   let text: string;
   try {
+    // A FIFO or device at the path would block a plain open (for ever, with no writer): look
+    // first, then open without blocking and check again on the open file, which cannot change.
+    const seen = await lstat(path);
+    if (seen.isSymbolicLink()) return { status: "ignored", reason: "is a symlink", path };
+    if (!seen.isFile()) return { status: "ignored", reason: "not a regular file", path };
     // O_NOFOLLOW closes the race a separate lstat would leave open (absent on Windows).
-    const file = await open(path, constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0));
+    const flags = constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0) | (constants.O_NONBLOCK ?? 0);
+    const file = await open(path, flags);
     try {
       const info = await file.stat();
       if (!info.isFile()) return { status: "ignored", reason: "not a regular file", path };

@@ -1,5 +1,7 @@
 /**
- * The identity of a binary file: canonical path, size, mtime and, when asked, a content hash.
+ * The identity of a binary file: canonical path, size, mtime, ctime, inode and device, and, when
+ * asked, a content hash. Size and mtime alone miss a replaced binary whose mtime was restored
+ * (package managers and `touch -r` do that); the inode and ctime catch it.
  *
  * @module
  */
@@ -28,15 +30,35 @@ export async function fingerprintBinary(
 ): Promise<Fingerprint> {
   const path = await realpath(binary);
   const info = await stat(path);
-  const mtimeMs = Number.isFinite(info.mtimeMs) && info.mtimeMs > 0 ? info.mtimeMs : null;
-  const fingerprint: Fingerprint = { path, size: info.size, mtimeMs };
+  const fingerprint: Fingerprint = {
+    path,
+    size: info.size,
+    mtimeMs: time(info.mtimeMs),
+    ctimeMs: time(info.ctimeMs),
+    ino: Number(info.ino),
+    dev: Number(info.dev),
+  };
   if (options.hash) fingerprint.sha256 = await sha256File(path);
   return fingerprint;
 }
 
-/** Whether two fingerprints name the same file content as far as both can tell. */
-export function sameFingerprint(a: Fingerprint, b: Fingerprint): boolean {
-  if (a.path !== b.path || a.size !== b.size || a.mtimeMs !== b.mtimeMs) return false;
-  if (a.sha256 !== undefined && b.sha256 !== undefined) return a.sha256 === b.sha256;
+function time(ms: number): number | null {
+  return Number.isFinite(ms) && ms > 0 ? ms : null;
+}
+
+/**
+ * Whether `cached` (recorded with a snapshot) still describes the file `now` was read from.
+ * Path, size, mtime, ctime, inode and device must all agree; a field `now` has and `cached`
+ * lacks (an entry from an older SDK, or a hash asked for now only) cannot vouch for the file,
+ * so it does not match. The content hash is compared when `now` carries one.
+ */
+export function sameFingerprint(cached: Fingerprint, now: Fingerprint): boolean {
+  if (cached.path !== now.path || cached.size !== now.size || cached.mtimeMs !== now.mtimeMs) {
+    return false;
+  }
+  if (now.ctimeMs !== undefined && cached.ctimeMs !== now.ctimeMs) return false;
+  if (now.ino !== undefined && cached.ino !== now.ino) return false;
+  if (now.dev !== undefined && cached.dev !== now.dev) return false;
+  if (now.sha256 !== undefined) return cached.sha256 === now.sha256;
   return true;
 }

@@ -44,6 +44,9 @@ export const FingerprintSchema: v.GenericSchema<Fingerprint> = v.looseObject({
   path: v.string(),
   size: v.number(),
   mtimeMs: v.nullable(v.number()),
+  ctimeMs: v.optional(v.nullable(v.number())),
+  ino: v.optional(v.number()),
+  dev: v.optional(v.number()),
   sha256: v.optional(v.string()),
 }) as v.GenericSchema<Fingerprint>;
 

@@ -93,6 +93,15 @@ export interface Fingerprint {
   size: number;
   /** Modification time in ms since the epoch; `null` when the file system does not say. */
   mtimeMs: number | null;
+  /**
+   * Status change time in ms since the epoch (any write, rename over, `touch -r` or chmod moves
+   * it; a program cannot set it back); `null` when the file system does not say.
+   */
+  ctimeMs?: number | null;
+  /** Inode number: a file replaced by rename gets a new one, whatever its size and times. */
+  ino?: number;
+  /** Device of the inode. */
+  dev?: number;
   /** SHA-256 of the content (hex), only when asked for. */
   sha256?: string;
 }

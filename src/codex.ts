@@ -147,6 +147,7 @@ export class Codex implements AsyncDisposable {
       },
       interrupt: async (threadId) => await (await lane()).interrupt?.(threadId),
       steer: async (threadId, input) => await (await lane()).steer?.(threadId, input),
+      secrets: this.#exec.secrets,
     };
   }
 

@@ -1,10 +1,12 @@
 /**
  * The few error classes the SDK throws. Each has a fixed `name`, keeps its `cause`, carries
  * structured fields, and bounds what it quotes from the CLI (stderr tails, output lines).
- * Secrets never reach a message: argv is redacted and API keys only travel in a child's env.
+ * Secrets never reach a message: argv is redacted, API keys only travel in a child's env, and
+ * the known secrets passed as `secrets` are scrubbed from every string an error carries.
  *
  * @module
  */
+import { redactArgs, redactText } from "./redact.ts";
 
 /** The most stderr an error keeps, in characters (the tail end: that is where codex says why). */
 export const STDERR_TAIL_LIMIT = 4096;
@@ -13,10 +15,15 @@ export const STDERR_TAIL_LIMIT = 4096;
 export interface CodexErrorOptions {
   /** The underlying error, when there is one. */
   cause?: unknown;
-  /** The command line that was run, already redacted. */
+  /** The command line that was run; secret-looking `--config` pairs are masked here. */
   command?: readonly string[];
   /** The last few KB of the child's stderr. */
   stderrTail?: string;
+  /**
+   * Known secrets (API key, secret config values, stored credentials): replaced by
+   * `[redacted]` in the message, the command, the stderr tail and every text field of the error.
+   */
+  secrets?: readonly string[];
 }
 
 /** Base class of every error the SDK throws. */
@@ -30,15 +37,19 @@ export class CodexError extends Error {
 
   /** Creates an error; `options.stderrTail` is bounded to {@linkcode STDERR_TAIL_LIMIT}. */
   constructor(message: string, options: CodexErrorOptions = {}) {
+    // Scrubbed before bounding; the tail may itself be the cut end of a longer output.
     const stderrTail = options.stderrTail === undefined
       ? undefined
-      : boundTail(options.stderrTail, STDERR_TAIL_LIMIT);
+      : boundTail(scrub(options.stderrTail, options, true), STDERR_TAIL_LIMIT);
     super(
-      withStderr(message, stderrTail),
+      withStderr(scrub(message, options), stderrTail),
       options.cause === undefined ? undefined : { cause: options.cause },
     );
     this.name = "CodexError";
-    if (options.command !== undefined) this.command = options.command;
+    // Every lane's command line is masked the same way, whoever built the error.
+    if (options.command !== undefined) {
+      this.command = redactArgs(options.command).map((arg) => scrub(arg, options));
+    }
     if (stderrTail !== undefined) this.stderrTail = stderrTail;
   }
 }
@@ -203,7 +214,34 @@ export class MalformedOutputError extends CodexError {
     super(message, options);
     this.name = "MalformedOutputError";
     this.lineNumber = options.lineNumber;
-    this.excerpt = options.excerpt;
+    this.excerpt = scrub(options.excerpt, options);
+  }
+}
+
+/** Fields of {@linkcode OutputLimitError}. */
+export interface OutputLimitErrorOptions extends CodexErrorOptions {
+  /** The longest line accepted, in bytes (`maxLineBytes`). */
+  limitBytes: number;
+  /** 1-based number of the line that was too long. */
+  lineNumber: number;
+}
+
+/**
+ * The CLI printed a line longer than `maxLineBytes` (default 64 MiB); the run was stopped
+ * rather than let memory grow without bound.
+ */
+export class OutputLimitError extends CodexError {
+  /** The longest line accepted, in bytes. */
+  readonly limitBytes: number;
+  /** 1-based number of the line that was too long. */
+  readonly lineNumber: number;
+
+  /** Creates the error. */
+  constructor(message: string, options: OutputLimitErrorOptions) {
+    super(message, options);
+    this.name = "OutputLimitError";
+    this.limitBytes = options.limitBytes;
+    this.lineNumber = options.lineNumber;
   }
 }
 
@@ -226,8 +264,10 @@ export class SchemaMismatchError extends CodexError {
   constructor(message: string, options: SchemaMismatchErrorOptions) {
     super(message, options);
     this.name = "SchemaMismatchError";
-    this.rawText = options.rawText;
-    this.issues = options.issues;
+    this.rawText = scrub(options.rawText, options);
+    this.issues = options.secrets?.length
+      ? options.issues.map((issue) => scrub(issue, options))
+      : options.issues;
   }
 }
 
@@ -255,7 +295,7 @@ export class RpcError extends CodexError {
     super(message, options);
     this.name = "RpcError";
     this.code = options.code;
-    this.data = options.data;
+    this.data = scrubData(options.data, options);
     this.method = options.method;
   }
 }
@@ -401,6 +441,27 @@ function hideUndefined(target: object, key: string): void {
 export function boundTail(text: string, limit: number): string {
   if (text.length <= limit) return text;
   return `[... ${text.length - limit} earlier characters cut]\n${text.slice(-limit)}`;
+}
+
+function scrub(text: string, options: CodexErrorOptions, cutStart = false): string {
+  const secrets = options.secrets;
+  return secrets?.length ? redactText(text, secrets, { cutStart }) : text;
+}
+
+/** Scrubs the strings of JSON-like data (what a server sent); other values pass unchanged. */
+function scrubData(data: unknown, options: CodexErrorOptions): unknown {
+  if (!options.secrets?.length) return data;
+  if (typeof data === "string") return scrub(data, options);
+  if (Array.isArray(data)) return data.map((item) => scrubData(item, options));
+  if (
+    typeof data === "object" && data !== null && Object.getPrototypeOf(data) === Object.prototype
+  ) {
+    // fromEntries defines own properties: a "__proto__" key stays a plain key.
+    return Object.fromEntries(
+      Object.entries(data).map(([key, value]) => [key, scrubData(value, options)]),
+    );
+  }
+  return data;
 }
 
 function withStderr(message: string, stderrTail: string | undefined): string {

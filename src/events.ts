@@ -357,8 +357,18 @@ export type FieldSpec =
   | { array: Record<string, FieldSpec> }
   | { object: Record<string, FieldSpec> };
 
+/**
+ * A table without a prototype: a type named `__proto__`, `constructor` or `toString` from the
+ * wire finds nothing in it rather than something of `Object.prototype`.
+ */
+function table<T>(entries: Record<string, T>): Readonly<Record<string, T>> {
+  return Object.freeze(Object.assign(Object.create(null) as Record<string, T>, entries));
+}
+
 /** Required fields of each known item type (beyond `id` and `type`). */
-export const ITEM_FIELDS: Readonly<Record<string, Record<string, FieldSpec>>> = {
+export const ITEM_FIELDS: Readonly<Record<string, Record<string, FieldSpec>>> = table<
+  Record<string, FieldSpec>
+>({
   agent_message: { text: "string" },
   reasoning: { text: "string" },
   command_execution: {
@@ -372,7 +382,7 @@ export const ITEM_FIELDS: Readonly<Record<string, Record<string, FieldSpec>>> = 
   web_search: { query: "string" },
   todo_list: { items: { array: { text: "string", completed: "boolean" } } },
   error: { message: "string" },
-};
+});
 
 const USAGE: FieldSpec = {
   object: {
@@ -385,7 +395,9 @@ const USAGE: FieldSpec = {
 };
 
 /** Required fields of each known event type (beyond `type`). */
-export const EVENT_FIELDS: Readonly<Record<string, Record<string, FieldSpec>>> = {
+export const EVENT_FIELDS: Readonly<Record<string, Record<string, FieldSpec>>> = table<
+  Record<string, FieldSpec>
+>({
   "thread.started": { thread_id: "string" },
   "turn.started": {},
   "turn.completed": { usage: USAGE },
@@ -404,7 +416,7 @@ export const EVENT_FIELDS: Readonly<Record<string, Record<string, FieldSpec>>> =
   },
   "usage.updated": { usage: USAGE, total: USAGE },
   "diff.updated": { diff: "string" },
-};
+});
 
 function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);

@@ -44,4 +44,6 @@ export interface TurnLane {
   interrupt?(threadId: string): Promise<void>;
   /** Adds input to the running turn of `threadId` (app-server lane only). */
   steer?(threadId: string, input: NormalizedInput): Promise<void>;
+  /** Known secrets of the client (API key, ...), scrubbed from the errors of its turns. */
+  readonly secrets?: readonly string[];
 }

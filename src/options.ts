@@ -74,6 +74,11 @@ export interface CodexOptions {
   /** Time between SIGTERM and SIGKILL when a run is stopped (default 2000 ms). */
   killGraceMs?: number;
   /**
+   * The longest line of CLI output accepted, in bytes (default 64 MiB). A longer line stops
+   * the run with an `OutputLimitError` instead of growing memory without bound.
+   */
+  maxLineBytes?: number;
+  /**
    * A shared app-server connection for `transport: "app-server"` threads (never closed by the
    * client). Without it the client starts one `codex app-server` on first use.
    */
@@ -82,8 +87,6 @@ export interface CodexOptions {
   lane?: TurnLane;
   /** How failed turns are retried (also settable per thread). */
   retry?: RetryOptions;
-  /** The longest stdout line accepted from the CLI, in bytes (default 64 MiB). */
-  maxLineBytes?: number;
 }
 
 /** How a failed turn is tried again. */

@@ -35,9 +35,12 @@ export type RunResult<T = unknown> = Turn<T>;
  * `turn.failed`, and on an `error` event when the stream ends with no completed turn (that
  * is a fatal error, not an empty success). Keeps the last agent message as `finalResponse`.
  * A stream error (exit, timeout, abort) propagates, except that a `turn.failed` already seen
- * wins, with the stream error as its cause.
+ * wins, with the stream error as its cause. Known `secrets` are scrubbed from the error.
  */
-export async function collectTurn(events: AsyncIterable<ThreadEvent>): Promise<Turn> {
+export async function collectTurn(
+  events: AsyncIterable<ThreadEvent>,
+  secrets?: readonly string[],
+): Promise<Turn> {
   const items: ThreadItem[] = [];
   const errors: string[] = [];
   let finalResponse = "";
@@ -68,14 +71,14 @@ export async function collectTurn(events: AsyncIterable<ThreadEvent>): Promise<T
       const fields = error instanceof CodexError
         ? { command: error.command, stderrTail: error.stderrTail }
         : {};
-      throw new TurnFailedError(failure, { cause: error, ...fields });
+      throw new TurnFailedError(failure, { cause: error, ...fields, secrets });
     }
     throw error;
   }
-  if (failure !== undefined) throw new TurnFailedError(failure);
+  if (failure !== undefined) throw new TurnFailedError(failure, { secrets });
   if (!completed) {
     const last = errors.at(-1);
-    throw new TurnFailedError(last ?? "The turn ended without completing");
+    throw new TurnFailedError(last ?? "The turn ended without completing", { secrets });
   }
   return { items, finalResponse, usage, errors };
 }

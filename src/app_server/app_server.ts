@@ -6,6 +6,7 @@
  * @module
  */
 import { RpcError } from "../errors.ts";
+import { Redactor } from "../redact.ts";
 import type { ConnectionClosedError, MalformedOutputError } from "../errors.ts";
 import { approvalResult, toApprovalRequest } from "./approvals.ts";
 import { checkParams, checkResult } from "./methods.ts";
@@ -36,6 +37,16 @@ export interface AppServerOptions {
   onError?: (error: unknown) => void;
   /** Leave out the handshake (to observe the server before it). */
   skipInitialize?: boolean;
+  /**
+   * The longest output line accepted, in bytes (default 64 MiB); a longer one ends the
+   * connection with an `OutputLimitError` as the cause of its `ConnectionClosedError`.
+   */
+  maxLineBytes?: number;
+  /**
+   * Known secrets, scrubbed from every error of this connection. A spawned server adds the
+   * API key of its `env` and the values of secret-looking `--config` pairs of its `args`.
+   */
+  secrets?: readonly string[];
 }
 
 /** Claims and answers some server->client requests. */
@@ -75,13 +86,20 @@ export class AppServer implements AsyncDisposable {
       requestTimeoutMs: options.requestTimeoutMs,
       describeClose: () => transport.describeClose(),
       peer: transport.description,
+      maxLineBytes: options.maxLineBytes,
+      secrets: options.secrets,
     });
     this.#rpc.setRequestHandler((method, params, id) => this.#route(method, params, id));
   }
 
   /** Starts `codex [args] app-server` on stdio and completes the handshake. */
   static async spawn(options: StdioServerOptions & AppServerOptions): Promise<AppServer> {
-    return await AppServer.open(await spawnStdioTransport(options), options);
+    const { secrets } = Redactor.from({
+      apiKey: options.env?.CODEX_API_KEY,
+      args: [...(options.args ?? []), ...(options.serverArgs ?? [])],
+      secrets: options.secrets,
+    });
+    return await AppServer.open(await spawnStdioTransport(options), { ...options, secrets });
   }
 
   /** Connects to `codex app-server --listen ws://...` and completes the handshake. */

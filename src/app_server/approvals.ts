@@ -7,6 +7,8 @@
  * @module
  */
 import type { ApprovalDefaultReason, ApprovalKind, ApprovalSource } from "../events.ts";
+import { setLongTimeout } from "../_timer.ts";
+import type { LongTimer } from "../_timer.ts";
 
 /** The wire methods of the approval requests this SDK answers. */
 export const APPROVAL_METHODS: Readonly<Record<string, ApprovalKind>> = {
@@ -132,7 +134,8 @@ export function toApprovalRequest(
   params: unknown,
   requestId: string | number,
 ): ApprovalRequest | undefined {
-  const kind = APPROVAL_METHODS[method];
+  // Own keys only: a method named "constructor" is not an approval.
+  const kind = Object.hasOwn(APPROVAL_METHODS, method) ? APPROVAL_METHODS[method] : undefined;
   if (kind === undefined) return undefined;
   const p = (typeof params === "object" && params !== null ? params : {}) as Record<
     string,
@@ -221,10 +224,10 @@ export async function decideApproval(
   if (policy === undefined) return { decision: fallback, source: "default", reason: "no_callback" };
   if (typeof policy !== "function") return { decision: policy, source: "policy" };
   const controller = new AbortController();
-  let timer: ReturnType<typeof setTimeout> | undefined;
+  let timer: LongTimer | undefined;
   const stop = new Promise<ApprovalOutcome>((resolve) => {
     if (options.approvalTimeoutMs !== undefined) {
-      timer = setTimeout(
+      timer = setLongTimeout(
         () => resolve({ decision: fallback, source: "default", reason: "timeout" }),
         options.approvalTimeoutMs,
       );
@@ -258,7 +261,7 @@ export async function decideApproval(
   try {
     return await Promise.race([asked, stop]);
   } finally {
-    clearTimeout(timer);
+    timer?.clear();
     controller.abort();
   }
 }

@@ -90,3 +90,13 @@ test("checkApprovalOptions names the bad option", () => {
     /defaultApprovalDecision/,
   );
 });
+
+test("decideApproval with approvalTimeoutMs 2**31 waits for the callback instead of accepting", async () => {
+  // setTimeout overflows above 2**31-1 ms and would fire at once, auto-accepting the command.
+  const outcome = await decideApproval(command, {
+    onApproval: () => new Promise((resolve) => setTimeout(() => resolve("decline"), 50)),
+    approvalTimeoutMs: 2 ** 31,
+    defaultApprovalDecision: "accept",
+  });
+  assert.deepEqual(outcome, { decision: "decline", source: "callback" });
+});

@@ -26,6 +26,8 @@ import {
 import type { ApprovalOptions } from "./approvals.ts";
 import { TurnNormalizer } from "./events.ts";
 import type { NormalizedEvent } from "./events.ts";
+import { setLongTimeout } from "../_timer.ts";
+import type { LongTimer } from "../_timer.ts";
 import type { AskForApproval, ThreadOpenResult, ThreadSettings, WireUserInput } from "./methods.ts";
 
 /** Thread options as the app-server lane reads them: the common ones plus approvals. */
@@ -256,14 +258,14 @@ export function createAppServerLane(options: AppServerLaneOptions): AppServerLan
     let turn: ActiveTurn | undefined;
     let finished = false;
     let server: AppServer | undefined;
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    let idleTimer: ReturnType<typeof setTimeout> | undefined;
+    let timer: LongTimer | undefined;
+    let idleTimer: LongTimer | undefined;
     let onAbort: (() => void) | undefined;
 
     const finish = (): void => {
       finished = true;
-      clearTimeout(timer);
-      clearTimeout(idleTimer);
+      timer?.clear();
+      idleTimer?.clear();
       if (onAbort) signal?.removeEventListener("abort", onAbort);
       if (turn) {
         turn.ended.abort();
@@ -291,8 +293,8 @@ export function createAppServerLane(options: AppServerLaneOptions): AppServerLan
         };
         const armIdle = (): void => {
           if (idleTimeoutMs === undefined) return;
-          clearTimeout(idleTimer);
-          idleTimer = setTimeout(() =>
+          idleTimer?.clear();
+          idleTimer = setLongTimeout(() =>
             stopWith(
               new IdleTimeoutError(`No app-server event for ${idleTimeoutMs} ms`, {
                 timeoutMs: idleTimeoutMs,
@@ -312,7 +314,7 @@ export function createAppServerLane(options: AppServerLaneOptions): AppServerLan
           }
         };
         if (timeoutMs !== undefined) {
-          timer = setTimeout(
+          timer = setLongTimeout(
             () =>
               stopWith(
                 new TimeoutError(`The turn took longer than ${timeoutMs} ms`, { timeoutMs }),

@@ -38,6 +38,7 @@ export async function startAppServerLane(
     const args = buildConfigArgs(options);
     if (options.profile !== undefined) args.push("--profile", options.profile);
     lane = createAppServerLane({
+      maxLineBytes: options.maxLineBytes,
       start: {
         binary: binary.path,
         args,

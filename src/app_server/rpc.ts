@@ -12,7 +12,7 @@
 import { ConnectionClosedError, RpcError, TimeoutError } from "../errors.ts";
 import type { ConnectionClosedErrorOptions, MalformedOutputError } from "../errors.ts";
 import { JsonLinesStream } from "../streams/json_lines_stream.ts";
-import { TextLineStream } from "../streams/text_line_stream.ts";
+import { LineSplitterStream } from "../streams/line_splitter.ts";
 
 /** A pair of byte streams: what the server writes, and where to write to it. */
 export interface RpcDuplex {
@@ -75,6 +75,13 @@ export interface RpcConnectionOptions {
   describeClose?: () => Promise<ConnectionClosedErrorOptions & { reason?: string }>;
   /** What the peer is, for messages (default `"app-server"`). */
   peer?: string;
+  /**
+   * The longest line accepted from the peer, in bytes (default 64 MiB). A longer one ends the
+   * connection; its `ConnectionClosedError` has the `OutputLimitError` as its cause.
+   */
+  maxLineBytes?: number;
+  /** Known secrets (API key, secret config values), scrubbed from every error built here. */
+  secrets?: readonly string[];
 }
 
 interface Pending {
@@ -116,12 +123,13 @@ export class RpcConnection {
     this.#options = options;
     this.#writer = duplex.writable.getWriter();
     this.#writer.closed.catch(() => {});
+    const source = `${options.peer ?? "app-server"} output`;
     const messages = duplex.readable
-      .pipeThrough(new TextDecoderStream())
-      .pipeThrough(new TextLineStream())
+      .pipeThrough(new LineSplitterStream({ maxLineBytes: options.maxLineBytes, source }))
       .pipeThrough(
         new JsonLinesStream({
-          source: `${options.peer ?? "app-server"} output`,
+          source,
+          secrets: options.secrets,
           onMalformed: (error) => this.#safely(() => options.onMalformed?.(error)),
         }),
       );
@@ -240,6 +248,7 @@ export class RpcConnection {
       throw closed ??
         new ConnectionClosedError(`Cannot write to ${this.#peer()}: ${errorText(error)}`, {
           cause: error,
+          secrets: this.#options.secrets,
         });
     });
   }
@@ -274,6 +283,7 @@ export class RpcConnection {
     const error = new ConnectionClosedError(`The ${this.#peer()} connection closed: ${why}`, {
       cause: failure,
       ...fields,
+      secrets: this.#options.secrets,
     });
     this.#closedError = error;
     for (const id of [...this.#pending.keys()]) this.#settle(id)?.reject(error);
@@ -307,6 +317,7 @@ export class RpcConnection {
           code,
           data: raw.data,
           method: entry.method,
+          secrets: this.#options.secrets,
         }),
       );
     } else entry.resolve(message.result);

@@ -6,6 +6,7 @@
  */
 import { boundTail, STDERR_TAIL_LIMIT } from "../errors.ts";
 import type { ConnectionClosedErrorOptions } from "../errors.ts";
+import { redactArgs } from "../redact.ts";
 import { DEFAULT_KILL_GRACE_MS, getSpawner, terminate } from "../runtime/mod.ts";
 import type { ChildProcess, RuntimeName } from "../runtime/mod.ts";
 import { TextLineStream } from "../streams/text_line_stream.ts";
@@ -96,7 +97,8 @@ export async function startServerProcess(options: StdioServerOptions): Promise<S
   const grace = options.killGraceMs ?? DEFAULT_KILL_GRACE_MS;
   return {
     child,
-    command: [options.binary, ...argv],
+    // Quoted in errors and shown as AppServer.command: secret config pairs masked.
+    command: redactArgs([options.binary, ...argv]),
     stderrTail: () => tail,
     async stop(waitMs = 0) {
       let timer: ReturnType<typeof setTimeout> | undefined;

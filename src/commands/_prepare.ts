@@ -13,7 +13,7 @@ import { UnsupportedError } from "../errors.ts";
 import { clientEnv, redactArgs } from "../exec/args.ts";
 import type { GatedOption, OptionGate } from "../exec/gates.ts";
 import { ensureCodexHome } from "../home/layout.ts";
-import { redactSecrets } from "../home/_redact.ts";
+import { redactText } from "../redact.ts";
 import type { BundleSource, CodexConfigObject } from "../options.ts";
 import { getSpawner } from "../runtime/mod.ts";
 import type { RuntimeName, Spawner } from "../runtime/mod.ts";
@@ -184,7 +184,7 @@ export async function prepareCommand(
     spawner,
     binary,
     args: full,
-    display: [binary.path, ...redactArgs(full)].map((a) => redactSecrets(a, secrets)),
+    display: [binary.path, ...redactArgs(full)].map((a) => redactText(a, secrets)),
     env,
     secrets,
   };

@@ -11,7 +11,7 @@ import { CodexError } from "../errors.ts";
 import { DEFAULT_KILL_GRACE_MS, terminate } from "../runtime/mod.ts";
 import type { ExitStatus } from "../runtime/mod.ts";
 import { StderrCollector } from "../exec/stderr.ts";
-import { redactSecrets } from "../home/_redact.ts";
+import { redactText } from "../redact.ts";
 import { checkCommandOptions, prepareCommand } from "./_prepare.ts";
 import type { CodexCommandOptions } from "./_prepare.ts";
 
@@ -126,7 +126,7 @@ export async function startResponsesApiProxy(
     } catch (error) {
       await stop();
       await stderr.done;
-      const tail = redactSecrets(stderr.tail(), prepared.secrets);
+      const tail = redactText(stderr.tail(), prepared.secrets);
       throw new CodexError(`codex responses-api-proxy did not start: ${(error as Error).message}`, {
         command: prepared.display,
         stderrTail: tail,

@@ -117,10 +117,11 @@ function reviewThread(options: ReviewOptions): { thread: Thread; instructions: s
   checkCommandOptions(options);
   const args = reviewArgs(options);
   const lane: TurnLane = {
-    runTurn(request: TurnRequest): ReadableStream<ThreadEvent[]> {
+    runTurn(_request: TurnRequest): ReadableStream<ThreadEvent[]> {
       return runExec({
         spawner: getSpawner(options.runtime),
-        stdinText: request.input.prompt,
+        // Instructions are the prompt; with a target flag (--uncommitted, ...) there is none.
+        stdinText: options.instructions ?? "",
         signal: options.signal,
         timeoutMs: options.timeoutMs,
         idleTimeoutMs: options.idleTimeoutMs,
@@ -141,6 +142,8 @@ function reviewThread(options: ReviewOptions): { thread: Thread; instructions: s
   };
   return {
     thread: new Thread(lane, {}, { kind: "new" }),
-    instructions: options.instructions ?? "",
+    // Thread refuses an empty prompt; the lane reads the instructions from the options, so a
+    // review by target hands Thread a label that is never sent.
+    instructions: options.instructions ?? "review the given target",
   };
 }

@@ -5,7 +5,7 @@
  * @module
  */
 import { AbortError, CodexError, ExitError, TimeoutError } from "../errors.ts";
-import { redactSecrets } from "../home/_redact.ts";
+import { redactText } from "../redact.ts";
 import { DEFAULT_KILL_GRACE_MS, terminate } from "../runtime/mod.ts";
 import type { ChildProcess } from "../runtime/mod.ts";
 import { checkCommandOptions, prepareCommand } from "./_prepare.ts";
@@ -130,7 +130,7 @@ export async function runPrepared(
       writeStdin(child, options.stdin),
     ]);
     const durationMs = performance.now() - started;
-    const clean = (text: string) => redactSecrets(text, secrets);
+    const clean = (text: string) => redactText(text, secrets);
     const result: CommandResult = {
       exitCode: status.code,
       signal: status.signal,

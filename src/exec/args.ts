@@ -294,19 +294,5 @@ export function buildExecEnv(input: ExecEnvInput): Record<string, string> {
   return env;
 }
 
-/** Keys whose values are replaced by `***` when a command line appears in an error. */
-const SECRET_KEY = /(key|token|secret|password|auth|bearer|header|cookie)/i;
-
-/**
- * Redacts `--config key=value` pairs whose key looks secret, so argv can be quoted in errors.
- * (API keys never travel in argv; this guards what users put in `config`.)
- */
-export function redactArgs(args: readonly string[]): string[] {
-  return args.map((arg, i) => {
-    if (args[i - 1] !== "--config" && args[i - 1] !== "-c") return arg;
-    const eq = arg.indexOf("=");
-    if (eq === -1) return arg;
-    // The key or any key inside an inline-table value may name a secret.
-    return SECRET_KEY.test(arg) ? `${arg.slice(0, eq)}=***` : arg;
-  });
-}
+/** Masks secret-looking `--config` pairs of a command line; the shared redaction's own. */
+export { redactArgs } from "../redact.ts";

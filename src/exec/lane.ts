@@ -9,7 +9,8 @@ import type { CodexOptions } from "../options.ts";
 import type { Spawner } from "../runtime/mod.ts";
 import type { ResolvedBinary } from "../binary/resolve.ts";
 import { resolveLayers } from "../options/layers.ts";
-import { clientEnv, redactArgs } from "./args.ts";
+import { buildConfigArgs, clientEnv, redactArgs } from "./args.ts";
+import { Redactor } from "../redact.ts";
 import type { ExecArgs } from "./args.ts";
 import { buildExecArgs } from "./args.ts";
 import type { OptionGate } from "./gates.ts";
@@ -32,10 +33,18 @@ export interface ExecLaneContext {
 /** Runs each turn as its own `codex exec --json` process. */
 export class ExecLane implements TurnLane {
   #context: ExecLaneContext;
+  #redactor: Redactor | undefined;
 
   /** Creates the lane for one client. */
   constructor(context: ExecLaneContext) {
     this.#context = context;
+  }
+
+  /** The client's known secrets: its API key and secret-looking config values. */
+  get secrets(): readonly string[] {
+    const options = this.#context.options;
+    this.#redactor ??= Redactor.from({ apiKey: options.apiKey, args: buildConfigArgs(options) });
+    return this.#redactor.secrets;
   }
 
   /** Starts a turn; see {@linkcode TurnLane.runTurn}. */
@@ -51,6 +60,7 @@ export class ExecLane implements TurnLane {
       idleTimeoutMs: turnOptions.idleTimeoutMs,
       onStderr: options.onStderr,
       killGraceMs: options.killGraceMs,
+      maxLineBytes: options.maxLineBytes,
       async prepare() {
         const [binary, codexHome] = await Promise.all([context.binary(), context.codexHome()]);
         const schemaFile = turnOptions.outputSchema
@@ -67,6 +77,7 @@ export class ExecLane implements TurnLane {
             binary: binary.path,
             args,
             displayCommand: [binary.path, ...redactArgs(args)],
+            secrets: Redactor.from({ apiKey: options.apiKey, args }).secrets,
             env: clientEnv(options, binary, codexHome, settings.env),
             cwd: threadOptions.workingDirectory,
             onSettled: () => schemaFile?.remove(),

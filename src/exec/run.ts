@@ -17,6 +17,8 @@ import { DEFAULT_KILL_GRACE_MS, terminate } from "../runtime/mod.ts";
 import type { ChildProcess, Spawner } from "../runtime/mod.ts";
 import { ThreadEventDecoder } from "../streams/thread_event_stream.ts";
 import { StderrCollector } from "./stderr.ts";
+import { setLongTimeout } from "../_timer.ts";
+import type { LongTimer } from "../_timer.ts";
 
 /** The parts of a run that take async preparation (binary lookup, temp files). */
 export interface ExecCommand {
@@ -26,6 +28,8 @@ export interface ExecCommand {
   args: string[];
   /** The argv as it may appear in errors (secrets redacted). */
   displayCommand: string[];
+  /** Known secrets (API key, secret config values), scrubbed from every error of the run. */
+  secrets?: readonly string[];
   /** The child's environment. */
   env: Record<string, string>;
   /** Working directory of the child. */
@@ -55,6 +59,8 @@ export interface ExecRunOptions {
   onStderr?: (line: string) => void;
   /** SIGTERM -> SIGKILL grace. */
   killGraceMs?: number;
+  /** The longest stdout line accepted, in bytes (default 64 MiB). */
+  maxLineBytes?: number;
 }
 
 type StopReason = { kind: "abort"; reason: unknown } | { kind: "timeout" } | { kind: "idle" } | {
@@ -70,6 +76,7 @@ type StopReason = { kind: "abort"; reason: unknown } | { kind: "timeout" } | { k
 export function runExec(options: ExecRunOptions): ReadableStream<ThreadEvent[]> {
   const grace = options.killGraceMs ?? DEFAULT_KILL_GRACE_MS;
   let command: string[] = [];
+  let secrets: readonly string[] | undefined;
   let onSettled: (() => Promise<void> | void) | undefined;
   let child: ChildProcess | undefined;
   let stdout: ReadableStreamDefaultReader<Uint8Array> | undefined;
@@ -77,8 +84,8 @@ export function runExec(options: ExecRunOptions): ReadableStream<ThreadEvent[]> 
   let stderr: StderrCollector | undefined;
   let stopped: StopReason | undefined;
   let settled = false;
-  let totalTimer: ReturnType<typeof setTimeout> | undefined;
-  let idleTimer: ReturnType<typeof setTimeout> | undefined;
+  let totalTimer: LongTimer | undefined;
+  let idleTimer: LongTimer | undefined;
   let output!: ReadableStreamDefaultController<ThreadEvent[]>;
   let onAbort: (() => void) | undefined;
 
@@ -88,8 +95,8 @@ export function runExec(options: ExecRunOptions): ReadableStream<ThreadEvent[]> 
   const settle = async () => {
     if (settled) return;
     settled = true;
-    clearTimeout(totalTimer);
-    clearTimeout(idleTimer);
+    totalTimer?.clear();
+    idleTimer?.clear();
     if (onAbort) options.signal?.removeEventListener("abort", onAbort);
     await release();
   };
@@ -102,12 +109,14 @@ export function runExec(options: ExecRunOptions): ReadableStream<ThreadEvent[]> 
           cause: reason.reason,
           command,
           stderrTail: tail,
+          secrets,
         });
       case "timeout":
         return new TimeoutError(`The run timed out after ${options.timeoutMs} ms`, {
           timeoutMs: options.timeoutMs!,
           command,
           stderrTail: tail,
+          secrets,
         });
       case "idle":
         return new IdleTimeoutError(
@@ -116,10 +125,15 @@ export function runExec(options: ExecRunOptions): ReadableStream<ThreadEvent[]> 
             timeoutMs: options.idleTimeoutMs!,
             command,
             stderrTail: tail,
+            secrets,
           },
         );
       case "cancel":
-        return new AbortError("The run was cancelled by its reader", { command, stderrTail: tail });
+        return new AbortError("The run was cancelled by its reader", {
+          command,
+          stderrTail: tail,
+          secrets,
+        });
     }
   };
 
@@ -166,14 +180,15 @@ export function runExec(options: ExecRunOptions): ReadableStream<ThreadEvent[]> 
         signal: status.signal,
         command,
         stderrTail,
+        secrets,
       }),
     );
   };
 
   const armIdle = () => {
     if (options.idleTimeoutMs === undefined) return;
-    clearTimeout(idleTimer);
-    idleTimer = setTimeout(() => void stop({ kind: "idle" }), options.idleTimeoutMs);
+    idleTimer?.clear();
+    idleTimer = setLongTimeout(() => void stop({ kind: "idle" }), options.idleTimeoutMs);
   };
 
   return new ReadableStream<ThreadEvent[]>({
@@ -185,6 +200,7 @@ export function runExec(options: ExecRunOptions): ReadableStream<ThreadEvent[]> 
       }
       const prepared = await options.prepare();
       command = prepared.displayCommand;
+      secrets = prepared.secrets;
       onSettled = prepared.onSettled;
       if (options.signal?.aborted) {
         stopped = { kind: "abort", reason: options.signal.reason };
@@ -203,13 +219,16 @@ export function runExec(options: ExecRunOptions): ReadableStream<ThreadEvent[]> 
       }
       stderr = new StderrCollector(child.stderr, options.onStderr);
       stdout = child.stdout.getReader();
-      decoder = new ThreadEventDecoder(`${command[0]} output`);
+      decoder = new ThreadEventDecoder(`${command[0]} output`, {
+        maxLineBytes: options.maxLineBytes,
+        secrets,
+      });
       if (options.signal) {
         onAbort = () => void stop({ kind: "abort", reason: options.signal!.reason });
         options.signal.addEventListener("abort", onAbort, { once: true });
       }
       if (options.timeoutMs !== undefined) {
-        totalTimer = setTimeout(() => void stop({ kind: "timeout" }), options.timeoutMs);
+        totalTimer = setLongTimeout(() => void stop({ kind: "timeout" }), options.timeoutMs);
       }
       armIdle();
       const writer = child.stdin.getWriter();

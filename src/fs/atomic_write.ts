@@ -3,27 +3,111 @@
  * target, so a reader sees the old file or the new one, never half of one, and two writers
  * racing leave one complete file. Shared by homes, the capability cache and bundle manifests.
  *
+ * A writer killed between creating its temp file and the rename (SIGKILL, power loss) leaves
+ * the temp file behind, with whatever it held (credentials, for `auth.json`). Temp files are
+ * therefore named recognisably, `.codexkit-tmp-<pid>-<random>-<target name>`, created 0600
+ * whatever the final mode, and the next write into the directory removes the stale ones.
+ *
  * @module
  */
 import { randomBytes } from "node:crypto";
-import { chmod, open, rename, unlink } from "node:fs/promises";
+import { chmod, lstat, open, readdir, rename, unlink } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
+import process from "node:process";
+
+/** The start of every temp file name this module makes. */
+export const TEMP_PREFIX = ".codexkit-tmp-";
+
+/** A temp file older than this is stale even when a live process has its pid (pids are reused). */
+export const STALE_TEMP_MS: number = 60 * 60 * 1000;
+
+const OUR_TEMP = /^\.codexkit-tmp-(\d+)-[0-9a-f]+-./;
+// The naming of earlier versions, `.<target>.<12 hex>.tmp`, without a pid.
+const LEGACY_SUFFIX = /^\.[0-9a-f]{12}\.tmp$/;
+
+/** The temp name for a write of `target` by this process. */
+export function tempNameFor(target: string): string {
+  return `${TEMP_PREFIX}${process.pid}-${randomBytes(6).toString("hex")}-${basename(target)}`;
+}
+
+/**
+ * Whether `name` (a file in the directory) is a temp file of ours that no write will finish:
+ * its owner's pid is not alive, or it is older than {@linkcode STALE_TEMP_MS}. A temp file of
+ * the earlier naming for `target` (`.<target>.<12 hex>.tmp`) has no pid and goes by age alone.
+ * Pure apart from the `alive` probe.
+ */
+export function isStaleTemp(
+  name: string,
+  ageMs: number,
+  target?: string,
+  alive: (pid: number) => boolean = pidAlive,
+): boolean {
+  const ours = OUR_TEMP.exec(name);
+  if (ours) return ageMs > STALE_TEMP_MS || !alive(Number(ours[1]));
+  if (target === undefined || !name.startsWith(`.${target}.`)) return false;
+  return LEGACY_SUFFIX.test(name.slice(target.length + 1)) && ageMs > STALE_TEMP_MS;
+}
+
+/** Whether a process with this pid exists (EPERM: it does, owned by someone else). */
+function pidAlive(pid: number): boolean {
+  if (!Number.isSafeInteger(pid) || pid <= 0) return false;
+  if (pid === process.pid) return true;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as { code?: string }).code === "EPERM";
+  }
+}
+
+/**
+ * Removes the stale temp files of {@linkcode isStaleTemp} from `dir` (those of the earlier
+ * naming only for `target`). Best effort: a file another cleaner removed first, or one that
+ * cannot be read, is passed over. Returns the names removed.
+ */
+export async function removeStaleTemps(dir: string, target?: string): Promise<string[]> {
+  let names: string[];
+  try {
+    names = await readdir(dir);
+  } catch {
+    return [];
+  }
+  const removed: string[] = [];
+  const now = Date.now();
+  for (const name of names) {
+    if (!name.startsWith(".")) continue;
+    if (!name.startsWith(TEMP_PREFIX) && !name.endsWith(".tmp")) continue;
+    const path = join(dir, name);
+    try {
+      const info = await lstat(path);
+      if (info.isDirectory()) continue;
+      if (!isStaleTemp(name, now - info.mtimeMs, target)) continue;
+      await unlink(path);
+      removed.push(name);
+    } catch {
+      // Gone already, or not ours to touch.
+    }
+  }
+  return removed;
+}
 
 /**
  * Writes `data` to `path` atomically with `mode` (applied after creation too, so the umask
- * cannot widen or narrow it). The temp file is removed on every failure path.
+ * cannot widen or narrow it). The temp file is created 0600, removed on every failure path
+ * this process lives through, and recognisable by its name for the next writer to remove
+ * should this one be killed; each write first removes such stale temp files.
  */
 export async function writeFileAtomic(
   path: string,
   data: string | Uint8Array,
   mode = 0o644,
 ): Promise<void> {
-  const temp = join(
-    dirname(path),
-    `.${basename(path)}.${randomBytes(6).toString("hex")}.tmp`,
-  );
-  // "wx": never reuse or follow an existing file at the temp name.
-  const handle = await open(temp, "wx", mode);
+  const dir = dirname(path);
+  await removeStaleTemps(dir, basename(path));
+  const temp = join(dir, tempNameFor(path));
+  // "wx": never reuse or follow an existing file at the temp name. 0600 until the rename:
+  // the data (credentials, for auth.json) is no one else's to read while it is being written.
+  const handle = await open(temp, "wx", 0o600);
   let renamed = false;
   try {
     try {

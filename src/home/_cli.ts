@@ -12,7 +12,7 @@ import { buildExecEnv } from "../exec/args.ts";
 import { AbortError } from "../errors.ts";
 import { getSpawner, terminate } from "../runtime/mod.ts";
 import type { ChildProcess } from "../runtime/mod.ts";
-import { redactSecrets } from "./_redact.ts";
+import { redactText } from "../redact.ts";
 import { storedSecrets } from "./auth_file.ts";
 import { ensureCodexHome } from "./layout.ts";
 
@@ -101,11 +101,11 @@ export async function runCodexCli(
     const [status] = await Promise.all([
       child.exited,
       collect(child.stdout, (text) => {
-        stdout = bounded(redactSecrets(stdout + text, secrets));
+        stdout = bounded(redactText(stdout + text, secrets));
         report();
       }),
       collect(child.stderr, (text) => {
-        stderr = bounded(redactSecrets(stderr + text, secrets));
+        stderr = bounded(redactText(stderr + text, secrets));
         report();
       }),
       feed,

@@ -9,7 +9,6 @@ import { ExitError } from "../errors.ts";
 import type { FileFormatError } from "../errors.ts";
 import { cliArgs, runCodexCli } from "./_cli.ts";
 import type { CliResult, CodexCliOptions } from "./_cli.ts";
-import { redactSecrets } from "./_redact.ts";
 import { inspectAuthFile } from "./auth_file.ts";
 
 export type { CodexCliOptions } from "./_cli.ts";
@@ -278,8 +277,9 @@ function exitError(what: string, result: CliResult, secrets: readonly string[]):
     {
       exitCode: result.code,
       signal: result.signal,
-      command: result.command.map((arg) => redactSecrets(arg, secrets)),
-      stderrTail: redactSecrets(output, secrets),
+      command: result.command,
+      stderrTail: output,
+      secrets,
     },
   );
 }

@@ -6,7 +6,7 @@
 import { constants, lstat, open } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { CodexHomeError, errnoCode, reasonFor } from "./home_error.ts";
-import { writeFileAtomic } from "../fs/atomic_write.ts";
+import { removeStaleTemps, writeFileAtomic } from "../fs/atomic_write.ts";
 import { ensureCodexHome } from "./layout.ts";
 
 /** The files {@linkcode seedAuthFrom} copies: nothing else ever leaves the trusted home. */
@@ -45,7 +45,8 @@ export interface SeedAuthReport {
 /**
  * Copies `auth.json` and `.credentials.json` from `trustedHome` into `target` (created when
  * missing), never history, sessions or databases. Each copy is atomic (temp file + rename in
- * the target directory) and ends with mode 0600. A symlink as source or target file is
+ * the target directory, the temp file 0600 from creation) and ends with mode 0600; temp files
+ * a killed seeding left behind are removed. A symlink as source or target file is
  * refused with a {@linkcode CodexHomeError} (reason `"symlink"`): a link could leak the
  * credentials elsewhere or pull in a file the caller did not mean.
  *
@@ -92,6 +93,8 @@ export async function seedAuthFrom(
     } else contents.set(name, data);
   }
   const home = await ensureCodexHome(target);
+  // Credential copies a killed seeding left behind go even when nothing is written this time.
+  for (const name of AUTH_FILES) await removeStaleTemps(home, name);
   const report: SeedAuthReport = { target: home, copied: [], skipped, kept: [] };
   for (const [name, data] of contents) {
     const path = join(home, name);

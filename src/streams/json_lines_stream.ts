@@ -4,6 +4,7 @@
  * @module
  */
 import { MalformedOutputError } from "../errors.ts";
+import { redactText } from "../redact.ts";
 
 /** The most of an offending line an error quotes. */
 const EXCERPT_LIMIT = 200;
@@ -17,6 +18,8 @@ export interface JsonLinesStreamOptions {
   onMalformed?: (error: MalformedOutputError) => void;
   /** What the lines come from, for messages (default `"output"`). */
   source?: string;
+  /** Known secrets, scrubbed from the excerpt and message of a `MalformedOutputError`. */
+  secrets?: readonly string[];
 }
 
 /**
@@ -55,7 +58,7 @@ export class JsonLinesStream extends TransformStream<string, Record<string, unkn
           controller.enqueue(value as Record<string, unknown>);
           return;
         }
-        const error = malformedLine(source, lineNumber, line, problem);
+        const error = malformedLine(source, lineNumber, line, problem, options.secrets);
         if (options.onMalformed) options.onMalformed(error);
         else controller.error(error);
       },
@@ -63,17 +66,36 @@ export class JsonLinesStream extends TransformStream<string, Record<string, unkn
   }
 }
 
-/** Builds the error for line `lineNumber` of `source`, quoting at most 200 characters. */
+/**
+ * Builds the error for line `lineNumber` of `source`, quoting at most 200 characters, with
+ * the known `secrets` removed (before the cut, so no piece of one is left at the edge).
+ */
 export function malformedLine(
   source: string,
   lineNumber: number,
   line: string,
   problem: string,
+  secrets: readonly string[] = [],
 ): MalformedOutputError {
-  const excerpt = line.length > EXCERPT_LIMIT ? `${line.slice(0, EXCERPT_LIMIT)}…` : line;
+  let head = line;
+  let cut = false;
+  if (secrets.length > 0) {
+    // Only the quoted head matters (a line may be megabytes): a secret that starts in the
+    // first 200 characters ends within the longest secret's length after them.
+    const longest = secrets.reduce((n, s) => Math.max(n, s.length), 0);
+    cut = line.length > EXCERPT_LIMIT + longest;
+    if (cut) head = line.slice(0, EXCERPT_LIMIT + longest);
+    head = redactText(head, secrets, { cutEnd: cut });
+    problem = redactText(problem, secrets);
+  }
+  const excerpt = head.length > EXCERPT_LIMIT
+    ? `${head.slice(0, EXCERPT_LIMIT)}…`
+    : cut
+    ? `${head}…`
+    : head;
   return new MalformedOutputError(
     `Cannot parse ${source} line ${lineNumber}: ${problem}: ${JSON.stringify(excerpt)}`,
-    { lineNumber, excerpt },
+    { lineNumber, excerpt, secrets },
   );
 }
 

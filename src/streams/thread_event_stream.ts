@@ -6,68 +6,85 @@
 import { safeParseEvent } from "../events.ts";
 import type { ThreadEvent } from "../events.ts";
 import { malformedLine } from "./json_lines_stream.ts";
+import { LineSplitter } from "./line_splitter.ts";
+
+/** Options of {@linkcode ThreadEventDecoder} and {@linkcode ThreadEventStream}. */
+export interface ThreadEventDecoderOptions {
+  /** The longest line accepted, in bytes (default 64 MiB); a longer one throws `OutputLimitError`. */
+  maxLineBytes?: number;
+  /** Known secrets, scrubbed from the excerpt and message of a `MalformedOutputError`. */
+  secrets?: readonly string[];
+}
 
 /**
  * Decodes a byte stream of JSON lines into events, synchronously, one chunk at a time: UTF-8
  * (characters split across chunks are joined), lines (`\n`, `\r\n`, a final line without a
  * newline), JSON, and the event check. Unknown event and item types pass through unchanged.
  * A line that is not JSON, or a known event missing a field the SDK reads, throws a
- * `MalformedOutputError` naming the line.
+ * `MalformedOutputError` naming the line; a line longer than `maxLineBytes` throws an
+ * `OutputLimitError`. Each byte is scanned once, so a long line costs time linear in its size.
  *
  * The steps are fused here because a stream stage per step costs a queue hop per event, which
  * was most of the pipeline's time on a fast CLI; `TextLineStream` and `JsonLinesStream` stay
  * for other uses.
  */
 export class ThreadEventDecoder {
-  #decoder = new TextDecoder();
-  #partial = "";
+  #splitter: LineSplitter;
   #lineNumber = 0;
   #source: string;
+  #secrets: readonly string[] | undefined;
+  #out: ThreadEvent[] = [];
+  #emit = (line: string): void => this.#line(line, this.#out);
 
   /** Creates a decoder; `source` names the output in messages. */
-  constructor(source = "codex output") {
+  constructor(source = "codex output", options: ThreadEventDecoderOptions = {}) {
     this.#source = source;
+    this.#secrets = options.secrets;
+    this.#splitter = new LineSplitter({ maxLineBytes: options.maxLineBytes, source });
   }
 
   /** The events completed by `chunk`, appended to `out` (returned). */
   decode(chunk: Uint8Array, out: ThreadEvent[] = []): ThreadEvent[] {
-    const text = this.#partial + this.#decoder.decode(chunk, { stream: true });
-    let start = 0;
-    let newline = text.indexOf("\n");
-    while (newline !== -1) {
-      this.#line(text.slice(start, newline), out);
-      start = newline + 1;
-      newline = text.indexOf("\n", start);
-    }
-    this.#partial = start === 0 ? text : text.slice(start);
+    this.#out = out;
+    this.#splitter.push(chunk, this.#emit);
     return out;
   }
 
   /** The last events, from a final line without a newline. */
   flush(out: ThreadEvent[] = []): ThreadEvent[] {
-    const rest = this.#partial + this.#decoder.decode();
-    this.#partial = "";
-    if (rest.length > 0) this.#line(rest, out);
+    this.#out = out;
+    this.#splitter.end(this.#emit);
     return out;
   }
 
   #line(line: string, out: ThreadEvent[]): void {
     this.#lineNumber++;
-    if (line.endsWith("\r")) line = line.slice(0, -1);
     if (line.trim().length === 0) return;
     let value: unknown;
     try {
       value = JSON.parse(line);
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
-      throw malformedLine(this.#source, this.#lineNumber, line, reason);
+      throw malformedLine(this.#source, this.#lineNumber, line, reason, this.#secrets);
     }
     if (typeof value !== "object" || value === null || Array.isArray(value)) {
-      throw malformedLine(this.#source, this.#lineNumber, line, "not a JSON object");
+      throw malformedLine(
+        this.#source,
+        this.#lineNumber,
+        line,
+        "not a JSON object",
+        this.#secrets,
+      );
     }
     const result = safeParseEvent(value as Record<string, unknown>);
     if (!result.success) {
-      throw malformedLine(this.#source, this.#lineNumber, line, result.issues.join("; "));
+      throw malformedLine(
+        this.#source,
+        this.#lineNumber,
+        line,
+        result.issues.join("; "),
+        this.#secrets,
+      );
     }
     out.push(result.event as ThreadEvent);
   }
@@ -86,8 +103,8 @@ export class ThreadEventDecoder {
  */
 export class ThreadEventStream extends TransformStream<Uint8Array, ThreadEvent> {
   /** Creates the stream; `source` names the output in messages (default `"codex output"`). */
-  constructor(source?: string) {
-    const decoder = new ThreadEventDecoder(source);
+  constructor(source?: string, options?: ThreadEventDecoderOptions) {
+    const decoder = new ThreadEventDecoder(source, options);
     super({
       transform(chunk, controller) {
         for (const event of decoder.decode(chunk)) controller.enqueue(event);
@@ -103,6 +120,7 @@ export class ThreadEventStream extends TransformStream<Uint8Array, ThreadEvent> 
 export function decodeThreadEvents(
   bytes: ReadableStream<Uint8Array>,
   source?: string,
+  options?: ThreadEventDecoderOptions,
 ): ReadableStream<ThreadEvent> {
-  return bytes.pipeThrough(new ThreadEventStream(source));
+  return bytes.pipeThrough(new ThreadEventStream(source, options));
 }

@@ -1,0 +1,76 @@
+/**
+ * Timers for user-given limits. `setTimeout` takes a signed 32-bit delay on every runtime: a
+ * longer one (2 ** 31 ms is about 24.8 days) overflows and fires after about 1 ms. These timers
+ * wait in steps of at most {@linkcode MAX_TIMER_DELAY} and check the clock at each step, so a
+ * long limit is honoured and no limit ever fires early.
+ *
+ * @module
+ */
+
+/** The longest delay one `setTimeout` honours, in ms (2 ** 31 - 1). */
+export const MAX_TIMER_DELAY = 2 ** 31 - 1;
+
+/** The clock and timer primitives a long timer uses; tests inject their own. */
+export interface TimerClock {
+  /** Milliseconds on a monotonic scale. */
+  now(): number;
+  /** Schedules `fn` after `ms` (never more than {@linkcode MAX_TIMER_DELAY}). */
+  setTimeout(fn: () => void, ms: number): unknown;
+  /** Cancels what `setTimeout` returned. */
+  clearTimeout(handle: unknown): void;
+}
+
+const systemClock: TimerClock = {
+  now: () => performance.now(),
+  setTimeout: (fn, ms) => setTimeout(fn, ms),
+  clearTimeout: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
+};
+
+/** A pending long timer; `clear()` cancels it (safe to call more than once, or after it fired). */
+export interface LongTimer {
+  /** Cancels the timer. */
+  clear(): void;
+}
+
+/**
+ * Calls `fn` once, no sooner than `ms` milliseconds from now, however large `ms` is. An
+ * infinite `ms` never fires. Delays up to {@linkcode MAX_TIMER_DELAY} take one `setTimeout`;
+ * longer ones chain several, each re-measured against the clock.
+ *
+ * @example A limit of 30 days
+ * ```ts
+ * import { setLongTimeout } from "./_timer.ts";
+ * const timer = setLongTimeout(() => console.log("late"), 30 * 24 * 3600 * 1000);
+ * timer.clear();
+ * ```
+ */
+export function setLongTimeout(
+  fn: () => void,
+  ms: number,
+  clock: TimerClock = systemClock,
+): LongTimer {
+  let handle: unknown;
+  let cleared = false;
+  const clear = () => {
+    cleared = true;
+    if (handle !== undefined) clock.clearTimeout(handle);
+    handle = undefined;
+  };
+  if (ms === Infinity) return { clear };
+  const delay = Number.isFinite(ms) && ms > 0 ? ms : 0;
+  const deadline = clock.now() + delay;
+  const step = () => {
+    handle = undefined;
+    if (cleared) return;
+    const left = deadline - clock.now();
+    if (left > 0) {
+      // Runtimes may fire a timer a hair early (rounding); re-arm for what is left.
+      handle = clock.setTimeout(step, Math.min(Math.ceil(left), MAX_TIMER_DELAY));
+      return;
+    }
+    cleared = true;
+    fn();
+  };
+  handle = clock.setTimeout(step, Math.min(delay, MAX_TIMER_DELAY));
+  return { clear };
+}

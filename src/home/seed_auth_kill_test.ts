@@ -1,0 +1,105 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
+import { mkdir, mkdtemp, readdir, rm, stat, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import process from "node:process";
+import { fileURLToPath } from "node:url";
+import { detectRuntime } from "../runtime/mod.ts";
+import { seedAuthFrom } from "./seed_auth.ts";
+import { isStaleTemp, STALE_TEMP_MS, TEMP_PREFIX, writeFileAtomic } from "../fs/atomic_write.ts";
+
+const CHILD = fileURLToPath(new URL("./testdata/seed_loop_child.ts", import.meta.url));
+const SECRET = "sk-kill-test-0123456789";
+
+/** Starts the seeding loop, waits for its first seed, lets it run `ms`, then SIGKILLs it. */
+async function killMidSeed(source: string, target: string, ms: number): Promise<void> {
+  const args = detectRuntime() === "deno" ? ["run", "-A", CHILD] : [CHILD];
+  const child = spawn(process.execPath, [...args, source, target], {
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  await new Promise<void>((resolve, reject) => {
+    let out = "";
+    child.stdout!.on("data", (chunk) => {
+      out += chunk;
+      if (out.includes("ready")) resolve();
+    });
+    child.once("exit", (code) => reject(new Error(`seeding child exited early (${code})`)));
+  });
+  await new Promise((resolve) => setTimeout(resolve, ms));
+  child.kill("SIGKILL");
+  await exited;
+}
+
+/** Files a write left behind: anything but the two credential files. */
+async function leftovers(dir: string): Promise<string[]> {
+  return (await readdir(dir)).filter((name) =>
+    name !== "auth.json" && name !== ".credentials.json"
+  );
+}
+
+test("seedAuthFrom killed by SIGKILL mid-write leaves temp files that the next seed removes", async () => {
+  const root = await mkdtemp(join(tmpdir(), "codexkit-seedkill-"));
+  try {
+    const source = join(root, "trusted");
+    const target = join(root, "target");
+    await mkdir(source);
+    // Large enough that a kill lands inside a write now and then.
+    const auth = JSON.stringify({ OPENAI_API_KEY: SECRET, pad: "p".repeat(4 << 20) });
+    await writeFile(join(source, "auth.json"), auth);
+    await writeFile(join(source, ".credentials.json"), auth);
+    let left: string[] = [];
+    let kills = 0;
+    // Until a kill has left a temp file behind (the case under test), within a bound.
+    while (kills < 60 && left.length === 0) {
+      await killMidSeed(source, target, 5 + Math.floor(Math.random() * 40));
+      kills++;
+      left = await leftovers(target);
+    }
+    assert.ok(left.length > 0, `no kill out of ${kills} landed inside a write`);
+    for (const name of left) {
+      assert.ok(name.startsWith(TEMP_PREFIX), `${name} is named as ours`);
+      assert.equal((await stat(join(target, name))).mode & 0o077, 0, `${name} is private`);
+    }
+    const report = await seedAuthFrom(source, target);
+    assert.deepEqual(report.kept, ["auth.json", ".credentials.json"]);
+    assert.deepEqual(await leftovers(target), [], "no credential copy is left");
+  } finally {
+    await rm(root, { recursive: true, force: true });
+  }
+});
+
+test("writeFileAtomic removes stale temp files of ours and leaves live or foreign ones", async () => {
+  const dir = await mkdtemp(join(tmpdir(), "codexkit-atomic-"));
+  try {
+    // A pid that is no process: past the kernel's pid range on every platform we run on.
+    const dead = `${TEMP_PREFIX}2147483646-00aa11bb22cc-auth.json`;
+    const live = `${TEMP_PREFIX}${process.pid}-00aa11bb22cc-auth.json`;
+    const legacy = ".auth.json.0123456789ab.tmp";
+    const foreign = ".other.0123456789ab.tmp";
+    for (const name of [dead, live, legacy, foreign]) await writeFile(join(dir, name), "x");
+    await writeFileAtomic(join(dir, "auth.json"), "{}", 0o600);
+    const names = (await readdir(dir)).sort();
+    assert.ok(!names.includes(dead), "a dead writer's temp file goes");
+    assert.ok(names.includes(live), "a live writer's temp file stays");
+    assert.ok(names.includes(legacy), "a recent temp file of the earlier naming stays");
+    assert.ok(names.includes(foreign), "another file's temp stays");
+    assert.equal((await stat(join(dir, "auth.json"))).mode & 0o777, 0o600);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
+test("isStaleTemp: by owner pid, then by age; the earlier naming by age, for its target only", () => {
+  const alive = (pid: number) => pid === 42;
+  const old = STALE_TEMP_MS + 1;
+  assert.equal(isStaleTemp(`${TEMP_PREFIX}42-ab-auth.json`, 10, "auth.json", alive), false);
+  assert.equal(isStaleTemp(`${TEMP_PREFIX}43-ab-auth.json`, 10, "auth.json", alive), true);
+  assert.equal(isStaleTemp(`${TEMP_PREFIX}42-ab-auth.json`, old, "auth.json", alive), true);
+  assert.equal(isStaleTemp(".auth.json.0123456789ab.tmp", old, "auth.json", alive), true);
+  assert.equal(isStaleTemp(".auth.json.0123456789ab.tmp", 10, "auth.json", alive), false);
+  assert.equal(isStaleTemp(".auth.json.0123456789ab.tmp", old, "config.toml", alive), false);
+  assert.equal(isStaleTemp("auth.json", old, "auth.json", alive), false);
+});

@@ -16,7 +16,8 @@ export type {
   SpawnOptions,
   StdinMode,
 } from "./types.ts";
-export { DEFAULT_KILL_GRACE_MS, terminate } from "./terminate.ts";
+export { DEFAULT_KILL_GRACE_MS, reapRun, runMembers, terminate } from "./terminate.ts";
+export { liveChildCount, RUN_TAG_ENV } from "./lifeline.ts";
 
 /**
  * Names the runtime by feature checks that never throw: `Bun.spawn` means Bun, `Deno.Command`

@@ -9,6 +9,7 @@ import type { CodexOptions } from "../options.ts";
 import type { Spawner } from "../runtime/mod.ts";
 import type { ResolvedBinary } from "../binary/resolve.ts";
 import { buildExecArgs, clientEnv, redactArgs } from "./args.ts";
+import { shellEnvPolicyArgs } from "./shell_env.ts";
 import { writeSchemaFile } from "./schema_file.ts";
 import { runExec } from "./run.ts";
 
@@ -68,6 +69,8 @@ export class ExecLane implements TurnLane {
             onUnsupported: options.onUnsupported,
           });
           for (const warning of warnings) options.onWarning?.(warning);
+          // Right after `exec --json`: codex's credentials stay out of the agent's commands.
+          args.splice(2, 0, ...shellEnvPolicyArgs(options.config, options.configOverrides));
           return {
             binary: binary.path,
             args,

@@ -93,6 +93,7 @@ export {
   BundleError,
   CodexError,
   ConnectionClosedError,
+  ConnectTimeoutError,
   ExitError,
   FileFormatError,
   IdleTimeoutError,

@@ -154,4 +154,15 @@ export interface TurnOptions {
   images?: string[];
   /** Also write the final message to this file (`--output-last-message`). */
   outputLastMessage?: string;
+  /**
+   * Tees the turn's raw JSONL as it arrives, line by line: a file path (appended to, each line
+   * written through at once, so a crash leaves every complete line) or a stream (written to,
+   * released but never closed when the turn ends).
+   */
+  eventLog?: string | WritableStream<Uint8Array>;
+  /**
+   * Limit until the first event (exec) or the completed app-server handshake, in ms; the run
+   * rejects with `ConnectTimeoutError`.
+   */
+  connectTimeoutMs?: number;
 }

@@ -175,13 +175,20 @@ export class Thread {
 }
 
 function checkTurnOptions(options: TurnOptions): void {
-  for (const key of ["timeoutMs", "idleTimeoutMs"] as const) {
+  for (const key of ["timeoutMs", "idleTimeoutMs", "connectTimeoutMs"] as const) {
     const value = options[key];
     if (value !== undefined && !(Number.isFinite(value) && value > 0)) {
       throw new TypeError(
         `Cannot use ${key}: expected a positive number of milliseconds, got ${value}`,
       );
     }
+  }
+  const log = options.eventLog;
+  if (
+    log !== undefined && !(typeof log === "string" && log !== "") &&
+    !(log instanceof WritableStream)
+  ) {
+    throw new TypeError("Cannot use eventLog: expected a file path or a WritableStream");
   }
   if (options.signal !== undefined && !(options.signal instanceof AbortSignal)) {
     throw new TypeError("Cannot use signal: expected an AbortSignal");

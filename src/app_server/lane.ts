@@ -7,12 +7,22 @@
  * @module
  */
 import { webSearchMode } from "../exec/args.ts";
-import { AbortError, CodexError, IdleTimeoutError, TimeoutError } from "../errors.ts";
+import {
+  AbortError,
+  CodexError,
+  ConnectTimeoutError,
+  IdleTimeoutError,
+  TimeoutError,
+} from "../errors.ts";
+import { openLineLog } from "../fs/line_log.ts";
+import type { LineLog } from "../fs/line_log.ts";
 import type { ThreadEvent } from "../events.ts";
 import type { NormalizedInput, TurnRequest } from "../lane.ts";
 import type { ThreadOptions } from "../options.ts";
 import type { RuntimeName } from "../runtime/mod.ts";
 import { AppServer } from "./app_server.ts";
+import { spawnStdioTransport } from "./stdio_transport.ts";
+import type { AppServerTransport } from "./stdio_transport.ts";
 import type { AppServerOptions } from "./app_server.ts";
 import {
   APPROVAL_METHODS,
@@ -83,7 +93,11 @@ interface ActiveTurn {
   approvals: ApprovalOptions;
   ended: AbortController;
   turnId: Promise<string>;
+  /** The turn's `eventLog`: each notification of the turn, one JSON line each. */
+  log?: LineLog;
 }
+
+const encoder = new TextEncoder();
 
 /** Maps thread options onto `thread/start` / `thread/resume` / `thread/fork` settings. */
 export function threadSettings(options: ThreadOptions): ThreadSettings {
@@ -143,6 +157,8 @@ export function createAppServerLane(options: AppServerLaneOptions): AppServerLan
   }
   if (options.approvals) checkApprovalOptions(options.approvals);
   let serverPromise: Promise<AppServer> | undefined;
+  // The server being started, until its handshake completes: what a connect timeout ends.
+  let starting: AppServerTransport | undefined;
   const active = new Map<string, ActiveTurn>();
   const loaded = new Set<string>();
   let closed = false;
@@ -154,6 +170,10 @@ export function createAppServerLane(options: AppServerLaneOptions): AppServerLan
       if (typeof threadId !== "string") return;
       const turn = active.get(threadId);
       if (!turn) return;
+      if (turn.log) {
+        const line = encoder.encode(`${JSON.stringify({ method, params })}\n`);
+        Promise.resolve(turn.log.write(line)).catch((error) => turn.fail(error));
+      }
       for (const event of turn.normalizer.push(method, params)) turn.emit(event);
     }));
     detach.push(server.addRequestRoute({
@@ -177,7 +197,10 @@ export function createAppServerLane(options: AppServerLaneOptions): AppServerLan
     }
     if (!serverPromise) {
       const start = options.start!;
-      serverPromise = AppServer.spawn({ ...options, ...start }).then(attach);
+      serverPromise = spawnStdioTransport({ ...options, ...start }).then((transport) => {
+        starting = transport;
+        return AppServer.open(transport, options);
+      }).then(attach).finally(() => starting = undefined);
       // A failed start is not cached: the next turn tries again.
       serverPromise.catch(() => {
         serverPromise = undefined;
@@ -250,7 +273,9 @@ export function createAppServerLane(options: AppServerLaneOptions): AppServerLan
         : {}),
     };
     checkApprovalOptions(approvals);
-    const { signal, timeoutMs, idleTimeoutMs } = request.turnOptions;
+    const { signal, timeoutMs, idleTimeoutMs, connectTimeoutMs, eventLog } = request.turnOptions;
+    let connectTimer: ReturnType<typeof setTimeout> | undefined;
+    let log: LineLog | undefined;
     let turn: ActiveTurn | undefined;
     let finished = false;
     let server: AppServer | undefined;
@@ -262,6 +287,8 @@ export function createAppServerLane(options: AppServerLaneOptions): AppServerLan
       finished = true;
       clearTimeout(timer);
       clearTimeout(idleTimer);
+      clearTimeout(connectTimer);
+      void log?.close().catch(() => {});
       if (onAbort) signal?.removeEventListener("abort", onAbort);
       if (turn) {
         turn.ended.abort();
@@ -325,8 +352,27 @@ export function createAppServerLane(options: AppServerLaneOptions): AppServerLan
           signal.addEventListener("abort", onAbort, { once: true });
         }
         armIdle();
+        if (connectTimeoutMs !== undefined) {
+          connectTimer = setTimeout(() => {
+            // A server hung before its handshake serves nobody: end it, the next turn starts
+            // a fresh one.
+            void starting?.dispose(0);
+            stopWith(
+              new ConnectTimeoutError(
+                `No app-server handshake within ${connectTimeoutMs} ms`,
+                { timeoutMs: connectTimeoutMs },
+              ),
+            );
+          }, connectTimeoutMs);
+        }
+        try {
+          if (eventLog !== undefined) log = openLineLog(eventLog);
+        } catch (error) {
+          return fail(error);
+        }
         (async () => {
           server = await connection();
+          clearTimeout(connectTimer);
           if (finished) return;
           const threadId = await openThread(server, request);
           if (finished) return;
@@ -349,6 +395,7 @@ export function createAppServerLane(options: AppServerLaneOptions): AppServerLan
             approvals,
             ended: new AbortController(),
             turnId: turnIdPromise,
+            log,
           };
           active.set(threadId, turn);
           try {

@@ -45,6 +45,8 @@ export class ExecLane implements TurnLane {
       signal: turnOptions.signal,
       timeoutMs: turnOptions.timeoutMs,
       idleTimeoutMs: turnOptions.idleTimeoutMs,
+      connectTimeoutMs: turnOptions.connectTimeoutMs,
+      eventLog: turnOptions.eventLog,
       onStderr: options.onStderr,
       killGraceMs: options.killGraceMs,
       async prepare() {

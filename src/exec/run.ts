@@ -10,7 +10,15 @@
  *
  * @module
  */
-import { AbortError, ExitError, IdleTimeoutError, TimeoutError } from "../errors.ts";
+import {
+  AbortError,
+  ConnectTimeoutError,
+  ExitError,
+  IdleTimeoutError,
+  TimeoutError,
+} from "../errors.ts";
+import { openLineLog } from "../fs/line_log.ts";
+import type { LineLog, LineLogTarget } from "../fs/line_log.ts";
 import type { ThreadEvent } from "../events.ts";
 import { DEFAULT_KILL_GRACE_MS, reapRun, terminate } from "../runtime/mod.ts";
 import type { ChildProcess, Spawner } from "../runtime/mod.ts";
@@ -50,6 +58,10 @@ export interface ExecRunOptions {
   timeoutMs?: number;
   /** Limit without any event, in ms. */
   idleTimeoutMs?: number;
+  /** Limit until the first event, in ms. */
+  connectTimeoutMs?: number;
+  /** Where the raw stdout lines are teed as they arrive. */
+  eventLog?: LineLogTarget;
   /** Each stderr line. */
   onStderr?: (line: string) => void;
   /** SIGTERM -> SIGKILL grace. */
@@ -66,9 +78,12 @@ export const DEFAULT_DRAIN_MS = 200;
 /** However busy the leftover output, the run ends this long after codex's exit. */
 export const DRAIN_CAP_MS = 5000;
 
-type StopReason = { kind: "abort"; reason: unknown } | { kind: "timeout" } | { kind: "idle" } | {
-  kind: "cancel";
-};
+type StopReason =
+  | { kind: "abort"; reason: unknown }
+  | { kind: "timeout" }
+  | { kind: "idle" }
+  | { kind: "connect" }
+  | { kind: "cancel" };
 
 /**
  * Starts the run and returns its events in batches (the events of each stdout chunk, in order).
@@ -90,6 +105,8 @@ export function runExec(options: ExecRunOptions): ReadableStream<ThreadEvent[]> 
   let settled = false;
   let totalTimer: ReturnType<typeof setTimeout> | undefined;
   let idleTimer: ReturnType<typeof setTimeout> | undefined;
+  let connectTimer: ReturnType<typeof setTimeout> | undefined;
+  let log: LineLog | undefined;
   let output!: ReadableStreamDefaultController<ThreadEvent[]>;
   let onAbort: (() => void) | undefined;
 
@@ -101,8 +118,9 @@ export function runExec(options: ExecRunOptions): ReadableStream<ThreadEvent[]> 
     settled = true;
     clearTimeout(totalTimer);
     clearTimeout(idleTimer);
+    clearTimeout(connectTimer);
     if (onAbort) options.signal?.removeEventListener("abort", onAbort);
-    await release();
+    await Promise.all([release(), log?.close().catch(() => {})]);
   };
 
   const stopError = (reason: StopReason): Error => {
@@ -128,6 +146,11 @@ export function runExec(options: ExecRunOptions): ReadableStream<ThreadEvent[]> 
             command,
             stderrTail: tail,
           },
+        );
+      case "connect":
+        return new ConnectTimeoutError(
+          `No event within ${options.connectTimeoutMs} ms of the start; the run was stopped`,
+          { timeoutMs: options.connectTimeoutMs!, command, stderrTail: tail },
         );
       case "cancel":
         return new AbortError("The run was cancelled by its reader", { command, stderrTail: tail });
@@ -215,6 +238,8 @@ export function runExec(options: ExecRunOptions): ReadableStream<ThreadEvent[]> 
         throw stopError(stopped);
       }
       try {
+        // Opened before the spawn: a log that cannot be written fails the run with no child.
+        if (options.eventLog !== undefined) log = openLineLog(options.eventLog);
         child = await options.spawner.spawn(prepared.binary, prepared.args, {
           cwd: prepared.cwd,
           env: prepared.env,
@@ -238,6 +263,9 @@ export function runExec(options: ExecRunOptions): ReadableStream<ThreadEvent[]> 
       if (options.timeoutMs !== undefined) {
         totalTimer = setTimeout(() => void stop({ kind: "timeout" }), options.timeoutMs);
       }
+      if (options.connectTimeoutMs !== undefined) {
+        connectTimer = setTimeout(() => void stop({ kind: "connect" }), options.connectTimeoutMs);
+      }
       armIdle();
       const writer = child.stdin.getWriter();
       // A child that exits before reading stdin is reported by its exit, not by EPIPE.
@@ -259,6 +287,8 @@ export function runExec(options: ExecRunOptions): ReadableStream<ThreadEvent[]> 
             done = true;
             events = decoder!.flush();
           } else {
+            // Teed before decoding, so a line that fails to parse is in the log too.
+            await log?.write(next.value);
             events = decoder!.decode(next.value);
           }
         } catch (error) {
@@ -269,6 +299,7 @@ export function runExec(options: ExecRunOptions): ReadableStream<ThreadEvent[]> 
           return;
         }
         if (events.length > 0) {
+          clearTimeout(connectTimer);
           armIdle();
           controller.enqueue(events);
         }

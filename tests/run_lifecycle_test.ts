@@ -8,7 +8,9 @@ import { chmod, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import process from "node:process";
+import { runCommand } from "../capabilities/_run.ts";
 import { Codex } from "../src/codex.ts";
+import { authStatus } from "../src/home/auth.ts";
 import { ExitError } from "../src/errors.ts";
 import { eventually, processesMatching } from "./_offline_codex.ts";
 
@@ -118,5 +120,37 @@ test("Output written just before the exit is read in full though a job holds the
   }
   assert.equal(reasoning, 2000);
   assert.ok(completed);
+  assert.ok(await noneLeft(marker));
+});
+
+test("A CLI helper run (login status) ends at the command's exit and stops what it left", async () => {
+  await using fake = await fakeCodex(
+    "sleep 30 &\necho 'Not logged in' >&2\nexit 1",
+  );
+  const home = await mkdtemp(join(tmpdir(), "codexkit-life-home-"));
+  try {
+    const marker = `LIFECYCLE_MARK=${Math.random().toString(36).slice(2)}`;
+    const [key, value] = marker.split("=");
+    const status = await authStatus(home, {
+      codexPath: fake.path,
+      env: { PATH: process.env.PATH ?? "/usr/bin:/bin", [key]: value },
+    });
+    assert.equal(status.kind, "logged_out");
+    assert.ok(await noneLeft(marker));
+  } finally {
+    await rm(home, { recursive: true, force: true });
+  }
+});
+
+test("A probe command ends at its exit though a background job holds its output", async () => {
+  await using fake = await fakeCodex("sleep 30 &\necho 'codex-cli 9.9.9'");
+  const marker = `LIFECYCLE_MARK=${Math.random().toString(36).slice(2)}`;
+  const [key, value] = marker.split("=");
+  const outcome = await runCommand(fake.path, ["--version"], {
+    env: { PATH: process.env.PATH ?? "/usr/bin:/bin", [key]: value },
+    timeoutMs: 20_000,
+  });
+  assert.equal(outcome.kind, "exited");
+  assert.equal(outcome.kind === "exited" && outcome.stdout, "codex-cli 9.9.9\n");
   assert.ok(await noneLeft(marker));
 });

@@ -57,3 +57,31 @@ test("A timed-out turn running `sleep 30` in the default sandbox leaves no proce
   const gone = await eventually(async () => (await processesMatching(client.home)).length === 0);
   assert.ok(gone, `left: ${(await comms(await processesMatching(client.home))).join(", ")}`);
 });
+
+test("app-server: an aborted turn's sandboxed `sleep 30` is ended; the server stays", async () => {
+  await using server = await startFakeResponsesServer([
+    reply.execCommand("sleep 30"),
+    reply.message("never"),
+  ]);
+  await using client = await offlineClient(server);
+  const controller = new AbortController();
+  const { events } = await client.codex.startThread({
+    transport: "app-server",
+    workingDirectory: client.work,
+  }).runStreamed("sleep", { signal: controller.signal });
+  const running = async () => await comms(await processesMatching(client.home));
+  await assert.rejects(async () => {
+    for await (const event of events) {
+      if (event.type === "item.started" && event.item.type === "command_execution") {
+        assert.ok(await eventually(async () => (await running()).includes("sleep")));
+        controller.abort();
+      }
+    }
+  }, AbortError);
+  // Only the server itself is left.
+  const ended = await eventually(async () => {
+    const left = await running();
+    return left.length === 1 && left[0] === "codex";
+  });
+  assert.ok(ended, `left: ${(await running()).join(", ")}`);
+});

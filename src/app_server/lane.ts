@@ -19,6 +19,7 @@ import type { LineLog } from "../fs/line_log.ts";
 import type { ThreadEvent } from "../events.ts";
 import type { NormalizedInput, TurnRequest } from "../lane.ts";
 import type { ThreadOptions } from "../options.ts";
+import { killRunProcessesWith } from "../runtime/mod.ts";
 import type { RuntimeName } from "../runtime/mod.ts";
 import { AppServer } from "./app_server.ts";
 import { spawnStdioTransport } from "./stdio_transport.ts";
@@ -159,6 +160,8 @@ export function createAppServerLane(options: AppServerLaneOptions): AppServerLan
   let serverPromise: Promise<AppServer> | undefined;
   // The server being started, until its handshake completes: what a connect timeout ends.
   let starting: AppServerTransport | undefined;
+  // The lane's own server process: where a stopped turn's commands are looked for.
+  let ownTransport: AppServerTransport | undefined;
   const active = new Map<string, ActiveTurn>();
   const loaded = new Set<string>();
   let closed = false;
@@ -199,6 +202,7 @@ export function createAppServerLane(options: AppServerLaneOptions): AppServerLan
       const start = options.start!;
       serverPromise = spawnStdioTransport({ ...options, ...start }).then((transport) => {
         starting = transport;
+        ownTransport = transport;
         return AppServer.open(transport, options);
       }).then(attach).finally(() => starting = undefined);
       // A failed start is not cached: the next turn tries again.
@@ -298,8 +302,12 @@ export function createAppServerLane(options: AppServerLaneOptions): AppServerLan
     const stopTurn = (): void => {
       if (!turn || !server || server.isClosed) return;
       const { threadId } = turn;
+      const child = ownTransport?.child;
       turn.turnId.then((turnId) => server!.call("turn/interrupt", { threadId, turnId }))
-        .catch(() => {});
+        .catch(() => {})
+        // codex 0.169.0 leaves an interrupted turn's running command (and its sandbox) alive:
+        // end the processes of this thread, the server stays.
+        .finally(() => child && killRunProcessesWith(child, `CODEX_THREAD_ID=${threadId}`));
     };
 
     return new ReadableStream<ThreadEvent>({

@@ -16,7 +16,13 @@ export type {
   SpawnOptions,
   StdinMode,
 } from "./types.ts";
-export { DEFAULT_KILL_GRACE_MS, reapRun, runMembers, terminate } from "./terminate.ts";
+export {
+  DEFAULT_KILL_GRACE_MS,
+  killRunProcessesWith,
+  reapRun,
+  runMembers,
+  terminate,
+} from "./terminate.ts";
 export { liveChildCount, RUN_TAG_ENV } from "./lifeline.ts";
 
 /**

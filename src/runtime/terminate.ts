@@ -77,6 +77,23 @@ export function reapRun(
   sweepSync(child.tag ? `${tagNeedle(child.tag)}\0` : "\0\0never\0\0", [child.pid, ...known]);
 }
 
+/**
+ * Kills, at once, the processes of the child's run whose environment also holds `entry`
+ * (`NAME=value`), with their descendants; never the child itself. For a long-lived child that
+ * serves many turns (the app-server): codex gives each command of a thread
+ * `CODEX_THREAD_ID=<id>` (0.169.0), so a stopped turn's commands can be ended without the
+ * server. Linux only (`/proc`); returns how many processes were signalled.
+ */
+export function killRunProcessesWith(child: ChildProcess, entry: string): number {
+  if (!HAS_PROC || !child.tag) return 0;
+  const table = processTable();
+  const ours = taggedPids(table, `${tagNeedle(child.tag)}\0`);
+  const roots = [...taggedPids(table, `${entry}\0`)].filter((p) => ours.has(p) && p !== child.pid);
+  if (roots.length === 0) return 0;
+  // A needle no environment holds: only the roots and their descendants are swept.
+  return sweepSync("\0\0none\0\0", roots);
+}
+
 /** The live processes of the child's run: its descendants and everything with its tag. */
 export function runMembers(child: ChildProcess): Set<number> {
   if (!HAS_PROC) return new Set();

@@ -74,7 +74,9 @@ export function reapRun(
     }
   }
   if (!HAS_PROC || options.search === false) return;
-  sweepSync(child.tag ? `${tagNeedle(child.tag)}\0` : "\0\0never\0\0", [child.pid, ...known]);
+  // The child itself has been reaped: its pid is free for a stranger, so it is no root.
+  const roots = [...known].filter((pid) => pid !== child.pid);
+  sweepSync(child.tag ? `${tagNeedle(child.tag)}\0` : "\0\0never\0\0", roots);
 }
 
 /**

@@ -79,6 +79,11 @@ const totals = {
   filesWithKey: 0,
   tempFilesLeft: 0,
 };
+// Temp files of the SDK's own naming in this process's temp dir that were there before (or that
+// other processes on the machine make meanwhile) are not counted against the runs.
+const ownTemp = () =>
+  readdir(tmpdir()).then((names) => names.filter((n) => n.startsWith("codexkit-schema")));
+const tempBefore = new Set(await ownTemp());
 try {
   for (let i = 0; i < RUNS; i++) {
     const home = join(scratch, `home-${i}`);
@@ -141,8 +146,7 @@ try {
     if ((i + 1) % 20 === 0) console.log(`${i + 1}/${RUNS}`, JSON.stringify(totals));
   }
   // The SDK's own temp files (schema files and the like) live under TMPDIR of this process.
-  totals.tempFilesLeft = (await readdir(tmpdir())).filter((n) => n.startsWith("codexkit-schema"))
-    .length;
+  totals.tempFilesLeft = (await ownTemp()).filter((n) => !tempBefore.has(n)).length;
 } finally {
   await rm(scratch, { recursive: true, force: true });
 }

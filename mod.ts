@@ -97,6 +97,7 @@ export {
   BundleError,
   CodexError,
   ConnectionClosedError,
+  ConnectTimeoutError,
   ExitError,
   FileFormatError,
   IdleTimeoutError,

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { getSpawner, terminate } from "../src/runtime/mod.ts";
+import { getSpawner, reapRun, terminate } from "../src/runtime/mod.ts";
 import type { ChildProcess, Spawner } from "../src/runtime/mod.ts";
 
 /** How a probe command ended. */
@@ -26,6 +26,8 @@ export interface RunOptions {
 // Help pages are a few KB; anything past this is not a help page.
 const OUTPUT_LIMIT = 1 << 20;
 const KILL_GRACE_MS = 250;
+// After the command exits, how long its output may take to end before it is let go.
+const DRAIN_MS = 200;
 
 /** Runs `command args`, collecting bounded stdout/stderr; never rejects. */
 export async function runCommand(
@@ -66,13 +68,11 @@ export async function runCommand(
       return ended;
     }
     const status = await child.exited;
-    return {
-      kind: "exited",
-      code: status.code,
-      signal: status.signal,
-      stdout: await stdout.text(),
-      stderr: await stderr.text(),
-    };
+    const [out, err] = await Promise.all([stdout.text(), stderr.text()]);
+    // Something the command left behind still holds its pipes: end it (the whole run when
+    // the output was cut off, else just the command's process group: one syscall).
+    reapRun(child, [], { search: !(stdout.ended() && stderr.ended()) });
+    return { kind: "exited", code: status.code, signal: status.signal, stdout: out, stderr: err };
   } finally {
     clearTimeout(timer);
     if (onAbort) options.signal?.removeEventListener("abort", onAbort);
@@ -83,6 +83,8 @@ export async function runCommand(
 
 interface Collector {
   text(): Promise<string>;
+  /** Whether the stream ended by itself. */
+  ended(): boolean;
   cancel(): void;
 }
 
@@ -110,12 +112,13 @@ function collect(stream: ReadableStream<Uint8Array>): Collector {
     text: async () => {
       let timer: ReturnType<typeof setTimeout> | undefined;
       try {
-        await Promise.race([finished, new Promise((r) => timer = setTimeout(r, 1000))]);
+        await Promise.race([finished, new Promise((r) => timer = setTimeout(r, DRAIN_MS))]);
       } finally {
         clearTimeout(timer);
       }
       return text;
     },
+    ended: () => done,
     cancel: () => {
       if (!done) reader.cancel().catch(() => {});
     },

@@ -173,6 +173,18 @@ export class IdleTimeoutError extends TimeoutError {
   }
 }
 
+/**
+ * Nothing arrived within `connectTimeoutMs`: no first event from `codex exec`, or no completed
+ * handshake from the app-server. The child was killed.
+ */
+export class ConnectTimeoutError extends TimeoutError {
+  /** Creates the error. */
+  constructor(message: string, options: TimeoutErrorOptions) {
+    super(message, options);
+    this.name = "ConnectTimeoutError";
+  }
+}
+
 /** The caller's `AbortSignal` fired; the child was killed. `cause` is the signal's reason. */
 export class AbortError extends CodexError {
   /** Always `true`; mirrors execa's flag. */

@@ -231,8 +231,15 @@ export interface TurnOptions {
   webSearchMode?: WebSearchMode;
   /** Cyber access program (`--cyber-access-program`, exec). */
   cyberAccessProgram?: CyberAccessProgram;
-  /** Also write the turn's raw events to this file or stream. */
+  /**
+   * Tees the turn's raw JSONL as it arrives, line by line: a file path (appended to, each line
+   * written through at once, so a crash leaves every complete line) or a stream (written to,
+   * released but never closed when the turn ends).
+   */
   eventLog?: string | WritableStream<Uint8Array>;
-  /** How long to wait for an app-server connection, in ms. */
+  /**
+   * Limit until the first event (exec) or the completed app-server handshake, in ms; the run
+   * rejects with `ConnectTimeoutError`.
+   */
   connectTimeoutMs?: number;
 }

@@ -94,12 +94,10 @@ export class AppServer implements AsyncDisposable {
 
   /** Starts `codex [args] app-server` on stdio and completes the handshake. */
   static async spawn(options: StdioServerOptions & AppServerOptions): Promise<AppServer> {
-    const { secrets } = Redactor.from({
-      apiKey: options.env?.CODEX_API_KEY,
-      args: [...(options.args ?? []), ...(options.serverArgs ?? [])],
-      secrets: options.secrets,
+    return await AppServer.open(await spawnStdioTransport(options), {
+      ...options,
+      secrets: spawnedServerSecrets(options),
     });
-    return await AppServer.open(await spawnStdioTransport(options), { ...options, secrets });
   }
 
   /** Connects to `codex app-server --listen ws://...` and completes the handshake. */
@@ -217,4 +215,18 @@ export class AppServer implements AsyncDisposable {
     if (approval) return approvalResult(approval, "decline");
     throw new RpcError(`No handler for server request ${method}`, { code: -32601, method });
   }
+}
+
+/**
+ * The secrets a spawned server's errors must not show: the API key in its environment, the
+ * secret-looking `--config` values of its argv, and the caller's own.
+ */
+export function spawnedServerSecrets(
+  options: Pick<StdioServerOptions, "env" | "args" | "serverArgs"> & AppServerOptions,
+): readonly string[] {
+  return Redactor.from({
+    apiKey: options.env?.CODEX_API_KEY,
+    args: [...(options.args ?? []), ...(options.serverArgs ?? [])],
+    secrets: options.secrets,
+  }).secrets;
 }

@@ -8,12 +8,23 @@
  */
 import { webSearchMode } from "../exec/args.ts";
 import { flattenConfigEntries } from "../config/toml_literal.ts";
-import { AbortError, CodexError, IdleTimeoutError, TimeoutError } from "../errors.ts";
+import {
+  AbortError,
+  CodexError,
+  ConnectTimeoutError,
+  IdleTimeoutError,
+  TimeoutError,
+} from "../errors.ts";
+import { openLineLog } from "../fs/line_log.ts";
+import type { LineLog } from "../fs/line_log.ts";
 import type { ThreadEvent } from "../events.ts";
 import type { NormalizedInput, TurnRequest } from "../lane.ts";
 import type { ThreadOptions } from "../options.ts";
+import { killRunProcessesWith } from "../runtime/mod.ts";
 import type { RuntimeName } from "../runtime/mod.ts";
-import { AppServer } from "./app_server.ts";
+import { AppServer, spawnedServerSecrets } from "./app_server.ts";
+import { spawnStdioTransport } from "./stdio_transport.ts";
+import type { AppServerTransport } from "./stdio_transport.ts";
 import type { AppServerOptions } from "./app_server.ts";
 import {
   APPROVAL_METHODS,
@@ -86,7 +97,11 @@ interface ActiveTurn {
   approvals: ApprovalOptions;
   ended: AbortController;
   turnId: Promise<string>;
+  /** The turn's `eventLog`: each notification of the turn, one JSON line each. */
+  log?: LineLog;
 }
+
+const encoder = new TextEncoder();
 
 /** Maps thread options onto `thread/start` / `thread/resume` / `thread/fork` settings. */
 export function threadSettings(options: ThreadOptions): ThreadSettings {
@@ -147,6 +162,10 @@ export function createAppServerLane(options: AppServerLaneOptions): AppServerLan
   }
   if (options.approvals) checkApprovalOptions(options.approvals);
   let serverPromise: Promise<AppServer> | undefined;
+  // The server being started, until its handshake completes: what a connect timeout ends.
+  let starting: AppServerTransport | undefined;
+  // The lane's own server process: where a stopped turn's commands are looked for.
+  let ownTransport: AppServerTransport | undefined;
   const active = new Map<string, ActiveTurn>();
   const loaded = new Set<string>();
   let closed = false;
@@ -158,6 +177,10 @@ export function createAppServerLane(options: AppServerLaneOptions): AppServerLan
       if (typeof threadId !== "string") return;
       const turn = active.get(threadId);
       if (!turn) return;
+      if (turn.log) {
+        const line = encoder.encode(`${JSON.stringify({ method, params })}\n`);
+        Promise.resolve(turn.log.write(line)).catch((error) => turn.fail(error));
+      }
       for (const event of turn.normalizer.push(method, params)) turn.emit(event);
     }));
     detach.push(server.addRequestRoute({
@@ -181,7 +204,15 @@ export function createAppServerLane(options: AppServerLaneOptions): AppServerLan
     }
     if (!serverPromise) {
       const start = options.start!;
-      serverPromise = AppServer.spawn({ ...options, ...start }).then(attach);
+      const spawnOptions = { ...options, ...start };
+      serverPromise = spawnStdioTransport(spawnOptions).then((transport) => {
+        starting = transport;
+        ownTransport = transport;
+        return AppServer.open(transport, {
+          ...options,
+          secrets: spawnedServerSecrets(spawnOptions),
+        });
+      }).then(attach).finally(() => starting = undefined);
       // A failed start is not cached: the next turn tries again.
       serverPromise.catch(() => {
         serverPromise = undefined;
@@ -254,7 +285,9 @@ export function createAppServerLane(options: AppServerLaneOptions): AppServerLan
         : {}),
     };
     checkApprovalOptions(approvals);
-    const { signal, timeoutMs, idleTimeoutMs } = request.turnOptions;
+    const { signal, timeoutMs, idleTimeoutMs, connectTimeoutMs, eventLog } = request.turnOptions;
+    let connectTimer: LongTimer | undefined;
+    let log: LineLog | undefined;
     let turn: ActiveTurn | undefined;
     let finished = false;
     let server: AppServer | undefined;
@@ -266,6 +299,8 @@ export function createAppServerLane(options: AppServerLaneOptions): AppServerLan
       finished = true;
       timer?.clear();
       idleTimer?.clear();
+      connectTimer?.clear();
+      void log?.close().catch(() => {});
       if (onAbort) signal?.removeEventListener("abort", onAbort);
       if (turn) {
         turn.ended.abort();
@@ -275,8 +310,12 @@ export function createAppServerLane(options: AppServerLaneOptions): AppServerLan
     const stopTurn = (): void => {
       if (!turn || !server || server.isClosed) return;
       const { threadId } = turn;
+      const child = ownTransport?.child;
       turn.turnId.then((turnId) => server!.call("turn/interrupt", { threadId, turnId }))
-        .catch(() => {});
+        .catch(() => {})
+        // codex 0.169.0 leaves an interrupted turn's running command (and its sandbox) alive:
+        // end the processes of this thread, the server stays.
+        .finally(() => child && killRunProcessesWith(child, `CODEX_THREAD_ID=${threadId}`));
     };
 
     return new ReadableStream<ThreadEvent>({
@@ -329,8 +368,27 @@ export function createAppServerLane(options: AppServerLaneOptions): AppServerLan
           signal.addEventListener("abort", onAbort, { once: true });
         }
         armIdle();
+        if (connectTimeoutMs !== undefined) {
+          connectTimer = setLongTimeout(() => {
+            // A server hung before its handshake serves nobody: end it, the next turn starts
+            // a fresh one.
+            void starting?.dispose(0);
+            stopWith(
+              new ConnectTimeoutError(
+                `No app-server handshake within ${connectTimeoutMs} ms`,
+                { timeoutMs: connectTimeoutMs },
+              ),
+            );
+          }, connectTimeoutMs);
+        }
+        try {
+          if (eventLog !== undefined) log = openLineLog(eventLog);
+        } catch (error) {
+          return fail(error);
+        }
         (async () => {
           server = await connection();
+          connectTimer?.clear();
           if (finished) return;
           const threadId = await openThread(server, request);
           if (finished) return;
@@ -353,6 +411,7 @@ export function createAppServerLane(options: AppServerLaneOptions): AppServerLan
             approvals,
             ended: new AbortController(),
             turnId: turnIdPromise,
+            log,
           };
           active.set(threadId, turn);
           try {

@@ -7,6 +7,7 @@
 import type { ResolvedBinary } from "../binary/resolve.ts";
 import type { ThreadEvent } from "../events.ts";
 import { buildConfigArgs, clientEnv } from "../exec/args.ts";
+import { shellEnvPolicyArgs } from "../exec/shell_env.ts";
 import type { TurnLane } from "../lane.ts";
 import type { CodexOptions } from "../options.ts";
 import type { Spawner } from "../runtime/mod.ts";
@@ -36,6 +37,7 @@ export async function startAppServerLane(
   } else {
     const [binary, codexHome] = await Promise.all([context.binary(), context.codexHome()]);
     const args = buildConfigArgs(options);
+    args.push(...shellEnvPolicyArgs(options.config, options.configOverrides));
     if (options.profile !== undefined) args.push("--profile", options.profile);
     lane = createAppServerLane({
       maxLineBytes: options.maxLineBytes,

@@ -15,6 +15,7 @@ import type { ExecArgs } from "./args.ts";
 import { buildExecArgs } from "./args.ts";
 import type { OptionGate } from "./gates.ts";
 import type { ResolvedSettings } from "../options/layers.ts";
+import { shellEnvPolicyArgs } from "./shell_env.ts";
 import { writeSchemaFile } from "./schema_file.ts";
 import { runExec } from "./run.ts";
 
@@ -58,6 +59,8 @@ export class ExecLane implements TurnLane {
       signal: turnOptions.signal,
       timeoutMs: turnOptions.timeoutMs,
       idleTimeoutMs: turnOptions.idleTimeoutMs,
+      connectTimeoutMs: turnOptions.connectTimeoutMs,
+      eventLog: turnOptions.eventLog,
       onStderr: options.onStderr,
       killGraceMs: options.killGraceMs,
       maxLineBytes: options.maxLineBytes,
@@ -73,6 +76,8 @@ export class ExecLane implements TurnLane {
             gate: options.capabilities || undefined,
           });
           for (const warning of warnings) options.onWarning?.(warning);
+          // Right after `exec --json`: codex's credentials stay out of the agent's commands.
+          args.splice(2, 0, ...shellEnvPolicyArgs(settings.config, options.configOverrides));
           return {
             binary: binary.path,
             args,

@@ -3,17 +3,25 @@
  * timeout, idle, consumer cancel, malformed output) is one race: the first reason wins and is
  * kept; the child's process group is then stopped (SIGTERM, then SIGKILL) on every path.
  *
+ * The run ends when codex EXITS, not when its pipes close: a background process it left
+ * behind may hold stdout/stderr open for as long as it lives. After the exit the output is
+ * read ahead until it has been quiet for `drainMs` (bounded by `DRAIN_CAP_MS`), then the pipes
+ * are let go and whatever of the run is still alive is killed.
+ *
  * @module
  */
 import {
   AbortError,
+  ConnectTimeoutError,
   execExitMessage,
   ExitError,
   IdleTimeoutError,
   TimeoutError,
 } from "../errors.ts";
+import { openLineLog } from "../fs/line_log.ts";
+import type { LineLog, LineLogTarget } from "../fs/line_log.ts";
 import type { ThreadEvent } from "../events.ts";
-import { DEFAULT_KILL_GRACE_MS, terminate } from "../runtime/mod.ts";
+import { DEFAULT_KILL_GRACE_MS, reapRun, terminate } from "../runtime/mod.ts";
 import type { ChildProcess, Spawner } from "../runtime/mod.ts";
 import { ThreadEventDecoder } from "../streams/thread_event_stream.ts";
 import { StderrCollector } from "./stderr.ts";
@@ -55,17 +63,34 @@ export interface ExecRunOptions {
   timeoutMs?: number;
   /** Limit without any event, in ms. */
   idleTimeoutMs?: number;
+  /** Limit until the first event, in ms. */
+  connectTimeoutMs?: number;
+  /** Where the raw stdout lines are teed as they arrive. */
+  eventLog?: LineLogTarget;
   /** Each stderr line. */
   onStderr?: (line: string) => void;
   /** SIGTERM -> SIGKILL grace. */
   killGraceMs?: number;
   /** The longest stdout line accepted, in bytes (default 64 MiB). */
   maxLineBytes?: number;
+  /**
+   * After codex exits, how long its output may stay quiet before the run stops waiting for
+   * EOF (default {@linkcode DEFAULT_DRAIN_MS}).
+   */
+  drainMs?: number;
 }
 
-type StopReason = { kind: "abort"; reason: unknown } | { kind: "timeout" } | { kind: "idle" } | {
-  kind: "cancel";
-};
+/** Default of {@linkcode ExecRunOptions.drainMs}. */
+export const DEFAULT_DRAIN_MS = 200;
+/** However busy the leftover output, the run ends this long after codex's exit. */
+export const DRAIN_CAP_MS = 5000;
+
+type StopReason =
+  | { kind: "abort"; reason: unknown }
+  | { kind: "timeout" }
+  | { kind: "idle" }
+  | { kind: "connect" }
+  | { kind: "cancel" };
 
 /**
  * Starts the run and returns its events in batches (the events of each stdout chunk, in order).
@@ -80,12 +105,16 @@ export function runExec(options: ExecRunOptions): ReadableStream<ThreadEvent[]> 
   let onSettled: (() => Promise<void> | void) | undefined;
   let child: ChildProcess | undefined;
   let stdout: ReadableStreamDefaultReader<Uint8Array> | undefined;
+  // Set once codex has exited: from then on stdout is read ahead through it.
+  let drain: ExitDrain | undefined;
   let decoder: ThreadEventDecoder | undefined;
   let stderr: StderrCollector | undefined;
   let stopped: StopReason | undefined;
   let settled = false;
   let totalTimer: LongTimer | undefined;
   let idleTimer: LongTimer | undefined;
+  let connectTimer: LongTimer | undefined;
+  let log: LineLog | undefined;
   let output!: ReadableStreamDefaultController<ThreadEvent[]>;
   let onAbort: (() => void) | undefined;
 
@@ -97,8 +126,9 @@ export function runExec(options: ExecRunOptions): ReadableStream<ThreadEvent[]> 
     settled = true;
     totalTimer?.clear();
     idleTimer?.clear();
+    connectTimer?.clear();
     if (onAbort) options.signal?.removeEventListener("abort", onAbort);
-    await release();
+    await Promise.all([release(), log?.close().catch(() => {})]);
   };
 
   const stopError = (reason: StopReason): Error => {
@@ -127,6 +157,11 @@ export function runExec(options: ExecRunOptions): ReadableStream<ThreadEvent[]> 
             stderrTail: tail,
             secrets,
           },
+        );
+      case "connect":
+        return new ConnectTimeoutError(
+          `No event within ${options.connectTimeoutMs} ms of the start; the run was stopped`,
+          { timeoutMs: options.connectTimeoutMs!, command, stderrTail: tail, secrets },
         );
       case "cancel":
         return new AbortError("The run was cancelled by its reader", {
@@ -157,18 +192,28 @@ export function runExec(options: ExecRunOptions): ReadableStream<ThreadEvent[]> 
 
   const cleanup = async () => {
     if (child) await terminate(child, grace);
+    drain?.stop();
     await stdout?.cancel().catch(() => {});
-    await stderr?.done;
+    // The run's processes are gone (on Linux) or their group is: stderr ends; still, never
+    // wait on a pipe something outside our reach may hold.
+    await stderr?.settle(grace);
     await settle();
   };
 
   const finish = async (controller: ReadableStreamDefaultController<ThreadEvent[]>) => {
     const status = await child!.exited;
-    await stderr!.done;
+    // stderr gets what is left of the drain window, then is let go.
+    const heldOpen = drain?.cut === true || !(await stderr!.settle(drain?.quietMs ?? 0));
     if (stopped) return;
     stopped = { kind: "cancel" };
     // Clean up before settling the stream, so a caller that sees the end sees no leftovers.
-    await cleanup();
+    // A normal end only needs codex's group checked (one syscall); when something held the
+    // pipes past the exit, the whole run is searched and stopped.
+    if (heldOpen) await cleanup();
+    else {
+      reapRun(child!, [], { search: false });
+      await settle();
+    }
     if (status.code === 0) {
       controller.close();
       return;
@@ -208,6 +253,8 @@ export function runExec(options: ExecRunOptions): ReadableStream<ThreadEvent[]> 
         throw stopError(stopped);
       }
       try {
+        // Opened before the spawn: a log that cannot be written fails the run with no child.
+        if (options.eventLog !== undefined) log = openLineLog(options.eventLog);
         child = await options.spawner.spawn(prepared.binary, prepared.args, {
           cwd: prepared.cwd,
           env: prepared.env,
@@ -219,6 +266,10 @@ export function runExec(options: ExecRunOptions): ReadableStream<ThreadEvent[]> 
       }
       stderr = new StderrCollector(child.stderr, options.onStderr);
       stdout = child.stdout.getReader();
+      const reader = stdout;
+      void child.exited.then(() => {
+        if (!stopped) drain = new ExitDrain(reader, options.drainMs ?? DEFAULT_DRAIN_MS);
+      });
       decoder = new ThreadEventDecoder(`${command[0]} output`, {
         maxLineBytes: options.maxLineBytes,
         secrets,
@@ -229,6 +280,12 @@ export function runExec(options: ExecRunOptions): ReadableStream<ThreadEvent[]> 
       }
       if (options.timeoutMs !== undefined) {
         totalTimer = setLongTimeout(() => void stop({ kind: "timeout" }), options.timeoutMs);
+      }
+      if (options.connectTimeoutMs !== undefined) {
+        connectTimer = setLongTimeout(
+          () => void stop({ kind: "connect" }),
+          options.connectTimeoutMs,
+        );
       }
       armIdle();
       const writer = child.stdin.getWriter();
@@ -245,12 +302,14 @@ export function runExec(options: ExecRunOptions): ReadableStream<ThreadEvent[]> 
         let events: ThreadEvent[];
         let done = false;
         try {
-          const next = await stdout!.read();
+          const next = await (drain ? drain.read() : stdout!.read());
           if (stopped) return;
           if (next.done) {
             done = true;
             events = decoder!.flush();
           } else {
+            // Teed before decoding, so a line that fails to parse is in the log too.
+            await log?.write(next.value);
             events = decoder!.decode(next.value);
           }
         } catch (error) {
@@ -261,6 +320,7 @@ export function runExec(options: ExecRunOptions): ReadableStream<ThreadEvent[]> 
           return;
         }
         if (events.length > 0) {
+          connectTimer?.clear();
           armIdle();
           controller.enqueue(events);
         }
@@ -273,4 +333,82 @@ export function runExec(options: ExecRunOptions): ReadableStream<ThreadEvent[]> 
       await stop({ kind: "cancel" });
     },
   }, { highWaterMark: 0 });
+}
+
+/**
+ * Reads a pipe ahead after its writer has exited, so the run does not wait on a background
+ * process that inherited it: the output ends once no chunk has arrived for `quietMs`, or
+ * {@linkcode DRAIN_CAP_MS} after the exit, whichever is first. Reads that were already
+ * pending on the reader are served first (a reader resolves reads in order), so nothing is
+ * reordered or lost; what a dead codex wrote is in the pipe and arrives at once.
+ */
+class ExitDrain {
+  /** True when the output was cut off rather than ended: something still holds the pipe. */
+  cut = false;
+  readonly quietMs: number;
+  #reader: ReadableStreamDefaultReader<Uint8Array>;
+  #queue: ReadableStreamReadResult<Uint8Array>[] = [];
+  #waiting: ((r: ReadableStreamReadResult<Uint8Array>) => void) | undefined;
+  #quiet: ReturnType<typeof setTimeout> | undefined;
+  #cap: ReturnType<typeof setTimeout>;
+  #ended = false;
+
+  constructor(reader: ReadableStreamDefaultReader<Uint8Array>, quietMs: number) {
+    this.#reader = reader;
+    this.quietMs = quietMs;
+    this.#cap = setTimeout(() => this.#cutOff(), DRAIN_CAP_MS);
+    void this.#pump();
+  }
+
+  /** The next chunk, in order; `done` once the pipe ended or was cut off. */
+  read(): Promise<ReadableStreamReadResult<Uint8Array>> {
+    const next = this.#queue.shift();
+    if (next) return Promise.resolve(next);
+    if (this.#ended) return Promise.resolve({ done: true, value: undefined });
+    return new Promise((resolve) => this.#waiting = resolve);
+  }
+
+  /** Lets the pipe go now. */
+  stop(): void {
+    this.#finish();
+  }
+
+  async #pump(): Promise<void> {
+    while (!this.#ended) {
+      clearTimeout(this.#quiet);
+      this.#quiet = setTimeout(() => this.#cutOff(), this.quietMs);
+      let result: ReadableStreamReadResult<Uint8Array>;
+      try {
+        result = await this.#reader.read();
+      } catch {
+        result = { done: true, value: undefined };
+      }
+      if (this.#ended) return;
+      if (result.done) return this.#finish();
+      this.#push(result);
+    }
+  }
+
+  #push(result: ReadableStreamReadResult<Uint8Array>): void {
+    const waiting = this.#waiting;
+    this.#waiting = undefined;
+    if (waiting) waiting(result);
+    else this.#queue.push(result);
+  }
+
+  #cutOff(): void {
+    if (this.#ended) return;
+    this.cut = true;
+    this.#finish();
+    // Resolves the pending read with done (and closes our side of the pipe).
+    this.#reader.cancel().catch(() => {});
+  }
+
+  #finish(): void {
+    if (this.#ended) return;
+    this.#ended = true;
+    clearTimeout(this.#quiet);
+    clearTimeout(this.#cap);
+    this.#push({ done: true, value: undefined });
+  }
 }

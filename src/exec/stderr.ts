@@ -15,6 +15,8 @@ export class StderrCollector {
   #chunks: Uint8Array[] = [];
   #size = 0;
   #limit: number;
+  #reader: ReadableStreamDefaultReader<Uint8Array> | undefined;
+  #ended = false;
 
   /** Starts draining `stream`; `onLine` gets each complete line (and a final partial one). */
   constructor(
@@ -37,7 +39,10 @@ export class StderrCollector {
       }
     };
     try {
-      for await (const chunk of stream) {
+      this.#reader = stream.getReader();
+      for (;;) {
+        const { done, value: chunk } = await this.#reader.read();
+        if (done) break;
         this.#keep(chunk);
         if (decoder) {
           const lines = (partial + decoder.decode(chunk, { stream: true })).split("\n");
@@ -53,10 +58,27 @@ export class StderrCollector {
     } catch {
       // The stream was cancelled or the child vanished: what was read is what we have.
     }
+    this.#ended = true;
     if (decoder) {
       partial += decoder.decode();
       if (partial.length > 0) emit(partial);
     }
+  }
+
+  /**
+   * Waits up to `waitMs` for the stream to end; if it has not (a background process of the
+   * child still holds the pipe), stops reading it. Resolves `true` when it ended by itself.
+   */
+  async settle(waitMs: number): Promise<boolean> {
+    if (!this.#ended) {
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      await Promise.race([this.done, new Promise((r) => timer = setTimeout(r, waitMs))]);
+      clearTimeout(timer);
+    }
+    if (this.#ended) return true;
+    await this.#reader?.cancel().catch(() => {});
+    await this.done;
+    return false;
   }
 
   #keep(chunk: Uint8Array): void {

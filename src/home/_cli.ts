@@ -54,6 +54,7 @@ export interface CliRun {
 }
 
 const OUTPUT_LIMIT = 64 * 1024;
+const OUTPUT_DRAIN_MS = 200;
 
 /** Builds `<sub...> [-c k=v ...] [--disable f ...] <rest...>`; pure. */
 export function cliArgs(
@@ -94,28 +95,36 @@ export async function runCodexCli(
   let stdout = "";
   let stderr = "";
   const report = () => run.onOutput?.(stdout, stderr);
+  const readers: ReadableStreamDefaultReader<Uint8Array>[] = [];
   const onAbort = () => void terminate(child, 500);
   options.signal?.addEventListener("abort", onAbort, { once: true });
   try {
     const feed = writeStdin(child, run.stdin);
-    const [status] = await Promise.all([
-      child.exited,
-      collect(child.stdout, (text) => {
+    const outputs = Promise.all([
+      collect(child.stdout, readers, (text) => {
         stdout = bounded(redactText(stdout + text, secrets));
         report();
       }),
-      collect(child.stderr, (text) => {
+      collect(child.stderr, readers, (text) => {
         stderr = bounded(redactText(stderr + text, secrets));
         report();
       }),
-      feed,
     ]);
+    let failed: { error: unknown } | undefined;
+    outputs.catch((error) => failed ??= { error });
+    // A throwing output callback ends the command at once.
+    const status = await Promise.race([child.exited, outputs.then(() => child.exited)]);
+    // The command ends when codex exits: a background process holding its pipes gets a short
+    // drain, then the pipes are let go (and `terminate` below ends the process).
+    await within(Promise.all([outputs, feed]), OUTPUT_DRAIN_MS);
+    if (failed) throw failed.error;
     if (options.signal?.aborted) throw abortError(args, options.signal);
     return { code: status.code, signal: status.signal, stdout, stderr, command };
   } finally {
     options.signal?.removeEventListener("abort", onAbort);
     // Every exit path (a throwing callback included) leaves no process behind.
     await terminate(child, 500);
+    for (const reader of readers) await reader.cancel().catch(() => {});
   }
 }
 
@@ -138,10 +147,12 @@ async function writeStdin(child: ChildProcess, text: string | undefined): Promis
 
 async function collect(
   stream: ReadableStream<Uint8Array>,
+  readers: ReadableStreamDefaultReader<Uint8Array>[],
   onText: (text: string) => void,
 ): Promise<void> {
   const decoder = new TextDecoder();
   const reader = stream.getReader();
+  readers.push(reader);
   try {
     for (;;) {
       const { done, value } = await reader.read();
@@ -154,6 +165,16 @@ async function collect(
   } finally {
     reader.releaseLock();
   }
+}
+
+/** Waits for `promise` at most `ms` (never rejects). */
+async function within(promise: Promise<unknown>, ms: number): Promise<void> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  await Promise.race([
+    promise.catch(() => {}),
+    new Promise((resolve) => timer = setTimeout(resolve, ms)),
+  ]);
+  clearTimeout(timer);
 }
 
 function bounded(text: string): string {

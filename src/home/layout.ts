@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { randomBytes } from "node:crypto";
+import { tempNameFor } from "../fs/atomic_write.ts";
 import { lstat, mkdir, open, readdir, stat, unlink } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
 import { CodexHomeError, errnoCode, reasonFor } from "./home_error.ts";
@@ -39,7 +39,8 @@ export async function ensureCodexHome(path: string): Promise<string> {
  * read-only mount allow, and Deno's `access()` reports EACCES to root on a 0500 directory.
  */
 async function probeWritable(home: string): Promise<void> {
-  const probe = join(home, `.codexkit-probe-${randomBytes(6).toString("hex")}`);
+  // Named like every temp file of ours, so a probe left by a killed process is swept later.
+  const probe = join(home, tempNameFor("probe"));
   try {
     const handle = await open(probe, "wx", 0o600);
     await handle.close();

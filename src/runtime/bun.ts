@@ -4,7 +4,9 @@
  * @module
  */
 import { SpawnError } from "../errors.ts";
+import process from "node:process";
 import { closedWritable, killGroup } from "./_web.ts";
+import { newRunTag, RUN_TAG_ENV, trackChild } from "./lifeline.ts";
 import type { ChildProcess, ExitStatus, Spawner } from "./types.ts";
 
 // The slice of Bun's API this adapter uses, typed here so that `deno check` needs no bun-types.
@@ -40,11 +42,12 @@ export const bunSpawner: Spawner = {
   spawn(command, args, options = {}) {
     const bun = (globalThis as unknown as { Bun: BunGlobal }).Bun;
     let child: BunSubprocess;
+    const tag = newRunTag();
     try {
       child = bun.spawn({
         cmd: [command, ...args],
         cwd: options.cwd,
-        env: options.env,
+        env: { ...(options.env ?? process.env), [RUN_TAG_ENV]: tag } as Record<string, string>,
         stdin: options.stdin === "piped" ? "pipe" : "ignore",
         stdout: "pipe",
         stderr: "pipe",
@@ -64,8 +67,10 @@ export const bunSpawner: Spawner = {
         : { code: child.exitCode, signal: null };
     });
     const pid = child.pid;
+    trackChild(pid, exited);
     const result: ChildProcess = {
       pid,
+      tag,
       stdin: child.stdin ? sinkToWritable(child.stdin) : closedWritable(),
       stdout: child.stdout,
       stderr: child.stderr,

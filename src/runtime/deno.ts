@@ -5,6 +5,7 @@
  */
 import { SpawnError } from "../errors.ts";
 import { closedWritable, killGroup } from "./_web.ts";
+import { newRunTag, RUN_TAG_ENV, trackChild } from "./lifeline.ts";
 import type { ChildProcess, ExitStatus, Spawner } from "./types.ts";
 
 /** Spawns through `Deno.Command`. Only usable on Deno. */
@@ -12,11 +13,13 @@ export const denoSpawner: Spawner = {
   runtime: "deno",
   spawn(command, args, options = {}) {
     let child: Deno.ChildProcess;
+    // Without clearEnv Deno adds these entries to the inherited environment.
+    const tag = newRunTag();
     try {
       child = new Deno.Command(command, {
         args: [...args],
         cwd: options.cwd,
-        env: options.env,
+        env: { ...options.env, [RUN_TAG_ENV]: tag },
         clearEnv: options.env !== undefined,
         stdin: options.stdin === "piped" ? "piped" : "null",
         stdout: "piped",
@@ -35,8 +38,10 @@ export const denoSpawner: Spawner = {
       return s.signal ? { code: null, signal: s.signal } : { code: s.code, signal: null };
     });
     const pid = child.pid;
+    trackChild(pid, exited);
     const result: ChildProcess = {
       pid,
+      tag,
       stdin: options.stdin === "piped" ? child.stdin : closedWritable(),
       stdout: child.stdout,
       stderr: child.stderr,

@@ -16,7 +16,14 @@ export type {
   SpawnOptions,
   StdinMode,
 } from "./types.ts";
-export { DEFAULT_KILL_GRACE_MS, terminate } from "./terminate.ts";
+export {
+  DEFAULT_KILL_GRACE_MS,
+  killRunProcessesWith,
+  reapRun,
+  runMembers,
+  terminate,
+} from "./terminate.ts";
+export { liveChildCount, RUN_TAG_ENV } from "./lifeline.ts";
 
 /**
  * Names the runtime by feature checks that never throw: `Bun.spawn` means Bun, `Deno.Command`

@@ -7,17 +7,20 @@
 import { spawn as nodeSpawn } from "node:child_process";
 import type { Readable, Writable } from "node:stream";
 import { SpawnError } from "../errors.ts";
+import process from "node:process";
 import { closedWritable, killGroup } from "./_web.ts";
+import { newRunTag, RUN_TAG_ENV, trackChild } from "./lifeline.ts";
 import type { ChildProcess, ExitStatus, Spawner } from "./types.ts";
 
 /** Spawns through `node:child_process`. */
 export const nodeSpawner: Spawner = {
   runtime: "node",
   spawn(command, args, options = {}) {
+    const tag = newRunTag();
     return new Promise<ChildProcess>((resolve, reject) => {
       const child = nodeSpawn(command, [...args], {
         cwd: options.cwd,
-        env: options.env,
+        env: { ...(options.env ?? process.env), [RUN_TAG_ENV]: tag },
         detached: true,
         stdio: [options.stdin === "piped" ? "pipe" : "ignore", "pipe", "pipe"],
         windowsHide: true,
@@ -38,8 +41,10 @@ export const nodeSpawner: Spawner = {
       });
       child.once("spawn", () => {
         const pid = child.pid!;
+        trackChild(pid, exited);
         resolve({
           pid,
+          tag,
           stdin: child.stdin ? toWritable(child.stdin) : closedWritable(),
           stdout: toReadable(child.stdout!),
           stderr: toReadable(child.stderr!),

@@ -1,16 +1,28 @@
 /**
- * Ending a child for good: SIGTERM to its process group, then SIGKILL after a grace period.
+ * Ending a child for good: SIGTERM to its process group and to every process of its run,
+ * SIGKILL after a grace period, then whatever of the run is left.
+ *
+ * "Every process of its run" matters because codex starts its sandbox helper
+ * (`codex-linux-sandbox` -> `bwrap`) and the agent's commands in sessions of their own: a kill
+ * of codex's group misses them, and after codex dies they belong to init. On Linux the run is
+ * found through `/proc` (descendants by parent id, and the run's environment tag); elsewhere
+ * only the group is reached.
  *
  * @module
  */
+import process from "node:process";
+import { hostGroup, sweepSync, tagNeedle } from "./lifeline.ts";
+import { HAS_PROC, processTable, taggedPids, withDescendants } from "./proc_tree.ts";
 import type { ChildProcess, ExitStatus } from "./types.ts";
 
 /** How long a child gets between SIGTERM and SIGKILL, unless the caller says otherwise. */
 export const DEFAULT_KILL_GRACE_MS = 2000;
 
 /**
- * Sends SIGTERM to the child's process group, then SIGKILL if it has not exited after
- * `graceMs`; resolves with its exit status. Safe to call more than once and after exit.
+ * Sends SIGTERM to the child's process group and to every process of its run (each one's own
+ * group too), then SIGKILL if the child has not exited after `graceMs`; then kills whatever
+ * of the run is still alive (see {@linkcode reapRun}). Resolves with the child's exit status.
+ * Safe to call more than once and after exit.
  *
  * @example Stop a child
  * ```ts ignore
@@ -21,7 +33,11 @@ export async function terminate(
   child: ChildProcess,
   graceMs: number = DEFAULT_KILL_GRACE_MS,
 ): Promise<ExitStatus> {
+  // Seen before any signal: once codex dies its helpers are re-parented and only the tag
+  // still names them.
+  const members = runMembers(child);
   child.kill("SIGTERM");
+  signalGroups(members, "SIGTERM");
   let timer: ReturnType<typeof setTimeout> | undefined;
   const escalated = new Promise<void>((resolve) => {
     timer = setTimeout(() => {
@@ -31,8 +47,78 @@ export async function terminate(
   });
   try {
     await Promise.race([child.exited, escalated]);
-    return await child.exited;
+    const status = await child.exited;
+    reapRun(child, members);
+    return status;
   } finally {
     clearTimeout(timer);
+  }
+}
+
+/**
+ * Kills, at once, whatever of the child's run outlived it: its process group (a background
+ * job holding codex's stdout) and, on Linux, every process carrying the run's tag and their
+ * descendants, frozen first so none forks away. For after the child has exited.
+ */
+export function reapRun(
+  child: ChildProcess,
+  known: Iterable<number> = [],
+  options: { search?: boolean } = {},
+): void {
+  // The group outlives its leader while a member lives, so -pid cannot name a stranger yet.
+  if (child.pid > 1 && child.pid !== hostGroup()) {
+    try {
+      process.kill(-child.pid, "SIGKILL");
+    } catch {
+      // No such group: nothing was left in it.
+    }
+  }
+  if (!HAS_PROC || options.search === false) return;
+  // The child itself has been reaped: its pid is free for a stranger, so it is no root.
+  const roots = [...known].filter((pid) => pid !== child.pid);
+  sweepSync(child.tag ? `${tagNeedle(child.tag)}\0` : "\0\0never\0\0", roots);
+}
+
+/**
+ * Kills, at once, the processes of the child's run whose environment also holds `entry`
+ * (`NAME=value`), with their descendants; never the child itself. For a long-lived child that
+ * serves many turns (the app-server): codex gives each command of a thread
+ * `CODEX_THREAD_ID=<id>` (0.169.0), so a stopped turn's commands can be ended without the
+ * server. Linux only (`/proc`); returns how many processes were signalled.
+ */
+export function killRunProcessesWith(child: ChildProcess, entry: string): number {
+  if (!HAS_PROC || !child.tag) return 0;
+  const table = processTable();
+  const ours = taggedPids(table, `${tagNeedle(child.tag)}\0`);
+  const roots = [...taggedPids(table, `${entry}\0`)].filter((p) => ours.has(p) && p !== child.pid);
+  if (roots.length === 0) return 0;
+  // A needle no environment holds: only the roots and their descendants are swept.
+  return sweepSync("\0\0none\0\0", roots);
+}
+
+/** The live processes of the child's run: its descendants and everything with its tag. */
+export function runMembers(child: ChildProcess): Set<number> {
+  if (!HAS_PROC) return new Set();
+  const table = processTable();
+  const roots = child.tag ? [...taggedPids(table, `${tagNeedle(child.tag)}\0`)] : [];
+  const found = withDescendants(table, [child.pid, ...roots]);
+  found.delete(process.pid);
+  return found;
+}
+
+function signalGroups(pids: Iterable<number>, name: "SIGTERM" | "SIGKILL"): void {
+  const table = processTable();
+  const groups = new Set<number>();
+  for (const { pid, pgid } of table) {
+    for (const member of pids) if (member === pid) groups.add(pgid);
+  }
+  const own = hostGroup();
+  for (const pgid of groups) {
+    if (pgid <= 1 || pgid === own) continue;
+    try {
+      process.kill(-pgid, name);
+    } catch {
+      // Gone.
+    }
   }
 }

@@ -51,6 +51,12 @@ export interface ChildProcess {
    * Does nothing once the child has ended.
    */
   kill(signal?: "SIGTERM" | "SIGKILL" | "SIGINT"): void;
+  /**
+   * The run tag in the child's environment (`CODEXKIT_RUN`), which its descendants inherit:
+   * how a stop finds helpers that left the child's process group. Absent for children the
+   * SDK's adapters did not start.
+   */
+  readonly tag?: string;
 }
 
 /** Spawns child processes for one runtime. */

@@ -1,0 +1,186 @@
+/**
+ * Turn options of the run lifecycle: `eventLog` tees a turn's raw JSONL line by line as it
+ * arrives; `connectTimeoutMs` limits the time to the first event (exec) or to the app-server
+ * handshake. Real codex against the fake Responses server, and fake codex scripts for what the
+ * real one will not do on demand (hang before any output).
+ */
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { chmod, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import process from "node:process";
+import { Codex } from "../src/codex.ts";
+import { AbortError, ConnectTimeoutError, TimeoutError } from "../src/errors.ts";
+import type { ThreadEvent } from "../src/events.ts";
+import { reply, startFakeResponsesServer } from "../src/testing/mod.ts";
+import { eventually, offlineClient, processesMatching } from "./_offline_codex.ts";
+
+async function scratch(): Promise<{ path: string } & AsyncDisposable> {
+  const path = await mkdtemp(join(tmpdir(), "codexkit-log-"));
+  return { path, [Symbol.asyncDispose]: () => rm(path, { recursive: true, force: true }) };
+}
+
+async function fakeCodex(dir: string, body: string): Promise<string> {
+  const path = join(dir, "codex");
+  await writeFile(path, `#!/bin/sh\n${body}\n`);
+  await chmod(path, 0o755);
+  return path;
+}
+
+function markedClient(path: string, extra: Record<string, unknown> = {}) {
+  const mark = `EVENTLOG_MARK=${Math.random().toString(36).slice(2)}`;
+  const [key, value] = mark.split("=");
+  return {
+    mark,
+    codex: new Codex({
+      codexPathOverride: path,
+      env: { PATH: process.env.PATH ?? "/usr/bin:/bin", [key]: value },
+      ...extra,
+    }),
+  };
+}
+
+test("exec: eventLog to a path holds every raw line of the turn, in order", async () => {
+  await using dir = await scratch();
+  await using server = await startFakeResponsesServer([
+    reply.execCommand("echo hi"),
+    reply.message("done"),
+  ]);
+  await using client = await offlineClient(server);
+  const log = join(dir.path, "turn.jsonl");
+  const { events } = await client.codex.startThread({
+    skipGitRepoCheck: true,
+    workingDirectory: client.work,
+  }).runStreamed("go", { eventLog: log });
+  const seen: ThreadEvent[] = [];
+  for await (const event of events) seen.push(event);
+  const lines = (await readFile(log, "utf8")).split("\n");
+  assert.equal(lines.pop(), "", "the log ends with a newline");
+  assert.deepEqual(lines.map((l) => JSON.parse(l).type), seen.map((e) => e.type));
+  assert.equal(seen.at(-1)?.type, "turn.completed");
+});
+
+test("exec: eventLog to a WritableStream gets the raw lines and is released, not closed", async () => {
+  await using server = await startFakeResponsesServer([reply.message("hello")]);
+  await using client = await offlineClient(server);
+  const chunks: Uint8Array[] = [];
+  const sink = new WritableStream<Uint8Array>({ write: (c) => void chunks.push(c) });
+  const turn = await client.codex.startThread({
+    skipGitRepoCheck: true,
+    workingDirectory: client.work,
+  }).run("go", { eventLog: sink });
+  assert.equal(turn.finalResponse, "hello");
+  // Every write is whole lines.
+  for (const c of chunks) assert.equal(c.at(-1), 10);
+  const text = chunks.map((c) => new TextDecoder().decode(c)).join("");
+  const types = text.trimEnd().split("\n").map((l) => JSON.parse(l).type);
+  assert.deepEqual(types.at(0), "thread.started");
+  assert.deepEqual(types.at(-1), "turn.completed");
+  // Still the caller's: lockable and writable again.
+  const writer = sink.getWriter();
+  await writer.write(new Uint8Array([1]));
+  await writer.close();
+});
+
+test("exec: complete lines reach the log file while the turn still runs; a partial one does not", async () => {
+  await using dir = await scratch();
+  const path = await fakeCodex(
+    dir.path,
+    [
+      "cat >/dev/null",
+      `printf '%s\\n' '{"type":"thread.started","thread_id":"t-log"}'`,
+      `printf '%s\\n' '{"type":"turn.started"}'`,
+      `printf '%s' '{"type":"item.comp'`,
+      "sleep 30",
+    ].join("\n"),
+  );
+  const { codex, mark } = markedClient(path);
+  const log = join(dir.path, "live.jsonl");
+  const controller = new AbortController();
+  const run = codex.startThread().run("x", { eventLog: log, signal: controller.signal });
+  run.catch(() => {});
+  // What a crash at this moment would leave on disk: both complete lines, nothing partial.
+  const written = await eventually(async () =>
+    (await readFile(log, "utf8").catch(() => "")).split("\n").length === 3
+  );
+  assert.ok(written);
+  assert.equal(
+    await readFile(log, "utf8"),
+    '{"type":"thread.started","thread_id":"t-log"}\n{"type":"turn.started"}\n',
+  );
+  controller.abort();
+  await assert.rejects(run, AbortError);
+  assert.ok(await eventually(async () => (await processesMatching(mark)).length === 0));
+});
+
+test("app-server: eventLog holds the turn's notifications, one JSON line each", async () => {
+  await using dir = await scratch();
+  await using server = await startFakeResponsesServer([reply.message("hi there")]);
+  await using client = await offlineClient(server);
+  const log = join(dir.path, "app.jsonl");
+  const turn = await client.codex.startThread({
+    transport: "app-server",
+    workingDirectory: client.work,
+  }).run("go", { eventLog: log });
+  assert.equal(turn.finalResponse, "hi there");
+  const methods = (await readFile(log, "utf8")).trimEnd().split("\n").map((l) =>
+    JSON.parse(l).method
+  );
+  assert.ok(methods.includes("turn/started"), methods.join(","));
+  assert.equal(methods.at(-1), "turn/completed");
+});
+
+test("exec: connectTimeoutMs stops a run with no first event with ConnectTimeoutError", async () => {
+  await using dir = await scratch();
+  const path = await fakeCodex(dir.path, "cat >/dev/null\nsleep 30");
+  const { codex, mark } = markedClient(path);
+  await assert.rejects(
+    codex.startThread().run("x", { connectTimeoutMs: 300 }),
+    (e: unknown) =>
+      e instanceof ConnectTimeoutError && e instanceof TimeoutError && e.timeoutMs === 300,
+  );
+  assert.ok(await eventually(async () => (await processesMatching(mark)).length === 0));
+});
+
+test("exec: connectTimeoutMs no longer applies once the first event arrived", async () => {
+  await using dir = await scratch();
+  const path = await fakeCodex(
+    dir.path,
+    [
+      "cat >/dev/null",
+      `printf '%s\\n' '{"type":"thread.started","thread_id":"t"}'`,
+      "sleep 2",
+      `printf '%s\\n' '{"type":"turn.started"}'`,
+      `printf '%s\\n' '{"type":"item.completed","item":{"id":"i","type":"agent_message","text":"late"}}'`,
+      `printf '%s\\n' '{"type":"turn.completed","usage":{"input_tokens":1,"cached_input_tokens":0,"output_tokens":1}}'`,
+    ].join("\n"),
+  );
+  const { codex } = markedClient(path);
+  const turn = await codex.startThread().run("x", { connectTimeoutMs: 1000 });
+  assert.equal(turn.finalResponse, "late");
+});
+
+test("app-server: connectTimeoutMs stops a server that never completes its handshake", async () => {
+  await using dir = await scratch();
+  const path = await fakeCodex(dir.path, "cat >/dev/null");
+  const { codex, mark } = markedClient(path);
+  await assert.rejects(
+    codex.startThread({ transport: "app-server" }).run("x", { connectTimeoutMs: 500 }),
+    (e: unknown) => e instanceof ConnectTimeoutError && e.timeoutMs === 500,
+  );
+  assert.ok(await eventually(async () => (await processesMatching(mark)).length === 0));
+  await codex.close();
+});
+
+test("A connectTimeoutMs that is not a positive number is a TypeError naming it", async () => {
+  const codex = new Codex({ codexPathOverride: "/nonexistent/codex" });
+  await assert.rejects(
+    codex.startThread().run("x", { connectTimeoutMs: -1 }),
+    (e: unknown) => e instanceof TypeError && e.message.includes("connectTimeoutMs"),
+  );
+  await assert.rejects(
+    codex.startThread().run("x", { eventLog: 42 as unknown as string }),
+    (e: unknown) => e instanceof TypeError && e.message.includes("eventLog"),
+  );
+});

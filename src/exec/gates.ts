@@ -1,32 +1,26 @@
 /**
  * The small interface through which the argv builder asks whether the installed CLI supports
- * an optional flag. `@codexkit/sdk/capabilities` builds one from a probed snapshot; without
- * one, every option is passed as asked.
+ * an optional flag, subcommand or config value. `@codexkit/sdk/capabilities` answers it from a
+ * probed snapshot; a client builds one on its first turn unless `capabilities: false`.
  *
  * @module
  */
 
-/** The optional CLI surfaces the exec argv builder gates. */
+/**
+ * An optional CLI surface, by one dotted naming scheme:
+ * - `exec.<long-flag>`: `codex exec --help` lists `--<long-flag>` (`exec.output-schema`);
+ * - `exec.resume`, `exec.fork`, `exec.review`: that subcommand of `codex exec` exists;
+ * - `exec.<sub>.<long-flag>`: that subcommand's help lists the flag (`exec.resume.last`);
+ * - `config.<key>`: a config key or value that depends on the version
+ *   (`config.approval_policy`, `config.features.<feature>`);
+ * - `app-server.<flag-or-sub>`: `codex app-server --help` lists it;
+ * - `command.<sub>`: `codex --help` lists the top-level subcommand (`command.mcp`).
+ */
 export type GatedOption =
-  | "exec.json"
-  | "exec.output-schema"
-  | "exec.add-dir"
-  | "exec.ephemeral"
-  | "exec.image"
-  | "exec.output-last-message"
-  | "exec.profile"
-  | "exec.oss"
-  | "exec.local-provider"
-  | "exec.skip-git-repo-check"
-  | "exec.sandbox"
-  | "exec.cd"
-  | "exec.resume"
-  | "exec.resume.last"
-  | "exec.fork"
-  | "config.web_search"
-  | "config.approval_policy"
-  | "config.model_reasoning_effort"
-  | "config.sandbox_workspace_write.network_access";
+  | `exec.${string}`
+  | `config.${string}`
+  | `app-server.${string}`
+  | `command.${string}`;
 
 /** What a gate knows of one option. */
 export type GateAnswer = "supported" | "unsupported" | "unknown";
@@ -37,6 +31,10 @@ export interface OptionGate {
   readonly version?: string;
   /** Whether `option` may be passed; `"unknown"` is treated as supported. */
   support(option: GatedOption): GateAnswer;
+  /** Whether `option` accepts `value` (`"config.approval_policy"`, `"untrusted"`). */
+  supportValue?(option: GatedOption, value: string): GateAnswer;
+  /** True when the answers come from a known snapshot because probing failed. */
+  readonly fallback?: boolean;
 }
 
 /** What the argv builder does with an option the gate says is unsupported. */

@@ -57,8 +57,12 @@ export interface CodexOptions {
   codexHome?: string;
   /** A config profile (`--profile`). */
   profile?: string;
-  /** Consulted before passing optional flags; see `@codexkit/sdk/capabilities`. */
-  capabilities?: OptionGate;
+  /**
+   * Consulted before passing optional flags; see `@codexkit/sdk/capabilities`. Left out, the
+   * client gates on the binary it runs (on-disk capability cache, a probe per new binary);
+   * `false` passes every option as asked.
+   */
+  capabilities?: OptionGate | false;
   /** What to do when `capabilities` says a flag is unsupported (default `"drop"`). */
   onUnsupported?: UnsupportedPolicy;
   /** Receives warnings (a dropped flag, ...). Default: none are printed. */

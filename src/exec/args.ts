@@ -83,7 +83,10 @@ export function buildExecArgs(input: ExecArgsInput): ExecArgs {
     args.push("--profile", input.profile);
   }
   if (thread.model !== undefined) args.push("--model", thread.model);
-  if (thread.threadSource !== undefined && input.threadId === null && !input.resumeLast) {
+  if (
+    thread.threadSource !== undefined && input.threadId === null && !input.resumeLast &&
+    allow("exec.thread-source", "--thread-source")
+  ) {
     args.push("--thread-source", thread.threadSource);
   }
   if (thread.sandboxMode !== undefined && allow("exec.sandbox", "--sandbox")) {

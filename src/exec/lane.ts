@@ -8,6 +8,7 @@ import type { TurnLane, TurnRequest } from "../lane.ts";
 import type { CodexOptions } from "../options.ts";
 import type { Spawner } from "../runtime/mod.ts";
 import type { ResolvedBinary } from "../binary/resolve.ts";
+import type { OptionGate } from "./gates.ts";
 import { buildExecArgs, clientEnv, redactArgs } from "./args.ts";
 import { writeSchemaFile } from "./schema_file.ts";
 import { runExec } from "./run.ts";
@@ -22,6 +23,8 @@ export interface ExecLaneContext {
   binary(): Promise<ResolvedBinary>;
   /** `CODEX_HOME` ready for use (created when missing), when the client sets one. */
   codexHome(): Promise<string | undefined>;
+  /** The gate for optional flags; `options.capabilities` (unless `false`) when absent. */
+  gate?(): Promise<OptionGate | undefined>;
 }
 
 /** Runs each turn as its own `codex exec --json` process. */
@@ -47,7 +50,11 @@ export class ExecLane implements TurnLane {
       onStderr: options.onStderr,
       killGraceMs: options.killGraceMs,
       async prepare() {
-        const [binary, codexHome] = await Promise.all([context.binary(), context.codexHome()]);
+        const [binary, codexHome, gate] = await Promise.all([
+          context.binary(),
+          context.codexHome(),
+          context.gate ? context.gate() : options.capabilities || undefined,
+        ]);
         const schemaFile = turnOptions.outputSchema
           ? await writeSchemaFile(turnOptions.outputSchema)
           : undefined;
@@ -64,7 +71,7 @@ export class ExecLane implements TurnLane {
             images: [...request.input.images, ...(turnOptions.images ?? [])],
             outputSchemaFile: schemaFile?.path,
             outputLastMessage: turnOptions.outputLastMessage,
-            gate: options.capabilities,
+            gate,
             onUnsupported: options.onUnsupported,
           });
           for (const warning of warnings) options.onWarning?.(warning);

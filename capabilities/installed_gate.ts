@@ -63,11 +63,9 @@ export function installedGate(
       }], { cause: error });
     });
     const { snapshot, origin } = await cache.lookup(binary.path);
-    const key = `${
-      snapshot.fingerprint?.path ?? binary.path
-    }\n${snapshot.fingerprint?.size}\n${snapshot.fingerprint?.mtimeMs}\n${snapshot.collectedAt}\n${
-      origin === "known"
-    }`;
+    const fp = snapshot.fingerprint;
+    const key = [fp?.path ?? binary.path, fp?.size, fp?.mtimeMs, snapshot.collectedAt, origin]
+      .concat(binary.version ?? "").join("\n");
     const hit = gates.get(key);
     if (hit) return hit;
     const gate = buildGate(snapshot, origin === "known", binary, (line) => {

@@ -97,7 +97,7 @@ async function runVersion(version: string): Promise<Row> {
   });
   const seconds = Math.round((Date.now() - started) / 1000);
   const summary = /^(\d+) passed, (\d+) failed$/m.exec(output.split("\n").reverse().join("\n"));
-  let passed = summary ? Number(summary[1]) : 0;
+  const passed = summary ? Number(summary[1]) : 0;
   let failed = summary ? Number(summary[2]) : 0;
   if (code !== 0 && failed === 0) failed = 1;
   if (passed + failed === 0) failed = 1;

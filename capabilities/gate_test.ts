@@ -8,49 +8,83 @@ import type { CapabilitySnapshot } from "./types.ts";
 
 const known = (): CapabilitySnapshot => knownSnapshot("0.169.0")!;
 
-test("gateFromSnapshot answers every exec option for 0.169.0", () => {
+// The recorded snapshots are fixtures here: real help pages of real releases.
+test("gateFromSnapshot answers the dotted names generically from the help pages", () => {
   const gate = gateFromSnapshot(known());
-  const expected: Record<GatedOption, GateAnswer> = {
-    "exec.json": "supported",
-    "exec.output-schema": "supported",
-    "exec.add-dir": "supported",
-    "exec.ephemeral": "supported",
-    "exec.image": "supported",
-    "exec.output-last-message": "supported",
-    "exec.profile": "supported",
-    "exec.oss": "supported",
-    "exec.local-provider": "supported",
-    "exec.skip-git-repo-check": "supported",
-    "exec.sandbox": "supported",
-    "exec.cd": "supported",
-    "exec.resume": "supported",
-    "exec.resume.last": "supported",
-    "exec.fork": "supported",
-    "config.web_search": "supported",
-    "config.approval_policy": "supported",
-    "config.model_reasoning_effort": "unknown",
-    "config.sandbox_workspace_write.network_access": "unknown",
-  };
-  assert.deepEqual([...GATED_OPTIONS].sort(), Object.keys(expected).sort());
-  for (const option of GATED_OPTIONS) assert.equal(gate.support(option), expected[option], option);
+  const expected: [GatedOption, GateAnswer][] = [
+    ["exec.json", "supported"],
+    ["exec.output-schema", "supported"],
+    ["exec.thread-source", "supported"],
+    ["exec.cyber-access-program", "supported"],
+    ["exec.output-last-message", "supported"],
+    ["exec.resume", "supported"],
+    ["exec.resume.last", "supported"],
+    ["exec.resume.output-schema", "supported"],
+    ["exec.fork", "supported"],
+    ["exec.fork.thread-source", "supported"],
+    ["exec.review", "supported"],
+    ["exec.teleport", "unsupported"],
+    ["exec.resume.no-such-flag", "unsupported"],
+    ["command.mcp", "supported"],
+    ["command.sandbox", "supported"],
+    ["command.teleport", "unsupported"],
+    ["app-server.generate-json-schema", "supported"],
+    ["app-server.listen", "supported"],
+    ["config.web_search", "supported"],
+    ["config.approval_policy", "supported"],
+    ["config.features.apps", "supported"],
+    ["config.features.apply_patch_freeform", "unsupported"],
+    ["config.model_reasoning_effort", "unknown"],
+    ["config.sandbox_workspace_write.network_access", "unknown"],
+  ];
+  for (const [option, status] of expected) assert.equal(gate.support(option), status, option);
+  for (const option of GATED_OPTIONS) assert.notEqual(gate.explain(option).note, "", option);
   assert.equal(gate.version, "0.169.0");
+  assert.equal(gate.fallback, false);
+  assert.throws(() => gate.support("exec --output-schema" as GatedOption), /dotted name/);
 });
 
-test("gateFromSnapshot refuses approval_policy untrusted on 0.169.0", () => {
+test("gateFromSnapshot tells the --trust flag apart by release", () => {
+  assert.equal(gateFromSnapshot(knownSnapshot("0.163.0")!).support("exec.trust"), "unsupported");
+  assert.equal(gateFromSnapshot(known()).support("exec.trust"), "supported");
+  assert.match(
+    gateFromSnapshot(knownSnapshot("0.163.0")!).explain("exec.trust").note,
+    /codex 0\.163\.0: `codex exec` does not accept --trust/,
+  );
+});
+
+test("gateFromSnapshot decides approval_policy values from the listed ones", () => {
   const gate = gateFromSnapshot(known());
-  const table: [string, GateAnswer][] = [["never", "supported"], ["on-request", "supported"], [
-    "untrusted",
-    "unsupported",
-  ], ["on-failure", "unsupported"]];
+  const table: [string, GateAnswer][] = [
+    ["never", "supported"],
+    ["on-request", "supported"],
+    ["untrusted", "unsupported"],
+    ["on-failure", "unsupported"],
+  ];
   for (const [value, status] of table) {
-    assert.equal(gate.explainValue("config.approval_policy", value).status, status, value);
+    assert.equal(gate.supportValue("config.approval_policy", value), status, value);
   }
   assert.match(
     gate.explainValue("config.approval_policy", "untrusted").note,
     /codex 0\.169\.0: .*does not accept "untrusted" \(accepted: on-request, never\)/,
   );
-  assert.equal(gate.explainValue("exec.sandbox", "workspace-write").status, "supported");
-  assert.equal(gate.explainValue("exec.json", "x").status, "unknown");
+  assert.equal(gate.supportValue("exec.sandbox", "workspace-write"), "supported");
+  assert.equal(gate.supportValue("exec.sandbox", "everything"), "unsupported");
+  assert.equal(gate.supportValue("exec.json", "x"), "unknown");
+  // A snapshot whose -a lists untrusted says it is supported: the snapshot decides.
+  const older = known();
+  const a = older.commands["codex"].flags.find((f) => f.short === "-a")!;
+  a.values = [...a.values!, "untrusted"];
+  assert.equal(
+    gateFromSnapshot(older).supportValue("config.approval_policy", "untrusted"),
+    "supported",
+  );
+});
+
+test("gateFromSnapshot with fallback says so in every note", () => {
+  const gate = gateFromSnapshot(known(), undefined, { fallback: true });
+  assert.equal(gate.fallback, true);
+  assert.match(gate.explain("exec.fork").note, /known snapshot; probing the binary failed/);
 });
 
 test("gateFromSnapshot says unsupported for flags an older CLI lacks, unknown for gaps", () => {
@@ -100,13 +134,14 @@ test("guard answers features, commands and flags with notes", () => {
     ["apply_patch_freeform", "unsupported", /was removed/],
     ["no_such_feature", "unsupported", /no feature named no_such_feature/],
     ["plugins", "supported", /state not observed/],
-    ["exec resume", "supported", /`codex exec resume` exists/],
-    ["codex exec fork", "supported", /exec fork/],
-    ["exec teleport", "unsupported", /has no subcommand teleport/],
-    ["exec --output-schema", "supported", /`codex exec` accepts --output-schema/],
-    ["exec --search", "unsupported", /does not accept --search/],
-    ["--search", "supported", /`codex` accepts --search/],
-    ["codex -a", "supported", /accepts -a/],
+    ["exec.resume", "supported", /`codex exec resume` exists/],
+    ["exec.fork", "supported", /exec fork/],
+    ["exec.teleport", "unsupported", /does not accept --teleport/],
+    ["exec.output-schema", "supported", /`codex exec` accepts --output-schema/],
+    ["exec.search", "unsupported", /does not accept --search/],
+    ["command.mcp", "supported", /`codex` lists the subcommand mcp/],
+    ["config.approval_policy", "supported", /accepts --ask-for-approval/],
+    ["config.features.plugins", "supported", /state not observed/],
   ];
   for (const [feature, status, note] of table) {
     const result = guard(snap, feature);
@@ -126,4 +161,6 @@ test("guard says unknown when the step was a gap, and keeps unknown stages", () 
   assert.equal(guard(snap, "quantum_tools").status, "supported");
   assert.match(guard(snap, "quantum_tools").note, /stage this SDK does not know \("incubating"\)/);
   assert.throws(() => guard(snap, "  "), TypeError);
+  assert.throws(() => guard(snap, "exec --output-schema"), /"exec\.output-schema"/);
+  assert.throws(() => guard(snap, "codex exec fork"), /"exec\.fork"/);
 });

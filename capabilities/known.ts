@@ -1,16 +1,17 @@
 /**
- * Committed snapshots of the codex versions this SDK pins and tests, recorded from the real
- * binaries by `capabilities/known/record.ts`. A fallback when probing is impossible.
+ * Committed snapshots of the codex versions this SDK tests (the release matrix), recorded from
+ * the real binaries by `scripts/record_known.ts`. A fallback when probing is impossible, and
+ * the reference `codexkit drift --installed` compares with.
  *
  * @module
  */
 import * as v from "valibot";
-import known0169 from "./known/0.169.0.json" with { type: "json" };
+import type { AppServerSurface } from "./app_server_surface.ts";
+import { RECORDED } from "./known/_recorded.ts";
 import { PROBED_COMMANDS } from "./probe.ts";
 import { SnapshotSchema } from "./schema.ts";
+import { compareVersions } from "./semver.ts";
 import type { CapabilitySnapshot } from "./types.ts";
-
-const RECORDED: Record<string, unknown> = { "0.169.0": known0169 };
 
 /** The help pages a committed snapshot holds: the default ones and a few more. */
 export const RECORDED_COMMANDS: readonly string[] = [
@@ -29,7 +30,7 @@ export const RECORDED_COMMANDS: readonly string[] = [
  * KNOWN_VERSIONS.includes("0.169.0"); // true
  * ```
  */
-export const KNOWN_VERSIONS: readonly string[] = Object.keys(RECORDED);
+export const KNOWN_VERSIONS: readonly string[] = Object.keys(RECORDED).sort(compareVersions);
 
 /**
  * The committed snapshot of `version` (`"0.169.0"`), or `undefined` when none is recorded.
@@ -42,7 +43,24 @@ export const KNOWN_VERSIONS: readonly string[] = Object.keys(RECORDED);
  * ```
  */
 export function knownSnapshot(version: string): CapabilitySnapshot | undefined {
-  const data = RECORDED[version];
-  if (data === undefined) return undefined;
-  return structuredClone(v.parse(SnapshotSchema, data));
+  if (!Object.hasOwn(RECORDED, version)) return undefined;
+  const { appServer: _surface, ...snapshot } = v.parse(SnapshotSchema, RECORDED[version]) as
+    & CapabilitySnapshot
+    & { appServer?: unknown };
+  return structuredClone(snapshot);
+}
+
+/**
+ * The app-server surface recorded with the committed snapshot of `version`, or `undefined`.
+ *
+ * @example Methods of a known release
+ * ```ts
+ * import { knownAppServerSurface } from "@codexkit/sdk/capabilities";
+ * Object.keys(knownAppServerSurface("0.169.0")?.methods ?? {}).includes("thread/start"); // true
+ * ```
+ */
+export function knownAppServerSurface(version: string): AppServerSurface | undefined {
+  if (!Object.hasOwn(RECORDED, version)) return undefined;
+  const surface = (RECORDED[version] as { appServer?: AppServerSurface }).appServer;
+  return surface ? structuredClone(surface) : undefined;
 }

@@ -3,9 +3,10 @@
  *
  * Probe a binary ({@linkcode probeCapabilities}), cache the answer per binary in memory and on
  * disk ({@linkcode CapabilityCache}), check single capabilities ({@linkcode guard}), hand the
- * exec lane a gate ({@linkcode gateFromSnapshot}), and advise on updates
- * ({@linkcode updateAdvisory}). Committed snapshots of pinned versions
- * ({@linkcode knownSnapshot}) stand in when probing is impossible.
+ * exec lane a gate ({@linkcode gateFromSnapshot}, or {@linkcode installedGate}, which a `Codex`
+ * client uses by default), advise on updates ({@linkcode updateAdvisory}), and report what
+ * changed between releases ({@linkcode compareReleases}). Committed snapshots of the tested
+ * releases ({@linkcode knownSnapshot}) stand in when probing is impossible.
  *
  * @example Gate exec flags on the installed CLI
  * ```ts ignore
@@ -39,7 +40,12 @@ export type { CacheRead } from "./disk_cache.ts";
 export type { CapabilityCacheOptions, LookupOptions, LookupOrigin, LookupResult } from "./cache.ts";
 export type { CapabilityOverrides, FeatureOverride } from "./overrides.ts";
 export type { GuardResult } from "./guard.ts";
-export type { SnapshotGate } from "./gate.ts";
+export type { GateOptions, SnapshotGate } from "./gate.ts";
+export type { GatedBinary, InstalledGateOptions } from "./installed_gate.ts";
+export type { AppServerSurface, MethodFields } from "./app_server_surface.ts";
+export type { DriftReport, DriftSection, DriftSide } from "./drift.ts";
+export type { ReleaseBinary, ReleaseOptions } from "./releases.ts";
+export type { BundleProgress } from "../bundles/add.ts";
 export type { Advisory, AdvisoryStatus, ReleaseTable } from "./advisory.ts";
 export type { GateAnswer, GatedOption, OptionGate } from "../src/exec/gates.ts";
 export type {
@@ -69,7 +75,21 @@ export {
   readSnapshotFile,
   writeSnapshotFile,
 } from "./snapshot_file.ts";
-export { guard } from "./guard.ts";
+export { answerOption, guard, listedValues } from "./guard.ts";
+export { installedGate } from "./installed_gate.ts";
+export { appServerSurfaceFromSchemas, readAppServerSurface } from "./app_server_surface.ts";
+export { compareReleases, formatDrift, hasDrift } from "./drift.ts";
+export {
+  defaultReleaseCacheDir,
+  latestStableReleases,
+  releaseBinary,
+  stableVersions,
+} from "./releases.ts";
 export { GATED_OPTIONS, gateFromSnapshot } from "./gate.ts";
 export { updateAdvisory } from "./advisory.ts";
-export { KNOWN_VERSIONS, knownSnapshot } from "./known.ts";
+export {
+  KNOWN_VERSIONS,
+  knownAppServerSurface,
+  knownSnapshot,
+  RECORDED_COMMANDS,
+} from "./known.ts";

@@ -7,6 +7,7 @@ import { resolveCodexBinary } from "./binary/resolve.ts";
 import type { ResolvedBinary } from "./binary/resolve.ts";
 import { ExecLane } from "./exec/lane.ts";
 import type { ThreadEvent } from "./events.ts";
+import type { OptionGate } from "./exec/gates.ts";
 import type { TurnLane } from "./lane.ts";
 import type { CodexOptions, ThreadOptions } from "./options.ts";
 import { getSpawner } from "./runtime/mod.ts";
@@ -41,6 +42,7 @@ export class Codex implements AsyncDisposable {
   #home: Promise<string | undefined> | undefined;
   #exec: ExecLane;
   #appServer: Promise<ClosableLane> | undefined;
+  #gateOf: Promise<(binary: ResolvedBinary) => Promise<OptionGate>> | undefined;
 
   /**
    * Creates a client. Throws a TypeError naming the option, the value and what is accepted
@@ -55,6 +57,7 @@ export class Codex implements AsyncDisposable {
       spawner: this.#spawner,
       binary: () => this.binary(),
       codexHome: () => this.#codexHome(),
+      gate: () => this.#gate(),
     });
   }
 
@@ -159,6 +162,17 @@ export class Codex implements AsyncDisposable {
       binary: () => this.binary(),
       codexHome: () => this.#codexHome(),
     });
+  }
+
+  /** `capabilities` as given, or (left out) the installed binary's gate, loaded on first use. */
+  async #gate(): Promise<OptionGate | undefined> {
+    const given = this.#options.capabilities;
+    if (given !== undefined) return given === false ? undefined : given;
+    const onWarning = this.#options.onWarning;
+    this.#gateOf ??= import("../capabilities/installed_gate.ts").then((m) =>
+      m.installedGate({ onWarning })
+    );
+    return (await this.#gateOf)(await this.binary());
   }
 
   #codexHome(): Promise<string | undefined> {

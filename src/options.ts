@@ -59,8 +59,9 @@ export interface CodexOptions {
   /** A config profile (`--profile`). */
   profile?: string;
   /**
-   * Consulted before passing optional flags; see `@codexkit/sdk/capabilities`. `false` turns
-   * gating off (every option is passed as asked).
+   * Consulted before passing optional flags; see `@codexkit/sdk/capabilities`. Left out, the
+   * client gates on the binary it runs (on-disk capability cache, a probe per new binary);
+   * `false` passes every option as asked.
    */
   capabilities?: OptionGate | false;
   /** What to do when `capabilities` says a flag is unsupported (default `"drop"`). */

@@ -4,40 +4,109 @@
  *
  * @module
  */
+import { execFileSync } from "node:child_process";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { arch, platform, tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import process from "node:process";
 import { fileURLToPath } from "node:url";
+import { knownSnapshot } from "../capabilities/known.ts";
+import { probeCapabilities } from "../capabilities/probe.ts";
+import { releaseBinary } from "../capabilities/releases.ts";
+import type { CapabilitySnapshot } from "../capabilities/types.ts";
+import { parseVersion } from "../capabilities/semver.ts";
 import { getSpawner } from "../src/runtime/mod.ts";
 import { offlineCodexConfig } from "../src/testing/offline.ts";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 
-/** Where the platform package's `codex-package.json` says the binary and its PATH dir are. */
-function resolveNative(): { bin: string; pathDir: string } {
+/** Where downloaded releases are kept between runs (gitignored; the matrix fills it). */
+export const RELEASE_CACHE: string = process.env.CODEXKIT_RELEASE_CACHE ??
+  join(ROOT, ".cache", "codex-releases");
+
+/** The pinned platform package's binary and PATH dir (new layout, or the older one). */
+function resolvePinned(): { bin: string; pathDir: string } {
   const os = platform() === "win32" ? "win32" : platform();
   const pkg = join(ROOT, "node_modules", "@openai", `codex-${os}-${arch()}`, "vendor");
   if (!existsSync(pkg)) throw new Error(`No native codex package at ${pkg}; run npm ci`);
   for (const target of readdirSync(pkg)) {
     const manifest = join(pkg, target, "codex-package.json");
-    if (!existsSync(manifest)) continue;
-    const meta = JSON.parse(readFileSync(manifest, "utf8")) as {
-      entrypoint: string;
-      pathDir: string;
-    };
-    return { bin: join(pkg, target, meta.entrypoint), pathDir: join(pkg, target, meta.pathDir) };
+    if (existsSync(manifest)) {
+      const meta = JSON.parse(readFileSync(manifest, "utf8")) as {
+        entrypoint: string;
+        pathDir: string;
+      };
+      return { bin: join(pkg, target, meta.entrypoint), pathDir: join(pkg, target, meta.pathDir) };
+    }
+    if (existsSync(join(pkg, target, "codex", "codex"))) {
+      return { bin: join(pkg, target, "codex", "codex"), pathDir: join(pkg, target, "path") };
+    }
   }
-  throw new Error(`No codex-package.json under ${pkg}`);
+  throw new Error(`No codex binary under ${pkg}`);
 }
 
-const native = resolveNative();
+/** A binary given by path: its `rg` dir is the one beside it in either npm layout or a bundle. */
+function pathDirOf(bin: string): string {
+  const dir = dirname(bin);
+  for (
+    const candidate of [
+      join(dir, "codex-path"),
+      join(dir, "..", "codex-path"),
+      join(dir, "..", "path"),
+    ]
+  ) {
+    if (existsSync(join(candidate, "rg"))) return candidate;
+  }
+  return "";
+}
 
-/** Absolute path of the native codex binary from the npm platform package. */
+/**
+ * The codex under test: `CODEXKIT_TEST_CODEX=/path/to/codex`, or
+ * `CODEXKIT_TEST_CODEX_VERSION=0.165.0` (fetched from the npm registry into
+ * {@linkcode RELEASE_CACHE} on first use), or the pinned npm package.
+ */
+async function codexUnderTest(): Promise<{ bin: string; pathDir: string }> {
+  const path = process.env.CODEXKIT_TEST_CODEX;
+  if (path) return { bin: resolve(path), pathDir: pathDirOf(resolve(path)) };
+  const version = process.env.CODEXKIT_TEST_CODEX_VERSION;
+  if (version) {
+    const release = await releaseBinary(version, { dir: RELEASE_CACHE });
+    return { bin: release.binary, pathDir: release.pathDirs[0] ?? "" };
+  }
+  return resolvePinned();
+}
+
+const native = await codexUnderTest();
+
+/** Absolute path of the native codex binary under test. */
 export const NATIVE_CODEX: string = native.bin;
 /** The directory (holding `rg`) that belongs first on the child's PATH. */
 export const NATIVE_CODEX_PATH_DIR: string = native.pathDir;
+
+/** The version the binary under test prints (`codex --version`), e.g. `"0.169.0"`. */
+export const TEST_CODEX_VERSION: string = (() => {
+  const out = execFileSync(NATIVE_CODEX, ["--version"], {
+    encoding: "utf8",
+    env: { PATH: "/usr/bin:/bin" },
+  });
+  const version = parseVersion(out);
+  if (!version) throw new Error(`Cannot read the version of ${NATIVE_CODEX}: ${out}`);
+  return version.semver;
+})();
+
+let snapshot: Promise<CapabilitySnapshot> | undefined;
+
+/**
+ * What the binary under test supports: its committed snapshot when one is recorded, else a
+ * live probe (once per process). Version-dependent tests ask this instead of naming versions.
+ */
+export function testCodexSnapshot(): Promise<CapabilitySnapshot> {
+  const known = knownSnapshot(TEST_CODEX_VERSION);
+  if (known) return Promise.resolve(known);
+  snapshot ??= probeCapabilities(NATIVE_CODEX, { timeoutMs: 20_000 });
+  return snapshot;
+}
 
 /** A temp directory removed (recursively) on dispose. */
 export interface TempDir extends AsyncDisposable {
@@ -65,7 +134,7 @@ export function codexEnv(
   tmp: string,
 ): Record<string, string> {
   return {
-    PATH: `${NATIVE_CODEX_PATH_DIR}:${process.env.PATH ?? "/usr/bin:/bin"}`,
+    PATH: [NATIVE_CODEX_PATH_DIR, process.env.PATH ?? "/usr/bin:/bin"].filter(Boolean).join(":"),
     HOME: home,
     CODEX_HOME: home,
     TMPDIR: tmp,

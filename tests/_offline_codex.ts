@@ -13,6 +13,7 @@ import { Codex } from "../src/codex.ts";
 import type { CodexOptions } from "../src/options.ts";
 import { offlineCodexConfig } from "../src/testing/offline.ts";
 import type { FakeResponsesServer } from "../src/testing/fake_responses_server.ts";
+import { NATIVE_CODEX, NATIVE_CODEX_PATH_DIR } from "./_codex.ts";
 
 /** A client and the dirs it owns; dispose removes them. */
 export interface OfflineClient extends AsyncDisposable {
@@ -45,7 +46,7 @@ export async function offlineClient(
   await mkdir(tmp);
   const offline = offlineCodexConfig(server);
   const env = {
-    PATH: process.env.PATH ?? "/usr/bin:/bin",
+    PATH: [NATIVE_CODEX_PATH_DIR, process.env.PATH ?? "/usr/bin:/bin"].filter(Boolean).join(":"),
     HOME: scratch,
     TMPDIR: tmp,
     ...offline.env,
@@ -53,6 +54,8 @@ export async function offlineClient(
   };
   const { home: _home, config, ...rest } = options;
   const codex = new Codex({
+    // The codex under test (CODEXKIT_TEST_CODEX / _VERSION), unless the test pins a bundle.
+    ...(rest.bundle ? {} : { codexPathOverride: NATIVE_CODEX }),
     ...rest,
     codexHome: home,
     env,

@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { bundleSource, currentPlatform } from "../bundles/mod.ts";
 import { BundleError } from "../src/errors.ts";
 import { reply, startFakeResponsesServer } from "../src/testing/mod.ts";
-import { NATIVE_CODEX, NATIVE_CODEX_PATH_DIR, tempDir } from "./_codex.ts";
+import { NATIVE_CODEX, NATIVE_CODEX_PATH_DIR, tempDir, TEST_CODEX_VERSION } from "./_codex.ts";
 
 const PLATFORM = currentPlatform() ?? "unsupported-platform";
 import { offlineClient } from "./_offline_codex.ts";
@@ -27,15 +27,15 @@ async function pinnedBundle(root: string, version: string): Promise<void> {
 
 test("Codex runs a turn with the binary of a pinned bundle and puts its path dir on PATH", async () => {
   await using root = await tempDir("codexkit-bundle-");
-  await pinnedBundle(root.path, "0.169.0");
+  await pinnedBundle(root.path, TEST_CODEX_VERSION);
   await using server = await startFakeResponsesServer([reply.message("from the bundle")]);
   await using client = await offlineClient(server, {
-    bundle: bundleSource({ root: root.path, version: "0.169.0" }),
+    bundle: bundleSource({ root: root.path, version: TEST_CODEX_VERSION }),
   });
   const binary = await client.codex.binary();
   assert.equal(binary.source, "bundle");
   assert.ok(binary.path.startsWith(root.path));
-  assert.deepEqual(binary.pathDirs, [join(root.path, PLATFORM, "0.169.0", "codex-path")]);
+  assert.deepEqual(binary.pathDirs, [join(root.path, PLATFORM, TEST_CODEX_VERSION, "codex-path")]);
   const turn = await client.codex.startThread({
     skipGitRepoCheck: true,
     workingDirectory: client.work,
@@ -47,7 +47,7 @@ test("A missing bundle is an error, never a fallback to another codex", async ()
   await using root = await tempDir("codexkit-bundle-");
   await using server = await startFakeResponsesServer([reply.message("unreachable")]);
   await using client = await offlineClient(server, {
-    bundle: bundleSource({ root: root.path, version: "0.169.0" }),
+    bundle: bundleSource({ root: root.path, version: TEST_CODEX_VERSION }),
   });
   await assert.rejects(
     client.codex.startThread({ skipGitRepoCheck: true, workingDirectory: client.work }).run("x"),

@@ -35,6 +35,7 @@ function markedClient(path: string, extra: Record<string, unknown> = {}) {
     mark,
     codex: new Codex({
       codexPathOverride: path,
+      capabilities: false, // a fake binary: probing it would run the script
       env: { PATH: process.env.PATH ?? "/usr/bin:/bin", [key]: value },
       ...extra,
     }),

@@ -47,6 +47,7 @@ async function recorder(): Promise<
 const client = (path: string, options: CodexOptions = {}) =>
   new Codex({
     codexPathOverride: path,
+    capabilities: false,
     env: { PATH: "/usr/bin:/bin", THREAD_ID: "t-1" },
     ...options,
   });

@@ -38,7 +38,7 @@ test("A line that is not JSON rejects with MalformedOutputError naming the line"
   await using fake = await fakeCodex(
     `cat >/dev/null\n${OK_TURN.split("\n")[0]}\necho 'Warning: something odd'\nsleep 5`,
   );
-  const thread = new Codex({ codexPathOverride: fake.path }).startThread();
+  const thread = new Codex({ capabilities: false, codexPathOverride: fake.path }).startThread();
   await assert.rejects(
     thread.run("x"),
     (e: unknown) =>
@@ -52,7 +52,7 @@ test("A fatal error event with no completed turn rejects instead of returning an
     `cat >/dev/null\nprintf '%s\\n' '{"type":"thread.started","thread_id":"t"}' '{"type":"error","message":"unexpected status 401 Unauthorized"}'`,
   );
   await assert.rejects(
-    new Codex({ codexPathOverride: fake.path }).startThread().run("x"),
+    new Codex({ capabilities: false, codexPathOverride: fake.path }).startThread().run("x"),
     (e: unknown) => e instanceof TurnFailedError && e.message.includes("401"),
   );
 });
@@ -62,7 +62,11 @@ test("The API key reaches the child's environment only, never its argv", async (
     `cat >/dev/null\nprintf '%s\\n' "$@" > "$(dirname "$0")/argv"\nprintf '%s' "$CODEX_API_KEY" > "$(dirname "$0")/key"\n${OK_TURN}`,
   );
   const secret = "sk-test-do-not-leak-7890";
-  const turn = await new Codex({ codexPathOverride: fake.path, apiKey: secret }).startThread().run(
+  const turn = await new Codex({
+    capabilities: false,
+    codexPathOverride: fake.path,
+    apiKey: secret,
+  }).startThread().run(
     "x",
   );
   assert.equal(turn.finalResponse, "ok");
@@ -74,7 +78,7 @@ test("The prompt goes to stdin, not argv", async () => {
   await using fake = await fakeCodex(
     `cat > "$(dirname "$0")/stdin"\nprintf '%s\\n' "$@" > "$(dirname "$0")/argv"\n${OK_TURN}`,
   );
-  await new Codex({ codexPathOverride: fake.path }).startThread().run([
+  await new Codex({ capabilities: false, codexPathOverride: fake.path }).startThread().run([
     { type: "text", text: "first part" },
     { type: "text", text: "second part" },
   ]);
@@ -90,7 +94,8 @@ test("A 100 MB stderr flood does not stall the run and errors keep only a bounde
   );
   let lines = 0;
   await assert.rejects(
-    new Codex({ codexPathOverride: fake.path, onStderr: () => lines++ }).startThread().run("x"),
+    new Codex({ capabilities: false, codexPathOverride: fake.path, onStderr: () => lines++ })
+      .startThread().run("x"),
     (e: unknown) =>
       e instanceof ExitError && e.exitCode === 3 && e.stderrTail!.includes("the real reason") &&
       e.stderrTail!.length <= 4200 && e.message.length < 5000,
@@ -103,7 +108,11 @@ test("onStderr gets each line without its newline", async () => {
     `cat >/dev/null\nprintf 'one\\r\\ntwo\\nthree' >&2\n${OK_TURN}`,
   );
   const lines: string[] = [];
-  await new Codex({ codexPathOverride: fake.path, onStderr: (l) => lines.push(l) }).startThread()
+  await new Codex({
+    capabilities: false,
+    codexPathOverride: fake.path,
+    onStderr: (l) => lines.push(l),
+  }).startThread()
     .run("x");
   assert.deepEqual(lines, ["one", "two", "three"]);
 });
@@ -116,7 +125,7 @@ test("A missing override and a non-executable binary reject with BinaryNotFoundE
   await using fake = await fakeCodex(OK_TURN);
   await chmod(fake.path, 0o644);
   await assert.rejects(
-    new Codex({ codexPathOverride: fake.path }).startThread().run("x"),
+    new Codex({ capabilities: false, codexPathOverride: fake.path }).startThread().run("x"),
     (e: unknown) => e instanceof BinaryNotFoundError && e.searched[0].reason === "not executable",
   );
 });
@@ -158,7 +167,12 @@ test("The parent's environment is never mutated by codexHome, apiKey or env", as
     JSON.stringify(Object.entries(process.env).sort(([a], [b]) => a < b ? -1 : 1));
   const before = snapshot();
   const home = join(fake.dir, "home");
-  await new Codex({ codexPathOverride: fake.path, codexHome: home, apiKey: "sk-x" }).startThread()
+  await new Codex({
+    capabilities: false,
+    codexPathOverride: fake.path,
+    codexHome: home,
+    apiKey: "sk-x",
+  }).startThread()
     .run("x");
   assert.equal(snapshot(), before);
   assert.equal(process.env.CODEX_HOME, undefined);
@@ -194,11 +208,10 @@ test("The output schema temp file is gone after success, after a mismatch and af
   for (const [answer, tail, settle] of cases) {
     await using fake = await fakeCodex(schemaRecorder(answer, tail));
     const stop = new AbortController();
-    const run = new Codex({ codexPathOverride: fake.path }).startThread().run("x", {
-      outputSchema: schema,
-      strictOutput: true,
-      signal: stop.signal,
-    });
+    const run = new Codex({ capabilities: false, codexPathOverride: fake.path }).startThread().run(
+      "x",
+      { outputSchema: schema, strictOutput: true, signal: stop.signal },
+    );
     run.catch(() => {}); // settled below; this only keeps the rejection from counting as unhandled
     const recorded = join(fake.dir, "schema-path");
     while (!existsSync(recorded) || (await readFile(recorded, "utf8")) === "") {

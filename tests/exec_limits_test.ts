@@ -40,7 +40,11 @@ test("A stdout line longer than maxLineBytes stops the run with OutputLimitError
       TURN.split("\n")[0]
     }\nprintf '{"type":"item.completed","pad":"'\nexec yes xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx | tr -d '\\n'`,
   );
-  const codex = new Codex({ codexPathOverride: fake.path, maxLineBytes: 4 * 1024 * 1024 });
+  const codex = new Codex({
+    capabilities: false,
+    codexPathOverride: fake.path,
+    maxLineBytes: 4 * 1024 * 1024,
+  });
   const error = await codex.startThread().run("x").catch((e) => e);
   assert.ok(error instanceof OutputLimitError, String(error));
   assert.equal(error.limitBytes, 4 * 1024 * 1024);
@@ -61,9 +65,10 @@ test("maxLineBytes is checked up front: a bad value is a TypeError naming the op
 test("timeoutMs and idleTimeoutMs of 2**31 ms do not end a run that takes a moment", async () => {
   // setTimeout overflows above 2**31-1 ms and would fire after about 1 ms.
   await using fake = await fakeCodex(`cat >/dev/null\nsleep 0.3\n${TURN}`);
-  const turn = await new Codex({ codexPathOverride: fake.path }).startThread().run("x", {
-    timeoutMs: 2 ** 31,
-    idleTimeoutMs: 2 ** 31,
-  });
+  const turn = await new Codex({ capabilities: false, codexPathOverride: fake.path }).startThread()
+    .run("x", {
+      timeoutMs: 2 ** 31,
+      idleTimeoutMs: 2 ** 31,
+    });
   assert.equal(turn.finalResponse, "ok");
 });

@@ -33,7 +33,14 @@ import {
   writeConfigToml,
 } from "../src/home/mod.ts";
 import type { CodexCliOptions, RolloutEntry } from "../src/home/mod.ts";
-import { codexEnv, freshHome, NATIVE_CODEX, runCodexExec, tempDir } from "./_codex.ts";
+import {
+  codexEnv,
+  freshHome,
+  NATIVE_CODEX,
+  runCodexExec,
+  tempDir,
+  TEST_CODEX_VERSION,
+} from "./_codex.ts";
 
 const KEY = "sk-e2e-home-test-4b5c6d7e8f9a0b1c2d3e";
 
@@ -188,7 +195,7 @@ test("real codex: rollouts it wrote are listed, found and read as typed entries"
   assert.equal(session.threadId, threadId);
   assert.equal(session.cwd, await realpath(work.path));
   assert.equal(session.firstUserMessage, "run echo hi");
-  assert.equal(session.cliVersion, "0.169.0");
+  assert.equal(session.cliVersion, TEST_CODEX_VERSION);
   assert.deepEqual(session.problems, []);
   assert.ok(session.path.includes(`${join(home.path, "sessions")}/`));
   assert.equal((await findSession(home.path, threadId as string))?.path, session.path);

@@ -35,7 +35,7 @@ function client(path: string): { codex: Codex; marker: string } {
   const marker = `LIFECYCLE_MARK=${Math.random().toString(36).slice(2)}`;
   const [key, value] = marker.split("=");
   const env = { PATH: process.env.PATH ?? "/usr/bin:/bin", [key]: value };
-  return { codex: new Codex({ codexPathOverride: path, env }), marker };
+  return { codex: new Codex({ capabilities: false, codexPathOverride: path, env }), marker };
 }
 
 async function noneLeft(marker: string): Promise<boolean> {

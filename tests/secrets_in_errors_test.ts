@@ -53,7 +53,7 @@ test("exec: a key printed on stdout is scrubbed from MalformedOutputError", asyn
   await using fake = await fakeCodex(
     `cat >/dev/null\n${STARTED}\necho "debug: using key $CODEX_API_KEY"\nsleep 5`,
   );
-  const codex = new Codex({ codexPathOverride: fake.path, apiKey: KEY });
+  const codex = new Codex({ capabilities: false, codexPathOverride: fake.path, apiKey: KEY });
   const error = await codex.startThread().run("x").catch((e) => e);
   assert.ok(error instanceof MalformedOutputError, String(error));
   assert.equal(error.excerpt, "debug: using key [redacted]");
@@ -65,6 +65,7 @@ test("exec: a key and a config secret printed on stderr are scrubbed from ExitEr
     `cat >/dev/null\necho "auth failed for $CODEX_API_KEY (header Bearer ${BEARER})" >&2\nexit 2`,
   );
   const codex = new Codex({
+    capabilities: false,
     codexPathOverride: fake.path,
     apiKey: KEY,
     config: { model_providers: { p: { http_headers: { Authorization: `Bearer ${BEARER}` } } } },
@@ -80,7 +81,7 @@ test("exec: a key in a turn.failed message is scrubbed from TurnFailedError", as
   await using fake = await fakeCodex(
     `cat >/dev/null\n${STARTED}\nprintf '{"type":"turn.failed","error":{"message":"401: key %s rejected"}}\\n' "$CODEX_API_KEY"`,
   );
-  const codex = new Codex({ codexPathOverride: fake.path, apiKey: KEY });
+  const codex = new Codex({ capabilities: false, codexPathOverride: fake.path, apiKey: KEY });
   const error = await codex.startThread().run("x").catch((e) => e);
   assert.ok(error instanceof TurnFailedError, String(error));
   assert.equal(error.message, "401: key [redacted] rejected");
@@ -92,6 +93,7 @@ test("app-server: ConnectionClosedError masks --config secrets and scrubs the st
     `echo "fatal: header Bearer ${BEARER} refused for $CODEX_API_KEY" >&2\nexit 3`,
   );
   const codex = new Codex({
+    capabilities: false,
     codexPathOverride: fake.path,
     apiKey: KEY,
     config: { model_providers: { p: { http_headers: { Authorization: `Bearer ${BEARER}` } } } },

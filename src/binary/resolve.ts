@@ -1,6 +1,6 @@
 /**
  * Finds the codex binary: override -> `CODEX_PATH` -> pinned bundle -> the native binary of
- * the installed npm platform package -> `codex` on PATH. The JS launcher of `@openai/codex`
+ * the installed npm platform package (either layout) -> `codex` on PATH. The JS launcher of `@openai/codex`
  * is never chosen from node_modules: it costs a Node start (about 65 ms) on every call.
  *
  * @module
@@ -165,6 +165,8 @@ async function findNpmBinary(
         const vendor = join(pkg, "vendor", target.triple);
         const manifest = await readCodexPackageJson(join(vendor, "codex-package.json"));
         if (manifest === "missing") {
+          const older = await olderLayout(vendor, target.binaryName, searched);
+          if (older) return older;
           continue;
         }
         const entry = manifest?.entrypoint ?? join("bin", target.binaryName);
@@ -185,6 +187,27 @@ async function findNpmBinary(
     reason: "missing",
   });
   return undefined;
+}
+
+/**
+ * The layout of older platform packages (0.120.0 and before): no `codex-package.json`, the
+ * binary at `vendor/<triple>/codex/codex` and `rg` in `vendor/<triple>/path/`.
+ */
+async function olderLayout(
+  vendor: string,
+  binaryName: string,
+  searched: SearchedPlace[],
+): Promise<ResolvedBinary | undefined> {
+  const path = join(vendor, "codex", binaryName);
+  const reason = await checkExecutable(path);
+  if (reason === "missing") return undefined;
+  if (reason !== undefined) {
+    searched.push({ source: "npm", path, reason });
+    return undefined;
+  }
+  const pathDir = join(vendor, "path");
+  const hasPathDir = await stat(pathDir).then((s) => s.isDirectory(), () => false);
+  return { path, source: "npm", pathDirs: hasPathDir ? [pathDir] : [] };
 }
 
 /** The `@openai/codex` package dir when `path` is (a link to) its JS launcher. */

@@ -23,6 +23,16 @@ export type CliCommand =
     bundleRoot?: string;
     bundleVersion?: string;
     json: boolean;
+  }
+  | {
+    command: "drift";
+    from?: string;
+    to?: string;
+    installed: boolean;
+    fetch: boolean;
+    json: boolean;
+    registry?: string;
+    cacheDir?: string;
   };
 
 /** What the command line got wrong, for the usage message. */
@@ -50,6 +60,8 @@ export function parseCliArgs(argv: readonly string[]): CliCommand {
       return parseProbe(rest);
     case "doctor":
       return parseDoctor(rest);
+    case "drift":
+      return parseDrift(rest);
     default:
       throw new UsageError(`Unknown command ${JSON.stringify(first)}`);
   }
@@ -119,6 +131,32 @@ function parseDoctor(argv: readonly string[]): CliCommand {
     bundleRoot: values.bundle as string | undefined,
     bundleVersion: values.version as string | undefined,
     json: values.json === true,
+  };
+}
+
+function parseDrift(argv: readonly string[]): CliCommand {
+  const { values, positionals } = strict(argv, {
+    installed: { type: "boolean" },
+    fetch: { type: "boolean" },
+    json: { type: "boolean" },
+    registry: { type: "string" },
+    cache: { type: "string" },
+    help: { type: "boolean", short: "h" },
+  });
+  if (values.help) return { command: "help", topic: "drift" };
+  const installed = values.installed === true;
+  if (installed ? positionals.length !== 0 : positionals.length !== 2) {
+    throw new UsageError("drift takes two versions (or binaries), or --installed alone");
+  }
+  return {
+    command: "drift",
+    from: positionals[0],
+    to: positionals[1],
+    installed,
+    fetch: values.fetch === true,
+    json: values.json === true,
+    registry: values.registry as string | undefined,
+    cacheDir: values.cache as string | undefined,
   };
 }
 

@@ -10,6 +10,7 @@ Usage:
   codexkit bundle add <version> [--root DIR] [--platform P]... [--registry URL] [--json]
   codexkit probe [binary] [--json] [--timeout MS]
   codexkit doctor [--binary PATH | --bundle DIR --version V] [--json]
+  codexkit drift <from> <to> | --installed [--fetch] [--json]
   codexkit help [command]
 
 Run it with: deno run -A src/cli/main.ts | bun src/cli/main.ts | node src/cli/main.ts
@@ -49,6 +50,21 @@ Options:
   --binary PATH     check this binary instead of resolving one
   --bundle DIR      resolve from a pinned bundle (needs --version)
   --version V       the bundle version to resolve
+  --json            print the report as JSON
+`,
+  drift: `codexkit drift <from> <to> [options]
+codexkit drift --installed [options]
+
+Reports what changed between two codex releases: flags per help page, subcommands, features,
+and the app-server's methods, notifications and params fields. <from> and <to> are versions
+(0.163.0) or paths to binaries. A version the SDK has a recorded snapshot of is read from it;
+any other is fetched from the npm registry into a cache (about 170 MB each) and probed.
+--installed compares the newest recorded snapshot with the codex the SDK resolves.
+
+Options:
+  --fetch           fetch and probe versions even when a recorded snapshot exists
+  --registry URL    npm registry to fetch from instead of npm's configuration
+  --cache DIR       where fetched releases are kept (default: the OS cache dir)
   --json            print the report as JSON
 `,
 };

@@ -8,13 +8,10 @@ import process from "node:process";
 import { getSpawner } from "../runtime/mod.ts";
 import { readBundleManifest } from "../../bundles/mod.ts";
 import { codexTarball, startFakeRegistry } from "../../bundles/_test_helpers.ts";
+import { NATIVE_CODEX, TEST_CODEX_VERSION } from "../../tests/_codex.ts";
 
 const MAIN = join(dirname(fileURLToPath(import.meta.url)), "main.ts");
-const REPO = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
-const NATIVE = join(
-  REPO,
-  "node_modules/@openai/codex-linux-x64/vendor/x86_64-unknown-linux-musl/bin/codex",
-);
+const NATIVE = NATIVE_CODEX;
 
 /** Runs the CLI as a child under the runtime running this test. */
 async function cli(args: string[], env: Record<string, string>, cwd: string) {
@@ -107,7 +104,7 @@ test("cli probe --json prints the snapshot and gate answers of the native binary
     assert.equal(run.code, 0, run.stderr);
     const out = JSON.parse(run.stdout);
     assert.equal(out.binary, NATIVE);
-    assert.equal(out.snapshot.version.semver, "0.169.0");
+    assert.equal(out.snapshot.version.semver, TEST_CODEX_VERSION);
     assert.equal(out.gates["exec.output-schema"].status, "supported");
   }));
 
@@ -125,7 +122,10 @@ test("cli doctor reports the binary, version and an API-key login without the ke
       new RegExp(`^binary   ${NATIVE.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}$`, "m"),
     );
     assert.match(run.stdout, /^via +override$/m);
-    assert.match(run.stdout, /^version +0\.169\.0$/m);
+    assert.match(
+      run.stdout,
+      new RegExp(`^version +${TEST_CODEX_VERSION.replaceAll(".", "\\.")}$`, "m"),
+    );
     assert.match(run.stdout, /^auth +API key configured /m);
     assert.ok(!run.stdout.includes("sk-test") && !run.stderr.includes("sk-test"));
   }));

@@ -26,6 +26,8 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
         return await probe(command, io);
       case "doctor":
         return await doctor(command, io);
+      case "drift":
+        return await (await import("./drift.ts")).drift(command, io);
     }
   } catch (error) {
     if (error instanceof UsageError) {

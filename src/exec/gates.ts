@@ -1,17 +1,20 @@
 /**
  * The small interface through which the argv builder asks whether the installed CLI supports
- * an optional flag. `@codexkit/sdk/capabilities` builds one from a probed snapshot; without
- * one, every option is passed as asked.
+ * an optional flag, subcommand or config value. `@codexkit/sdk/capabilities` answers it from a
+ * probed snapshot; a client builds one on its first turn unless `capabilities: false`.
  *
  * @module
  */
 
 /**
- * The name of a version-dependent CLI surface: `exec.<long-flag>` (listed by `codex exec
- * --help`), `exec.resume` / `exec.fork` / `exec.review` (the subcommand exists),
- * `exec.resume.<long-flag>` / `exec.fork.<long-flag>` (listed by that subcommand's help),
- * `config.<key>` (a config key), `app-server.<method>` and `command.<sub>` (a top-level
- * subcommand).
+ * An optional CLI surface, by one dotted naming scheme:
+ * - `exec.<long-flag>`: `codex exec --help` lists `--<long-flag>` (`exec.output-schema`);
+ * - `exec.resume`, `exec.fork`, `exec.review`: that subcommand of `codex exec` exists;
+ * - `exec.<sub>.<long-flag>`: that subcommand's help lists the flag (`exec.resume.last`);
+ * - `config.<key>`: a config key or value that depends on the version
+ *   (`config.approval_policy`, `config.features.<feature>`);
+ * - `app-server.<flag-or-sub>`: `codex app-server --help` lists it;
+ * - `command.<sub>`: `codex --help` lists the top-level subcommand (`command.mcp`).
  */
 export type GatedOption =
   | `exec.${string}`

@@ -29,6 +29,8 @@ export interface ExecLaneContext {
   binary(): Promise<ResolvedBinary>;
   /** `CODEX_HOME` ready for use (created when missing), when the client sets one. */
   codexHome(): Promise<string | undefined>;
+  /** The gate for optional flags; `options.capabilities` (unless `false`) when absent. */
+  gate?(): Promise<OptionGate | undefined>;
 }
 
 /** Runs each turn as its own `codex exec --json` process. */
@@ -65,7 +67,11 @@ export class ExecLane implements TurnLane {
       killGraceMs: options.killGraceMs,
       maxLineBytes: options.maxLineBytes,
       async prepare() {
-        const [binary, codexHome] = await Promise.all([context.binary(), context.codexHome()]);
+        const [binary, codexHome, gate] = await Promise.all([
+          context.binary(),
+          context.codexHome(),
+          context.gate ? context.gate() : options.capabilities || undefined,
+        ]);
         const schemaFile = turnOptions.outputSchema
           ? await writeSchemaFile(turnOptions.outputSchema)
           : undefined;
@@ -73,7 +79,7 @@ export class ExecLane implements TurnLane {
           const settings = resolveLayers(options, threadOptions, turnOptions);
           const { args, warnings } = turnExecArgs(options, request, settings, {
             outputSchemaFile: schemaFile?.path,
-            gate: options.capabilities || undefined,
+            gate,
           });
           for (const warning of warnings) options.onWarning?.(warning);
           // Right after `exec --json`: codex's credentials stay out of the agent's commands.

@@ -61,34 +61,45 @@ run_one() {
   # A runner that died without a summary, or ran nothing, still counts as a failure.
   if [ "$code" -ne 0 ] && [ "$fail" -eq 0 ]; then fail=1; fi
   if [ $((pass + fail)) -eq 0 ]; then fail=1; code=1; fi
-  echo "$pass $fail $code" >"$LOGDIR/$rt/$slug.count"
-  local mark="ok  "
+  echo "$pass $fail $code $((SECONDS - start))" >"$LOGDIR/$rt/$slug.count"
+  local mark="ok  " done
   [ "$fail" -gt 0 ] && mark="FAIL"
+  done=$(find "$LOGDIR" -name '*.count' | wc -l)
   # one short write per line, so lines from parallel jobs never interleave
-  printf '%s %-4s %-46s %3d passed %2d failed %4ds\n' "$mark" "$rt" "$file" "$pass" "$fail" \
-    $((SECONDS - start))
+  printf '%s [%*d/%d] %-4s %-44s %3d passed %2d failed %4ds\n' "$mark" "${#total_jobs}" "$done" \
+    "$total_jobs" "$rt" "$file" "$pass" "$fail" $((SECONDS - start))
   if [ "$fail" -gt 0 ]; then
     {
       case "$rt" in
-        node) grep -aE '^✖|not ok' "$log" | head -20 ;;
-        deno) grep -aE 'FAILED|=> ' "$log" | head -20 ;;
+        node) grep -aE '^✖|not ok' "$log" | grep -av '^✖ failing tests:' | head -20 ;;
+        deno) grep -aE ' \.\.\. FAILED' "$log" | head -20 ;;
         bun) grep -aE '^\(fail\)' "$log" | head -20 ;;
       esac
-      echo "     log $log"
+      echo "log $log"
     } | awk '!seen[$0]++ { print "     " $0 }'
   fi
 }
 
 for rt in $RUNTIMES; do mkdir -p "$LOGDIR/$rt"; done
+# Slowest first, by the times of earlier runs (files never timed count as slow): the long
+# end-to-end files then overlap with the rest instead of running alone at the end.
+TIMES="${TEST_TIMES_FILE:-.cache/test-times.txt}"
+declare -A took=()
+if [ -f "$TIMES" ]; then
+  while read -r secs rt file; do took["$rt $file"]=$secs; done <"$TIMES"
+fi
+mapfile -t queue < <(
+  for file in "${files[@]}"; do
+    for rt in $RUNTIMES; do echo "${took["$rt $file"]:-999999} $rt $file"; done
+  done | sort -s -k1,1nr
+)
+total_jobs=${#queue[@]}
 echo "${#files[@]} files x ($RUNTIMES), $JOBS at a time; logs in $LOGDIR"
 started=$SECONDS
-# Files in the outer loop: the runtimes of one file run side by side, and a slow file shows
-# early under every runtime.
-for file in "${files[@]}"; do
-  for rt in $RUNTIMES; do
-    while [ "$(jobs -rp | wc -l)" -ge "$JOBS" ]; do wait -n; done
-    run_one "$rt" "$file" &
-  done
+for job in "${queue[@]}"; do
+  read -r _ rt file <<<"$job"
+  while [ "$(jobs -rp | wc -l)" -ge "$JOBS" ]; do wait -n; done
+  run_one "$rt" "$file" &
 done
 wait
 
@@ -100,7 +111,8 @@ for rt in $RUNTIMES; do
   rt_fail=0
   for file in "${files[@]}"; do
     count="$LOGDIR/$rt/${file//\//_}.count"
-    if [ -f "$count" ]; then read -r pass fail code <"$count"; else pass=0 fail=1 code=1; fi
+    if [ -f "$count" ]; then read -r pass fail code secs <"$count"; else pass=0 fail=1 code=1; fi
+    [ -f "$count" ] && took["$rt $file"]=$secs
     rt_pass=$((rt_pass + pass))
     rt_fail=$((rt_fail + fail))
     [ "$code" -ne 0 ] && status=1
@@ -110,6 +122,8 @@ for rt in $RUNTIMES; do
   total_fail=$((total_fail + rt_fail))
 done
 [ "$total_fail" -gt 0 ] && status=1
+mkdir -p "$(dirname "$TIMES")"
+for key in "${!took[@]}"; do echo "${took[$key]} $key"; done | sort -k2 >"$TIMES.$$" && mv "$TIMES.$$" "$TIMES"
 echo "wall time $((SECONDS - started))s"
 echo "$total_pass passed, $total_fail failed"
 exit $status

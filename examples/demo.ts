@@ -145,7 +145,7 @@ function showGates(gate: ReturnType<typeof gateFromSnapshot>): void {
     wrap(
       `${green("✓")} ${supported.length} supported:`,
       `✓ ${supported.length} supported:`.length,
-      supported.map((a) => a.option.replace(/^exec\./, "")),
+      supported.map((a) => a.option),
     ),
   );
   for (const a of unsupported) say(`  ${red("✗")} ${a.option}: dropped or refused (${a.note})`);
@@ -154,7 +154,7 @@ function showGates(gate: ReturnType<typeof gateFromSnapshot>): void {
       wrap(
         `${yellow("?")} ${unknown.length} not visible in --help, passed as given:`,
         `? ${unknown.length} not visible in --help, passed as given:`.length,
-        unknown.map((a) => a.option.replace(/^config\./, "")),
+        unknown.map((a) => a.option),
       ),
     );
   }

@@ -136,7 +136,7 @@ export function describeProgress(event: BundleProgress): string {
     case "verified":
       return `${event.platform}: integrity verified (${event.integrity.slice(0, 6)})`;
     case "unpacked":
-      return `${event.platform}: unpacked ${event.files} files`;
+      return `${event.platform}: unpacked ${event.files} file${event.files === 1 ? "" : "s"}`;
     case "added":
       return `${event.platform}: pinned ${event.binary}`;
     case "unchanged":

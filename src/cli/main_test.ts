@@ -301,3 +301,23 @@ test("cli bundle add latest pins the registry's latest, with a bar on a terminal
     // deno-lint-ignore no-control-regex
     assert.ok(!/\x1b\[\d+m/.test(plain.stderr), plain.stderr);
   }));
+
+test("cli: two bundle add processes on one root both end up in the manifest", () =>
+  withTemp(async (dir, env) => {
+    const platforms = ["linux-x64", "linux-arm64", "darwin-x64", "darwin-arm64"] as const;
+    const versions: Record<string, { tarball: Uint8Array }> = {};
+    for (const p of platforms) {
+      versions[`0.169.0-${p}`] = { tarball: await codexTarball("0.169.0", p) };
+    }
+    await using registry = await startFakeRegistry(versions);
+    const add = (list: string) =>
+      cli(["bundle", "add", "0.169.0", "--root", "b", "--platform", list], {
+        ...env,
+        npm_config_registry: registry.url,
+      }, dir);
+    const runs = await Promise.all([add("linux-x64,darwin-x64"), add("linux-arm64,darwin-arm64")]);
+    for (const run of runs) assert.equal(run.code, 0, run.stderr);
+    const manifest = await readBundleManifest(join(dir, "b"));
+    assert.deepEqual(Object.keys(manifest!.entries["0.169.0"]).sort(), [...platforms].sort());
+    assert.ok(!(await readdir(join(dir, "b"))).includes("bundle.jsonc.lock"));
+  }));

@@ -6,7 +6,7 @@
 #   bash scripts/test.sh                      # everything, all runtimes
 #   RUNTIMES="deno" bash scripts/test.sh      # one runtime
 #   bash scripts/test.sh tests/exec_test.ts   # some files
-#   JOBS=1 bash scripts/test.sh               # one file at a time (default: 2)
+#   JOBS=1 bash scripts/test.sh               # one file at a time (default: cores + 1, at most 6)
 #
 # Tests use node:test with flat test() calls only (no describe, no t.test), so that the three
 # runners count the same things. Every file's full output is kept in the log dir.
@@ -14,8 +14,10 @@ set -u
 cd "$(dirname "$0")/.."
 BIN="$PWD/node_modules/.bin"
 RUNTIMES="${RUNTIMES:-deno bun node}"
-# Two at a time measured fastest on a 2-core machine (README, "Development").
-JOBS="${JOBS:-2}"
+# Cores + 1 (at most 6): the files spend much of their time waiting on codex processes and
+# sockets, and on 2 cores 3 at a time measured fastest (README, "Development").
+cores=$(nproc 2>/dev/null || getconf _NPROCESSORS_ONLN 2>/dev/null || echo 2)
+JOBS="${JOBS:-$((cores + 1 > 6 ? 6 : cores + 1))}"
 # One log dir per run, so concurrent runs in one checkout do not overwrite each other.
 LOGDIR="${TEST_LOG_DIR:-.cache/test-logs/run-$$}"
 mkdir -p "$LOGDIR"

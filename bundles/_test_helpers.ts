@@ -106,11 +106,11 @@ export interface FakeRegistry {
  * Serves `@openai/codex` version documents, an abbreviated packument and tarballs for
  * `versions` (keyed by npm version, e.g. `0.169.0-linux-x64`) on 127.0.0.1.
  * With `versionDocuments: false` it answers 404 to version documents, like registries that
- * only serve packuments.
+ * only serve packuments. `distTags` go into the packument (`{ latest: "0.169.0" }`).
  */
 export async function startFakeRegistry(
   versions: Record<string, FakeVersion>,
-  options: { versionDocuments?: boolean } = {},
+  options: { versionDocuments?: boolean; distTags?: Record<string, string> } = {},
 ): Promise<FakeRegistry> {
   const requests: string[] = [];
   let base = "";
@@ -142,7 +142,11 @@ export async function startFakeRegistry(
     }
     if (path === "/@openai/codex") {
       const all = Object.fromEntries(Object.keys(versions).map((v) => [v, doc(v)]));
-      return send(200, JSON.stringify({ name: "@openai/codex", versions: all }));
+      const distTags = options.distTags ?? {};
+      return send(
+        200,
+        JSON.stringify({ name: "@openai/codex", "dist-tags": distTags, versions: all }),
+      );
     }
     send(404, JSON.stringify({ error: "not found" }));
   });

@@ -12,17 +12,29 @@ import { dirname, join, posix, resolve as resolvePath } from "node:path";
 import { BundleError } from "../src/errors.ts";
 import { parseIntegrity } from "./_hash.ts";
 import { readTar } from "./_tar.ts";
-import { findBundleEntry, readBundleManifest, recordBundleEntry } from "./manifest.ts";
+import {
+  BUNDLE_MANIFEST_FILE,
+  findBundleEntry,
+  readBundleManifest,
+  recordBundleEntry,
+} from "./manifest.ts";
 import type { BundleEntry } from "./manifest.ts";
 import { currentPlatform, npmPackageSpec, npmPlatformVersion, platformInfo } from "./platform.ts";
 import type { PlatformLabel } from "./platform.ts";
-import { discoverRegistry, fetchVersionDist, redactUrl } from "./registry.ts";
+import { withFileLock } from "./_lock.ts";
+import {
+  causeText,
+  discoverRegistry,
+  fetchLatestVersion,
+  fetchVersionDist,
+  redactUrl,
+} from "./registry.ts";
 import type { RegistrySource } from "./registry.ts";
 import { BUNDLE_PATH_DIR, BUNDLE_RESOURCES_DIR, resolveBundledBinary } from "./resolve.ts";
 import { validatePlatform, validateRoot, validateVersion } from "./validate.ts";
 
 /**
- * Progress of {@linkcode addToBundle}, one event per step (downloads report every few MB).
+ * Progress of {@linkcode addToBundle}, one event per step (downloads report every MiB).
  *
  * @example Print download progress
  * ```ts ignore
@@ -37,6 +49,7 @@ import { validatePlatform, validateRoot, validateVersion } from "./validate.ts";
  */
 export type BundleProgress =
   | { type: "registry"; url: string; source: RegistrySource }
+  | { type: "latest"; version: string }
   | { type: "metadata"; platform: PlatformLabel; spec: string; tarball: string }
   | { type: "download"; platform: PlatformLabel; receivedBytes: number; totalBytes?: number }
   | { type: "verified"; platform: PlatformLabel; integrity: string }
@@ -60,11 +73,14 @@ export type BundleProgress =
 export interface AddToBundleOptions {
   /** The bundle root; created when missing. */
   root: string;
-  /** The exact codex version to add (`0.169.0`). */
+  /** The exact codex version to add (`0.169.0`), or `"latest"` for the registry's latest. */
   version: string;
   /** Platforms to add; the current platform when omitted. */
   platforms?: readonly PlatformLabel[];
-  /** The npm registry URL; otherwise `npm_config_registry` or `npm config get registry`. */
+  /**
+   * The npm registry URL; otherwise `npm_config_registry`, the `.npmrc` files, `npm config get
+   * registry`, and the public registry when none of them names one.
+   */
   registry?: string;
   /** The fetch to use (a proxy-aware one, a test double); the global fetch when omitted. */
   fetch?: typeof fetch;
@@ -116,13 +132,16 @@ export interface AddToBundleResult {
   added: AddedBinary[];
 }
 
-const PROGRESS_STEP = 8 << 20;
+// fine enough for a progress bar to move smoothly; printers that want fewer lines skip some
+const PROGRESS_STEP = 1 << 20;
 
 /**
  * Adds `version` for each platform to the bundle at `root`. Options are checked before any
  * file or network access (TypeError naming the option). Bad integrity, an unknown version,
  * an unwritable root or a malformed tarball reject with a BundleError and leave the bundle as
- * it was; platforms finished before the failure stay added.
+ * it was; platforms finished before the failure stay added. Moving a version into place and
+ * recording it happen under a lock on the manifest (`bundle.jsonc.lock`), so concurrent adds
+ * to one root, from any process, all end up in the manifest.
  *
  * @example Add 0.169.0 for two platforms
  * ```ts ignore
@@ -137,7 +156,8 @@ const PROGRESS_STEP = 8 << 20;
  */
 export async function addToBundle(options: AddToBundleOptions): Promise<AddToBundleResult> {
   const root = resolvePath(validateRoot(options.root));
-  const version = validateVersion(options.version);
+  const wantsLatest = options.version === "latest";
+  let version = wantsLatest ? "latest" : validateVersion(options.version);
   const platforms = (options.platforms ?? [requireCurrentPlatform()]).map(validatePlatform);
   if (platforms.length === 0) throw new TypeError("Invalid option platforms: empty list");
   const fetchImpl = options.fetch ?? globalThis.fetch;
@@ -145,7 +165,21 @@ export async function addToBundle(options: AddToBundleOptions): Promise<AddToBun
   const progress = options.onProgress ?? (() => {});
 
   const registry = await discoverRegistry({ registry: options.registry, env: options.env });
-  progress({ type: "registry", url: registry.url, source: registry.source });
+  // the URL may carry credentials (`https://user:token@host/`): progress shows it without them
+  progress({ type: "registry", url: redactUrl(registry.url), source: registry.source });
+  if (wantsLatest) {
+    const latest = await fetchLatestVersion(registry.url, fetchImpl, options.signal);
+    try {
+      version = validateVersion(latest);
+    } catch {
+      throw new BundleError(
+        `Cannot add the latest codex: the registry ${redactUrl(registry.url)} names ${
+          JSON.stringify(latest)
+        }, not an exact version`,
+      );
+    }
+    progress({ type: "latest", version });
+  }
 
   const added: AddedBinary[] = [];
   for (const platform of new Set(platforms)) {
@@ -243,9 +277,14 @@ async function addOne(job: AddOne): Promise<AddedBinary> {
       source: { tarball: dist.tarball, integrity: dist.integrity as string, package: spec },
       addedAt: new Date().toISOString(),
     };
-    await place(out, dest, join(temp, "previous"), async () => {
-      await recordBundleEntry(root, version, platform, entry);
-    });
+    // re-reads the manifest under the lock, so an entry another add wrote meanwhile stays
+    await withFileLock(
+      join(root, `${BUNDLE_MANIFEST_FILE}.lock`),
+      () =>
+        place(out, dest, join(temp, "previous"), async () => {
+          await recordBundleEntry(root, version, platform, entry);
+        }),
+    );
     progress({ type: "added", platform, binary, sha256, size });
     return { platform, binary, entry, unchanged: false };
   } catch (error) {
@@ -287,7 +326,9 @@ async function download(
   try {
     response = await job.fetchImpl(url, { signal: job.signal });
   } catch (error) {
-    throw new BundleError(`Cannot download ${redactUrl(url)}`, { cause: error });
+    throw new BundleError(`Cannot download ${redactUrl(url)}: ${causeText(error)}`, {
+      cause: error,
+    });
   }
   if (!response.ok || !response.body) {
     await response.body?.cancel();

@@ -16,7 +16,9 @@ import { join } from "node:path";
 import { BundleError } from "../src/errors.ts";
 import { addToBundle, selectTarget } from "./add.ts";
 import type { BundleProgress } from "./add.ts";
-import { readBundleManifest } from "./manifest.ts";
+import { readBundleManifest, recordBundleEntry } from "./manifest.ts";
+import { withFileLock } from "./_lock.ts";
+import { npmPlatformVersion, PLATFORM_LABELS } from "./platform.ts";
 import { resolveBundledBinary } from "./resolve.ts";
 import {
   codexTarball,
@@ -247,6 +249,101 @@ test("addToBundle takes the registry from npm_config_registry when no option is 
       env: { NPM_CONFIG_REGISTRY: registry.url },
     });
     assert.equal(result.registry, registry.url);
+  }));
+
+test("addToBundle resolves latest through the registry's dist-tags", () =>
+  withTemp(async (dir) => {
+    await using registry = await startFakeRegistry({
+      [`${VERSION}-linux-x64`]: { tarball: await codexTarball(VERSION, "linux-x64") },
+    }, { distTags: { latest: VERSION } });
+    const events: BundleProgress[] = [];
+    const result = await addToBundle({
+      root: join(dir, "b"),
+      version: "latest",
+      platforms: ["linux-x64"],
+      registry: registry.url,
+      onProgress: (e) => events.push(e),
+    });
+    assert.equal(result.version, VERSION);
+    assert.deepEqual(events.find((e) => e.type === "latest"), { type: "latest", version: VERSION });
+    assert.ok((await readBundleManifest(join(dir, "b")))!.entries[VERSION]["linux-x64"]);
+  }));
+
+test("addToBundle refuses a latest dist-tag that is not an exact version", () =>
+  withTemp(async (dir) => {
+    await using registry = await startFakeRegistry({}, { distTags: { latest: "../../etc" } });
+    await assert.rejects(
+      addToBundle({ root: join(dir, "b"), version: "latest", registry: registry.url }),
+      (e) =>
+        e instanceof BundleError && /names "\.\.\/\.\.\/etc", not an exact version/.test(e.message),
+    );
+    assert.deepEqual(await readdir(dir), []);
+  }));
+
+test("concurrent addToBundle calls on one root all end up in the manifest", () =>
+  withTemp(async (dir) => {
+    const versions: Record<string, FakeVersion> = {};
+    for (const platform of PLATFORM_LABELS) {
+      versions[npmPlatformVersion(platform, VERSION)] = {
+        tarball: await codexTarball(VERSION, platform),
+      };
+    }
+    await using registry = await registryWith(versions);
+    const root = join(dir, "bundle");
+    await Promise.all(
+      PLATFORM_LABELS.map((platform) =>
+        addToBundle({ root, version: VERSION, platforms: [platform], registry: registry.url })
+      ),
+    );
+    const manifest = await readBundleManifest(root);
+    assert.deepEqual(Object.keys(manifest!.entries[VERSION]).sort(), [...PLATFORM_LABELS].sort());
+    assert.ok(!(await readdir(root)).some((name) => name.includes(".lock")), "lock released");
+  }));
+
+test("addToBundle waits for the manifest lock and keeps what another writer recorded meanwhile", () =>
+  withTemp(async (dir) => {
+    await using registry = await registryWith({
+      [`${VERSION}-linux-x64`]: { tarball: await codexTarball(VERSION, "linux-x64") },
+    });
+    const root = join(dir, "bundle");
+    await mkdir(root);
+    let release!: () => void;
+    let locked!: () => void;
+    const gotLock = new Promise<void>((resolve) => locked = resolve);
+    const holder = withFileLock(join(root, "bundle.jsonc.lock"), async () => {
+      locked();
+      await new Promise<void>((resolve) => release = resolve);
+    });
+    await gotLock;
+    let finished = false;
+    const add = addToBundle({
+      root,
+      version: VERSION,
+      platforms: ["linux-x64"],
+      registry: registry.url,
+    }).finally(() => finished = true);
+    // let the add download and unpack: all it has left is what the lock guards
+    for (let i = 0; i < 400; i++) {
+      const tmp = (await readdir(root)).find((n) => n.startsWith(".bundle-tmp-"));
+      if (tmp && (await readdir(join(root, tmp))).includes("out")) break;
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    // another writer, holding the lock, records an entry the add has not seen
+    const other = {
+      sha256: "0".repeat(64),
+      size: 1,
+      source: { tarball: "https://h.test/t.tgz", integrity: "sha512-x" },
+      addedAt: new Date(0).toISOString(),
+    };
+    await recordBundleEntry(root, VERSION, "darwin-arm64", other);
+    assert.equal(finished, false, "the add finished while another held the lock");
+    release();
+    await holder;
+    const result = await add;
+    assert.equal(result.added[0].unchanged, false);
+    const manifest = await readBundleManifest(root);
+    assert.deepEqual(Object.keys(manifest!.entries[VERSION]).sort(), ["darwin-arm64", "linux-x64"]);
   }));
 
 test("selectTarget keeps only the binary, helpers, path and resources dirs", () => {

@@ -1,10 +1,14 @@
 /**
- * The npm registry this machine uses and what it says about a platform package. The registry is
- * never hard-coded: it comes from the caller, npm's environment variables, or `npm config get
- * registry`.
+ * The npm registry this machine uses and what it says about a platform package. The registry
+ * comes from the caller, npm's environment variables, the `.npmrc` files, or `npm config get
+ * registry`; only a machine with none of them (a Deno-only one) gets the public registry.
  *
  * @module
  */
+import { readFile } from "node:fs/promises";
+import { homedir } from "node:os";
+import { dirname, join } from "node:path";
+import process from "node:process";
 import { getSpawner, terminate } from "../src/runtime/mod.ts";
 import { BundleError } from "../src/errors.ts";
 import { CODEX_NPM_PACKAGE } from "./platform.ts";
@@ -23,7 +27,10 @@ import { CODEX_NPM_PACKAGE } from "./platform.ts";
  * });
  * ```
  */
-export type RegistrySource = "option" | "env" | "npm-config";
+export type RegistrySource = "option" | "env" | "npmrc" | "npm-config" | "default";
+
+/** The public npm registry, used when nothing on the machine names another. */
+export const PUBLIC_NPM_REGISTRY = "https://registry.npmjs.org/";
 
 /** A registry URL and how it was found. */
 export interface RegistryChoice {
@@ -38,14 +45,17 @@ export interface RegistryInputs {
   option?: string;
   /** The environment, searched for `npm_config_registry` in any case. */
   env?: Record<string, string | undefined>;
+  /** The `.npmrc` files read, the nearest first (project, then user). */
+  npmrc?: readonly { path: string; text: string }[];
   /** The stdout of `npm config get registry`, when it was run. */
   npmConfigOutput?: string;
 }
 
 /**
  * Picks the registry: the option, then `npm_config_registry` (any case) from the environment,
- * then npm's own answer; `undefined` when none gives an http(s) URL. Throws a TypeError when
- * the option is not an http(s) URL. Pure.
+ * then the `.npmrc` files (`@openai:registry` before `registry` in each, as npm does for a
+ * scoped package), then npm's own answer; `undefined` when none gives an http(s) URL. Throws a
+ * TypeError when the option is not an http(s) URL. Pure.
  */
 export function pickRegistry(inputs: RegistryInputs): RegistryChoice | undefined {
   if (inputs.option !== undefined) {
@@ -61,6 +71,10 @@ export function pickRegistry(inputs: RegistryInputs): RegistryChoice | undefined
     if (key.toLowerCase() !== "npm_config_registry" || !value) continue;
     const url = normaliseRegistry(value);
     if (url) return { url, source: "env" };
+  }
+  for (const file of inputs.npmrc ?? []) {
+    const url = npmrcRegistry(file.text, inputs.env ?? {});
+    if (url) return { url, source: "npmrc" };
   }
   const lines = (inputs.npmConfigOutput ?? "").split(/\r?\n/).map((l) => l.trim()).filter(Boolean);
   const last = lines.at(-1);
@@ -83,6 +97,33 @@ export function normaliseRegistry(value: string): string | undefined {
   return url.href;
 }
 
+/**
+ * The registry an `.npmrc` text sets for `@openai/codex`: `@openai:registry`, else `registry`,
+ * with `${VAR}` taken from `env`; `undefined` when it sets neither. Pure.
+ */
+export function npmrcRegistry(
+  text: string,
+  env: Record<string, string | undefined>,
+): string | undefined {
+  const found: Record<string, string> = {};
+  for (const raw of text.split(/\r?\n/)) {
+    const line = raw.trim();
+    if (line === "" || line.startsWith("#") || line.startsWith(";")) continue;
+    const eq = line.indexOf("=");
+    if (eq === -1) continue;
+    const key = line.slice(0, eq).trim();
+    let value = line.slice(eq + 1).trim();
+    if (/^(["']).*\1$/.test(value)) value = value.slice(1, -1);
+    value = value.replace(/\$\{([^}]+)\}/g, (_, name: string) => env[name] ?? "");
+    found[key] = value;
+  }
+  for (const key of [`${CODEX_NPM_PACKAGE.split("/")[0]}:registry`, "registry"]) {
+    const url = Object.hasOwn(found, key) ? normaliseRegistry(found[key]) : undefined;
+    if (url) return url;
+  }
+  return undefined;
+}
+
 /** Options of {@linkcode discoverRegistry}. */
 export interface DiscoverRegistryOptions {
   /** An explicit registry URL; wins over everything. */
@@ -91,12 +132,15 @@ export interface DiscoverRegistryOptions {
   env?: Record<string, string | undefined>;
   /** How long `npm config get registry` may take, in ms (default 15000). */
   npmTimeoutMs?: number;
+  /** Where the project `.npmrc` is looked for (and above); the working directory when omitted. */
+  cwd?: string;
 }
 
 /**
- * Finds the registry the machine uses ({@linkcode pickRegistry}), running `npm config get
- * registry` through the process seam only when neither the option nor the environment names
- * one. Throws a BundleError when nothing does.
+ * Finds the registry the machine uses ({@linkcode pickRegistry}): the option, the environment,
+ * the project's and the user's `.npmrc`, then `npm config get registry` through the process
+ * seam when npm is installed (it also knows the global config). A machine where none of them
+ * names a registry gets {@linkcode PUBLIC_NPM_REGISTRY}, as npm itself would use.
  */
 export async function discoverRegistry(
   options: DiscoverRegistryOptions = {},
@@ -104,14 +148,51 @@ export async function discoverRegistry(
   const env = options.env ?? processEnv();
   const early = pickRegistry({ option: options.registry, env });
   if (early) return early;
+  const npmrc = await readNpmrcFiles(options.cwd ?? process.cwd(), env);
+  const fromFiles = pickRegistry({ env, npmrc });
+  if (fromFiles) return fromFiles;
   const output = await npmConfigRegistry(env, options.npmTimeoutMs ?? 15_000);
-  const choice = pickRegistry({ env, npmConfigOutput: output });
-  if (!choice) {
-    throw new BundleError(
-      "Cannot tell which npm registry to use: pass registry, set npm_config_registry, or configure npm",
-    );
+  return pickRegistry({ env, npmConfigOutput: output }) ??
+    { url: PUBLIC_NPM_REGISTRY, source: "default" };
+}
+
+/**
+ * The `.npmrc` files npm would read for a project at `cwd`: the one beside the nearest
+ * `package.json` (or in `cwd`), then the user's (`npm_config_userconfig` or `~/.npmrc`).
+ */
+async function readNpmrcFiles(
+  cwd: string,
+  env: Record<string, string | undefined>,
+): Promise<{ path: string; text: string }[]> {
+  const paths: string[] = [];
+  let dir = cwd;
+  for (;;) {
+    if (await readOrUndefined(join(dir, "package.json")) !== undefined) break;
+    const parent = dirname(dir);
+    if (parent === dir) {
+      dir = cwd;
+      break;
+    }
+    dir = parent;
   }
-  return choice;
+  paths.push(join(dir, ".npmrc"));
+  const userconfig = Object.entries(env).find(([k]) => k.toLowerCase() === "npm_config_userconfig");
+  const home = env.HOME ?? env.USERPROFILE ?? homedir();
+  paths.push(userconfig?.[1] || join(home, ".npmrc"));
+  const files: { path: string; text: string }[] = [];
+  for (const path of new Set(paths)) {
+    const text = await readOrUndefined(path);
+    if (text !== undefined) files.push({ path, text });
+  }
+  return files;
+}
+
+async function readOrUndefined(path: string): Promise<string | undefined> {
+  try {
+    return await readFile(path, "utf8");
+  } catch {
+    return undefined;
+  }
 }
 
 /** URL of the version document of `@openai/codex@<npmVersion>` under `registry`. Pure. */
@@ -196,7 +277,9 @@ async function getJson(
   try {
     response = await fetchImpl(url, { headers: { accept }, signal });
   } catch (error) {
-    throw new BundleError(`Cannot reach the registry at ${redactUrl(url)}`, { cause: error });
+    throw new BundleError(`Cannot reach the registry at ${redactUrl(url)}: ${causeText(error)}`, {
+      cause: error,
+    });
   }
   if (response.status === 404 || response.status === 405) {
     await response.body?.cancel();
@@ -211,6 +294,55 @@ async function getJson(
   } catch (error) {
     throw new BundleError(`Cannot read ${redactUrl(url)}: not JSON`, { cause: error });
   }
+}
+
+/**
+ * Why a fetch failed, in one line: the innermost useful message (`connect ECONNREFUSED
+ * 127.0.0.1:9` rather than `fetch failed`), with credentials in URLs masked.
+ */
+export function causeText(error: unknown): string {
+  const messages: string[] = [];
+  let current: unknown = error;
+  for (let depth = 0; depth < 4 && current instanceof Error; depth++) {
+    if (current.message) messages.push(current.message);
+    current = current.cause;
+  }
+  const text = messages.length > 1 && /^fetch failed$/i.test(messages[0])
+    ? messages.slice(1).join(": ")
+    : messages.join(": ") || String(error);
+  return text.replace(/\/\/[^/@\s]+@/g, "//***@");
+}
+
+/** The `latest` dist-tag of `@openai/codex` on `registry`. Throws a BundleError. */
+export async function fetchLatestVersion(
+  registry: string,
+  fetchImpl: typeof fetch,
+  signal?: AbortSignal,
+): Promise<string> {
+  // npmjs.org answers `/<package>/latest` with that version's document; others only packuments
+  const doc = await getJson(
+    versionDocumentUrl(registry, "latest"),
+    fetchImpl,
+    "application/json",
+    signal,
+  );
+  let latest = (doc as { version?: unknown } | undefined)?.version;
+  if (typeof latest !== "string") {
+    const packument = await getJson(
+      packumentUrl(registry),
+      fetchImpl,
+      "application/vnd.npm.install-v1+json; q=1.0, application/json; q=0.8",
+      signal,
+    );
+    latest = (packument as { "dist-tags"?: { latest?: unknown } } | undefined)?.["dist-tags"]
+      ?.latest;
+  }
+  if (typeof latest !== "string") {
+    throw new BundleError(
+      `Cannot find the latest ${CODEX_NPM_PACKAGE} on the registry ${redactUrl(registry)}`,
+    );
+  }
+  return latest;
 }
 
 function packagePath(): string {

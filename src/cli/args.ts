@@ -1,174 +1,94 @@
 /**
- * Command-line parsing for `codexkit`: argv in, one command out. Pure (node:util parseArgs).
+ * Option parsing for `codexkit` commands: argv in, values and positionals out. Pure. Our own
+ * small parser, so that every mistake reads as one line of ours naming the command.
  *
  * @module
  */
-import { parseArgs } from "node:util";
 
-/** A parsed command line. */
-export type CliCommand =
-  | { command: "help"; topic?: string }
-  | {
-    command: "bundle-add";
-    version: string;
-    root: string;
-    platforms: string[];
-    registry?: string;
-    json: boolean;
-  }
-  | { command: "probe"; binary?: string; json: boolean; timeoutMs?: number }
-  | {
-    command: "doctor";
-    binary?: string;
-    bundleRoot?: string;
-    bundleVersion?: string;
-    json: boolean;
-  }
-  | {
-    command: "drift";
-    from?: string;
-    to?: string;
-    installed: boolean;
-    fetch: boolean;
-    json: boolean;
-    registry?: string;
-    cacheDir?: string;
-  };
-
-/** What the command line got wrong, for the usage message. */
+/** What the command line got wrong; `command` names the help page that explains it. */
 export class UsageError extends Error {
+  /** The command whose usage was wrong (`"bundle add"`), or `undefined` for the top level. */
+  readonly command: string | undefined;
   /** Creates the error. */
-  constructor(message: string) {
+  constructor(message: string, command?: string) {
     super(message);
     this.name = "UsageError";
+    this.command = command;
   }
 }
 
-/** Default bundle root of `bundle add`, relative to the working directory. */
-export const DEFAULT_BUNDLE_ROOT = "codex-bundle";
-
-/** Parses `argv` (without the runtime and script). Throws a UsageError for bad input. */
-export function parseCliArgs(argv: readonly string[]): CliCommand {
-  const [first, ...rest] = argv;
-  if (first === undefined || first === "help" || first === "--help" || first === "-h") {
-    return { command: "help", topic: first === "help" ? rest[0] : undefined };
-  }
-  switch (first) {
-    case "bundle":
-      return parseBundle(rest);
-    case "probe":
-      return parseProbe(rest);
-    case "doctor":
-      return parseDoctor(rest);
-    case "drift":
-      return parseDrift(rest);
-    default:
-      throw new UsageError(`Unknown command ${JSON.stringify(first)}`);
-  }
-}
-
-function parseBundle(argv: readonly string[]): CliCommand {
-  const [sub, ...rest] = argv;
-  if (sub === undefined || sub === "--help" || sub === "-h") {
-    return { command: "help", topic: "bundle" };
-  }
-  if (sub !== "add") throw new UsageError(`Unknown bundle command ${JSON.stringify(sub)}`);
-  const { values, positionals } = strict(rest, {
-    root: { type: "string" },
-    platform: { type: "string", multiple: true },
-    registry: { type: "string" },
-    json: { type: "boolean" },
-    help: { type: "boolean", short: "h" },
-  });
-  if (values.help) return { command: "help", topic: "bundle" };
-  if (positionals.length !== 1) throw new UsageError("bundle add takes exactly one version");
-  const platforms = (values.platform as string[] | undefined ?? []).flatMap((p) => p.split(","))
-    .filter(Boolean);
-  return {
-    command: "bundle-add",
-    version: positionals[0],
-    root: (values.root as string | undefined) ?? DEFAULT_BUNDLE_ROOT,
-    platforms,
-    registry: values.registry as string | undefined,
-    json: values.json === true,
-  };
-}
-
-function parseProbe(argv: readonly string[]): CliCommand {
-  const { values, positionals } = strict(argv, {
-    json: { type: "boolean" },
-    timeout: { type: "string" },
-    help: { type: "boolean", short: "h" },
-  });
-  if (values.help) return { command: "help", topic: "probe" };
-  if (positionals.length > 1) throw new UsageError("probe takes at most one binary");
-  let timeoutMs: number | undefined;
-  if (values.timeout !== undefined) {
-    timeoutMs = Number(values.timeout);
-    if (!Number.isInteger(timeoutMs) || timeoutMs <= 0) {
-      throw new UsageError(`--timeout must be a positive number of ms, not ${values.timeout}`);
-    }
-  }
-  return { command: "probe", binary: positionals[0], json: values.json === true, timeoutMs };
-}
-
-function parseDoctor(argv: readonly string[]): CliCommand {
-  const { values, positionals } = strict(argv, {
-    binary: { type: "string" },
-    bundle: { type: "string" },
-    version: { type: "string" },
-    json: { type: "boolean" },
-    help: { type: "boolean", short: "h" },
-  });
-  if (values.help) return { command: "help", topic: "doctor" };
-  if (positionals.length > 0) throw new UsageError("doctor takes no positional arguments");
-  if ((values.bundle === undefined) !== (values.version === undefined)) {
-    throw new UsageError("doctor needs --bundle and --version together");
-  }
-  return {
-    command: "doctor",
-    binary: values.binary as string | undefined,
-    bundleRoot: values.bundle as string | undefined,
-    bundleVersion: values.version as string | undefined,
-    json: values.json === true,
-  };
-}
-
-function parseDrift(argv: readonly string[]): CliCommand {
-  const { values, positionals } = strict(argv, {
-    installed: { type: "boolean" },
-    fetch: { type: "boolean" },
-    json: { type: "boolean" },
-    registry: { type: "string" },
-    cache: { type: "string" },
-    help: { type: "boolean", short: "h" },
-  });
-  if (values.help) return { command: "help", topic: "drift" };
-  const installed = values.installed === true;
-  if (installed ? positionals.length !== 0 : positionals.length !== 2) {
-    throw new UsageError("drift takes two versions (or binaries), or --installed alone");
-  }
-  return {
-    command: "drift",
-    from: positionals[0],
-    to: positionals[1],
-    installed,
-    fetch: values.fetch === true,
-    json: values.json === true,
-    registry: values.registry as string | undefined,
-    cacheDir: values.cache as string | undefined,
-  };
-}
-
-type OptionSpec = Record<
+/** The options a command accepts, by long name. */
+export type OptionSpec = Record<
   string,
   { type: "string" | "boolean"; multiple?: boolean; short?: string }
 >;
 
-function strict(argv: readonly string[], options: OptionSpec) {
-  try {
-    return parseArgs({ args: [...argv], options, allowPositionals: true, strict: true });
-  } catch (error) {
-    throw new UsageError((error as Error).message);
+/** Parsed options: strings, string lists (`multiple`), or `true` for booleans. */
+export interface ParsedOptions {
+  /** Option values by long name; absent when not given. */
+  values: Record<string, string | string[] | true | undefined>;
+  /** Arguments that are not options, in order. */
+  positionals: string[];
+}
+
+/**
+ * Parses `argv` against `spec`. Accepts `--name value`, `--name=value`, `-x` shorts and `--`
+ * (everything after it is positional). Throws a UsageError naming `command` for an unknown
+ * option, a missing value or a value given to a flag. Pure.
+ */
+export function parseOptions(
+  argv: readonly string[],
+  spec: OptionSpec,
+  command: string,
+): ParsedOptions {
+  const values: ParsedOptions["values"] = {};
+  const positionals: string[] = [];
+  const shorts = new Map(
+    Object.entries(spec).flatMap(([name, o]) => o.short ? [[o.short, name] as const] : []),
+  );
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    if (arg === "--") {
+      positionals.push(...argv.slice(i + 1));
+      break;
+    }
+    if (!arg.startsWith("-") || arg === "-") {
+      positionals.push(arg);
+      continue;
+    }
+    let name: string | undefined;
+    let inline: string | undefined;
+    if (arg.startsWith("--")) {
+      const eq = arg.indexOf("=");
+      name = eq === -1 ? arg.slice(2) : arg.slice(2, eq);
+      inline = eq === -1 ? undefined : arg.slice(eq + 1);
+      if (!Object.hasOwn(spec, name)) throw new UsageError(`unknown option --${name}`, command);
+    } else {
+      name = arg.length === 2 ? shorts.get(arg.slice(1)) : undefined;
+      if (name === undefined) throw new UsageError(`unknown option ${arg}`, command);
+    }
+    const option = spec[name];
+    if (option.type === "boolean") {
+      if (inline !== undefined) {
+        throw new UsageError(`option --${name} takes no value (got "${inline}")`, command);
+      }
+      values[name] = true;
+      continue;
+    }
+    let value = inline;
+    if (value === undefined) {
+      const next = argv[i + 1];
+      if (next === undefined || (next.startsWith("-") && next !== "-")) {
+        throw new UsageError(`option --${name} needs a value`, command);
+      }
+      value = next;
+      i++;
+    }
+    if (option.multiple) {
+      values[name] = [...(values[name] as string[] | undefined ?? []), value];
+    } else {
+      values[name] = value;
+    }
   }
+  return { values, positionals };
 }

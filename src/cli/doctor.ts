@@ -14,7 +14,11 @@ import type { ResolvedBinary } from "../binary/resolve.ts";
 import { CodexError } from "../errors.ts";
 import { authStatus } from "../home/auth.ts";
 import type { AuthStatus } from "../home/auth.ts";
+import { parseOptions, UsageError } from "./args.ts";
+import type { CliCommand } from "./command.ts";
 import type { CliIo } from "./io.ts";
+import { colorEnabled, makeStyle } from "./style.ts";
+import type { Style } from "./style.ts";
 
 /** Options of {@linkcode doctor}, as parsed from the command line. */
 export interface DoctorCommand {
@@ -26,7 +30,8 @@ export interface DoctorCommand {
 
 /** What `codex login status` said, without any part of a key. */
 export interface LoginStatus {
-  state: "logged-out" | "api-key" | "chatgpt" | "logged-in" | "unknown";
+  /** The `kind` of the library's {@linkcode AuthStatus}, spelled the same. */
+  state: AuthStatus["kind"];
   /** One line for the report. */
   summary: string;
 }
@@ -44,8 +49,51 @@ export interface DoctorReport {
 
 const LOGIN_TIMEOUT_MS = 10_000;
 
+/** `doctor` in the command table. */
+export const doctorCommand: CliCommand = {
+  usage: "doctor",
+  summary: "which codex the SDK finds, its login and gaps",
+  help: `codexkit doctor [options]
+
+Reports which codex binary the SDK finds and through which step, its version, the login
+status of CODEX_HOME (the key itself is never printed), and the capabilities it lacks.
+In --json, auth.state is spelled as the library's authStatus() kind: logged_out, api_key,
+chatgpt, other, error or unknown.
+
+Options:
+  --binary PATH     check this binary instead of resolving one
+  --bundle DIR      resolve from a pinned bundle (needs --version)
+  --version V       the bundle version to resolve
+  --json            print the report as JSON
+`,
+  run: (argv, io) => doctor(parseDoctor(argv), io),
+};
+
+/** Parses the arguments of `doctor`. Throws a UsageError. Pure. */
+export function parseDoctor(argv: readonly string[]): DoctorCommand {
+  const { values, positionals } = parseOptions(argv, {
+    binary: { type: "string" },
+    bundle: { type: "string" },
+    version: { type: "string" },
+    json: { type: "boolean" },
+  }, "doctor");
+  if (positionals.length > 0) {
+    throw new UsageError(`takes no arguments, got "${positionals[0]}"`, "doctor");
+  }
+  if ((values.bundle === undefined) !== (values.version === undefined)) {
+    throw new UsageError("--bundle and --version go together", "doctor");
+  }
+  return {
+    binary: values.binary as string | undefined,
+    bundleRoot: values.bundle as string | undefined,
+    bundleVersion: values.version as string | undefined,
+    json: values.json === true,
+  };
+}
+
 /** Runs `doctor`. Exit code 1 when no usable binary was found. */
 export async function doctor(command: DoctorCommand, io: CliIo): Promise<number> {
+  const style = makeStyle(colorEnabled(io.env, io.outIsTTY));
   const codexHome = io.env.CODEX_HOME ?? join(homedir(), ".codex");
   let resolved: ResolvedBinary;
   try {
@@ -65,7 +113,9 @@ export async function doctor(command: DoctorCommand, io: CliIo): Promise<number>
       gaps: [],
       unknown: [],
     };
-    io.out(command.json ? `${JSON.stringify(report, null, 2)}\n` : formatDoctorReport(report));
+    io.out(
+      command.json ? `${JSON.stringify(report, null, 2)}\n` : formatDoctorReport(report, style),
+    );
     return 1;
   }
   const [snapshot, auth] = await Promise.all([
@@ -86,7 +136,7 @@ export async function doctor(command: DoctorCommand, io: CliIo): Promise<number>
     gaps,
     unknown,
   };
-  io.out(command.json ? `${JSON.stringify(report, null, 2)}\n` : formatDoctorReport(report));
+  io.out(command.json ? `${JSON.stringify(report, null, 2)}\n` : formatDoctorReport(report, style));
   return snapshot.version ? 0 : 1;
 }
 
@@ -97,28 +147,28 @@ export async function doctor(command: DoctorCommand, io: CliIo): Promise<number>
 export function summarizeAuth(status: AuthStatus): LoginStatus {
   switch (status.kind) {
     case "logged_out":
-      return { state: "logged-out", summary: "not logged in" };
+      return { state: "logged_out", summary: "not logged in" };
     case "api_key":
-      return { state: "api-key", summary: "API key configured" };
+      return { state: "api_key", summary: "API key configured" };
     case "chatgpt":
       return {
         state: "chatgpt",
         summary: status.plan ? `logged in with ChatGPT (${status.plan})` : "logged in with ChatGPT",
       };
     case "other":
-      return { state: "logged-in", summary: `logged in (${status.method})` };
+      return { state: "other", summary: `logged in (${status.method})` };
     case "error":
-      return { state: "unknown", summary: `cannot read the login: ${status.message}` };
+      return { state: "error", summary: `cannot read the login: ${status.message}` };
     case "unknown":
       return { state: "unknown", summary: `unrecognised output (exit ${status.exitCode})` };
   }
 }
 
-/** The text report. Pure. */
-export function formatDoctorReport(report: DoctorReport): string {
+/** The text report; `style` colours what is missing. Pure. */
+export function formatDoctorReport(report: DoctorReport, style: Style = makeStyle(false)): string {
   const lines: string[] = [];
   if ("error" in report.binary) {
-    lines.push(`binary   NOT FOUND`);
+    lines.push(`binary   ${style.red("NOT FOUND")}`);
     lines.push(...report.binary.error.split("\n").map((l) => `         ${l}`));
   } else {
     lines.push(`binary   ${report.binary.path}`);
@@ -127,12 +177,12 @@ export function formatDoctorReport(report: DoctorReport): string {
       lines.push(`PATH+    ${report.binary.pathDirs.join(", ")}`);
     }
   }
-  lines.push(`version  ${report.version ?? "unknown"}`);
+  lines.push(`version  ${report.version ?? style.yellow("unknown")}`);
   lines.push(`auth     ${report.auth.summary} (CODEX_HOME ${report.auth.codexHome})`);
   if (report.gaps.length === 0) {
     lines.push("gaps     none");
   } else {
-    lines.push(`gaps     ${report.gaps.length}`);
+    lines.push(`gaps     ${style.yellow(String(report.gaps.length))}`);
     for (const gap of report.gaps) lines.push(`  - ${gap}`);
   }
   if (report.unknown.length > 0) {
@@ -148,7 +198,7 @@ async function loginStatus(
 ): Promise<LoginStatus> {
   // The user's own home on purpose (that is the login being reported), and never created here.
   if (!existsSync(codexHome)) {
-    return { state: "logged-out", summary: "not logged in (no CODEX_HOME yet)" };
+    return { state: "logged_out", summary: "not logged in (no CODEX_HOME yet)" };
   }
   try {
     return summarizeAuth(
@@ -161,6 +211,6 @@ async function loginStatus(
       }),
     );
   } catch (error) {
-    return { state: "unknown", summary: `cannot run login status: ${(error as Error).message}` };
+    return { state: "error", summary: `cannot run login status: ${(error as Error).message}` };
   }
 }

@@ -4,7 +4,8 @@
  * Node 24:
  *
  * ```sh
- * deno run -A src/cli/main.ts bundle add 0.169.0 --root ./codex-bundle
+ * codexkit --help                                  # the npm package's bin
+ * deno run -A jsr:@codexkit/sdk/cli bundle add latest
  * bun src/cli/main.ts probe --json
  * node src/cli/main.ts doctor
  * ```
@@ -19,4 +20,7 @@ process.exitCode = await runCli(process.argv.slice(2), {
   out: (text) => void process.stdout.write(text),
   err: (text) => void process.stderr.write(text),
   env: process.env,
+  outIsTTY: process.stdout.isTTY === true,
+  errIsTTY: process.stderr.isTTY === true,
+  columns: process.stderr.columns,
 });

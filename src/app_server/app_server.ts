@@ -8,13 +8,15 @@
 import { RpcError } from "../errors.ts";
 import type { ConnectionClosedError, MalformedOutputError } from "../errors.ts";
 import { approvalResult, toApprovalRequest } from "./approvals.ts";
-import { checkParams, checkResult } from "./methods.ts";
+import { checkParams, checkResult, isUnknownMethodError, unsupportedMethod } from "./methods.ts";
 import type {
   AppServerMethod,
-  AppServerMethods,
-  InitializeCapabilities,
+  AppServerParams,
+  AppServerResult,
   InitializeResult,
 } from "./methods.ts";
+import type { InitializeCapabilities } from "./protocol/types.ts";
+import type { GatedOption, OptionGate } from "../exec/gates.ts";
 import { RpcConnection } from "./rpc.ts";
 import type { NotificationListener, RequestOptions, RpcId } from "./rpc.ts";
 import { spawnStdioTransport } from "./stdio_transport.ts";
@@ -36,7 +38,17 @@ export interface AppServerOptions {
   onError?: (error: unknown) => void;
   /** Leave out the handshake (to observe the server before it). */
   skipInitialize?: boolean;
+  /**
+   * Capabilities of the binary: a method it answers `"unsupported"` for (`app-server.<method>`)
+   * fails with `UnsupportedError` before anything is sent.
+   */
+  gate?: OptionGate;
 }
+
+/** The arguments of {@linkcode AppServer.call} after the method: params (optional when none). */
+export type CallArgs<M extends AppServerMethod> = undefined extends AppServerParams<M>
+  ? [params?: AppServerParams<M>, options?: RequestOptions]
+  : [params: AppServerParams<M>, options?: RequestOptions];
 
 /** Claims and answers some server->client requests. */
 export interface ServerRequestRoute {
@@ -63,6 +75,7 @@ export class AppServer implements AsyncDisposable {
   #options: AppServerOptions;
   #routes = new Set<ServerRequestRoute>();
   #info: InitializeResult | undefined;
+  #unsupported = new Set<string>();
   #closing: Promise<void> | undefined;
 
   /** Wraps a connected transport; use the static constructors instead. */
@@ -140,19 +153,61 @@ export class AppServer implements AsyncDisposable {
     return info;
   }
 
-  /** Calls a typed method: params checked before sending, the result checked on arrival. */
+  /**
+   * Calls a client request of the protocol, typed from the generated tables: params are
+   * checked before sending (a TypeError names the bad field), the result on arrival
+   * (`AppServerProtocolError`). Unknown fields pass through. A method the server lacks (an
+   * older CLI) rejects with `UnsupportedError` naming it; later calls fail without sending.
+   */
   async call<M extends AppServerMethod>(
     method: M,
-    params: AppServerMethods[M]["params"],
-    options?: RequestOptions,
-  ): Promise<AppServerMethods[M]["result"]> {
-    checkParams(method, params);
-    return checkResult(method, await this.#rpc.request(method, params, options));
+    ...[params, options]: CallArgs<M>
+  ): Promise<AppServerResult<M>> {
+    this.#checkSupported(method);
+    await checkParams(method, params);
+    const result = await this.#send(method, params, options);
+    return await checkResult(method, result) as AppServerResult<M>;
   }
 
-  /** Calls any method, unchecked. */
+  /** Calls any method, unchecked (a method the server lacks is an `UnsupportedError`). */
   request(method: string, params?: unknown, options?: RequestOptions): Promise<unknown> {
-    return this.#rpc.request(method, params, options);
+    try {
+      this.#checkSupported(method);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    return this.#send(method, params, options);
+  }
+
+  /**
+   * Whether the server answers `method`: `false` once it said it does not know it (or the
+   * gate says so), `undefined` while nothing is known.
+   */
+  supports(method: string): boolean | undefined {
+    if (this.#unsupported.has(method)) return false;
+    const answer = this.#options.gate?.support(`app-server.${method}` as GatedOption);
+    return answer === "unsupported" ? false : answer === "supported" ? true : undefined;
+  }
+
+  /** The server's version, read from its user agent (`undefined` before the handshake). */
+  get version(): string | undefined {
+    return this.#info?.userAgent.match(/\/(\d+\.\d+\.\d+[^\s;)]*)/)?.[1];
+  }
+
+  #checkSupported(method: string): void {
+    if (this.supports(method) === false) {
+      throw unsupportedMethod(method, this.version ?? this.#options.gate?.version);
+    }
+  }
+
+  async #send(method: string, params: unknown, options?: RequestOptions): Promise<unknown> {
+    try {
+      return await this.#rpc.request(method, params, options);
+    } catch (error) {
+      if (!isUnknownMethodError(error, method)) throw error;
+      this.#unsupported.add(method);
+      throw unsupportedMethod(method, this.version, error);
+    }
   }
 
   /** Sends a notification. */

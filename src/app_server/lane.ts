@@ -25,7 +25,7 @@ import {
 import type { ApprovalOptions } from "./approvals.ts";
 import { TurnNormalizer } from "./events.ts";
 import type { NormalizedEvent } from "./events.ts";
-import type { ThreadOpenResult, ThreadSettings, WireUserInput } from "./methods.ts";
+import type { ThreadOpenResult, ThreadSettingsParams, WireUserInput } from "./methods.ts";
 
 /** Thread options as the app-server lane reads them: the common ones plus approvals. */
 export type AppServerThreadOptions = ThreadOptions & ApprovalOptions;
@@ -86,8 +86,8 @@ interface ActiveTurn {
 }
 
 /** Maps thread options onto `thread/start` / `thread/resume` / `thread/fork` settings. */
-export function threadSettings(options: ThreadOptions): ThreadSettings {
-  const settings: ThreadSettings = {};
+export function threadSettings(options: ThreadOptions): ThreadSettingsParams {
+  const settings: ThreadSettingsParams = {};
   if (options.model !== undefined) settings.model = options.model;
   if (options.workingDirectory !== undefined) settings.cwd = options.workingDirectory;
   if (options.sandboxMode !== undefined) settings.sandbox = options.sandboxMode;

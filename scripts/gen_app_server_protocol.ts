@@ -1,0 +1,482 @@
+/**
+ * Generates `src/app_server/protocol/` from the pinned CLI's own description of the app-server
+ * protocol (`codex app-server generate-json-schema`): TypeScript types, valibot schemas and the
+ * method tables of every client request, server notification and server request.
+ *
+ *   deno run -A scripts/gen_app_server_protocol.ts [--binary PATH] [--out DIR] [--experimental]
+ *
+ * `--experimental` adds the methods and fields the CLI marks experimental (the committed output
+ * is the stable protocol only). The emitter is a small one of our own: the converters on npm
+ * emit types but no valibot, and a second pass over their output would cost more than walking
+ * the schema once.
+ *
+ * @module
+ */
+import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import process from "node:process";
+import { getSpawner } from "../src/runtime/mod.ts";
+
+type Json = Record<string, unknown>;
+
+/** The pinned binary, relative to the repository root. */
+export const PINNED_CODEX =
+  "node_modules/@openai/codex-linux-x64/vendor/x86_64-unknown-linux-musl/bin/codex";
+
+/** Responses whose names do not follow `<Name>Params` -> `<Name>Response`. */
+const RESPONSE_OF: Readonly<Record<string, string>> = {
+  "config/value/write": "ConfigWriteResponse",
+  "config/batchWrite": "ConfigWriteResponse",
+  "account/gatewayOAuth/read": "GatewayOAuthReadResponse",
+  "account/gatewayOAuth/login": "GatewayOAuthLoginResponse",
+  "account/gatewayOAuth/cancel": "GatewayOAuthCancelResponse",
+  "config/mcpServer/reload": "McpServerRefreshResponse",
+  "windowsSandbox/readiness": "WindowsSandboxReadinessResponse",
+  "account/logout": "LogoutAccountResponse",
+  "account/securitySetup/read": "GetAccountSecuritySetupResponse",
+  "account/rateLimits/read": "GetAccountRateLimitsResponse",
+  "account/usage/read": "GetAccountTokenUsageResponse",
+  "account/workspaceMessages/read": "GetWorkspaceMessagesResponse",
+  "externalAgentConfig/import/readHistories": "ExternalAgentConfigImportHistoriesReadResponse",
+  "configRequirements/read": "ConfigRequirementsReadResponse",
+};
+
+/** The schema files as the CLI wrote them. */
+export interface ProtocolSchema {
+  /** Every definition, by name (v1 and v2 bundles merged). */
+  definitions: Map<string, Json>;
+  /** `ClientRequest.json`, `ServerNotification.json`, `ServerRequest.json`. */
+  unions: { client: Json; notifications: Json; serverRequests: Json };
+}
+
+/** Runs `codex app-server generate-json-schema` into a temporary directory and reads it. */
+export async function readProtocolSchema(
+  binary: string,
+  experimental = false,
+): Promise<ProtocolSchema> {
+  const dir = await mkdtemp(join(tmpdir(), "codexkit-protocol-"));
+  try {
+    const args = ["app-server", "generate-json-schema", "--out", dir];
+    if (experimental) args.push("--experimental");
+    const child = await getSpawner().spawn(binary, args, {
+      stdin: "null",
+      env: { PATH: "/usr/bin:/bin", HOME: dir, CODEX_HOME: dir },
+    });
+    const [, stderr, status] = await Promise.all([
+      new Response(child.stdout).text(),
+      new Response(child.stderr).text(),
+      child.exited,
+    ]);
+    if (status.code !== 0) throw new Error(`generate-json-schema failed: ${stderr}`);
+    const definitions = new Map<string, Json>();
+    const bundles = (await readdir(dir)).filter((f) => f.endsWith(".schemas.json")).sort();
+    for (const file of bundles) {
+      const doc = JSON.parse(await readFile(join(dir, file), "utf8")) as Json;
+      for (const [name, def] of Object.entries((doc.definitions ?? {}) as Json)) {
+        if (name === "v2") {
+          for (const [inner, d] of Object.entries(def as Json)) definitions.set(inner, d as Json);
+        } else if (!definitions.has(name)) definitions.set(name, def as Json);
+      }
+    }
+    const read = async (file: string): Promise<Json> =>
+      JSON.parse(await readFile(join(dir, file), "utf8")) as Json;
+    return {
+      definitions,
+      unions: {
+        client: await read("ClientRequest.json"),
+        notifications: await read("ServerNotification.json"),
+        serverRequests: await read("ServerRequest.json"),
+      },
+    };
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+/** One method of a union file: its name, params node and (for requests) result type name. */
+export interface MethodEntry {
+  /** Wire method. */
+  method: string;
+  /** The params node (a `$ref`, `anyOf [ref, null]` or `{type: "null"}`). */
+  params: Json | undefined;
+  /** The result definition's name (requests only). */
+  result?: string;
+}
+
+function refName(ref: string): string {
+  return ref.split("/").at(-1)!;
+}
+
+/** Lists a union file's methods, with each request's result definition. */
+export function methodEntries(
+  union: Json,
+  definitions: Map<string, Json>,
+  requests: boolean,
+): MethodEntry[] {
+  return (union.oneOf as Json[]).map((variant) => {
+    const props = variant.properties as Record<string, Json>;
+    const method = (props.method.enum as string[])[0];
+    const params = props.params;
+    if (!requests) return { method, params };
+    let result = RESPONSE_OF[method];
+    if (result === undefined) {
+      const ref = typeof params?.$ref === "string" ? params.$ref : undefined;
+      if (ref) result = refName(ref).replace(/Params$/, "Response");
+    }
+    if (result === undefined || !definitions.has(result)) {
+      throw new Error(`No response definition known for ${method}: add it to RESPONSE_OF`);
+    }
+    return { method, params, result };
+  });
+}
+
+const IDENT = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
+
+function key(name: string): string {
+  return IDENT.test(name) ? name : JSON.stringify(name);
+}
+
+function doc(text: unknown, indent: string): string {
+  if (typeof text !== "string" || text.trim() === "") return "";
+  const lines = text.replaceAll("*/", "*\\/").trim().split("\n");
+  if (lines.length === 1) return `${indent}/** ${lines[0]} */\n`;
+  return `${indent}/**\n${
+    lines.map((l) => `${indent} *${l ? ` ${l}` : ""}`).join("\n")
+  }\n${indent} */\n`;
+}
+
+function types(node: Json): string[] {
+  const t = node.type;
+  return Array.isArray(t) ? (t as string[]) : typeof t === "string" ? [t] : [];
+}
+
+/** The TypeScript type of a schema node. */
+function tsType(node: unknown, indent: string): string {
+  if (node === true || node === undefined) return "unknown";
+  if (node === false) return "never";
+  const n = node as Json;
+  if (typeof n.$ref === "string") return refName(n.$ref);
+  const parts: string[] = [];
+  const alts = (n.oneOf ?? n.anyOf) as Json[] | undefined;
+  const all = n.allOf as Json[] | undefined;
+  const kinds = types(n);
+  const objectPart = n.properties !== undefined || kinds.includes("object");
+  if (Array.isArray(n.enum)) {
+    const values = (n.enum as unknown[]).map((v) => JSON.stringify(v));
+    if (kinds.includes("null") && !values.includes("null")) values.push("null");
+    return values.join(" | ");
+  }
+  for (const kind of kinds) {
+    if (kind === "string") parts.push("string");
+    else if (kind === "integer" || kind === "number") parts.push("number");
+    else if (kind === "boolean") parts.push("boolean");
+    else if (kind === "null") parts.push("null");
+    else if (kind === "array") parts.push(`Array<${tsType(n.items, indent)}>`);
+    else if (kind === "object") parts.push(tsObject(n, indent));
+  }
+  if (kinds.length === 0 && n.properties !== undefined) parts.push(tsObject(n, indent));
+  let base = parts.length > 0 ? parts.join(" | ") : "";
+  if (alts) {
+    const union = alts.map((a) => tsType(a, indent)).join(" | ");
+    base = base && objectPart ? `(${base}) & (${union})` : base ? `${base} | ${union}` : union;
+  }
+  if (all) {
+    const inter = all.map((a) => tsType(a, indent)).map((t) => `(${t})`).join(" & ");
+    base = base ? `(${base}) & ${inter}` : inter;
+  }
+  return base || "unknown";
+}
+
+function isNullable(node: unknown): boolean {
+  const n = node as Json;
+  if (types(n).includes("null")) return true;
+  const alts = (n?.oneOf ?? n?.anyOf) as Json[] | undefined;
+  return alts?.some((a) => types(a).includes("null") && a.properties === undefined) ?? false;
+}
+
+function tsObject(n: Json, indent: string): string {
+  const props = (n.properties ?? {}) as Record<string, Json>;
+  const required = new Set((n.required ?? []) as string[]);
+  const inner = `${indent}  `;
+  const lines: string[] = [];
+  for (const [name, prop] of Object.entries(props)) {
+    const opt = required.has(name) ? "" : "?";
+    lines.push(
+      `${doc(prop.description, inner)}${inner}${key(name)}${opt}: ${tsType(prop, inner)};`,
+    );
+  }
+  const extra = n.additionalProperties;
+  if (lines.length === 0) {
+    if (extra && typeof extra === "object") return `{ [key: string]: ${tsType(extra, inner)} }`;
+    return "{ [key: string]: unknown }";
+  }
+  if (extra !== undefined && extra !== false) lines.push(`${inner}[key: string]: unknown;`);
+  return `{\n${lines.join("\n")}\n${indent}}`;
+}
+
+/** The valibot expression of a schema node. */
+function vbType(node: unknown): string {
+  if (node === true || node === undefined) return "v.unknown()";
+  if (node === false) return "v.never()";
+  const n = node as Json;
+  if (typeof n.$ref === "string") return `ref(${JSON.stringify(refName(n.$ref))})`;
+  const kinds = types(n);
+  const alts = (n.oneOf ?? n.anyOf) as Json[] | undefined;
+  const all = n.allOf as Json[] | undefined;
+  const parts: string[] = [];
+  if (Array.isArray(n.enum)) {
+    const values = n.enum as unknown[];
+    const strings = values.filter((x) => typeof x === "string") as string[];
+    let e = strings.length === values.length
+      ? `v.picklist(${JSON.stringify(strings)})`
+      : `v.union([${values.map((x) => `v.literal(${JSON.stringify(x)})`).join(", ")}])`;
+    if (values.length === 1 && strings.length === 1) e = `v.literal(${JSON.stringify(strings[0])})`;
+    return kinds.includes("null") && !values.includes(null) ? `v.nullable(${e})` : e;
+  }
+  for (const kind of kinds) {
+    if (kind === "string") parts.push("v.string()");
+    else if (kind === "integer" || kind === "number") parts.push("v.number()");
+    else if (kind === "boolean") parts.push("v.boolean()");
+    else if (kind === "null") parts.push("v.null()");
+    else if (kind === "array") parts.push(`v.array(${vbType(n.items)})`);
+    else if (kind === "object") parts.push(vbObject(n));
+  }
+  if (kinds.length === 0 && n.properties !== undefined) parts.push(vbObject(n));
+  let base: string | undefined;
+  const nonNull = parts.filter((p) => p !== "v.null()");
+  if (parts.length === 1) base = parts[0];
+  else if (parts.length === 2 && nonNull.length === 1) base = `v.nullable(${nonNull[0]})`;
+  else if (parts.length > 1) base = `v.union([${parts.join(", ")}])`;
+  if (alts) {
+    const options = alts.map(vbType);
+    const union = options.length === 1 ? options[0] : `v.union([${options.join(", ")}])`;
+    base = base && n.properties !== undefined
+      ? `v.intersect([${base}, ${union}])`
+      : base
+      ? `v.union([${base}, ${union}])`
+      : union;
+  }
+  if (all) {
+    const members = all.map(vbType);
+    const inter = members.length === 1 ? members[0] : `v.intersect([${members.join(", ")}])`;
+    base = base ? `v.intersect([${base}, ${inter}])` : inter;
+  }
+  return base ?? "v.unknown()";
+}
+
+function vbObject(n: Json): string {
+  const props = (n.properties ?? {}) as Record<string, Json>;
+  const required = new Set((n.required ?? []) as string[]);
+  const entries = Object.entries(props).map(([name, prop]) => {
+    const t = vbType(prop);
+    return `${key(name)}: ${required.has(name) ? t : `v.optional(${t})`}`;
+  });
+  if (entries.length === 0) {
+    const extra = n.additionalProperties;
+    if (extra && typeof extra === "object") return `v.record(v.string(), ${vbType(extra)})`;
+    return "v.looseObject({})";
+  }
+  return `v.looseObject({ ${entries.join(", ")} })`;
+}
+
+function paramsType(params: Json | undefined): string {
+  if (params === undefined || (types(params).length === 1 && types(params)[0] === "null")) {
+    return "undefined";
+  }
+  const t = tsType(params, "  ");
+  return isNullable(params) ? `${t.replace(/ \| null$/, "")} | undefined` : t;
+}
+
+function paramsSchema(params: Json | undefined): string {
+  if (params === undefined || (types(params).length === 1 && types(params)[0] === "null")) {
+    return "v.nullish(v.looseObject({}))";
+  }
+  const t = vbType(params);
+  return isNullable(params) ? `v.nullish(${t})` : t;
+}
+
+/** Generated files, by name, and the counts they hold. */
+export interface GeneratedProtocol {
+  /** File name -> text. */
+  files: Map<string, string>;
+  /** How many client requests, notifications and server requests, and definitions. */
+  counts: { clientRequests: number; notifications: number; serverRequests: number; types: number };
+}
+
+/** Emits `types.ts`, `schemas.ts` and `methods.ts` for a schema. */
+export function emitProtocol(
+  schema: ProtocolSchema,
+  source: { version: string; experimental: boolean },
+): GeneratedProtocol {
+  const { definitions } = schema;
+  const client = methodEntries(schema.unions.client, definitions, true);
+  const notes = methodEntries(schema.unions.notifications, definitions, false);
+  const serverRequests = methodEntries(schema.unions.serverRequests, definitions, true);
+  const names = [...definitions.keys()].filter((n) =>
+    !/^(JSONRPC|ClientRequest$|ServerRequest$|ServerNotification$|ClientNotification$)/.test(n)
+  ).sort();
+  const flavour = source.experimental ? "stable + experimental" : "stable";
+  const header = (what: string): string =>
+    `// Generated by scripts/gen_app_server_protocol.ts from codex-cli ${source.version} ` +
+    `(app-server generate-json-schema, ${flavour}); regenerate with ` +
+    "`deno run -A scripts/gen_app_server_protocol.ts`. Do not edit.\n" +
+    `/**\n * ${what}\n *\n * @module\n */\n`;
+
+  // types.ts
+  let t = header(
+    "Types of every app-server message, generated from the CLI's JSON Schema. Names are the " +
+      "schema's; wire fields are camelCase.",
+  );
+  for (const name of names) {
+    const def = definitions.get(name)!;
+    t += doc(def.description ?? `The wire shape \`${name}\`.`, "");
+    t += `export type ${name} = ${tsType(def, "")};\n\n`;
+  }
+  const table = (
+    title: string,
+    name: string,
+    entries: MethodEntry[],
+    body: (e: MethodEntry) => string,
+  ): string =>
+    `/** ${title} */\nexport interface ${name} {\n${
+      entries.map((e) => `  /** \`${e.method}\`. */\n  ${key(e.method)}: ${body(e)};`).join("\n")
+    }\n}\n\n`;
+  t += table(
+    "Every client request: its params and result.",
+    "ClientRequests",
+    client,
+    (e) => `{ params: ${paramsType(e.params)}; result: ${e.result} }`,
+  );
+  t += table(
+    "Every server notification: its params.",
+    "ServerNotifications",
+    notes,
+    (e) => paramsType(e.params),
+  );
+  t += table(
+    "Every server->client request: its params and the result it expects.",
+    "ServerRequests",
+    serverRequests,
+    (e) => `{ params: ${paramsType(e.params)}; result: ${e.result} }`,
+  );
+
+  // schemas.ts
+  let s = header(
+    "valibot schemas of every app-server message, generated from the CLI's JSON Schema. Objects " +
+      "are loose: fields a newer CLI adds pass through.",
+  );
+  s += 'import * as v from "valibot";\n\n';
+  s += "/** A schema of some wire shape. */\nexport type WireSchema = v.GenericSchema<unknown>;\n";
+  s += "/** The schemas of a request: params and result. */\n" +
+    "export interface RequestSchemas {\n  /** Params. */\n  params: WireSchema;\n" +
+    "  /** Result. */\n  result: WireSchema;\n}\n\n";
+  s += "const defs: Record<string, WireSchema> = {};\n";
+  s += "const ref = (name: string): WireSchema => v.lazy(() => defs[name]);\n\n";
+  for (const name of names) s += `defs.${name} = ${vbType(definitions.get(name)!)};\n`;
+  s += "\n/** Every definition's schema, by its name. */\n" +
+    "export const DEFINITION_SCHEMAS: Readonly<Record<string, WireSchema>> = defs;\n\n";
+  const schemaTable = (title: string, name: string, entries: MethodEntry[], res: boolean) =>
+    `/** ${title} */\nexport const ${name}: Readonly<Record<string, ${
+      res ? "RequestSchemas" : "WireSchema"
+    }>> = {\n${
+      entries.map((e) =>
+        `  ${JSON.stringify(e.method)}: ${
+          res
+            ? `{ params: ${paramsSchema(e.params)}, result: ref(${JSON.stringify(e.result)}) }`
+            : paramsSchema(e.params)
+        },`
+      ).join("\n")
+    }\n};\n\n`;
+  s += schemaTable(
+    "The schemas of every client request.",
+    "CLIENT_REQUEST_SCHEMAS",
+    client,
+    true,
+  );
+  s += schemaTable(
+    "The params schema of every server notification.",
+    "SERVER_NOTIFICATION_SCHEMAS",
+    notes,
+    false,
+  );
+  s += schemaTable(
+    "The schemas of every server->client request.",
+    "SERVER_REQUEST_SCHEMAS",
+    serverRequests,
+    true,
+  );
+
+  // methods.ts
+  let m = header(
+    "The method names of the app-server protocol (tiny; no schemas), and the CLI they came from.",
+  );
+  m +=
+    `/** The CLI version the protocol was generated from. */\nexport const PROTOCOL_CLI_VERSION: string = ${
+      JSON.stringify(source.version)
+    };\n\n`;
+  const list = (title: string, name: string, entries: MethodEntry[]) =>
+    `/** ${title} */\nexport const ${name}: readonly string[] = [\n${
+      entries.map((e) => `  ${JSON.stringify(e.method)},`).join("\n")
+    }\n];\n\n`;
+  m += list("Every client request method.", "CLIENT_REQUEST_METHODS", client);
+  m += list("Every server notification method.", "SERVER_NOTIFICATION_METHODS", notes);
+  m += list("Every server->client request method.", "SERVER_REQUEST_METHODS", serverRequests);
+
+  return {
+    files: new Map([
+      ["types.ts", t.trimEnd() + "\n"],
+      ["schemas.ts", s.trimEnd() + "\n"],
+      ["methods.ts", m.trimEnd() + "\n"],
+    ]),
+    counts: {
+      clientRequests: client.length,
+      notifications: notes.length,
+      serverRequests: serverRequests.length,
+      types: names.length,
+    },
+  };
+}
+
+/** The version a binary reports (`codex --version` -> `codex-cli 0.169.0` -> `0.169.0`). */
+export async function binaryVersion(binary: string): Promise<string> {
+  const child = await getSpawner().spawn(binary, ["--version"], {
+    stdin: "null",
+    env: { PATH: "/usr/bin:/bin" },
+  });
+  const [out] = await Promise.all([new Response(child.stdout).text(), child.exited]);
+  return out.trim().split(/\s+/).at(-1) ?? "unknown";
+}
+
+/** Reads the binary's schema and returns the generated files. */
+export async function generateProtocol(
+  binary: string,
+  experimental = false,
+): Promise<GeneratedProtocol> {
+  const [schema, version] = await Promise.all([
+    readProtocolSchema(binary, experimental),
+    binaryVersion(binary),
+  ]);
+  return emitProtocol(schema, { version, experimental });
+}
+
+async function main(args: string[]): Promise<void> {
+  const value = (flag: string): string | undefined => {
+    const i = args.indexOf(flag);
+    return i >= 0 ? args[i + 1] : undefined;
+  };
+  const experimental = args.includes("--experimental");
+  const binary = value("--binary") ?? PINNED_CODEX;
+  const out = value("--out") ??
+    (experimental ? "src/app_server/protocol_experimental" : "src/app_server/protocol");
+  const { files, counts } = await generateProtocol(binary, experimental);
+  const { mkdir } = await import("node:fs/promises");
+  await mkdir(out, { recursive: true });
+  for (const [name, text] of files) await writeFile(join(out, name), text);
+  console.log(
+    `Wrote ${out}: ${counts.clientRequests} client requests, ${counts.notifications} ` +
+      `notifications, ${counts.serverRequests} server requests, ${counts.types} types`,
+  );
+}
+
+if ((import.meta as { main?: boolean }).main) await main(process.argv.slice(2));

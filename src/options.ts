@@ -7,6 +7,7 @@
 import type { OptionGate, UnsupportedPolicy } from "./exec/gates.ts";
 import type { RuntimeName } from "./runtime/types.ts";
 import type { ApprovalOptions } from "./app_server/approvals.ts";
+import type { ServerRequestOptions } from "./app_server/server_requests.ts";
 import type { AppServer } from "./app_server/app_server.ts";
 
 /** A `config` value: what TOML can hold. */
@@ -91,7 +92,7 @@ export type Transport = "exec" | "app-server";
  * Options of a thread, fixed for its life. The approval options (`onApproval`,
  * `approvalTimeoutMs`, `defaultApprovalDecision`) apply to `transport: "app-server"`.
  */
-export interface ThreadOptions extends ApprovalOptions {
+export interface ThreadOptions extends ApprovalOptions, ServerRequestOptions {
   /** Model slug (`--model`). */
   model?: string;
   /** Sandbox mode (`--sandbox`). */

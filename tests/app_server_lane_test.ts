@@ -67,9 +67,19 @@ function turn(
   return { input: { prompt, images: [] }, threadId, threadOptions, turnOptions: {} };
 }
 
+/** Status-like notification events; tests/app_server_server_requests_test.ts checks them. */
+const NOTICES = new Set([
+  "thread.status",
+  "rate_limits.updated",
+  "warning",
+  "mcp_server.status",
+  "app_server.notification",
+]);
+
+/** The turn's item-flow events (notices left out). */
 async function events(stream: ReadableStream<ThreadEvent>): Promise<ThreadEvent[]> {
   const out: ThreadEvent[] = [];
-  for await (const event of stream) out.push(event);
+  for await (const event of stream) if (!NOTICES.has(event.type)) out.push(event);
   return out;
 }
 

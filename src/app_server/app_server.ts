@@ -15,10 +15,12 @@ import type {
   AppServerResult,
   InitializeResult,
 } from "./methods.ts";
-import type { InitializeCapabilities } from "./protocol/types.ts";
+import type { InitializeCapabilities, ServerNotifications } from "./protocol/types.ts";
 import type { GatedOption, OptionGate } from "../exec/gates.ts";
 import { RpcConnection } from "./rpc.ts";
 import type { NotificationListener, RequestOptions, RpcId } from "./rpc.ts";
+import { decideServerRequest } from "./server_requests.ts";
+import type { ServerRequestOptions } from "./server_requests.ts";
 import { spawnStdioTransport } from "./stdio_transport.ts";
 import type { AppServerTransport, StdioServerOptions } from "./stdio_transport.ts";
 import { connectWebSocketTransport } from "./websocket_transport.ts";
@@ -38,6 +40,11 @@ export interface AppServerOptions {
   onError?: (error: unknown) => void;
   /** Leave out the handshake (to observe the server before it). */
   skipInitialize?: boolean;
+  /**
+   * Hooks for server requests no route claims (user input, elicitation, tool calls, token
+   * refresh, attestation); without one, each gets its documented default answer.
+   */
+  serverRequests?: ServerRequestOptions;
   /**
    * Capabilities of the binary: a method it answers `"unsupported"` for (`app-server.<method>`)
    * fails with `UnsupportedError` before anything is sent.
@@ -221,8 +228,22 @@ export class AppServer implements AsyncDisposable {
   }
 
   /**
+   * Adds a listener for one notification method, with its params typed from the generated
+   * protocol (fields a newer CLI adds are there too); returns its remover.
+   */
+  on<M extends keyof ServerNotifications>(
+    method: M,
+    listener: (params: ServerNotifications[M]) => void,
+  ): () => void {
+    return this.#rpc.onNotification((name, params) => {
+      if (name === method) listener(params as ServerNotifications[M]);
+    });
+  }
+
+  /**
    * Adds a route for server->client requests; returns its remover. Unclaimed approval requests
-   * are declined; other unclaimed requests get error -32601.
+   * are declined; the others get the `serverRequests` hook's answer or their documented
+   * default; a method with no hook at all gets error -32601 and is reported to `onError`.
    */
   addRequestRoute(route: ServerRequestRoute): () => void {
     this.#routes.add(route);
@@ -246,12 +267,22 @@ export class AppServer implements AsyncDisposable {
     return this.close();
   }
 
-  #route(method: string, params: unknown, id: RpcId): unknown {
+  async #route(method: string, params: unknown, id: RpcId): Promise<unknown> {
     for (const route of this.#routes) {
-      if (route.claims(method, params)) return route.handle(method, params, id);
+      if (route.claims(method, params)) return await route.handle(method, params, id);
     }
     const approval = toApprovalRequest(method, params, id);
     if (approval) return approvalResult(approval, "decline");
-    throw new RpcError(`No handler for server request ${method}`, { code: -32601, method });
+    const outcome = await decideServerRequest(method, params, this.#options.serverRequests ?? {});
+    if (outcome.reason === "unknown_request") {
+      this.#options.onError?.(
+        new RpcError(`Answered the unknown server request ${method} (id ${id}) with -32601`, {
+          code: -32601,
+          method,
+        }),
+      );
+    }
+    if (outcome.error) throw outcome.error;
+    return outcome.result;
   }
 }

@@ -84,6 +84,24 @@ export type {
   UsageUpdatedEvent,
   WebSearchItem,
 } from "./src/events.ts";
+export type {
+  AccountUpdatedEvent,
+  AppServerNotificationEvent,
+  ContextCompactedEvent,
+  McpServerStatusEvent,
+  PlanUpdatedEvent,
+  RateLimitsUpdatedEvent,
+  RetryScheduledEvent,
+  ServerRequestAnsweredEvent,
+  ServerRequestDefaultReason,
+  ServerRequestKind,
+  ServerRequestRequestedEvent,
+  ServerRequestResolvedEvent,
+  ThreadArchivedEvent,
+  ThreadNameEvent,
+  ThreadStatusEvent,
+  WarningEvent,
+} from "./src/events.ts";
 export { EVENT_FIELDS, isKnownEventType, isKnownItemType, ITEM_FIELDS } from "./src/events.ts";
 export { threadEventSchema, threadItemSchema } from "./src/event_schemas.ts";
 export type { EventSchema } from "./src/event_schemas.ts";
@@ -131,5 +149,24 @@ export type {
   ApprovalRequest,
 } from "./src/app_server/approvals.ts";
 export type { AppServer } from "./src/app_server/app_server.ts";
+export type {
+  AttestationHandler,
+  ElicitationHandler,
+  ServerRequestContext,
+  ServerRequestOptions,
+  TokenRefreshHandler,
+  ToolCallHandler,
+  UserInputHandler,
+} from "./src/app_server/server_requests.ts";
+export type {
+  AccountInfo,
+  ConfigAccess,
+  ConfigWriteOptions,
+  ListThreadsOptions,
+  McpAccess,
+  ThreadDetails,
+  ThreadPage,
+  ThreadSummary,
+} from "./src/conversations.ts";
 export type { RuntimeName } from "./src/runtime/types.ts";
 export * from "./src/home/mod.ts";

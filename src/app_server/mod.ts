@@ -24,6 +24,36 @@ export type {
   AppServerThreadOptions,
 } from "./lane.ts";
 export { decideApproval } from "./approvals.ts";
+export {
+  CONNECTION_REQUESTS,
+  decideServerRequest,
+  defaultServerAnswer,
+  SERVER_REQUEST_HOOKS,
+} from "./server_requests.ts";
+export type {
+  AttestationHandler,
+  ElicitationHandler,
+  ServerRequestContext,
+  ServerRequestOptions,
+  ServerRequestOutcome,
+  TokenRefreshHandler,
+  ToolCallHandler,
+  UserInputHandler,
+} from "./server_requests.ts";
+export { applyTurnDiff, Conversations, defaultCodexHome } from "../conversations.ts";
+export type {
+  AccountInfo,
+  ApplyDiffOptions,
+  ConfigAccess,
+  ConfigWriteOptions,
+  ConversationsContext,
+  ListThreadsOptions,
+  McpAccess,
+  ThreadDetails,
+  ThreadPage,
+  ThreadSummary,
+} from "../conversations.ts";
+export { notificationEvents } from "./events.ts";
 export type {
   ApprovalContext,
   ApprovalDecision,

@@ -14,6 +14,7 @@ import type { Spawner } from "./runtime/mod.ts";
 import { Thread } from "./thread.ts";
 import type { ThreadStart } from "./thread.ts";
 import { ensureCodexHome } from "./home/layout.ts";
+import { checkRetryOptions, withRetry } from "./retry.ts";
 import type { AppServer } from "./app_server/app_server.ts";
 import type * as Wire from "./app_server/protocol/types.ts";
 import type * as Talk from "./conversations.ts";
@@ -184,14 +185,17 @@ export class Codex implements AsyncDisposable {
   }
 
   #thread(options: ThreadOptions, start: ThreadStart): Thread {
+    if (options.retry !== undefined) checkRetryOptions(options.retry);
+    const retry = (lane: TurnLane): TurnLane =>
+      options.retry ?? this.#options.retry ? withRetry(lane, this.#options.retry) : lane;
     const transport = options.transport ?? "exec";
-    if (transport === "exec") return new Thread(this.#exec, options, start);
+    if (transport === "exec") return new Thread(retry(this.#exec), options, start);
     if (transport !== "app-server") {
       throw new TypeError(
         `Cannot use transport ${JSON.stringify(transport)}: expected "exec" or "app-server"`,
       );
     }
-    return new Thread(this.#lazyAppServer(), options, start);
+    return new Thread(retry(this.#lazyAppServer()), options, start);
   }
 
   /** A lane that loads and starts the app-server on its first turn. */
@@ -267,6 +271,7 @@ function checkOptions(options: CodexOptions): void {
   if (options.onUnsupported !== undefined && !["drop", "error"].includes(options.onUnsupported)) {
     throw new TypeError('Cannot use onUnsupported: expected "drop" or "error"');
   }
+  if (options.retry !== undefined) checkRetryOptions(options.retry);
   if (options.killGraceMs !== undefined && !(options.killGraceMs >= 0)) {
     throw new TypeError("Cannot use killGraceMs: expected a number of milliseconds >= 0");
   }

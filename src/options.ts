@@ -8,6 +8,7 @@ import type { OptionGate, UnsupportedPolicy } from "./exec/gates.ts";
 import type { RuntimeName } from "./runtime/types.ts";
 import type { ApprovalOptions } from "./app_server/approvals.ts";
 import type { ServerRequestOptions } from "./app_server/server_requests.ts";
+import type { RetryOptions } from "./retry.ts";
 import type { AppServer } from "./app_server/app_server.ts";
 
 /** A `config` value: what TOML can hold. */
@@ -75,6 +76,8 @@ export interface CodexOptions {
    * client). Without it the client starts one `codex app-server` on first use.
    */
   appServer?: AppServer;
+  /** Retry turns that fail on transient causes (HTTP 429/5xx, disconnects); off by default. */
+  retry?: RetryOptions;
 }
 
 /** Approval policy names the CLI accepts. */
@@ -119,6 +122,8 @@ export interface ThreadOptions extends ApprovalOptions, ServerRequestOptions {
   ephemeral?: boolean;
   /** `"exec"` (default) or `"app-server"`. */
   transport?: Transport;
+  /** Retry turns that fail on transient causes (overrides the client's `retry`). */
+  retry?: RetryOptions;
 }
 
 /** A piece of input. */

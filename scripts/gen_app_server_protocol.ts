@@ -32,6 +32,7 @@ const RESPONSE_OF: Readonly<Record<string, string>> = {
   "account/gatewayOAuth/login": "GatewayOAuthLoginResponse",
   "account/gatewayOAuth/cancel": "GatewayOAuthCancelResponse",
   "config/mcpServer/reload": "McpServerRefreshResponse",
+  "accountSession/list": "AccountSessionsResponse",
   "windowsSandbox/readiness": "WindowsSandboxReadinessResponse",
   "account/logout": "LogoutAccountResponse",
   "account/securitySetup/read": "GetAccountSecuritySetupResponse",
@@ -119,12 +120,20 @@ export function methodEntries(
     const method = (props.method.enum as string[])[0];
     const params = props.params;
     if (!requests) return { method, params };
-    let result = RESPONSE_OF[method];
-    if (result === undefined) {
-      const ref = typeof params?.$ref === "string" ? params.$ref : undefined;
-      if (ref) result = refName(ref).replace(/Params$/, "Response");
+    const candidates: string[] = [];
+    if (RESPONSE_OF[method] !== undefined) candidates.push(RESPONSE_OF[method]);
+    const alts = [params, ...((params?.anyOf ?? []) as Json[])];
+    for (const node of alts) {
+      if (typeof node?.$ref === "string") {
+        candidates.push(refName(node.$ref).replace(/^Nullable/, "").replace(/Params$/, "Response"));
+      }
     }
-    if (result === undefined || !definitions.has(result)) {
+    // `remoteControl/status/read` -> `RemoteControlStatusReadResponse`.
+    candidates.push(
+      method.split("/").map((part) => part[0].toUpperCase() + part.slice(1)).join("") + "Response",
+    );
+    const result = candidates.find((name) => definitions.has(name));
+    if (result === undefined) {
       throw new Error(`No response definition known for ${method}: add it to RESPONSE_OF`);
     }
     return { method, params, result };

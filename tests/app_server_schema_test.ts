@@ -243,11 +243,22 @@ test("App-server schema: approval requests and their decisions match what the SD
     }
     const params = resolve(props.params as Json);
     const required = new Set((params.required ?? []) as string[]);
-    for (const f of ["threadId", "turnId", "itemId"]) {
+    // The older shapes name the thread conversationId and the item callId.
+    const legacy = method === "execCommandApproval" || method === "applyPatchApproval";
+    for (const f of legacy ? ["conversationId", "callId"] : ["threadId", "turnId", "itemId"]) {
       if (!required.has(f)) problems.push(`${method}.${f}: not required`);
     }
   }
   assert.deepEqual(problems, []);
+  const review = schema.defs.get("ReviewDecision")!;
+  const reviewValues = new Set(
+    (review.oneOf as Json[]).flatMap((v) =>
+      Array.isArray(v.enum) ? v.enum as string[] : (v.required ?? []) as string[]
+    ),
+  );
+  for (const d of ["approved", "approved_for_session", "abort", "denied"]) {
+    assert.ok(reviewValues.has(d), `ReviewDecision ${d}`);
+  }
   const command = enumValues({ $ref: "#/definitions/CommandExecutionApprovalDecision" });
   for (const d of ["accept", "acceptForSession", "decline", "cancel"]) assert.ok(command.has(d), d);
   const amendment = (schema.defs.get("CommandExecutionApprovalDecision")!.oneOf as Json[])

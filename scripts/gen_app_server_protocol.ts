@@ -224,71 +224,6 @@ function tsObject(n: Json, indent: string): string {
   return `{\n${lines.join("\n")}\n${indent}}`;
 }
 
-/** The valibot expression of a schema node. */
-function vbType(node: unknown): string {
-  if (node === true || node === undefined) return "v.unknown()";
-  if (node === false) return "v.never()";
-  const n = node as Json;
-  if (typeof n.$ref === "string") return `ref(${JSON.stringify(refName(n.$ref))})`;
-  const kinds = types(n);
-  const alts = (n.oneOf ?? n.anyOf) as Json[] | undefined;
-  const all = n.allOf as Json[] | undefined;
-  const parts: string[] = [];
-  if (Array.isArray(n.enum)) {
-    const values = n.enum as unknown[];
-    const strings = values.filter((x) => typeof x === "string") as string[];
-    let e = strings.length === values.length
-      ? `v.picklist(${JSON.stringify(strings)})`
-      : `v.union([${values.map((x) => `v.literal(${JSON.stringify(x)})`).join(", ")}])`;
-    if (values.length === 1 && strings.length === 1) e = `v.literal(${JSON.stringify(strings[0])})`;
-    return kinds.includes("null") && !values.includes(null) ? `v.nullable(${e})` : e;
-  }
-  for (const kind of kinds) {
-    if (kind === "string") parts.push("v.string()");
-    else if (kind === "integer" || kind === "number") parts.push("v.number()");
-    else if (kind === "boolean") parts.push("v.boolean()");
-    else if (kind === "null") parts.push("v.null()");
-    else if (kind === "array") parts.push(`v.array(${vbType(n.items)})`);
-    else if (kind === "object") parts.push(vbObject(n));
-  }
-  if (kinds.length === 0 && n.properties !== undefined) parts.push(vbObject(n));
-  let base: string | undefined;
-  const nonNull = parts.filter((p) => p !== "v.null()");
-  if (parts.length === 1) base = parts[0];
-  else if (parts.length === 2 && nonNull.length === 1) base = `v.nullable(${nonNull[0]})`;
-  else if (parts.length > 1) base = `v.union([${parts.join(", ")}])`;
-  if (alts) {
-    const options = alts.map(vbType);
-    const union = options.length === 1 ? options[0] : `v.union([${options.join(", ")}])`;
-    base = base && n.properties !== undefined
-      ? `v.intersect([${base}, ${union}])`
-      : base
-      ? `v.union([${base}, ${union}])`
-      : union;
-  }
-  if (all) {
-    const members = all.map(vbType);
-    const inter = members.length === 1 ? members[0] : `v.intersect([${members.join(", ")}])`;
-    base = base ? `v.intersect([${base}, ${inter}])` : inter;
-  }
-  return base ?? "v.unknown()";
-}
-
-function vbObject(n: Json): string {
-  const props = (n.properties ?? {}) as Record<string, Json>;
-  const required = new Set((n.required ?? []) as string[]);
-  const entries = Object.entries(props).map(([name, prop]) => {
-    const t = vbType(prop);
-    return `${key(name)}: ${required.has(name) ? t : `v.optional(${t})`}`;
-  });
-  if (entries.length === 0) {
-    const extra = n.additionalProperties;
-    if (extra && typeof extra === "object") return `v.record(v.string(), ${vbType(extra)})`;
-    return "v.looseObject({})";
-  }
-  return `v.looseObject({ ${entries.join(", ")} })`;
-}
-
 function paramsType(params: Json | undefined): string {
   if (params === undefined || (types(params).length === 1 && types(params)[0] === "null")) {
     return "undefined";
@@ -297,13 +232,191 @@ function paramsType(params: Json | undefined): string {
   return isNullable(params) ? `${t.replace(/ \| null$/, "")} | undefined` : t;
 }
 
-function paramsSchema(params: Json | undefined): string {
-  if (params === undefined || (types(params).length === 1 && types(params)[0] === "null")) {
-    return "v.nullish(v.looseObject({}))";
+const SCHEMA_KEYS = new Set([
+  "type",
+  "enum",
+  "properties",
+  "required",
+  "items",
+  "additionalProperties",
+  "oneOf",
+  "anyOf",
+  "allOf",
+  "$ref",
+]);
+
+/**
+ * A schema node with only what validation reads (no descriptions, titles, defaults, formats),
+ * `$ref`s reduced to the bare definition name. Property maps keep every name.
+ */
+export function compactNode(node: unknown): unknown {
+  if (typeof node !== "object" || node === null) return node;
+  const n = node as Json;
+  const out: Json = {};
+  for (const [k, value] of Object.entries(n)) {
+    if (!SCHEMA_KEYS.has(k)) continue;
+    if (k === "$ref") out.$ref = refName(String(value));
+    else if (k === "properties") {
+      out.properties = Object.fromEntries(
+        Object.entries(value as Json).map(([name, prop]) => [name, compactNode(prop)]),
+      );
+    } else if (k === "items" || k === "additionalProperties") out[k] = compactNode(value);
+    else if (k === "oneOf" || k === "anyOf" || k === "allOf") {
+      out[k] = (value as unknown[]).map(compactNode);
+    } else out[k] = value;
   }
-  const t = vbType(params);
-  return isNullable(params) ? `v.nullish(${t})` : t;
+  return out;
 }
+
+/**
+ * The runtime half of `schemas.ts`: builds a valibot schema from a compact node on first use.
+ * Kept as data plus this walker because runtimes that strip types (Node) parse a large file of
+ * schema expressions several times slower than a string of JSON.
+ */
+const SCHEMA_RUNTIME = `type Node = boolean | { [key: string]: unknown };
+type Entry = [method: string, params: Node | null, result?: string];
+const DATA: { defs: Record<string, Node>; client: Entry[]; notifications: Entry[]; serverRequests: Entry[] } =
+  JSON.parse(RAW);
+const built = new Map<string, WireSchema>();
+
+function def(name: string): WireSchema {
+  let schema = built.get(name);
+  if (schema === undefined) {
+    const node = Object.hasOwn(DATA.defs, name) ? DATA.defs[name] : undefined;
+    if (node === undefined) throw new Error(\`No protocol definition \${name}\`);
+    schema = build(node);
+    built.set(name, schema);
+  }
+  return schema;
+}
+
+const ref = (name: string): WireSchema => v.lazy(() => def(name));
+
+function kindsOf(n: Record<string, unknown>): string[] {
+  return Array.isArray(n.type) ? n.type as string[] : typeof n.type === "string" ? [n.type] : [];
+}
+
+function objectOf(n: Record<string, unknown>): WireSchema {
+  const props = (n.properties ?? {}) as Record<string, Node>;
+  const required = new Set((n.required ?? []) as string[]);
+  const names = Object.keys(props);
+  if (names.length === 0) {
+    const extra = n.additionalProperties;
+    if (extra && typeof extra === "object") return v.record(v.string(), build(extra as Node));
+    return v.looseObject({});
+  }
+  const entries: Record<string, WireSchema> = {};
+  for (const name of names) {
+    const t = build(props[name]);
+    entries[name] = required.has(name) ? t : v.optional(t);
+  }
+  return v.looseObject(entries);
+}
+
+function build(node: Node | undefined): WireSchema {
+  if (node === true || node === undefined) return v.unknown();
+  if (node === false) return v.never();
+  const n = node;
+  if (typeof n.$ref === "string") return ref(n.$ref);
+  const kinds = kindsOf(n);
+  if (Array.isArray(n.enum)) {
+    const values = n.enum as unknown[];
+    const strings = values.filter((x): x is string => typeof x === "string");
+    let e: WireSchema = strings.length === values.length
+      ? (strings.length === 1 ? v.literal(strings[0]) : v.picklist(strings))
+      : v.union(values.map((x) => v.literal(x as string)));
+    if (kinds.includes("null") && !values.includes(null)) e = v.nullable(e);
+    return e;
+  }
+  const parts: WireSchema[] = [];
+  let nulls = 0;
+  for (const kind of kinds) {
+    if (kind === "string") parts.push(v.string());
+    else if (kind === "integer" || kind === "number") parts.push(v.number());
+    else if (kind === "boolean") parts.push(v.boolean());
+    else if (kind === "null") {
+      parts.push(v.null());
+      nulls++;
+    } else if (kind === "array") parts.push(v.array(build(n.items as Node)));
+    else if (kind === "object") parts.push(objectOf(n));
+  }
+  if (kinds.length === 0 && n.properties !== undefined) parts.push(objectOf(n));
+  let base: WireSchema | undefined;
+  if (parts.length === 1) base = parts[0];
+  else if (parts.length === 2 && nulls === 1) {
+    base = v.nullable(parts.find((_, i) => kinds[i] !== "null")!);
+  } else if (parts.length > 1) base = v.union(parts);
+  const alts = (n.oneOf ?? n.anyOf) as Node[] | undefined;
+  if (alts) {
+    const options = alts.map(build);
+    const union = options.length === 1 ? options[0] : v.union(options);
+    base = base && n.properties !== undefined
+      ? v.intersect([base, union])
+      : base
+      ? v.union([base, union])
+      : union;
+  }
+  const all = n.allOf as Node[] | undefined;
+  if (all) {
+    const members = all.map(build);
+    const inter = members.length === 1 ? members[0] : v.intersect(members);
+    base = base ? v.intersect([base, inter]) : inter;
+  }
+  return base ?? v.unknown();
+}
+
+function isNullable(node: Node): boolean {
+  if (typeof node !== "object") return false;
+  if (kindsOf(node).includes("null")) return true;
+  const alts = (node.oneOf ?? node.anyOf) as Node[] | undefined;
+  return alts?.some((a) =>
+    typeof a === "object" && kindsOf(a).includes("null") && a.properties === undefined
+  ) ?? false;
+}
+
+function paramsOf(node: Node | null): WireSchema {
+  if (node === null || (typeof node === "object" && kindsOf(node).join() === "null")) {
+    return v.nullish(v.looseObject({}));
+  }
+  return isNullable(node) ? v.nullish(build(node)) : build(node);
+}
+
+function lazyTable<T>(entries: Entry[], make: (entry: Entry) => T): Readonly<Record<string, T>> {
+  const out: Record<string, T> = {};
+  for (const entry of entries) {
+    let cached: T | undefined;
+    Object.defineProperty(out, entry[0], {
+      enumerable: true,
+      get: () => (cached ??= make(entry)),
+    });
+  }
+  return Object.freeze(out);
+}
+
+/** Every definition's schema, by its name (each built on first access). */
+export const DEFINITION_SCHEMAS: Readonly<Record<string, WireSchema>> = lazyTable(
+  Object.keys(DATA.defs).map((name): Entry => [name, null]),
+  ([name]) => def(name),
+);
+
+/** The schemas of every client request. */
+export const CLIENT_REQUEST_SCHEMAS: Readonly<Record<string, RequestSchemas>> = lazyTable(
+  DATA.client,
+  ([, params, result]) => ({ params: paramsOf(params), result: ref(result!) }),
+);
+
+/** The params schema of every server notification. */
+export const SERVER_NOTIFICATION_SCHEMAS: Readonly<Record<string, WireSchema>> = lazyTable(
+  DATA.notifications,
+  ([, params]) => paramsOf(params),
+);
+
+/** The schemas of every server->client request. */
+export const SERVER_REQUEST_SCHEMAS: Readonly<Record<string, RequestSchemas>> = lazyTable(
+  DATA.serverRequests,
+  ([, params, result]) => ({ params: paramsOf(params), result: ref(result!) }),
+);
+`;
 
 /** Generated files, by name, and the counts they hold. */
 export interface GeneratedProtocol {
@@ -372,49 +485,26 @@ export function emitProtocol(
 
   // schemas.ts
   let s = header(
-    "valibot schemas of every app-server message, generated from the CLI's JSON Schema. Objects " +
-      "are loose: fields a newer CLI adds pass through.",
+    "valibot schemas of every app-server message, built on first use from the CLI's JSON Schema " +
+      "(kept below as compact JSON). Objects are loose: fields a newer CLI adds pass through.",
   );
   s += 'import * as v from "valibot";\n\n';
   s += "/** A schema of some wire shape. */\nexport type WireSchema = v.GenericSchema<unknown>;\n";
   s += "/** The schemas of a request: params and result. */\n" +
     "export interface RequestSchemas {\n  /** Params. */\n  params: WireSchema;\n" +
     "  /** Result. */\n  result: WireSchema;\n}\n\n";
-  s += "const defs: Record<string, WireSchema> = {};\n";
-  s += "const ref = (name: string): WireSchema => v.lazy(() => defs[name]);\n\n";
-  for (const name of names) s += `defs.${name} = ${vbType(definitions.get(name)!)};\n`;
-  s += "\n/** Every definition's schema, by its name. */\n" +
-    "export const DEFINITION_SCHEMAS: Readonly<Record<string, WireSchema>> = defs;\n\n";
-  const schemaTable = (title: string, name: string, entries: MethodEntry[], res: boolean) =>
-    `/** ${title} */\nexport const ${name}: Readonly<Record<string, ${
-      res ? "RequestSchemas" : "WireSchema"
-    }>> = {\n${
-      entries.map((e) =>
-        `  ${JSON.stringify(e.method)}: ${
-          res
-            ? `{ params: ${paramsSchema(e.params)}, result: ref(${JSON.stringify(e.result)}) }`
-            : paramsSchema(e.params)
-        },`
-      ).join("\n")
-    }\n};\n\n`;
-  s += schemaTable(
-    "The schemas of every client request.",
-    "CLIENT_REQUEST_SCHEMAS",
-    client,
-    true,
-  );
-  s += schemaTable(
-    "The params schema of every server notification.",
-    "SERVER_NOTIFICATION_SCHEMAS",
-    notes,
-    false,
-  );
-  s += schemaTable(
-    "The schemas of every server->client request.",
-    "SERVER_REQUEST_SCHEMAS",
-    serverRequests,
-    true,
-  );
+  const entry = (e: MethodEntry): unknown[] =>
+    e.result === undefined
+      ? [e.method, e.params === undefined ? null : compactNode(e.params)]
+      : [e.method, e.params === undefined ? null : compactNode(e.params), e.result];
+  const data = {
+    defs: Object.fromEntries(names.map((name) => [name, compactNode(definitions.get(name))])),
+    client: client.map(entry),
+    notifications: notes.map(entry),
+    serverRequests: serverRequests.map(entry),
+  };
+  s += `const RAW: string = ${JSON.stringify(JSON.stringify(data))};\n\n`;
+  s += SCHEMA_RUNTIME;
 
   // methods.ts
   let m = header(

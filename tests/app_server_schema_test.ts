@@ -147,6 +147,16 @@ test("App-server schema: every method has typed params and result tables and nam
   assert.deepEqual(problems, []);
 });
 
+test("App-server schema: every definition builds a schema that parses without throwing", async () => {
+  const { DEFINITION_SCHEMAS } = await import("../src/app_server/protocol/schemas.ts");
+  assert.equal(Object.keys(DEFINITION_SCHEMAS).length > 700, true);
+  for (const [name, schema] of Object.entries(DEFINITION_SCHEMAS)) {
+    for (const sample of [{}, [], "x", 1, null]) {
+      assert.doesNotThrow(() => v.safeParse(schema, sample), name);
+    }
+  }
+});
+
 test("App-server schema: unknown fields pass through the generated schemas", async () => {
   const { CLIENT_REQUEST_SCHEMAS } = await import("../src/app_server/protocol/schemas.ts");
   const value = { threadId: "t", input: [{ type: "text", text: "x", future: 1 }], future: true };

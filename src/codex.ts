@@ -19,6 +19,16 @@ import type { AppServer } from "./app_server/app_server.ts";
 import type * as Wire from "./app_server/protocol/types.ts";
 import type * as Talk from "./conversations.ts";
 
+/** Thread options that only the app-server lane acts on (server-request hooks). */
+const APP_SERVER_HOOKS = [
+  "onUserInput",
+  "onElicitation",
+  "onToolCall",
+  "onTokenRefresh",
+  "onAttestation",
+  "dynamicTools",
+] as const;
+
 /** A lane that holds resources (an app-server process) until closed. */
 interface ClosableLane extends TurnLane {
   close(): Promise<void>;
@@ -189,7 +199,15 @@ export class Codex implements AsyncDisposable {
     const retry = (lane: TurnLane): TurnLane =>
       options.retry ?? this.#options.retry ? withRetry(lane, this.#options.retry) : lane;
     const transport = options.transport ?? "exec";
-    if (transport === "exec") return new Thread(retry(this.#exec), options, start);
+    if (transport === "exec") {
+      const hook = APP_SERVER_HOOKS.find((key) => options[key] !== undefined);
+      if (hook !== undefined) {
+        throw new TypeError(
+          `Cannot use ${hook} on the exec transport: only the app-server asks; set transport: "app-server"`,
+        );
+      }
+      return new Thread(retry(this.#exec), options, start);
+    }
     if (transport !== "app-server") {
       throw new TypeError(
         `Cannot use transport ${JSON.stringify(transport)}: expected "exec" or "app-server"`,

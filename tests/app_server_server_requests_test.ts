@@ -206,3 +206,13 @@ test("App-server turns show thread status and rate-limit notifications as typed 
     assert.equal(events.at(-1)?.type, "turn.completed");
   });
 });
+
+test("Server-request hooks on an exec thread are a TypeError naming the option", async () => {
+  const { Codex } = await import("../src/codex.ts");
+  const codex = new Codex();
+  assert.throws(
+    () => codex.startThread({ onToolCall: () => "x" }),
+    (e: unknown) => e instanceof TypeError && /onToolCall.*transport: "app-server"/.test(e.message),
+  );
+  assert.doesNotThrow(() => codex.startThread({ transport: "app-server", onToolCall: () => "x" }));
+});

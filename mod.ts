@@ -88,6 +88,24 @@ export type {
   UsageUpdatedEvent,
   WebSearchItem,
 } from "./src/events.ts";
+export type {
+  AccountUpdatedEvent,
+  AppServerNotificationEvent,
+  ContextCompactedEvent,
+  McpServerStatusEvent,
+  PlanUpdatedEvent,
+  RateLimitsUpdatedEvent,
+  RetryScheduledEvent,
+  ServerRequestAnsweredEvent,
+  ServerRequestDefaultReason,
+  ServerRequestKind,
+  ServerRequestRequestedEvent,
+  ServerRequestResolvedEvent,
+  ThreadArchivedEvent,
+  ThreadNameEvent,
+  ThreadStatusEvent,
+  WarningEvent,
+} from "./src/events.ts";
 export { EVENT_FIELDS, isKnownEventType, isKnownItemType, ITEM_FIELDS } from "./src/events.ts";
 export { threadEventSchema, threadItemSchema } from "./src/event_schemas.ts";
 export type { EventSchema } from "./src/event_schemas.ts";
@@ -127,6 +145,7 @@ export type {
   UnsupportedErrorOptions,
 } from "./src/errors.ts";
 export type { NormalizedInput, TurnLane, TurnRequest } from "./src/lane.ts";
+export { withRetry } from "./src/retry.ts";
 export { resolveCodexBinary } from "./src/binary/resolve.ts";
 export type { BinarySource, ResolveBinaryOptions, ResolvedBinary } from "./src/binary/resolve.ts";
 export type { GateAnswer, GatedOption, OptionGate, UnsupportedPolicy } from "./src/exec/gates.ts";
@@ -141,5 +160,24 @@ export type {
   ApprovalRequest,
 } from "./src/app_server/approvals.ts";
 export type { AppServer } from "./src/app_server/app_server.ts";
+export type {
+  AttestationHandler,
+  ElicitationHandler,
+  ServerRequestContext,
+  ServerRequestOptions,
+  TokenRefreshHandler,
+  ToolCallHandler,
+  UserInputHandler,
+} from "./src/app_server/server_requests.ts";
+export type {
+  AccountInfo,
+  ConfigAccess,
+  ConfigWriteOptions,
+  ListThreadsOptions,
+  McpAccess,
+  ThreadDetails,
+  ThreadPage,
+  ThreadSummary,
+} from "./src/conversations.ts";
 export type { RuntimeName } from "./src/runtime/types.ts";
 export * from "./src/home/mod.ts";

@@ -16,10 +16,15 @@ import { Thread } from "./thread.ts";
 import type { ThreadStart } from "./thread.ts";
 import { ensureCodexHome } from "./home/layout.ts";
 import { checkCodexOptions, checkThreadOptions } from "./options/schema.ts";
+import { withRetry } from "./retry.ts";
+import type { AppServer } from "./app_server/app_server.ts";
+import type * as Wire from "./app_server/protocol/types.ts";
+import type * as Talk from "./conversations.ts";
 
 /** A lane that holds resources (an app-server process) until closed. */
 interface ClosableLane extends TurnLane {
   close(): Promise<void>;
+  connection(): Promise<AppServer>;
 }
 
 /**
@@ -43,6 +48,7 @@ export class Codex implements AsyncDisposable {
   #exec: ExecLane;
   #appServer: Promise<ClosableLane> | undefined;
   #gateOf: Promise<(binary: ResolvedBinary) => Promise<OptionGate>> | undefined;
+  #talk: Promise<Talk.Conversations> | undefined;
 
   /**
    * Creates a client. Throws a TypeError naming the option, the value and what is accepted
@@ -108,6 +114,72 @@ export class Codex implements AsyncDisposable {
     return this.#thread(options, { kind: "fork", id });
   }
 
+  /** Lists saved threads (over the app-server; the session files when none can start). */
+  async listThreads(options?: Talk.ListThreadsOptions): Promise<Talk.ThreadPage> {
+    return await (await this.#conversations()).listThreads(options);
+  }
+  /** Reads a thread, with its turns when `turns` is true. */
+  async readThread(id: string, options?: { turns?: boolean }): Promise<Talk.ThreadDetails> {
+    return await (await this.#conversations()).readThread(id, options);
+  }
+  /** Archives a thread. */
+  async archiveThread(id: string): Promise<void> {
+    return await (await this.#conversations()).archiveThread(id);
+  }
+  /** Brings an archived thread back. */
+  async unarchiveThread(id: string): Promise<Talk.ThreadSummary> {
+    return await (await this.#conversations()).unarchiveThread(id);
+  }
+  /** Names a thread. */
+  async setThreadName(id: string, name: string): Promise<void> {
+    return await (await this.#conversations()).setThreadName(id, name);
+  }
+  /** Drops the last `turns` turns from a thread's history (files are not restored). */
+  async revertThread(id: string, options?: { turns?: number }): Promise<Talk.ThreadDetails> {
+    return await (await this.#conversations()).revertThread(id, options);
+  }
+  /** The ids of the threads the app-server has loaded. */
+  async loadedThreads(): Promise<string[]> {
+    return await (await this.#conversations()).loadedThreads();
+  }
+  /** The models on offer, with default and supported reasoning efforts. */
+  async models(options?: { includeHidden?: boolean }): Promise<Wire.Model[]> {
+    return await (await this.#conversations()).models(options);
+  }
+  /** Login mode, plan and rate limits. */
+  async account(): Promise<Talk.AccountInfo> {
+    return await (await this.#conversations()).account();
+  }
+  /** The effective config, and writes to config.toml (over the app-server). */
+  get config(): Talk.ConfigAccess {
+    const c = () => this.#conversations();
+    return {
+      read: async (o) => await (await c()).config.read(o),
+      write: async (k, v, o) => await (await c()).config.write(k, v, o),
+      batchWrite: async (e, o) => await (await c()).config.batchWrite(e, o),
+    };
+  }
+  /** MCP server status and reload (over the app-server). */
+  get mcp(): Talk.McpAccess {
+    const c = () => this.#conversations();
+    return {
+      status: async () => await (await c()).mcp.status(),
+      reload: async () => await (await c()).mcp.reload(),
+    };
+  }
+
+  #conversations(): Promise<Talk.Conversations> {
+    this.#talk ??= import("./conversations.ts").then(({ Conversations, defaultCodexHome }) =>
+      new Conversations({
+        connection: async () =>
+          await (await (this.#appServer ??= this.#startAppServer())).connection(),
+        codexHome: async () =>
+          (await this.#codexHome()) ?? defaultCodexHome(this.#options.env ?? process.env),
+      })
+    );
+    return this.#talk;
+  }
+
   /** Stops the shared app-server, if one was started. Exec runs need no closing. */
   async close(): Promise<void> {
     const lane = this.#appServer;
@@ -124,8 +196,12 @@ export class Codex implements AsyncDisposable {
     const lane = this.#options.lane;
     checkThreadOptions(options, lane !== undefined);
     if (lane) return new Thread(lane, options, start, true);
-    if ((options.transport ?? "exec") === "exec") return new Thread(this.#exec, options, start);
-    return new Thread(this.#lazyAppServer(), options, start);
+    const retry = (inner: TurnLane): TurnLane =>
+      options.retry ?? this.#options.retry ? withRetry(inner, this.#options.retry) : inner;
+    if ((options.transport ?? "exec") === "exec") {
+      return new Thread(retry(this.#exec), options, start);
+    }
+    return new Thread(retry(this.#lazyAppServer()), options, start);
   }
 
   /** A lane that loads and starts the app-server on its first turn. */

@@ -198,6 +198,11 @@ export interface TurnCompletedEvent {
 export interface ThreadError {
   /** Codex's own message. */
   message: string;
+  /**
+   * The app-server's classification of the failure (`"serverOverloaded"`,
+   * `{ responseStreamDisconnected: { httpStatusCode } }`, ...), when it gave one.
+   */
+  codex_error_info?: unknown;
 }
 
 /** A turn failed. */
@@ -313,6 +318,179 @@ export interface DiffUpdatedEvent {
   diff: string;
 }
 
+/** Which kind of server request (beyond approvals) an event is about. */
+export type ServerRequestKind =
+  | "user_input"
+  | "elicitation"
+  | "tool_call"
+  | "token_refresh"
+  | "attestation"
+  | "unknown";
+
+/**
+ * Why a server request got the default answer: no hook was set, it threw, it answered
+ * something malformed, it was too slow, the turn ended, or the SDK has no hook for the method.
+ */
+export type ServerRequestDefaultReason =
+  | "no_callback"
+  | "callback_threw"
+  | "invalid_answer"
+  | "timeout"
+  | "turn_ended"
+  | "unknown_request";
+
+/** The app-server asks the client something other than an approval (app-server lane only). */
+export interface ServerRequestRequestedEvent {
+  /** Discriminator. */
+  type: "server_request.requested";
+  /** The server's request id. */
+  request_id: string | number;
+  /** The wire method (`item/tool/requestUserInput`, ...). */
+  method: string;
+  /** What is asked. */
+  kind: ServerRequestKind;
+  /** The request's params, as sent. */
+  params: unknown;
+}
+
+/** A server request was answered (app-server lane only); the answer itself is not repeated. */
+export interface ServerRequestAnsweredEvent {
+  /** Discriminator. */
+  type: "server_request.answered";
+  /** The server's request id. */
+  request_id: string | number;
+  /** The wire method. */
+  method: string;
+  /** What was asked. */
+  kind: ServerRequestKind;
+  /** Who answered: the hook or the documented default. */
+  source: "callback" | "default";
+  /** Why the default answered. */
+  reason?: ServerRequestDefaultReason;
+  /** The hook's error, when it threw or answered something malformed. */
+  message?: string;
+}
+
+/** The server reports a request of its own settled (`serverRequest/resolved`). */
+export interface ServerRequestResolvedEvent {
+  /** Discriminator. */
+  type: "server_request.resolved";
+  /** The server's request id. */
+  request_id: string | number;
+}
+
+/** The thread's context was compacted (`thread/compacted`). */
+export interface ContextCompactedEvent {
+  /** Discriminator. */
+  type: "context.compacted";
+}
+
+/** A warning from the server: config problems, deprecations, or anything else it flags. */
+export interface WarningEvent {
+  /** Discriminator. */
+  type: "warning";
+  /** `config` (`configWarning`), `deprecation` (`deprecationNotice`) or `general` (`warning`). */
+  kind: "config" | "deprecation" | "general";
+  /** The message (the summary, for config and deprecation notices). */
+  message: string;
+  /** More detail, when given. */
+  details?: string | null;
+  /** The config file concerned, for config warnings. */
+  path?: string | null;
+}
+
+/** An MCP server's startup state changed (`mcpServer/startupStatus/updated`). */
+export interface McpServerStatusEvent {
+  /** Discriminator. */
+  type: "mcp_server.status";
+  /** The server's name in the config. */
+  name: string;
+  /** `starting`, `ready`, `failed`, `cancelled`. */
+  status: string;
+  /** Why it failed, when it did. */
+  error?: string | null;
+}
+
+/** New rate-limit figures for the account (`account/rateLimits/updated`). */
+export interface RateLimitsUpdatedEvent {
+  /** Discriminator. */
+  type: "rate_limits.updated";
+  /** The snapshot, in wire form (`primary`, `secondary` windows with `usedPercent`, ...). */
+  rate_limits: unknown;
+}
+
+/** The account's login changed (`account/updated`). */
+export interface AccountUpdatedEvent {
+  /** Discriminator. */
+  type: "account.updated";
+  /** `apikey`, `chatgpt`, ... or null when logged out. */
+  auth_mode?: string | null;
+  /** The ChatGPT plan, when known. */
+  plan_type?: string | null;
+}
+
+/** The thread's status changed (`thread/status/changed`). */
+export interface ThreadStatusEvent {
+  /** Discriminator. */
+  type: "thread.status";
+  /** `notLoaded`, `idle`, `active`, `systemError`. */
+  status: string;
+  /** For `active`: what it waits on (`waitingOnApproval`, ...). */
+  active_flags?: string[];
+}
+
+/** The thread was named or renamed (`thread/name/updated`). */
+export interface ThreadNameEvent {
+  /** Discriminator. */
+  type: "thread.name";
+  /** The new name (null when cleared). */
+  name: string | null;
+}
+
+/** The thread was archived or unarchived. */
+export interface ThreadArchivedEvent {
+  /** Discriminator. */
+  type: "thread.archived";
+  /** `true` after `thread/archived`, `false` after `thread/unarchived`. */
+  archived: boolean;
+}
+
+/** The agent's plan changed (`turn/plan/updated`); also shown as a `todo_list` item. */
+export interface PlanUpdatedEvent {
+  /** Discriminator. */
+  type: "plan.updated";
+  /** Why the plan changed, when the agent said. */
+  explanation?: string | null;
+  /** The steps: `pending`, `inProgress`, `completed`. */
+  plan: { step: string; status: string }[];
+}
+
+/** A notification with no event of its own, passed on as it came (app-server lane only). */
+export interface AppServerNotificationEvent {
+  /** Discriminator. */
+  type: "app_server.notification";
+  /** The wire method. */
+  method: string;
+  /** The params, as sent. */
+  params: unknown;
+}
+
+/** A failed turn will be run again (the opt-in retry policy). */
+export interface RetryScheduledEvent {
+  /** Discriminator. */
+  type: "retry.scheduled";
+  /** The attempt about to start (2 for the first retry). */
+  attempt: number;
+  /** The most attempts the policy allows. */
+  max_attempts: number;
+  /** The wait before it, in ms (jittered, or the retry-after the CLI reported). */
+  delay_ms: number;
+  /** What failed: `http_429`, `http_5xx`, `disconnected`, `server_exited`, ... */
+  reason: string;
+  /** The failure's message. */
+  message: string;
+}
+
 /**
  * Every event type this SDK knows. Events of types it does not know still arrive at run time
  * (see {@linkcode UnknownThreadEvent}): keep a default branch when switching on `type`.
@@ -329,7 +507,21 @@ export type ThreadEvent =
   | ApprovalRequestedEvent
   | ApprovalResolvedEvent
   | UsageUpdatedEvent
-  | DiffUpdatedEvent;
+  | DiffUpdatedEvent
+  | ServerRequestRequestedEvent
+  | ServerRequestAnsweredEvent
+  | ServerRequestResolvedEvent
+  | ContextCompactedEvent
+  | WarningEvent
+  | McpServerStatusEvent
+  | RateLimitsUpdatedEvent
+  | AccountUpdatedEvent
+  | ThreadStatusEvent
+  | ThreadNameEvent
+  | ThreadArchivedEvent
+  | PlanUpdatedEvent
+  | AppServerNotificationEvent
+  | RetryScheduledEvent;
 
 /** An event whose type this SDK does not know (from a newer CLI); passed through unchanged. */
 export interface UnknownThreadEvent {
@@ -416,6 +608,31 @@ export const EVENT_FIELDS: Readonly<Record<string, Record<string, FieldSpec>>> =
   },
   "usage.updated": { usage: USAGE, total: USAGE },
   "diff.updated": { diff: "string" },
+  "server_request.requested": { request_id: "id", method: "string", kind: "string" },
+  "server_request.answered": {
+    request_id: "id",
+    method: "string",
+    kind: "string",
+    source: "string",
+  },
+  "server_request.resolved": { request_id: "id" },
+  "context.compacted": {},
+  "warning": { kind: "string", message: "string" },
+  "mcp_server.status": { name: "string", status: "string" },
+  "rate_limits.updated": { rate_limits: "unknown" },
+  "account.updated": {},
+  "thread.status": { status: "string" },
+  "thread.name": {},
+  "thread.archived": { archived: "boolean" },
+  "plan.updated": { plan: { array: { step: "string", status: "string" } } },
+  "app_server.notification": { method: "string" },
+  "retry.scheduled": {
+    attempt: "number",
+    max_attempts: "number",
+    delay_ms: "number",
+    reason: "string",
+    message: "string",
+  },
 });
 
 function isObject(value: unknown): value is Record<string, unknown> {

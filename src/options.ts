@@ -7,6 +7,9 @@
 import type { OptionGate, UnsupportedPolicy } from "./exec/gates.ts";
 import type { RuntimeName } from "./runtime/types.ts";
 import type { ApprovalOptions } from "./app_server/approvals.ts";
+import type { ServerRequestOptions } from "./app_server/server_requests.ts";
+import type { RetryOptions } from "./retry.ts";
+export type { RetryOptions } from "./retry.ts";
 import type { AppServer } from "./app_server/app_server.ts";
 import type { TurnLane } from "./lane.ts";
 
@@ -86,20 +89,8 @@ export interface CodexOptions {
   appServer?: AppServer;
   /** Run every thread on this lane instead of exec / app-server (for tests and mocks). */
   lane?: TurnLane;
-  /** How failed turns are retried (also settable per thread). */
+  /** Retry turns that fail on transient causes (HTTP 429/5xx, disconnects); off by default. */
   retry?: RetryOptions;
-}
-
-/** How a failed turn is tried again. */
-export interface RetryOptions {
-  /** How many attempts in all (1 = no retry). */
-  attempts?: number;
-  /** First delay between attempts, in ms. */
-  baseDelayMs?: number;
-  /** Longest delay between attempts, in ms. */
-  maxDelayMs?: number;
-  /** Retry even after the failed attempt changed files. */
-  retryAfterFileChanges?: boolean;
 }
 
 /** Approval policy names the CLI accepts. */
@@ -129,7 +120,7 @@ export type Transport = "exec" | "app-server";
  * Options of a thread, fixed for its life. The approval options (`onApproval`,
  * `approvalTimeoutMs`, `defaultApprovalDecision`) apply to `transport: "app-server"`.
  */
-export interface ThreadOptions extends ApprovalOptions {
+export interface ThreadOptions extends ApprovalOptions, ServerRequestOptions {
   /** Model slug (`--model`). */
   model?: string;
   /** Sandbox mode (`--sandbox`). */
@@ -164,7 +155,7 @@ export interface ThreadOptions extends ApprovalOptions {
   config?: CodexConfigObject;
   /** Variables added to (or replacing keys of) the client's child environment (exec only). */
   env?: Record<string, string>;
-  /** How failed turns of this thread are retried (over the client's `retry`). */
+  /** Retry turns that fail on transient causes (overrides the client's `retry`). */
   retry?: RetryOptions;
 }
 

@@ -67,9 +67,19 @@ function turn(
   return { input: { prompt, images: [] }, threadId, threadOptions, turnOptions: {} };
 }
 
+/** Status-like notification events; tests/app_server_server_requests_test.ts checks them. */
+const NOTICES = new Set([
+  "thread.status",
+  "rate_limits.updated",
+  "warning",
+  "mcp_server.status",
+  "app_server.notification",
+]);
+
+/** The turn's item-flow events (notices left out). */
 async function events(stream: ReadableStream<ThreadEvent>): Promise<ThreadEvent[]> {
   const out: ThreadEvent[] = [];
-  for await (const event of stream) out.push(event);
+  for await (const event of stream) if (!NOTICES.has(event.type)) out.push(event);
   return out;
 }
 
@@ -92,6 +102,7 @@ test("AppServer completes the handshake and names the server", async () => {
   });
   assert.equal(server.info?.platformOs, "linux");
   assert.ok((server.info?.userAgent ?? "").includes(TEST_CODEX_VERSION), server.info?.userAgent);
+  assert.equal(server.version, TEST_CODEX_VERSION);
   const { data } = await server.call("thread/list", {});
   assert.deepEqual(data, []);
 });

@@ -3,11 +3,19 @@ import assert from "node:assert/strict";
 import { readdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { getSpawner } from "../src/runtime/mod.ts";
-import { METHOD_SCHEMAS } from "../src/app_server/methods.ts";
+import * as v from "valibot";
+import {
+  CLIENT_REQUEST_METHODS,
+  SERVER_NOTIFICATION_METHODS,
+  SERVER_REQUEST_METHODS,
+} from "../src/app_server/protocol/methods.ts";
+import { generateProtocol } from "../scripts/gen_app_server_protocol.ts";
 import { APPROVAL_METHODS } from "../src/app_server/approvals.ts";
 import { NATIVE_CODEX, tempDir } from "./_codex.ts";
 
 type Json = Record<string, unknown>;
+
+const PROTOCOL_DIR = join(import.meta.dirname ?? ".", "..", "src", "app_server", "protocol");
 
 /** Generates the protocol schema from the pinned CLI into a temp dir and indexes it. */
 async function generatedSchema() {
@@ -95,88 +103,69 @@ function enumValues(node: Json): Set<string> {
   return out;
 }
 
-interface ValibotNode {
-  type: string;
-  entries?: Record<string, ValibotNode>;
-  wrapped?: ValibotNode;
-  options?: unknown[];
-  item?: ValibotNode;
-}
-
-const OPTIONAL = new Set(["optional", "nullish", "exact_optional", "undefinedable"]);
-
-/** Compares one valibot object schema with the JSON Schema object it mirrors. */
-function compare(where: string, ours: ValibotNode, theirs: Json, problems: string[]): void {
-  const obj = resolve(theirs);
-  if (ours.type === "array" && ours.item) {
-    const items = resolve(obj).items as Json | undefined;
-    if (items) compare(`${where}[]`, ours.item, items, problems);
-    return;
+test("App-server schema: the committed protocol is what the generator makes of this CLI", async () => {
+  const generated = await generateProtocol(NATIVE_CODEX);
+  for (const [name, text] of generated.files) {
+    const committed = await readFile(join(PROTOCOL_DIR, name), "utf8");
+    // Compared whole: a difference means the pinned CLI changed; run the generator.
+    assert.ok(committed === text, `src/app_server/protocol/${name} is stale: regenerate it`);
   }
-  if (ours.type === "picklist") {
-    const allowed = enumValues(obj);
-    for (const value of ours.options as string[]) {
-      if (!allowed.has(value)) problems.push(`${where}: enum value ${value} not in the schema`);
-    }
-    return;
-  }
-  if (!ours.entries) return;
-  let props = (obj.properties ?? {}) as Record<string, Json>;
-  let required = new Set((obj.required ?? []) as string[]);
-  const variants = ((obj.oneOf ?? obj.anyOf ?? []) as Json[]).map(resolve).filter((v) =>
-    v.properties
+  assert.equal(generated.counts.clientRequests, schema.client.size);
+  assert.equal(generated.counts.notifications, schema.notifications.size);
+  assert.equal(generated.counts.serverRequests, schema.serverRequests.size);
+});
+
+test("App-server schema: every method has typed params and result tables and names", async () => {
+  const { CLIENT_REQUEST_SCHEMAS, SERVER_NOTIFICATION_SCHEMAS, SERVER_REQUEST_SCHEMAS } =
+    await import("../src/app_server/protocol/schemas.ts");
+  assert.deepEqual([...schema.client.keys()].sort(), [...CLIENT_REQUEST_METHODS].sort());
+  assert.deepEqual(Object.keys(CLIENT_REQUEST_SCHEMAS).sort(), [...schema.client.keys()].sort());
+  assert.deepEqual(
+    Object.keys(SERVER_NOTIFICATION_SCHEMAS).sort(),
+    [...schema.notifications.keys()].sort(),
   );
-  if (!obj.properties && variants.length > 0) {
-    // A tagged union (UserInput): a field counts when some variant has it, required when all do.
-    props = Object.assign({}, ...variants.map((v) => v.properties as Json));
-    required = new Set(
-      [...Object.keys(props)].filter((k) =>
-        variants.every((v) => ((v.required ?? []) as string[]).includes(k))
-      ),
-    );
-  }
-  for (const [key, entry] of Object.entries(ours.entries)) {
-    const prop = props[key];
-    if (!prop) {
-      problems.push(`${where}.${key}: not in the schema`);
-      continue;
-    }
-    const optional = OPTIONAL.has(entry.type);
-    if (!optional && !required.has(key)) {
-      problems.push(`${where}.${key}: we require it, the schema does not`);
-    }
-    if (optional && required.has(key) && where.endsWith("params")) {
-      problems.push(`${where}.${key}: the schema requires it, we send it optionally`);
-    }
-    const inner = optional && entry.wrapped ? entry.wrapped : entry;
-    const target = inner.type === "union" ? undefined : inner;
-    if (target) compare(`${where}.${key}`, target, prop, problems);
-  }
-}
-
-test("App-server schema: every typed method exists with the fields and enums the SDK reads", () => {
+  assert.deepEqual(
+    Object.keys(SERVER_REQUEST_SCHEMAS).sort(),
+    [...schema.serverRequests.keys()].sort(),
+  );
+  assert.deepEqual(
+    [...SERVER_NOTIFICATION_METHODS].sort(),
+    [...schema.notifications.keys()].sort(),
+  );
+  assert.deepEqual([...SERVER_REQUEST_METHODS].sort(), [...schema.serverRequests.keys()].sort());
+  // Required params fields are required by the generated schemas: an empty object fails.
   const problems: string[] = [];
-  for (const [method, schemas] of Object.entries(METHOD_SCHEMAS)) {
-    const props = schema.client.get(method);
-    if (!props) {
-      problems.push(`${method}: not a client request of this CLI`);
-      continue;
+  for (const [method, props] of schema.client) {
+    const params = resolve((props.params ?? {}) as Json);
+    const required = (params.required ?? []) as string[];
+    const checked = v.safeParse(CLIENT_REQUEST_SCHEMAS[method].params, {});
+    if (required.length > 0 && checked.success) problems.push(`${method}: accepts {}`);
+    if (required.length === 0 && params.properties && !checked.success) {
+      problems.push(`${method}: rejects {}`);
     }
-    const paramsRef = props.params as Json | undefined;
-    if (paramsRef) {
-      compare(`${method} params`, schemas.params as unknown as ValibotNode, paramsRef, problems);
-    }
-    const resultName = typeof paramsRef?.$ref === "string"
-      ? paramsRef.$ref.split("/").at(-1)!.replace(/Params$/, "Response")
-      : undefined;
-    const result = resultName && (schema.defs.get(resultName) ??
-      schema.defs.get(resultName.replace(/^(\w+?)Value/, "$1")) ??
-      schema.defs.get(resultName.replace(/^Config(Value|Batch)Write/, "ConfigWrite")) ??
-      schema.defs.get(resultName.replace(/^ListMcpServerStatus/, "ListMcpServerStatus")));
-    if (!result) problems.push(`${method}: no ${resultName} in the schema`);
-    else compare(`${method} result`, schemas.result as unknown as ValibotNode, result, problems);
   }
   assert.deepEqual(problems, []);
+});
+
+test("App-server schema: every definition builds a schema that parses without throwing", async () => {
+  const { DEFINITION_SCHEMAS } = await import("../src/app_server/protocol/schemas.ts");
+  assert.equal(Object.keys(DEFINITION_SCHEMAS).length > 700, true);
+  for (const [name, schema] of Object.entries(DEFINITION_SCHEMAS)) {
+    for (const sample of [{}, [], "x", 1, null]) {
+      assert.doesNotThrow(() => v.safeParse(schema, sample), name);
+    }
+  }
+});
+
+test("App-server schema: unknown fields pass through the generated schemas", async () => {
+  const { CLIENT_REQUEST_SCHEMAS } = await import("../src/app_server/protocol/schemas.ts");
+  const value = { threadId: "t", input: [{ type: "text", text: "x", future: 1 }], future: true };
+  const parsed = v.parse(CLIENT_REQUEST_SCHEMAS["turn/start"].params, value);
+  assert.deepEqual(parsed, value);
+  assert.equal(
+    v.safeParse(CLIENT_REQUEST_SCHEMAS["turn/start"].params, { threadId: 1, input: [] }).success,
+    false,
+  );
 });
 
 test("App-server schema: the notifications the normaliser reads carry their fields", () => {
@@ -264,11 +253,22 @@ test("App-server schema: approval requests and their decisions match what the SD
     }
     const params = resolve(props.params as Json);
     const required = new Set((params.required ?? []) as string[]);
-    for (const f of ["threadId", "turnId", "itemId"]) {
+    // The older shapes name the thread conversationId and the item callId.
+    const legacy = method === "execCommandApproval" || method === "applyPatchApproval";
+    for (const f of legacy ? ["conversationId", "callId"] : ["threadId", "turnId", "itemId"]) {
       if (!required.has(f)) problems.push(`${method}.${f}: not required`);
     }
   }
   assert.deepEqual(problems, []);
+  const review = schema.defs.get("ReviewDecision")!;
+  const reviewValues = new Set(
+    (review.oneOf as Json[]).flatMap((v) =>
+      Array.isArray(v.enum) ? v.enum as string[] : (v.required ?? []) as string[]
+    ),
+  );
+  for (const d of ["approved", "approved_for_session", "abort", "denied"]) {
+    assert.ok(reviewValues.has(d), `ReviewDecision ${d}`);
+  }
   const command = enumValues({ $ref: "#/definitions/CommandExecutionApprovalDecision" });
   for (const d of ["accept", "acceptForSession", "decline", "cancel"]) assert.ok(command.has(d), d);
   const amendment = (schema.defs.get("CommandExecutionApprovalDecision")!.oneOf as Json[])

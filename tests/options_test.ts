@@ -116,7 +116,7 @@ test("Thread options: enums, arrays, types and misspelt keys are checked at star
     ],
     [
       { onApproval: "accept" },
-      'Cannot use onApproval with transport "exec": codex exec cannot ask for approval; use transport "app-server"',
+      'Cannot use onApproval with transport "exec": codex exec never asks the client; set transport: "app-server"',
     ],
     ["oops", 'Cannot use thread options: expected an object, got "oops"'],
   ];

@@ -9,15 +9,19 @@ import { RpcError } from "../errors.ts";
 import { Redactor } from "../redact.ts";
 import type { ConnectionClosedError, MalformedOutputError } from "../errors.ts";
 import { approvalResult, toApprovalRequest } from "./approvals.ts";
-import { checkParams, checkResult } from "./methods.ts";
+import { checkParams, checkResult, isUnknownMethodError, unsupportedMethod } from "./methods.ts";
 import type {
   AppServerMethod,
-  AppServerMethods,
-  InitializeCapabilities,
+  AppServerParams,
+  AppServerResult,
   InitializeResult,
 } from "./methods.ts";
+import type { InitializeCapabilities, ServerNotifications } from "./protocol/types.ts";
+import type { GatedOption, OptionGate } from "../exec/gates.ts";
 import { RpcConnection } from "./rpc.ts";
 import type { NotificationListener, RequestOptions, RpcId } from "./rpc.ts";
+import { decideServerRequest } from "./server_requests.ts";
+import type { ServerRequestOptions } from "./server_requests.ts";
 import { spawnStdioTransport } from "./stdio_transport.ts";
 import type { AppServerTransport, StdioServerOptions } from "./stdio_transport.ts";
 import { connectWebSocketTransport } from "./websocket_transport.ts";
@@ -47,7 +51,22 @@ export interface AppServerOptions {
    * API key of its `env` and the values of secret-looking `--config` pairs of its `args`.
    */
   secrets?: readonly string[];
+  /**
+   * Hooks for server requests no route claims (user input, elicitation, tool calls, token
+   * refresh, attestation); without one, each gets its documented default answer.
+   */
+  serverRequests?: ServerRequestOptions;
+  /**
+   * Capabilities of the binary: a method it answers `"unsupported"` for (`app-server.<method>`)
+   * fails with `UnsupportedError` before anything is sent.
+   */
+  gate?: OptionGate;
 }
+
+/** The arguments of {@linkcode AppServer.call} after the method: params (optional when none). */
+export type CallArgs<M extends AppServerMethod> = undefined extends AppServerParams<M>
+  ? [params?: AppServerParams<M>, options?: RequestOptions]
+  : [params: AppServerParams<M>, options?: RequestOptions];
 
 /** Claims and answers some server->client requests. */
 export interface ServerRequestRoute {
@@ -74,6 +93,7 @@ export class AppServer implements AsyncDisposable {
   #options: AppServerOptions;
   #routes = new Set<ServerRequestRoute>();
   #info: InitializeResult | undefined;
+  #unsupported = new Set<string>();
   #closing: Promise<void> | undefined;
 
   /** Wraps a connected transport; use the static constructors instead. */
@@ -156,19 +176,61 @@ export class AppServer implements AsyncDisposable {
     return info;
   }
 
-  /** Calls a typed method: params checked before sending, the result checked on arrival. */
+  /**
+   * Calls a client request of the protocol, typed from the generated tables: params are
+   * checked before sending (a TypeError names the bad field), the result on arrival
+   * (`AppServerProtocolError`). Unknown fields pass through. A method the server lacks (an
+   * older CLI) rejects with `UnsupportedError` naming it; later calls fail without sending.
+   */
   async call<M extends AppServerMethod>(
     method: M,
-    params: AppServerMethods[M]["params"],
-    options?: RequestOptions,
-  ): Promise<AppServerMethods[M]["result"]> {
-    checkParams(method, params);
-    return checkResult(method, await this.#rpc.request(method, params, options));
+    ...[params, options]: CallArgs<M>
+  ): Promise<AppServerResult<M>> {
+    this.#checkSupported(method);
+    await checkParams(method, params);
+    const result = await this.#send(method, params, options);
+    return await checkResult(method, result) as AppServerResult<M>;
   }
 
-  /** Calls any method, unchecked. */
+  /** Calls any method, unchecked (a method the server lacks is an `UnsupportedError`). */
   request(method: string, params?: unknown, options?: RequestOptions): Promise<unknown> {
-    return this.#rpc.request(method, params, options);
+    try {
+      this.#checkSupported(method);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    return this.#send(method, params, options);
+  }
+
+  /**
+   * Whether the server answers `method`: `false` once it said it does not know it (or the
+   * gate says so), `undefined` while nothing is known.
+   */
+  supports(method: string): boolean | undefined {
+    if (this.#unsupported.has(method)) return false;
+    const answer = this.#options.gate?.support(`app-server.${method}` as GatedOption);
+    return answer === "unsupported" ? false : answer === "supported" ? true : undefined;
+  }
+
+  /** The server's version, read from its user agent (`undefined` before the handshake). */
+  get version(): string | undefined {
+    return this.#info?.userAgent.match(/\/(\d+\.\d+\.\d+[^\s;)]*)/)?.[1];
+  }
+
+  #checkSupported(method: string): void {
+    if (this.supports(method) === false) {
+      throw unsupportedMethod(method, this.version ?? this.#options.gate?.version);
+    }
+  }
+
+  async #send(method: string, params: unknown, options?: RequestOptions): Promise<unknown> {
+    try {
+      return await this.#rpc.request(method, params, options);
+    } catch (error) {
+      if (!isUnknownMethodError(error, method)) throw error;
+      this.#unsupported.add(method);
+      throw unsupportedMethod(method, this.version, error);
+    }
   }
 
   /** Sends a notification. */
@@ -182,8 +244,22 @@ export class AppServer implements AsyncDisposable {
   }
 
   /**
+   * Adds a listener for one notification method, with its params typed from the generated
+   * protocol (fields a newer CLI adds are there too); returns its remover.
+   */
+  on<M extends keyof ServerNotifications>(
+    method: M,
+    listener: (params: ServerNotifications[M]) => void,
+  ): () => void {
+    return this.#rpc.onNotification((name, params) => {
+      if (name === method) listener(params as ServerNotifications[M]);
+    });
+  }
+
+  /**
    * Adds a route for server->client requests; returns its remover. Unclaimed approval requests
-   * are declined; other unclaimed requests get error -32601.
+   * are declined; the others get the `serverRequests` hook's answer or their documented
+   * default; a method with no hook at all gets error -32601 and is reported to `onError`.
    */
   addRequestRoute(route: ServerRequestRoute): () => void {
     this.#routes.add(route);
@@ -207,13 +283,23 @@ export class AppServer implements AsyncDisposable {
     return this.close();
   }
 
-  #route(method: string, params: unknown, id: RpcId): unknown {
+  async #route(method: string, params: unknown, id: RpcId): Promise<unknown> {
     for (const route of this.#routes) {
-      if (route.claims(method, params)) return route.handle(method, params, id);
+      if (route.claims(method, params)) return await route.handle(method, params, id);
     }
     const approval = toApprovalRequest(method, params, id);
     if (approval) return approvalResult(approval, "decline");
-    throw new RpcError(`No handler for server request ${method}`, { code: -32601, method });
+    const outcome = await decideServerRequest(method, params, this.#options.serverRequests ?? {});
+    if (outcome.reason === "unknown_request") {
+      this.#options.onError?.(
+        new RpcError(`Answered the unknown server request ${method} (id ${id}) with -32601`, {
+          code: -32601,
+          method,
+        }),
+      );
+    }
+    if (outcome.error) throw outcome.error;
+    return outcome.result;
   }
 }
 

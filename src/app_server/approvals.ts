@@ -15,12 +15,20 @@ export const APPROVAL_METHODS: Readonly<Record<string, ApprovalKind>> = {
   "item/commandExecution/requestApproval": "command",
   "item/fileChange/requestApproval": "file_change",
   "item/permissions/requestApproval": "permissions",
+  // The older shapes of the same questions (params name the thread `conversationId`).
+  "execCommandApproval": "command",
+  "applyPatchApproval": "file_change",
 };
+
+/** The older approval methods, answered with a `ReviewDecision`. */
+const LEGACY = new Set(["execCommandApproval", "applyPatchApproval"]);
 
 /** An approval request, as handed to `onApproval`. */
 export interface ApprovalRequest {
   /** What is asked about. */
   kind: ApprovalKind;
+  /** The wire method (`item/commandExecution/requestApproval`, ...). */
+  method?: string;
   /** The server's request id. */
   requestId: string | number;
   /** The thread. */
@@ -143,15 +151,16 @@ export function toApprovalRequest(
   >;
   const request: ApprovalRequest = {
     kind,
+    method,
     requestId,
-    threadId: String(p.threadId ?? ""),
+    threadId: String(p.threadId ?? p.conversationId ?? ""),
     turnId: String(p.turnId ?? ""),
-    itemId: String(p.itemId ?? ""),
+    itemId: String(p.itemId ?? p.callId ?? ""),
     reason: text(p.reason),
     params: p,
   };
   if (kind === "command") {
-    request.command = text(p.command);
+    request.command = Array.isArray(p.command) ? p.command.map(String).join(" ") : text(p.command);
     request.cwd = text(p.cwd);
     if (Array.isArray(p.proposedExecpolicyAmendment)) {
       request.proposedExecpolicyAmendment = p.proposedExecpolicyAmendment.map(String);
@@ -199,6 +208,9 @@ export function wireDecision(request: ApprovalRequest, decision: ApprovalDecisio
  * the session); decline and cancel grant nothing.
  */
 export function approvalResult(request: ApprovalRequest, decision: ApprovalDecision): unknown {
+  if (request.method !== undefined && LEGACY.has(request.method)) {
+    return { decision: legacyDecision(request, decision) };
+  }
   if (request.kind === "permissions") {
     const granted = decision !== "decline" && decision !== "cancel";
     return {
@@ -264,4 +276,20 @@ export async function decideApproval(
     timer?.clear();
     controller.abort();
   }
+}
+
+/** The older `ReviewDecision` spelling of a decision. */
+function legacyDecision(request: ApprovalRequest, decision: ApprovalDecision): unknown {
+  if (decision === "accept") return "approved";
+  if (decision === "acceptForSession") return "approved_for_session";
+  if (decision === "cancel") return "abort";
+  if (decision === "decline") return { denied: { rejection: "Declined by the client" } };
+  const wire = wireDecision(request, decision) as {
+    acceptWithExecpolicyAmendment: { execpolicy_amendment: string[] };
+  };
+  return {
+    approved_execpolicy_amendment: {
+      proposed_execpolicy_amendment: wire.acceptWithExecpolicyAmendment.execpolicy_amendment,
+    },
+  };
 }

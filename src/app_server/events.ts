@@ -228,7 +228,10 @@ export class TurnNormalizer {
             return { text: str(step.step), completed: step.status === "completed" };
           }),
         };
-        return [{ type: first ? "item.started" : "item.updated", item: this.#plan } as ThreadEvent];
+        return [
+          { type: first ? "item.started" : "item.updated", item: this.#plan } as ThreadEvent,
+          ...notificationEvents(method, params),
+        ];
       }
       case "thread/tokenUsage/updated": {
         const tokenUsage = obj(params.tokenUsage);
@@ -237,6 +240,9 @@ export class TurnNormalizer {
       }
       case "turn/diff/updated":
         return [{ type: "diff.updated", diff: str(params.diff) }];
+      case "thread/started":
+        // The lane reports the thread itself (`thread.started`, first event of every turn).
+        return [];
       case "error": {
         const error = obj(params.error);
         return [{
@@ -248,7 +254,7 @@ export class TurnNormalizer {
       case "turn/completed":
         return this.#complete(obj(params.turn));
       default:
-        return [];
+        return notificationEvents(method, params);
     }
   }
 
@@ -281,12 +287,96 @@ export class TurnNormalizer {
         interrupted: true,
       });
     } else {
-      const message = str(
-        obj(turn.error).message,
-        `The turn ended ${status || "without a status"}`,
-      );
-      events.push({ type: "turn.failed", error: { message } });
+      const error = obj(turn.error);
+      const message = str(error.message, `The turn ended ${status || "without a status"}`);
+      const info = error.codexErrorInfo;
+      events.push({
+        type: "turn.failed",
+        error: info === undefined || info === null
+          ? { message }
+          : { message, codex_error_info: info },
+      });
     }
     return events;
+  }
+}
+
+function nullableStr(value: unknown): string | null | undefined {
+  return typeof value === "string" || value === null ? value : undefined;
+}
+
+function optional<K extends string>(key: K, value: unknown): Partial<Record<K, unknown>> {
+  return value === undefined ? {} : { [key]: value } as Record<K, unknown>;
+}
+
+/**
+ * The events of a notification that is not part of a turn's item flow: warnings, MCP server
+ * status, rate limits, account and thread changes, plan updates, settled server requests. Any
+ * other method becomes an `app_server.notification` event carrying it as it came: nothing is
+ * dropped.
+ */
+export function notificationEvents(method: string, rawParams: unknown): NormalizedEvent[] {
+  const params = obj(rawParams);
+  switch (method) {
+    case "thread/compacted":
+      return [{ type: "context.compacted" }];
+    case "configWarning":
+    case "deprecationNotice":
+      return [{
+        type: "warning",
+        kind: method === "configWarning" ? "config" : "deprecation",
+        message: str(params.summary),
+        ...optional("details", nullableStr(params.details)),
+        ...optional("path", nullableStr(params.path)),
+      } as ThreadEvent];
+    case "warning":
+      return [{ type: "warning", kind: "general", message: str(params.message) }];
+    case "mcpServer/startupStatus/updated":
+      return [{
+        type: "mcp_server.status",
+        name: str(params.name),
+        status: str(params.status),
+        ...optional("error", nullableStr(params.error)),
+      } as ThreadEvent];
+    case "account/rateLimits/updated":
+      return [{ type: "rate_limits.updated", rate_limits: params.rateLimits }];
+    case "account/updated":
+      return [{
+        type: "account.updated",
+        ...optional("auth_mode", nullableStr(params.authMode)),
+        ...optional("plan_type", nullableStr(params.planType)),
+      } as ThreadEvent];
+    case "thread/status/changed": {
+      const status = obj(params.status);
+      const flags = Array.isArray(status.activeFlags) ? status.activeFlags.map(String) : undefined;
+      return [{
+        type: "thread.status",
+        status: str(status.type, str(params.status)),
+        ...optional("active_flags", flags),
+      } as ThreadEvent];
+    }
+    case "thread/name/updated":
+      return [{ type: "thread.name", name: nullableStr(params.threadName) ?? null }];
+    case "thread/archived":
+    case "thread/unarchived":
+      return [{ type: "thread.archived", archived: method === "thread/archived" }];
+    case "turn/plan/updated":
+      return [{
+        type: "plan.updated",
+        ...optional("explanation", nullableStr(params.explanation)),
+        plan: (Array.isArray(params.plan) ? params.plan : []).map((raw) => {
+          const step = obj(raw);
+          return { step: str(step.step), status: str(step.status) };
+        }),
+      } as ThreadEvent];
+    case "serverRequest/resolved": {
+      const id = params.requestId;
+      return [{
+        type: "server_request.resolved",
+        request_id: typeof id === "number" ? id : String(id ?? ""),
+      }];
+    }
+    default:
+      return [{ type: "app_server.notification", method, params: rawParams }];
   }
 }

@@ -118,3 +118,85 @@ test("TurnNormalizer makes a todo_list from plan updates and a diff event from d
   const end = turn.push("turn/completed", { turn: { id: "t", status: "completed" } });
   assert.deepEqual(end.map((e) => e.type), ["item.completed", "turn.completed"]);
 });
+
+test("Notifications outside the item flow become typed events; unknown ones pass through", () => {
+  const turn = new TurnNormalizer();
+  turn.turnId = "u";
+  const push = (method: string, params: Record<string, unknown>) =>
+    turn.push(method, { threadId: "t", ...params });
+  const plan = push("turn/plan/updated", {
+    turnId: "u",
+    explanation: "why",
+    plan: [{ step: "a", status: "completed" }, { step: "b", status: "inProgress" }],
+  });
+  assert.deepEqual(plan.map((e) => e.type), ["item.started", "plan.updated"]);
+  assert.deepEqual(plan[1], {
+    type: "plan.updated",
+    explanation: "why",
+    plan: [{ step: "a", status: "completed" }, { step: "b", status: "inProgress" }],
+  });
+  const table: [string, Record<string, unknown>, unknown][] = [
+    ["thread/compacted", { turnId: "u" }, { type: "context.compacted" }],
+    ["configWarning", { summary: "bad key", details: "x", path: "/c.toml" }, {
+      type: "warning",
+      kind: "config",
+      message: "bad key",
+      details: "x",
+      path: "/c.toml",
+    }],
+    ["deprecationNotice", { summary: "old", details: null }, {
+      type: "warning",
+      kind: "deprecation",
+      message: "old",
+      details: null,
+    }],
+    ["warning", { message: "careful" }, { type: "warning", kind: "general", message: "careful" }],
+    ["mcpServer/startupStatus/updated", { name: "docs", status: "failed", error: "boom" }, {
+      type: "mcp_server.status",
+      name: "docs",
+      status: "failed",
+      error: "boom",
+    }],
+    ["account/rateLimits/updated", { rateLimits: { limitId: "codex" } }, {
+      type: "rate_limits.updated",
+      rate_limits: { limitId: "codex" },
+    }],
+    ["account/updated", { authMode: "apikey", planType: null }, {
+      type: "account.updated",
+      auth_mode: "apikey",
+      plan_type: null,
+    }],
+    ["thread/status/changed", { status: { type: "active", activeFlags: ["waitingOnApproval"] } }, {
+      type: "thread.status",
+      status: "active",
+      active_flags: ["waitingOnApproval"],
+    }],
+    ["thread/name/updated", { threadName: "Fix CI" }, { type: "thread.name", name: "Fix CI" }],
+    ["thread/archived", {}, { type: "thread.archived", archived: true }],
+    ["thread/unarchived", {}, { type: "thread.archived", archived: false }],
+    ["serverRequest/resolved", { requestId: 3 }, {
+      type: "server_request.resolved",
+      request_id: 3,
+    }],
+    ["hook/started", { turnId: "u", run: { id: "h" } }, {
+      type: "app_server.notification",
+      method: "hook/started",
+      params: { threadId: "t", turnId: "u", run: { id: "h" } },
+    }],
+  ];
+  for (const [method, params, expected] of table) {
+    assert.deepEqual(push(method, params), [expected], method);
+  }
+  // Command output deltas extend the command item.
+  push("item/started", {
+    turnId: "u",
+    item: { type: "commandExecution", id: "c", command: "ls", status: "inProgress" },
+  });
+  const [delta] = push("item/commandExecution/outputDelta", {
+    turnId: "u",
+    itemId: "c",
+    delta: "a\n",
+  });
+  assert.equal(delta.type, "item.updated");
+  assert.equal((delta as { delta?: string }).delta, "a\n");
+});

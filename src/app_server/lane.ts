@@ -35,14 +35,24 @@ import {
   wireDecision,
 } from "./approvals.ts";
 import type { ApprovalOptions } from "./approvals.ts";
-import { TurnNormalizer } from "./events.ts";
+import { notificationEvents, TurnNormalizer } from "./events.ts";
+import {
+  checkServerRequestOptions,
+  CONNECTION_REQUESTS,
+  decideServerRequest,
+  mergeServerRequestOptions,
+  SERVER_REQUEST_HOOKS,
+  serverRequestKind,
+} from "./server_requests.ts";
+import type { ServerRequestOptions } from "./server_requests.ts";
 import type { NormalizedEvent } from "./events.ts";
 import { setLongTimeout } from "../_timer.ts";
 import type { LongTimer } from "../_timer.ts";
-import type { AskForApproval, ThreadOpenResult, ThreadSettings, WireUserInput } from "./methods.ts";
+import type { AskForApproval } from "./protocol/types.ts";
+import type { ThreadOpenResult, ThreadSettingsParams, WireUserInput } from "./methods.ts";
 
-/** Thread options as the app-server lane reads them: the common ones plus approvals. */
-export type AppServerThreadOptions = ThreadOptions & ApprovalOptions;
+/** Thread options as the app-server lane reads them: the common ones plus approvals and hooks. */
+export type AppServerThreadOptions = ThreadOptions & ApprovalOptions & ServerRequestOptions;
 
 /** How the lane starts its own server. */
 export interface AppServerStart {
@@ -70,6 +80,11 @@ export interface AppServerLaneOptions extends AppServerOptions {
   start?: AppServerStart;
   /** Approval settings for threads that set none of their own. */
   approvals?: ApprovalOptions;
+  /**
+   * Hooks for the other server requests (user input, elicitation, tool calls, token refresh,
+   * attestation) for threads that set none of their own.
+   */
+  serverRequests?: ServerRequestOptions;
 }
 
 /**
@@ -95,6 +110,7 @@ interface ActiveTurn {
   emit: (event: NormalizedEvent) => void;
   fail: (error: unknown) => void;
   approvals: ApprovalOptions;
+  hooks: ServerRequestOptions;
   ended: AbortController;
   turnId: Promise<string>;
   /** The turn's `eventLog`: each notification of the turn, one JSON line each. */
@@ -104,8 +120,8 @@ interface ActiveTurn {
 const encoder = new TextEncoder();
 
 /** Maps thread options onto `thread/start` / `thread/resume` / `thread/fork` settings. */
-export function threadSettings(options: ThreadOptions): ThreadSettings {
-  const settings: ThreadSettings = {};
+export function threadSettings(options: ThreadOptions): ThreadSettingsParams {
+  const settings: ThreadSettingsParams = {};
   if (options.model !== undefined) settings.model = options.model;
   if (options.workingDirectory !== undefined) settings.cwd = options.workingDirectory;
   if (options.sandboxMode !== undefined) settings.sandbox = options.sandboxMode;
@@ -161,6 +177,7 @@ export function createAppServerLane(options: AppServerLaneOptions): AppServerLan
     );
   }
   if (options.approvals) checkApprovalOptions(options.approvals);
+  if (options.serverRequests) checkServerRequestOptions(options.serverRequests, "serverRequests.");
   let serverPromise: Promise<AppServer> | undefined;
   // The server being started, until its handshake completes: what a connect timeout ends.
   let starting: AppServerTransport | undefined;
@@ -170,24 +187,43 @@ export function createAppServerLane(options: AppServerLaneOptions): AppServerLan
   const loaded = new Set<string>();
   let closed = false;
   const detach: (() => void)[] = [];
+  // Connection-wide notifications (config warnings, MCP startup, ...) that came while no turn
+  // ran: the next turn shows them after its thread.started.
+  const waiting: NormalizedEvent[] = [];
+  const WAITING_MAX = 100;
 
   function attach(server: AppServer): AppServer {
     detach.push(server.onNotification((method, params) => {
-      const threadId = (params as { threadId?: unknown } | null)?.threadId;
-      if (typeof threadId !== "string") return;
-      const turn = active.get(threadId);
-      if (!turn) return;
-      if (turn.log) {
-        const line = encoder.encode(`${JSON.stringify({ method, params })}\n`);
-        Promise.resolve(turn.log.write(line)).catch((error) => turn.fail(error));
+      const wire = params as { threadId?: unknown; thread?: { id?: unknown } } | null;
+      const threadId = wire?.threadId ?? wire?.thread?.id;
+      if (typeof threadId === "string") {
+        const turn = active.get(threadId);
+        if (!turn) return;
+        if (turn.log) {
+          const line = encoder.encode(`${JSON.stringify({ method, params })}\n`);
+          Promise.resolve(turn.log.write(line)).catch((error) => turn.fail(error));
+        }
+        for (const event of turn.normalizer.push(method, params)) turn.emit(event);
+        return;
       }
-      for (const event of turn.normalizer.push(method, params)) turn.emit(event);
+      const events = notificationEvents(method, params);
+      if (active.size === 0) {
+        waiting.push(...events);
+        waiting.splice(0, Math.max(0, waiting.length - WAITING_MAX));
+      }
+      for (const turn of active.values()) for (const event of events) turn.emit(event);
     }));
     detach.push(server.addRequestRoute({
       claims: (method, params) =>
-        Object.hasOwn(APPROVAL_METHODS, method) &&
-        active.has(String((params as { threadId?: unknown } | null)?.threadId)),
-      handle: (method, params, id) => answerApproval(method, params, id),
+        (Object.hasOwn(APPROVAL_METHODS, method) &&
+          active.has(String((params as { threadId?: unknown } | null)?.threadId))) ||
+        (Object.hasOwn(SERVER_REQUEST_HOOKS, method) &&
+          (CONNECTION_REQUESTS.has(method) ||
+            active.has(String((params as { threadId?: unknown } | null)?.threadId)))),
+      handle: (method, params, id) =>
+        Object.hasOwn(APPROVAL_METHODS, method)
+          ? answerApproval(method, params, id)
+          : answerServerRequest(method, params, id),
     }));
     server.closed.then((error) => {
       loaded.clear();
@@ -252,6 +288,45 @@ export function createAppServerLane(options: AppServerLaneOptions): AppServerLan
     return approvalResult(request, outcome.decision);
   }
 
+  /**
+   * Answers a request that is not an approval: with the hook of the thread it names (a
+   * connection-wide one: the lane's hook, else that of a running turn's thread), reported to
+   * the turns concerned as `server_request.requested` / `server_request.answered`.
+   */
+  async function answerServerRequest(method: string, params: unknown, id: string | number) {
+    const threadId = (params as { threadId?: unknown } | null)?.threadId;
+    const turns = typeof threadId === "string"
+      ? [active.get(threadId)].filter((t): t is ActiveTurn => t !== undefined)
+      : [...active.values()];
+    const hook = SERVER_REQUEST_HOOKS[method].hook;
+    let hooks: ServerRequestOptions;
+    if (typeof threadId === "string") hooks = turns[0]?.hooks ?? options.serverRequests ?? {};
+    else {
+      hooks = options.serverRequests?.[hook] !== undefined
+        ? options.serverRequests
+        : turns.find((t) => t.hooks[hook] !== undefined)?.hooks ?? options.serverRequests ?? {};
+    }
+    const kind = serverRequestKind(method);
+    for (const turn of turns) {
+      turn.emit({ type: "server_request.requested", request_id: id, method, kind, params });
+    }
+    const signal = typeof threadId === "string" ? turns[0]?.ended.signal : undefined;
+    const outcome = await decideServerRequest(method, params, hooks, signal);
+    for (const turn of turns) {
+      turn.emit({
+        type: "server_request.answered",
+        request_id: id,
+        method,
+        kind,
+        source: outcome.source,
+        ...(outcome.reason ? { reason: outcome.reason } : {}),
+        ...(outcome.message ? { message: outcome.message } : {}),
+      });
+    }
+    if (outcome.error) throw outcome.error;
+    return outcome.result;
+  }
+
   async function openThread(server: AppServer, request: TurnRequest): Promise<string> {
     const settings = threadSettings(request.threadOptions);
     let opened: ThreadOpenResult;
@@ -259,7 +334,11 @@ export function createAppServerLane(options: AppServerLaneOptions): AppServerLan
       if (request.resumeLast) {
         throw new TypeError("Cannot use resumeLast on the app-server lane: pass a thread id");
       }
-      opened = await server.call("thread/start", settings);
+      const tools = (request.threadOptions as AppServerThreadOptions).dynamicTools;
+      opened = await server.call("thread/start", {
+        ...settings,
+        ...(tools !== undefined ? { dynamicTools: tools } : {}),
+      });
     } else if (request.fork) {
       opened = await server.call("thread/fork", { ...settings, threadId: request.threadId });
     } else if (loaded.has(request.threadId)) {
@@ -285,6 +364,8 @@ export function createAppServerLane(options: AppServerLaneOptions): AppServerLan
         : {}),
     };
     checkApprovalOptions(approvals);
+    checkServerRequestOptions(threadOptions);
+    const hooks = mergeServerRequestOptions(options.serverRequests, threadOptions);
     const { signal, timeoutMs, idleTimeoutMs, connectTimeoutMs, eventLog } = request.turnOptions;
     let connectTimer: LongTimer | undefined;
     let log: LineLog | undefined;
@@ -409,11 +490,13 @@ export function createAppServerLane(options: AppServerLaneOptions): AppServerLan
             emit,
             fail,
             approvals,
+            hooks,
             ended: new AbortController(),
             turnId: turnIdPromise,
             log,
           };
           active.set(threadId, turn);
+          for (const event of waiting.splice(0)) emit(event);
           try {
             const { outputSchema, images } = request.turnOptions;
             const started = await server.call("turn/start", {

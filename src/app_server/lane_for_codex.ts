@@ -13,6 +13,7 @@ import type { CodexOptions } from "../options.ts";
 import type { Spawner } from "../runtime/mod.ts";
 import { createAppServerLane } from "./lane.ts";
 import type { AppServerLane } from "./lane.ts";
+import type { AppServer } from "./app_server.ts";
 
 /** What the lane needs from its client. */
 export interface AppServerLaneContext {
@@ -29,7 +30,7 @@ export interface AppServerLaneContext {
 /** A lane for `transport: "app-server"` threads, closed with the client. */
 export async function startAppServerLane(
   context: AppServerLaneContext,
-): Promise<TurnLane & { close(): Promise<void> }> {
+): Promise<TurnLane & { close(): Promise<void>; connection(): Promise<AppServer> }> {
   const { options } = context;
   let lane: AppServerLane;
   if (options.appServer) {
@@ -64,5 +65,6 @@ export async function startAppServerLane(
     interrupt: (threadId) => lane.interrupt(threadId),
     steer: (threadId, input) => lane.steer(threadId, input),
     close: () => lane.close(),
+    connection: () => lane.connection(),
   };
 }

@@ -15,7 +15,7 @@
  * @module
  */
 export { AppServer } from "./app_server.ts";
-export type { AppServerOptions, ServerRequestRoute } from "./app_server.ts";
+export type { AppServerOptions, CallArgs, ServerRequestRoute } from "./app_server.ts";
 export { createAppServerLane, threadSettings, turnInput } from "./lane.ts";
 export type {
   AppServerLane,
@@ -24,6 +24,36 @@ export type {
   AppServerThreadOptions,
 } from "./lane.ts";
 export { decideApproval } from "./approvals.ts";
+export {
+  CONNECTION_REQUESTS,
+  decideServerRequest,
+  defaultServerAnswer,
+  SERVER_REQUEST_HOOKS,
+} from "./server_requests.ts";
+export type {
+  AttestationHandler,
+  ElicitationHandler,
+  ServerRequestContext,
+  ServerRequestOptions,
+  ServerRequestOutcome,
+  TokenRefreshHandler,
+  ToolCallHandler,
+  UserInputHandler,
+} from "./server_requests.ts";
+export { applyTurnDiff, Conversations, defaultCodexHome } from "../conversations.ts";
+export type {
+  AccountInfo,
+  ApplyDiffOptions,
+  ConfigAccess,
+  ConfigWriteOptions,
+  ConversationsContext,
+  ListThreadsOptions,
+  McpAccess,
+  ThreadDetails,
+  ThreadPage,
+  ThreadSummary,
+} from "../conversations.ts";
+export { notificationEvents } from "./events.ts";
 export type {
   ApprovalContext,
   ApprovalDecision,
@@ -39,47 +69,34 @@ export type {
   AccountReadResult,
   AppServerMethod,
   AppServerMethods,
+  AppServerParams,
+  AppServerResult,
   AppServerThreadInfo,
   AppServerTurnInfo,
-  AskForApproval,
-  ClientInfo,
-  CommandExecParams,
   CommandExecResult,
-  ConfigBatchWriteParams,
-  ConfigReadParams,
   ConfigReadResult,
-  ConfigValueWriteParams,
   ConfigWriteResult,
-  DataResult,
-  EmptyResult,
   Extra,
-  InitializeCapabilities,
-  InitializeParams,
   InitializeResult,
-  PageParams,
   SandboxModeWire,
-  SkillsListParams,
-  ThreadForkParams,
   ThreadIdParams,
-  ThreadListParams,
   ThreadListResult,
   ThreadOpenResult,
-  ThreadReadParams,
   ThreadResult,
-  ThreadResumeParams,
-  ThreadRevertParams,
-  ThreadSetNameParams,
-  ThreadSettings,
-  ThreadStartParams,
+  ThreadSettingsParams,
   TurnErrorInfo,
-  TurnInterruptParams,
-  TurnStartParams,
   TurnStartResult,
-  TurnStatus,
-  TurnSteerParams,
   TurnSteerResult,
   WireUserInput,
+  WithExtra,
 } from "./methods.ts";
+export type * from "./protocol/types.ts";
+export {
+  CLIENT_REQUEST_METHODS,
+  PROTOCOL_CLI_VERSION,
+  SERVER_NOTIFICATION_METHODS,
+  SERVER_REQUEST_METHODS,
+} from "./protocol/methods.ts";
 export { RpcConnection } from "./rpc.ts";
 export type {
   NotificationListener,
@@ -96,3 +113,4 @@ export type { AppServerTransport, StdioServerOptions } from "./stdio_transport.t
 export type { WebSocketTransportOptions } from "./websocket_transport.ts";
 export type { NormalizedInput, TurnRequest } from "../lane.ts";
 export type { ConnectionClosedErrorOptions } from "../errors.ts";
+export type { GateAnswer, GatedOption, OptionGate } from "../exec/gates.ts";

@@ -143,6 +143,18 @@ export const threadOptionsSchema = v.strictObject({
   ], `expected a function or one of ${STATIC_APPROVALS.join(", ")}`)),
   approvalTimeoutMs: positiveMs,
   defaultApprovalDecision: oneOf(["decline", "cancel", "accept"] as const),
+  onUserInput: callback,
+  onElicitation: callback,
+  onToolCall: callback,
+  onTokenRefresh: callback,
+  onAttestation: callback,
+  dynamicTools: v.optional(
+    v.array(
+      v.custom<object>(isObject, "expected a tool object"),
+      "expected an array of tool specs",
+    ),
+  ),
+  serverRequestTimeoutMs: positiveMs,
 }, "expected an object");
 
 /** The description of {@linkcode TurnOptions}. */
@@ -187,7 +199,19 @@ export const inputSchema = v.union([
 const inputPartsSchema = v.array(inputPart);
 
 /** Options that only one transport can honour, with what to say when set on the other. */
-const APP_SERVER_ONLY = ["onApproval", "approvalTimeoutMs", "defaultApprovalDecision"] as const;
+// exec never asks: a hook there would silently never run.
+const APP_SERVER_ONLY = [
+  "onApproval",
+  "approvalTimeoutMs",
+  "defaultApprovalDecision",
+  "onUserInput",
+  "onElicitation",
+  "onToolCall",
+  "onTokenRefresh",
+  "onAttestation",
+  "dynamicTools",
+  "serverRequestTimeoutMs",
+] as const;
 const EXEC_ONLY_THREAD = ["oss", "localProvider", "env", "threadSource"] as const;
 // turn/start's settings stick to later turns (0.169.0), so a one-turn override cannot be said.
 const EXEC_ONLY_TURN = [
@@ -221,7 +245,7 @@ export function checkThreadOptions(
     for (const key of APP_SERVER_ONLY) {
       if (thread[key] !== undefined) {
         throw new TypeError(
-          `Cannot use ${key} with transport "exec": codex exec cannot ask for approval; use transport "app-server"`,
+          `Cannot use ${key} with transport "exec": codex exec never asks the client; set transport: "app-server"`,
         );
       }
     }

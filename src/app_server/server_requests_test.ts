@@ -1,0 +1,240 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { AppServer } from "./app_server.ts";
+import type { AppServerOptions } from "./app_server.ts";
+import type { AppServerTransport } from "./stdio_transport.ts";
+import { UnsupportedError } from "../errors.ts";
+
+type Message = Record<string, unknown>;
+
+/** A transport whose far end is this test: it reads what the client sends and writes back. */
+function scripted() {
+  const toClient = new TransformStream<Uint8Array, Uint8Array>();
+  const toServer = new TransformStream<Uint8Array, Uint8Array>();
+  const writer = toClient.writable.getWriter();
+  const sent: Message[] = [];
+  const waiters: { match: (m: Message) => boolean; resolve: (m: Message) => void }[] = [];
+  (async () => {
+    const lines = toServer.readable.pipeThrough(new TextDecoderStream());
+    let buffer = "";
+    for await (const chunk of lines) {
+      buffer += chunk;
+      let nl;
+      while ((nl = buffer.indexOf("\n")) >= 0) {
+        const message = JSON.parse(buffer.slice(0, nl)) as Message;
+        buffer = buffer.slice(nl + 1);
+        sent.push(message);
+        for (const w of [...waiters]) {
+          if (w.match(message)) {
+            waiters.splice(waiters.indexOf(w), 1);
+            w.resolve(message);
+          }
+        }
+        // Answer the client's own requests like a 0.169 server would.
+        if (typeof message.method === "string" && message.id !== undefined) {
+          if (message.method === "initialize") {
+            send({
+              id: message.id,
+              result: {
+                userAgent: "codexkit/0.169.0 (test)",
+                codexHome: "/h",
+                platformFamily: "unix",
+                platformOs: "linux",
+              },
+            });
+          } else if (message.method === "thread/loaded/list") {
+            send({ id: message.id, result: { data: ["t1"], nextCursor: null } });
+          } else {
+            send({
+              id: message.id,
+              error: {
+                code: -32600,
+                message: `Invalid request: unknown variant \`${message.method}\`, expected one of`,
+              },
+            });
+          }
+        }
+      }
+    }
+    // Like the real server: stdin closed, so it ends its output.
+    await writer.close().catch(() => {});
+  })();
+  const encoder = new TextEncoder();
+  function send(message: Message): Promise<void> {
+    return writer.write(encoder.encode(`${JSON.stringify(message)}\n`));
+  }
+  function answerTo(id: number | string): Promise<Message> {
+    const found = sent.find((m) => m.id === id && m.method === undefined);
+    if (found) return Promise.resolve(found);
+    return new Promise((resolve) =>
+      waiters.push({ match: (m) => m.id === id && m.method === undefined, resolve })
+    );
+  }
+  const transport: AppServerTransport = {
+    readable: toClient.readable,
+    writable: toServer.writable,
+    description: "scripted app-server",
+    describeClose: () => Promise.resolve({}),
+    dispose: async () => {
+      await writer.close().catch(() => {});
+    },
+  };
+  return { transport, send, sent, answerTo };
+}
+
+async function open(options: AppServerOptions = {}) {
+  const far = scripted();
+  const errors: unknown[] = [];
+  const server = await AppServer.open(far.transport, {
+    ...options,
+    onError: (error) => errors.push(error),
+  });
+  return { far, server, errors };
+}
+
+test("Server requests without a hook get their documented defaults, never a bare -32601", async () => {
+  const { far, server, errors } = await open();
+  await far.send({
+    id: 0,
+    method: "mcpServer/elicitation/request",
+    params: { threadId: "t", serverName: "s", mode: "form", message: "Name?", requestedSchema: {} },
+  });
+  await far.send({
+    id: 1,
+    method: "item/tool/requestUserInput",
+    params: { threadId: "t", turnId: "u", itemId: "i", isBlocking: true, questions: [] },
+  });
+  await far.send({
+    id: 2,
+    method: "item/tool/call",
+    params: { threadId: "t", turnId: "u", callId: "c", tool: "lookup", arguments: {} },
+  });
+  await far.send({
+    id: 3,
+    method: "account/chatgptAuthTokens/refresh",
+    params: { reason: "unauthorized" },
+  });
+  await far.send({ id: 4, method: "attestation/generate", params: {} });
+  await far.send({ id: 5, method: "future/request", params: {} });
+  await far.send({
+    id: 6,
+    method: "execCommandApproval",
+    params: { conversationId: "t", callId: "c", command: ["ls"], cwd: "/", parsedCmd: [] },
+  });
+  assert.deepEqual((await far.answerTo(0)).result, { action: "decline" });
+  assert.deepEqual((await far.answerTo(1)).result, { answers: {} });
+  const tool = (await far.answerTo(2)).result as Message;
+  assert.equal(tool.success, false);
+  assert.match(JSON.stringify(tool.contentItems), /No handler ran for the tool lookup/);
+  assert.equal(((await far.answerTo(3)).error as Message).code, -32000);
+  assert.equal(((await far.answerTo(4)).error as Message).code, -32000);
+  assert.equal(((await far.answerTo(5)).error as Message).code, -32601);
+  assert.deepEqual((await far.answerTo(6)).result, {
+    decision: { denied: { rejection: "Declined by the client" } },
+  });
+  // The unknown request is reported, not silent.
+  assert.equal(errors.length, 1);
+  assert.match(String(errors[0]), /future\/request/);
+  // Exactly one answer per request.
+  for (const id of [0, 1, 2, 3, 4, 5, 6]) {
+    assert.equal(far.sent.filter((m) => m.id === id && m.method === undefined).length, 1);
+  }
+  await server.close();
+});
+
+test("Connection hooks answer elicitation, token refresh and attestation once each", async () => {
+  const seen: string[] = [];
+  const { far, server } = await open({
+    serverRequests: {
+      onElicitation: (request) => {
+        seen.push(`elicit:${request.serverName}`);
+        return { action: "accept", content: { name: "Ada" } };
+      },
+      onTokenRefresh: (request) => {
+        seen.push(`refresh:${request.reason}`);
+        return { accessToken: "fresh-token", chatgptAccountId: "acct" };
+      },
+      onAttestation: () => ({ token: "attest" }),
+      onUserInput: () => {
+        throw new Error("no keyboard here");
+      },
+      onToolCall: () => ({ nonsense: true }) as never,
+    },
+  });
+  await far.send({
+    id: "e",
+    method: "mcpServer/elicitation/request",
+    params: {
+      threadId: "t",
+      serverName: "docs",
+      mode: "url",
+      message: "m",
+      url: "u",
+      elicitationId: "x",
+    },
+  });
+  await far.send({
+    id: "r",
+    method: "account/chatgptAuthTokens/refresh",
+    params: { reason: "unauthorized" },
+  });
+  await far.send({ id: "a", method: "attestation/generate", params: {} });
+  await far.send({
+    id: "q",
+    method: "item/tool/requestUserInput",
+    params: { threadId: "t", turnId: "u", itemId: "i", isBlocking: true, questions: [] },
+  });
+  await far.send({
+    id: "c",
+    method: "item/tool/call",
+    params: { threadId: "t", turnId: "u", callId: "c", tool: "x", arguments: {} },
+  });
+  assert.deepEqual((await far.answerTo("e")).result, {
+    action: "accept",
+    content: { name: "Ada" },
+  });
+  assert.deepEqual((await far.answerTo("r")).result, {
+    accessToken: "fresh-token",
+    chatgptAccountId: "acct",
+  });
+  assert.deepEqual((await far.answerTo("a")).result, { token: "attest" });
+  // A hook that throws, or answers something malformed, gets the default.
+  assert.deepEqual((await far.answerTo("q")).result, { answers: {} });
+  assert.equal(((await far.answerTo("c")).result as Message).success, false);
+  assert.deepEqual(seen, ["elicit:docs", "refresh:unauthorized"]);
+  await server.close();
+});
+
+test("AppServer.call learns a method the server lacks and fails it as UnsupportedError", async () => {
+  const { far, server } = await open();
+  assert.deepEqual(await server.call("thread/loaded/list", {}), { data: ["t1"], nextCursor: null });
+  assert.equal(server.version, "0.169.0");
+  await assert.rejects(
+    server.call("thread/goal/get", { threadId: "t1" }),
+    (e: unknown) =>
+      e instanceof UnsupportedError && e.feature === "app-server.thread/goal/get" &&
+      e.version === "0.169.0" && /thread\/goal\/get/.test(e.message),
+  );
+  assert.equal(server.supports("thread/goal/get"), false);
+  const before = far.sent.length;
+  await assert.rejects(server.call("thread/goal/get", { threadId: "t1" }), UnsupportedError);
+  assert.equal(far.sent.length, before, "a known-unsupported method is not sent again");
+  // Params are checked against the generated schema before sending.
+  await assert.rejects(
+    server.call("thread/read", { threadId: 5 } as never),
+    (e: unknown) => e instanceof TypeError && /thread\/read: threadId/.test(e.message),
+  );
+  await server.close();
+});
+
+test("AppServer.on delivers typed notifications, unknown ones too", async () => {
+  const { far, server } = await open();
+  const got: string[] = [];
+  server.on("thread/name/updated", (params) => got.push(`name:${params.threadName}`));
+  server.onNotification((method) => got.push(method));
+  await far.send({ method: "thread/name/updated", params: { threadId: "t", threadName: "x" } });
+  await far.send({ method: "future/notification", params: { a: 1 } });
+  await server.call("thread/loaded/list", {});
+  assert.deepEqual(got, ["name:x", "thread/name/updated", "future/notification"]);
+  await server.close();
+});

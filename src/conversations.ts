@@ -1,0 +1,454 @@
+/**
+ * Conversations managed from the client: list, read, archive, name and revert threads, list the
+ * loaded ones, read models, the account, the config and MCP server status, all over an
+ * app-server connection (`Codex` starts one when needed). When no app-server can be started,
+ * listing and reading threads fall back to the session files under CODEX_HOME; the other
+ * operations need the server and say so.
+ *
+ * What can be undone: `revertThread` drops the last turns from the thread's saved history only;
+ * files the agent changed stay changed. {@linkcode applyTurnDiff} applies a turn's unified diff
+ * (`diff.updated`) to a git working tree, or takes it back out (`reverse: true`) when the tree
+ * has not moved on since.
+ *
+ * @module
+ */
+import process from "node:process";
+import { CodexError, UnsupportedError } from "./errors.ts";
+import { findSession, listSessions } from "./home/sessions.ts";
+import type { SessionSummary } from "./home/sessions.ts";
+import { join } from "node:path";
+import { homedir } from "node:os";
+import { getSpawner } from "./runtime/mod.ts";
+import type { AppServer } from "./app_server/app_server.ts";
+import type * as P from "./app_server/protocol/types.ts";
+
+/** One saved thread. */
+export interface ThreadSummary {
+  /** The thread id (what `resumeThread` takes). */
+  id: string;
+  /** The name given with `setThreadName`, when any. */
+  name: string | null;
+  /** The first user message, usually. */
+  preview: string;
+  /** Working directory of the thread, when known. */
+  cwd: string | null;
+  /** When it started. */
+  createdAt: Date;
+  /** When it last changed. */
+  updatedAt: Date;
+  /** Its rollout file, when saved. */
+  path: string | null;
+  /** CLI version that wrote it, when known. */
+  cliVersion: string | null;
+  /** The app-server's whole record (absent when read from the session files). */
+  thread?: P.Thread;
+}
+
+/** A page of threads. */
+export interface ThreadPage {
+  /** The threads, newest first. */
+  threads: ThreadSummary[];
+  /** Pass as `cursor` for the next page; `null` on the last. */
+  nextCursor: string | null;
+  /** Where they came from: the app-server, or the session files (no app-server available). */
+  source: "app-server" | "sessions";
+}
+
+/** Options of `listThreads`. */
+export interface ListThreadsOptions {
+  /** Only threads started in this directory (or these). */
+  cwd?: string | string[];
+  /** List archived threads instead of the others. */
+  archived?: boolean;
+  /** Page size. */
+  limit?: number;
+  /** A `nextCursor` from an earlier page. */
+  cursor?: string;
+}
+
+/** A thread with its turns. */
+export interface ThreadDetails extends ThreadSummary {
+  /** Its turns (empty unless asked for with `turns: true`). */
+  turns: P.Turn[];
+}
+
+/** The account: how codex logs in, the plan, and the rate limits when the login has them. */
+export interface AccountInfo {
+  /** `{ type: "apiKey" }`, `{ type: "chatgpt", email, planType }`, ...; `null` when logged out. */
+  account: P.Account | null;
+  /** Whether the model provider needs an OpenAI login. */
+  requiresOpenaiAuth: boolean;
+  /** The rate-limit snapshot; `null` when the login has none (API keys, logged out). */
+  rateLimits: P.RateLimitSnapshot | null;
+}
+
+/** Options of the config writes. */
+export interface ConfigWriteOptions {
+  /** `"replace"` (default) or `"upsert"` (merge tables). */
+  mergeStrategy?: P.MergeStrategy;
+  /** File to write (default: the user's config.toml). */
+  filePath?: string;
+  /** Fail unless the file is still at this version (from an earlier read or write). */
+  expectedVersion?: string;
+}
+
+/** The config calls. */
+export interface ConfigAccess {
+  /** The effective config and where each value came from. */
+  read(options?: { cwd?: string; includeLayers?: boolean }): Promise<P.ConfigReadResponse>;
+  /** Writes one value at a dotted key path. */
+  write(
+    keyPath: string,
+    value: unknown,
+    options?: ConfigWriteOptions,
+  ): Promise<P.ConfigWriteResponse>;
+  /** Writes several values at once. */
+  batchWrite(
+    edits: { keyPath: string; value: unknown; mergeStrategy?: P.MergeStrategy }[],
+    options?: Omit<ConfigWriteOptions, "mergeStrategy">,
+  ): Promise<P.ConfigWriteResponse>;
+}
+
+/** The MCP server calls. */
+export interface McpAccess {
+  /** Status of every configured MCP server (tools, resources, auth). */
+  status(): Promise<P.McpServerStatus[]>;
+  /** Re-reads the MCP server config. */
+  reload(): Promise<void>;
+}
+
+/** What {@linkcode Conversations} needs from its client. */
+export interface ConversationsContext {
+  /** The app-server connection, started when needed. */
+  connection(): Promise<AppServer>;
+  /** The CODEX_HOME whose session files the fallback reads. */
+  codexHome(): Promise<string>;
+}
+
+function summaryOf(thread: P.Thread): ThreadSummary {
+  return {
+    id: thread.id,
+    name: thread.name ?? null,
+    preview: thread.preview,
+    cwd: typeof thread.cwd === "string" ? thread.cwd : null,
+    createdAt: new Date(thread.createdAt * 1000),
+    updatedAt: new Date(thread.updatedAt * 1000),
+    path: thread.path ?? null,
+    cliVersion: thread.cliVersion ?? null,
+    thread,
+  };
+}
+
+function summaryOfSession(session: SessionSummary): ThreadSummary {
+  return {
+    id: session.threadId,
+    name: null,
+    preview: session.firstUserMessage ?? "",
+    cwd: session.cwd ?? null,
+    createdAt: session.startedAt,
+    updatedAt: session.modifiedAt,
+    path: session.path,
+    cliVersion: session.cliVersion ?? null,
+  };
+}
+
+function checkId(what: string, id: unknown): string {
+  if (typeof id !== "string" || id.length === 0) {
+    throw new TypeError(`Cannot ${what}: the thread id must be a non-empty string`);
+  }
+  return id;
+}
+
+function checkCount(what: string, name: string, value: unknown): void {
+  if (value !== undefined && !(Number.isInteger(value) && (value as number) > 0)) {
+    throw new TypeError(
+      `Cannot ${what}: ${name} must be a positive integer, got ${JSON.stringify(value)}`,
+    );
+  }
+}
+
+/** Whether an error means "this thread is not loaded on the server" (resume it first). */
+function notLoaded(error: unknown): boolean {
+  return error instanceof Error && /thread not (found|loaded)/i.test(error.message);
+}
+
+/**
+ * Thread management and account, model, config and MCP calls over an app-server connection.
+ * `Codex` exposes these as its own methods; use this class directly with any connection.
+ *
+ * @example List the last threads of a directory
+ * ```ts ignore
+ * import { Conversations } from "@codexkit/sdk/app-server";
+ * const conversations = new Conversations({ connection: async () => server, codexHome: async () => home });
+ * const { threads } = await conversations.listThreads({ cwd: "/repo", limit: 10 });
+ * ```
+ */
+export class Conversations {
+  #context: ConversationsContext;
+
+  /** Wraps a context. */
+  constructor(context: ConversationsContext) {
+    this.#context = context;
+  }
+
+  /** Lists saved threads (app-server `thread/list`; else the session files, `cwd`/`limit` only). */
+  async listThreads(options: ListThreadsOptions = {}): Promise<ThreadPage> {
+    checkCount("list threads", "limit", options.limit);
+    let server: AppServer;
+    try {
+      server = await this.#context.connection();
+    } catch (error) {
+      if (error instanceof TypeError) throw error;
+      return await this.#listSessions(options, error);
+    }
+    const result = await server.call("thread/list", {
+      ...(options.cwd !== undefined ? { cwd: options.cwd } : {}),
+      ...(options.archived !== undefined ? { archived: options.archived } : {}),
+      ...(options.limit !== undefined ? { limit: options.limit } : {}),
+      ...(options.cursor !== undefined ? { cursor: options.cursor } : {}),
+    });
+    return {
+      threads: result.data.map(summaryOf),
+      nextCursor: result.nextCursor ?? null,
+      source: "app-server",
+    };
+  }
+
+  async #listSessions(options: ListThreadsOptions, cause: unknown): Promise<ThreadPage> {
+    if (options.archived || options.cursor !== undefined) {
+      throw new UnsupportedError(
+        "Listing archived threads or pages needs the app-server, which could not start",
+        { feature: "app-server.thread/list", cause },
+      );
+    }
+    const home = await this.#context.codexHome();
+    const cwds = options.cwd === undefined ? undefined : [options.cwd].flat();
+    let sessions = await listSessions(home, cwds ? {} : { limit: options.limit });
+    if (cwds) sessions = sessions.filter((s) => s.cwd !== undefined && cwds.includes(s.cwd));
+    if (options.limit !== undefined) sessions = sessions.slice(0, options.limit);
+    return { threads: sessions.map(summaryOfSession), nextCursor: null, source: "sessions" };
+  }
+
+  /** Reads one thread, with its turns when `turns` is true. */
+  async readThread(id: string, options: { turns?: boolean } = {}): Promise<ThreadDetails> {
+    checkId("read a thread", id);
+    let server: AppServer;
+    try {
+      server = await this.#context.connection();
+    } catch (error) {
+      if (error instanceof TypeError) throw error;
+      if (options.turns) {
+        throw new UnsupportedError("Reading a thread's turns needs the app-server", {
+          feature: "app-server.thread/read",
+          cause: error,
+        });
+      }
+      const session = await findSession(await this.#context.codexHome(), id);
+      if (!session) throw new CodexError(`No saved session for thread ${id}`, { cause: error });
+      return { ...summaryOfSession(session), turns: [] };
+    }
+    const { thread } = await server.call("thread/read", {
+      threadId: id,
+      includeTurns: options.turns === true,
+    });
+    return { ...summaryOf(thread), turns: thread.turns ?? [] };
+  }
+
+  /** Archives a thread (it leaves the default listing; `archived: true` lists it). */
+  async archiveThread(id: string): Promise<void> {
+    checkId("archive a thread", id);
+    await (await this.#server()).call("thread/archive", { threadId: id });
+  }
+
+  /** Brings an archived thread back. */
+  async unarchiveThread(id: string): Promise<ThreadSummary> {
+    checkId("unarchive a thread", id);
+    const { thread } = await (await this.#server()).call("thread/unarchive", { threadId: id });
+    return summaryOf(thread);
+  }
+
+  /** Names a thread. */
+  async setThreadName(id: string, name: string): Promise<void> {
+    checkId("name a thread", id);
+    if (typeof name !== "string") {
+      throw new TypeError("Cannot name a thread: name must be a string");
+    }
+    await (await this.#server()).call("thread/name/set", { threadId: id, name });
+  }
+
+  /**
+   * Drops the last `turns` turns (default 1) from the thread's saved history. Files the agent
+   * changed in them are NOT restored (see {@linkcode applyTurnDiff}).
+   */
+  async revertThread(id: string, options: { turns?: number } = {}): Promise<ThreadDetails> {
+    checkId("revert a thread", id);
+    checkCount("revert a thread", "turns", options.turns);
+    const count = options.turns ?? 1;
+    const server = await this.#server();
+    const { thread } = await server.call("thread/read", { threadId: id, includeTurns: true });
+    const turns = thread.turns ?? [];
+    if (count > turns.length) {
+      throw new RangeError(
+        `Cannot revert ${count} turns of thread ${id}: it has ${turns.length}`,
+      );
+    }
+    const beforeTurnId = turns[turns.length - count].id;
+    const revert = () => server.call("thread/revert", { threadId: id, beforeTurnId });
+    let result: P.ThreadRevertResponse;
+    try {
+      result = await revert();
+    } catch (error) {
+      if (!notLoaded(error)) throw error;
+      // thread/revert works on loaded threads: load it, then try again.
+      await server.call("thread/resume", { threadId: id });
+      result = await revert();
+    }
+    const read = await server.call("thread/read", { threadId: id, includeTurns: true });
+    return { ...summaryOf(result.thread), turns: read.thread.turns ?? [] };
+  }
+
+  /** The ids of the threads loaded in the server's memory. */
+  async loadedThreads(): Promise<string[]> {
+    const server = await this.#server();
+    const ids: string[] = [];
+    let cursor: string | null | undefined;
+    do {
+      const page = await server.call("thread/loaded/list", cursor ? { cursor } : {});
+      ids.push(...page.data);
+      cursor = page.nextCursor;
+    } while (cursor);
+    return ids;
+  }
+
+  /** Every model the server offers, with its default and supported reasoning efforts. */
+  async models(options: { includeHidden?: boolean } = {}): Promise<P.Model[]> {
+    const server = await this.#server();
+    const models: P.Model[] = [];
+    let cursor: string | null | undefined;
+    do {
+      const page = await server.call("model/list", {
+        ...(cursor ? { cursor } : {}),
+        ...(options.includeHidden ? { includeHidden: true } : {}),
+      });
+      models.push(...page.data);
+      cursor = page.nextCursor;
+    } while (cursor);
+    return models;
+  }
+
+  /** The login mode, plan and rate limits. */
+  async account(): Promise<AccountInfo> {
+    const server = await this.#server();
+    const read = await server.call("account/read", {});
+    let rateLimits: P.RateLimitSnapshot | null = null;
+    if (read.account?.type === "chatgpt") {
+      rateLimits = (await server.call("account/rateLimits/read")).rateLimits;
+    }
+    return {
+      account: read.account ?? null,
+      requiresOpenaiAuth: read.requiresOpenaiAuth,
+      rateLimits,
+    };
+  }
+
+  /** The config calls (`config/read`, `config/value/write`, `config/batchWrite`). */
+  get config(): ConfigAccess {
+    return {
+      read: async (options = {}) => await (await this.#server()).call("config/read", options),
+      write: async (keyPath, value, options = {}) =>
+        await (await this.#server()).call("config/value/write", {
+          keyPath,
+          value,
+          mergeStrategy: options.mergeStrategy ?? "replace",
+          ...(options.filePath !== undefined ? { filePath: options.filePath } : {}),
+          ...(options.expectedVersion !== undefined
+            ? { expectedVersion: options.expectedVersion }
+            : {}),
+        }),
+      batchWrite: async (edits, options = {}) =>
+        await (await this.#server()).call("config/batchWrite", {
+          edits: edits.map((e) => ({ ...e, mergeStrategy: e.mergeStrategy ?? "replace" })),
+          ...(options.filePath !== undefined ? { filePath: options.filePath } : {}),
+          ...(options.expectedVersion !== undefined
+            ? { expectedVersion: options.expectedVersion }
+            : {}),
+        }),
+    };
+  }
+
+  /** The MCP server calls (`mcpServerStatus/list`, `config/mcpServer/reload`). */
+  get mcp(): McpAccess {
+    return {
+      status: async () => {
+        const server = await this.#server();
+        const out: P.McpServerStatus[] = [];
+        let cursor: string | null | undefined;
+        do {
+          const page = await server.call("mcpServerStatus/list", cursor ? { cursor } : {});
+          out.push(...page.data);
+          cursor = page.nextCursor;
+        } while (cursor);
+        return out;
+      },
+      reload: async () => {
+        await (await this.#server()).call("config/mcpServer/reload");
+      },
+    };
+  }
+
+  #server(): Promise<AppServer> {
+    return this.#context.connection();
+  }
+}
+
+/** The CODEX_HOME codex uses without a `codexHome` option: `$CODEX_HOME`, else `~/.codex`. */
+export function defaultCodexHome(env: Record<string, string | undefined>): string {
+  return env.CODEX_HOME || join(env.HOME || homedir(), ".codex");
+}
+
+/** Options of {@linkcode applyTurnDiff}. */
+export interface ApplyDiffOptions {
+  /** The git working tree to apply it in. */
+  cwd: string;
+  /** Take the diff back out instead (undo a turn's changes). */
+  reverse?: boolean;
+  /** Only check that it would apply; change nothing. */
+  check?: boolean;
+}
+
+/**
+ * Applies a turn's unified diff (the `diff` of its last `diff.updated` event) to a git working
+ * tree with `git apply`, or takes it back out with `reverse: true`. All or nothing: when any
+ * hunk does not fit (the tree moved on), nothing changes and this rejects with the reason.
+ * (`codex apply` applies Codex Cloud task diffs, not local turns.)
+ */
+export async function applyTurnDiff(diff: string, options: ApplyDiffOptions): Promise<void> {
+  if (typeof diff !== "string" || diff.trim() === "") {
+    throw new TypeError("Cannot apply a diff: diff must be a non-empty unified diff");
+  }
+  if (typeof options?.cwd !== "string" || options.cwd === "") {
+    throw new TypeError("Cannot apply a diff: options.cwd must be a directory");
+  }
+  const args = ["apply", "--whitespace=nowarn"];
+  if (options.reverse) args.push("--reverse");
+  if (options.check) args.push("--check");
+  args.push("-");
+  const child = await getSpawner().spawn("git", args, {
+    cwd: options.cwd,
+    stdin: "piped",
+    env: { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: process.env.HOME ?? options.cwd },
+  });
+  const writer = child.stdin.getWriter();
+  await writer.write(new TextEncoder().encode(diff.endsWith("\n") ? diff : `${diff}\n`));
+  await writer.close();
+  const [, stderr, status] = await Promise.all([
+    new Response(child.stdout).text(),
+    new Response(child.stderr).text(),
+    child.exited,
+  ]);
+  if (status.code !== 0) {
+    throw new CodexError(
+      `git apply${options.reverse ? " --reverse" : ""} failed: ${stderr.trim() || "no output"}`,
+    );
+  }
+}

@@ -15,6 +15,13 @@ import type { BundleManifest } from "./manifest.ts";
 import { currentPlatform, platformInfo } from "./platform.ts";
 import type { PlatformLabel } from "./platform.ts";
 import { validatePlatform, validateRoot, validateVersion } from "./validate.ts";
+import {
+  defaultVerifiedDir,
+  fileIdentity,
+  readVerifiedRecord,
+  sameIdentity,
+  writeVerifiedRecord,
+} from "./verified.ts";
 
 /** Name of the directory beside the binary whose tools belong on PATH (`rg`). */
 export const BUNDLE_PATH_DIR = "codex-path";
@@ -37,6 +44,12 @@ export interface BundleLocation {
   version: string;
   /** The platform label; the current platform when omitted. */
   platform?: PlatformLabel;
+  /**
+   * Where checksums of verified binaries are remembered across processes, keyed by the file's
+   * device, inode, size, mtime and ctime (default: `codexkit/verified` in the user's cache
+   * directory); `false` hashes the binary on every resolution, even twice in one process.
+   */
+  verifiedDir?: string | false;
 }
 
 /**
@@ -83,6 +96,13 @@ export type BundleBinarySource = BundleSource;
 // a second resolution of an unchanged 300 MB binary does not hash it again.
 const verifiedDigests = new Map<string, string>();
 
+interface CheckedLocation {
+  root: string;
+  version: string;
+  platform: PlatformLabel;
+  verifiedDir: string | false | undefined;
+}
+
 /**
  * Resolves the bundled binary for `version` on `platform`. Validates version and platform before
  * touching the file system (TypeError naming the option), then requires a regular executable
@@ -101,7 +121,7 @@ const verifiedDigests = new Map<string, string>();
  * ```
  */
 export async function resolveBundledBinary(options: BundleLocation): Promise<ResolvedBundle> {
-  const { root, version, platform } = checkLocation(options);
+  const { root, version, platform, verifiedDir } = checkLocation(options);
   const info = platformInfo(platform);
   const canonicalRoot = await canonicalDir(resolvePath(root));
   const dir = join(canonicalRoot, platform, version);
@@ -138,18 +158,28 @@ export async function resolveBundledBinary(options: BundleLocation): Promise<Res
     throw new BundleError(`Cannot use ${where}: ${binary} is not executable`, { path: binary });
   }
 
-  let manifest: BundleManifest | undefined;
-  try {
-    manifest = await readBundleManifest(canonicalRoot);
-  } catch (error) {
-    const path = join(canonicalRoot, BUNDLE_MANIFEST_FILE);
-    throw new BundleError(`Cannot verify ${where}: ${(error as Error).message}`, {
-      path,
-      cause: error,
-    });
-  }
-  const entry = findBundleEntry(manifest, version, platform);
-  if (entry) {
+  const memo = verifiedDir === false ? undefined : verifiedDir ?? defaultVerifiedDir();
+  const manifestPath = join(canonicalRoot, BUNDLE_MANIFEST_FILE);
+  const binaryId = fileIdentity(stats);
+  // Fast path for a new process: this binary and this manifest, both unchanged, were checked.
+  const manifestStats = memo === undefined ? undefined : await stat(manifestPath).catch(() => {});
+  const record = manifestStats ? await readVerifiedRecord(memo!, target) : undefined;
+  const unchanged = record !== undefined && sameIdentity(record.binary, binaryId) &&
+    sameIdentity(record.manifest, fileIdentity(manifestStats!));
+  const verified = unchanged ? "sha256" : await verifyAgainstManifest();
+
+  async function verifyAgainstManifest(): Promise<ResolvedBundle["verified"]> {
+    let manifest: BundleManifest | undefined;
+    try {
+      manifest = await readBundleManifest(canonicalRoot);
+    } catch (error) {
+      throw new BundleError(`Cannot verify ${where}: ${(error as Error).message}`, {
+        path: manifestPath,
+        cause: error,
+      });
+    }
+    const entry = findBundleEntry(manifest, version, platform);
+    if (!entry) return "unlisted";
     const mismatch = (actual: string) =>
       new BundleError(
         `Cannot use ${where}: ${binary} does not match bundle.jsonc (expected ${entry.sha256}${
@@ -157,13 +187,28 @@ export async function resolveBundledBinary(options: BundleLocation): Promise<Res
         })`,
         { path: binary },
       );
-    if (stats.size !== entry.size) {
-      throw mismatch(`${stats.size} bytes instead of ${entry.size}`);
+    if (binaryId.size !== entry.size) {
+      throw mismatch(`${binaryId.size} bytes instead of ${entry.size}`);
     }
-    const key = `${target}\0${stats.dev}\0${stats.ino}\0${stats.size}\0${stats.mtimeMs}`;
-    const digest = verifiedDigests.get(key) ?? await sha256File(target);
+    const key = `${target}\0${Object.values(binaryId).join("\0")}`;
+    let digest = memo === undefined ? undefined : verifiedDigests.get(key);
+    // A record of this binary still saves the hash when only the manifest changed.
+    if (digest === undefined && record && sameIdentity(record.binary, binaryId)) {
+      digest = record.sha256;
+    }
+    if (digest !== entry.sha256) digest = await sha256File(target);
     if (digest !== entry.sha256) throw mismatch(digest);
     verifiedDigests.set(key, digest);
+    // The manifest's identity from before it was read: if it changed since, the next process
+    // sees another identity and checks again.
+    if (memo !== undefined && manifestStats) {
+      await writeVerifiedRecord(memo, target, {
+        binary: binaryId,
+        manifest: fileIdentity(manifestStats),
+        sha256: digest,
+      });
+    }
+    return "sha256";
   }
 
   return {
@@ -173,7 +218,7 @@ export async function resolveBundledBinary(options: BundleLocation): Promise<Res
     root: canonicalRoot,
     platform,
     version,
-    verified: entry ? "sha256" : "unlisted",
+    verified,
   };
 }
 
@@ -199,7 +244,7 @@ export function bundleSource(options: BundleLocation): BundleBinarySource {
   };
 }
 
-function checkLocation(options: BundleLocation): Required<BundleLocation> {
+function checkLocation(options: BundleLocation): CheckedLocation {
   if (typeof options !== "object" || options === null) {
     throw new TypeError("Invalid options: expected { root, version, platform? }");
   }
@@ -215,7 +260,16 @@ function checkLocation(options: BundleLocation): Required<BundleLocation> {
   } else {
     platform = validatePlatform(options.platform);
   }
-  return { root, version, platform };
+  const verifiedDir = options.verifiedDir;
+  if (
+    verifiedDir !== undefined && verifiedDir !== false &&
+    (typeof verifiedDir !== "string" || verifiedDir.length === 0 || verifiedDir.includes("\0"))
+  ) {
+    throw new TypeError(
+      `Invalid option verifiedDir: ${JSON.stringify(verifiedDir)} is not a directory path or false`,
+    );
+  }
+  return { root, version, platform, verifiedDir };
 }
 
 async function canonicalDir(root: string): Promise<string> {

@@ -1,7 +1,7 @@
 // The slice of the Deno namespace that src/runtime/deno.ts uses, so the npm build compiles with
 // Node's types alone. Only the build reads this file; `deno check` uses Deno's own types.
 declare namespace Deno {
-  type Signal = "SIGTERM" | "SIGKILL" | "SIGINT" | "SIGHUP" | "SIGQUIT" | (string & {});
+  type Signal = string;
   interface CommandStatus {
     readonly success: boolean;
     readonly code: number;

@@ -3,7 +3,6 @@
  *
  * @module
  */
-import { randomBytes } from "node:crypto";
 import { lstat, mkdir, open, readdir, stat, unlink } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
 import { CodexHomeError, errnoCode, reasonFor } from "./home_error.ts";
@@ -39,7 +38,12 @@ export async function ensureCodexHome(path: string): Promise<string> {
  * read-only mount allow, and Deno's `access()` reports EACCES to root on a 0500 directory.
  */
 async function probeWritable(home: string): Promise<void> {
-  const probe = join(home, `.codexkit-probe-${randomBytes(6).toString("hex")}`);
+  // Web crypto is a global on every runtime: no node:crypto load when the SDK is imported.
+  const suffix = Array.from(
+    crypto.getRandomValues(new Uint8Array(6)),
+    (b) => b.toString(16).padStart(2, "0"),
+  ).join("");
+  const probe = join(home, `.codexkit-probe-${suffix}`);
   try {
     const handle = await open(probe, "wx", 0o600);
     await handle.close();

@@ -4,8 +4,13 @@
  *
  * What it does, in `.build/npm/` (git-ignored):
  * - `tsc` (TypeScript, from npm) compiles every entry of `deno.json` `exports` and everything
- *   they import to JavaScript plus `.d.ts`, rewriting `./x.ts` imports to `./x.js`
- *   (`rewriteRelativeImportExtensions`) and copying the imported JSON files;
+ *   they import to JavaScript plus `.d.ts` in `.build/tsc/`, rewriting `./x.ts` imports to
+ *   `./x.js` (`rewriteRelativeImportExtensions`) and copying the imported JSON files;
+ * - Rollup joins that JavaScript into one file per entry plus shared chunks, with everything the
+ *   root entry loads in one `core` chunk: Node pays per module file at import, and the root must
+ *   import no slower than `@openai/codex-sdk` (one file). Shared chunks keep one copy of each
+ *   module, so an error class is the same class whichever entry it came through. The `.d.ts`
+ *   files and JSON files are copied as tsc wrote them;
  * - writes a `package.json` with the same entries (`types` + `import` each), the `codexkit`
  *   bin, the npm dependencies named in `deno.json` `imports`, and `@openai/codex` at the
  *   version this SDK is tested with, so installing the package installs a working binary;
@@ -16,13 +21,15 @@
 import { execFileSync } from "node:child_process";
 import { chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
 import { writeFileSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { cpSync, readdirSync } from "node:fs";
+import { dirname, join, relative, resolve } from "node:path";
 import process from "node:process";
 import { fileURLToPath } from "node:url";
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
 const BUILD = join(ROOT, ".build");
 const OUT = join(BUILD, "npm");
+const TSC_OUT = join(BUILD, "tsc");
 /** The package name on npm and JSR. */
 const NAME = "@codexkit/sdk";
 /** The bin name and the entry it runs. */
@@ -75,15 +82,73 @@ function dependencies(): Record<string, string> {
 
 function compile(): void {
   rmSync(OUT, { recursive: true, force: true });
+  rmSync(TSC_OUT, { recursive: true, force: true });
   mkdirSync(BUILD, { recursive: true });
   const tsconfig = {
     extends: "../tsconfig.build.json",
-    compilerOptions: { rootDir: "..", outDir: "npm" },
+    compilerOptions: { rootDir: "..", outDir: "tsc" },
     files: ["../scripts/build/deno.d.ts", ...Object.values(deno.exports).map((e) => `.${e}`)],
   };
   writeFileSync(join(BUILD, "tsconfig.json"), `${JSON.stringify(tsconfig, null, 2)}\n`);
   const tsc = join(ROOT, "node_modules", ".bin", process.platform === "win32" ? "tsc.cmd" : "tsc");
   execFileSync(tsc, ["-p", join(BUILD, "tsconfig.json")], { stdio: "inherit", cwd: ROOT });
+}
+
+// Static value imports and re-exports of compiled JavaScript (type imports are gone by now).
+const STATIC = /^(?:import|export)\s+(?:[^;"']*?\sfrom\s+)?["']([^"']+)["'];?/gm;
+
+/** The compiled files a runtime loads when it imports `entry` (absolute paths). */
+function staticGraph(entry: string): Set<string> {
+  const seen = new Set<string>();
+  const visit = (path: string): void => {
+    if (seen.has(path) || !path.endsWith(".js")) return;
+    seen.add(path);
+    for (const match of readFileSync(path, "utf8").matchAll(STATIC)) {
+      if (match[1].startsWith(".")) visit(resolve(dirname(path), match[1]));
+    }
+  };
+  visit(entry);
+  return seen;
+}
+
+function walk(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((d) =>
+    d.isDirectory() ? walk(join(dir, d.name)) : [join(dir, d.name)]
+  );
+}
+
+async function bundle(): Promise<void> {
+  const { rollup } = await import("rollup");
+  const input: Record<string, string> = {};
+  for (const source of Object.values(deno.exports)) {
+    const { js } = built(source);
+    input[js.slice(2, -".js".length)] = join(TSC_OUT, js);
+  }
+  const core = staticGraph(input["mod"]);
+  const build = await rollup({
+    input,
+    // Packages, Node built-ins and JSON files stay imports; the JSON files are copied below.
+    external: (id) => !id.startsWith(".") && !id.startsWith("/") || id.endsWith(".json"),
+  });
+  await build.write({
+    dir: OUT,
+    format: "es",
+    entryFileNames: "[name].js",
+    chunkFileNames: "_chunks/[name]-[hash].js",
+    manualChunks: (id) => (core.has(id) ? "core" : undefined),
+    // Keep the sources' own structure readable in stack traces.
+    generatedCode: "es2015",
+    // Node 22+ reads only the `with` form of import attributes.
+    importAttributesKey: "with",
+  });
+  await build.close();
+  for (const file of walk(TSC_OUT)) {
+    if (file.endsWith(".d.ts") || file.endsWith(".json")) {
+      const to = join(OUT, relative(TSC_OUT, file));
+      mkdirSync(dirname(to), { recursive: true });
+      cpSync(file, to);
+    }
+  }
 }
 
 function writeManifest(): void {
@@ -129,4 +194,5 @@ function writeManifest(): void {
 }
 
 compile();
+await bundle();
 writeManifest();

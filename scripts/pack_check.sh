@@ -69,8 +69,14 @@ cat >"$app/turn.mjs" <<'EOF'
 import { mkdtemp, rm, readFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Codex } from "@codexkit/sdk";
+import { Codex, CodexError } from "@codexkit/sdk";
+import { CodexHomeError } from "@codexkit/sdk/home";
 import { offlineCodexConfig, reply, startFakeResponsesServer } from "@codexkit/sdk/testing";
+
+// Entries share one copy of each module: an error from any entry is the root's CodexError.
+if (!(CodexHomeError.prototype instanceof CodexError)) {
+  throw new Error("@codexkit/sdk/home has its own copy of CodexError");
+}
 
 const server = await startFakeResponsesServer([
   reply.execCommand("printf packed > proof.txt"),

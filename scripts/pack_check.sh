@@ -68,7 +68,8 @@ cat >"$app/turn.mjs" <<'EOF'
 // A user's script: only package specifiers, no paths into the SDK.
 import { mkdtemp, rm, readFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { Codex, CodexError } from "@codexkit/sdk";
 import { CodexHomeError } from "@codexkit/sdk/home";
 import { offlineCodexConfig, reply, startFakeResponsesServer } from "@codexkit/sdk/testing";
@@ -90,8 +91,10 @@ try {
     env: { PATH: process.env.PATH, HOME: scratch, ...offline.env },
     config: offline.config,
   });
+  // Run from outside the project: the SDK finds codex from its own place in node_modules.
+  const project = dirname(fileURLToPath(import.meta.url));
   const binary = await codex.binary();
-  if (binary.source !== "npm" || !binary.path.startsWith(process.cwd())) {
+  if (binary.source !== "npm" || !binary.path.startsWith(join(project, "node_modules"))) {
     throw new Error(`expected the package's own codex, got ${binary.source} ${binary.path}`);
   }
   const thread = codex.startThread({
@@ -124,8 +127,8 @@ CLEAN_PATH="$RUNTIME_DIR:/usr/local/bin:/usr/bin:/bin"
 run_turn() {
   local name=$1
   shift
-  if out=$(cd "$app" && env -i PATH="$CLEAN_PATH" HOME="$work" TMPDIR="$work" \
-    timeout 120 "$@" turn.mjs 2>&1); then
+  if out=$(cd "$work" && env -i PATH="$CLEAN_PATH" HOME="$work" TMPDIR="$work" \
+    timeout 120 "$@" app/turn.mjs 2>&1); then
     ok "$name: $(echo "$out" | tail -1)"
   else
     echo "$out" | tail -20

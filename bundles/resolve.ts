@@ -6,7 +6,10 @@
  * @module
  */
 import type { BundleSource } from "../src/options.ts";
-import { lstat, realpath, stat } from "node:fs/promises";
+// Metadata calls are synchronous: a resolve is about ten of them, each microseconds, and the
+// async forms cost a new process the file system thread pool's start (2-3 ms on Node) before the
+// first answer. Hashing, the only long read, stays asynchronous.
+import { lstatSync, realpathSync, statSync } from "node:fs";
 import { isAbsolute, join, relative, resolve as resolvePath, sep } from "node:path";
 import { BundleError } from "../src/errors.ts";
 import { sha256File } from "./_hash.ts";
@@ -123,32 +126,35 @@ interface CheckedLocation {
 export async function resolveBundledBinary(options: BundleLocation): Promise<ResolvedBundle> {
   const { root, version, platform, verifiedDir } = checkLocation(options);
   const info = platformInfo(platform);
-  const canonicalRoot = await canonicalDir(resolvePath(root));
+  const canonicalRoot = canonicalDir(resolvePath(root));
   const dir = join(canonicalRoot, platform, version);
   const binary = join(dir, info.executable);
   const where = `codex ${version} for ${platform}`;
 
   try {
-    await lstat(binary);
+    lstatSync(binary);
   } catch (error) {
     throw new BundleError(`Cannot find ${where} in the bundle: ${binary} does not exist`, {
       path: binary,
       cause: error,
     });
   }
-  const target = await realpath(binary).catch((error) => {
+  let target: string;
+  try {
+    target = realpathSync(binary);
+  } catch (error) {
     throw new BundleError(`Cannot resolve ${where}: ${binary} is a dangling link`, {
       path: binary,
       cause: error,
     });
-  });
+  }
   if (!isInside(canonicalRoot, target)) {
     throw new BundleError(
       `Cannot use ${where}: ${binary} leads outside the bundle root (${target})`,
       { path: binary },
     );
   }
-  const stats = await stat(target);
+  const stats = statSync(target);
   if (!stats.isFile()) {
     throw new BundleError(`Cannot use ${where}: ${binary} is not a regular file`, {
       path: binary,
@@ -162,8 +168,10 @@ export async function resolveBundledBinary(options: BundleLocation): Promise<Res
   const manifestPath = join(canonicalRoot, BUNDLE_MANIFEST_FILE);
   const binaryId = fileIdentity(stats);
   // Fast path for a new process: this binary and this manifest, both unchanged, were checked.
-  const manifestStats = memo === undefined ? undefined : await stat(manifestPath).catch(() => {});
-  const record = manifestStats ? await readVerifiedRecord(memo!, target) : undefined;
+  const manifestStats = memo === undefined
+    ? undefined
+    : statSync(manifestPath, { throwIfNoEntry: false });
+  const record = manifestStats ? readVerifiedRecord(memo!, target) : undefined;
   const unchanged = record !== undefined && sameIdentity(record.binary, binaryId) &&
     sameIdentity(record.manifest, fileIdentity(manifestStats!));
   const verified = unchanged ? "sha256" : await verifyAgainstManifest();
@@ -213,8 +221,8 @@ export async function resolveBundledBinary(options: BundleLocation): Promise<Res
 
   return {
     binary,
-    pathDir: await dirInside(canonicalRoot, join(dir, BUNDLE_PATH_DIR)),
-    resourcesDir: await dirInside(canonicalRoot, join(dir, BUNDLE_RESOURCES_DIR)),
+    pathDir: dirInside(canonicalRoot, join(dir, BUNDLE_PATH_DIR)),
+    resourcesDir: dirInside(canonicalRoot, join(dir, BUNDLE_RESOURCES_DIR)),
     root: canonicalRoot,
     platform,
     version,
@@ -272,23 +280,23 @@ function checkLocation(options: BundleLocation): CheckedLocation {
   return { root, version, platform, verifiedDir };
 }
 
-async function canonicalDir(root: string): Promise<string> {
+function canonicalDir(root: string): string {
   let canonical: string;
   try {
-    canonical = await realpath(root);
+    canonical = realpathSync(root);
   } catch (error) {
     throw new BundleError(`Cannot find the bundle root ${root}`, { path: root, cause: error });
   }
-  if (!(await stat(canonical)).isDirectory()) {
+  if (!statSync(canonical).isDirectory()) {
     throw new BundleError(`Cannot use the bundle root ${root}: not a directory`, { path: root });
   }
   return canonical;
 }
 
-async function dirInside(root: string, dir: string): Promise<string | undefined> {
+function dirInside(root: string, dir: string): string | undefined {
   try {
-    const real = await realpath(dir);
-    return isInside(root, real) && (await stat(real)).isDirectory() ? dir : undefined;
+    const real = realpathSync(dir);
+    return isInside(root, real) && statSync(real).isDirectory() ? dir : undefined;
   } catch {
     return undefined;
   }

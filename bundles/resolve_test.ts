@@ -232,7 +232,7 @@ test("resolveBundledBinary remembers the checked binary and manifest for the nex
     const where = { root, version: VERSION, platform: PLATFORM, verifiedDir: memo } as const;
     assert.equal((await resolveBundledBinary(where)).verified, "sha256");
     const target = await realpath(binary);
-    const record = await readVerifiedRecord(memo, target);
+    const record = readVerifiedRecord(memo, target);
     assert.deepEqual(record, {
       binary: await identityOf(target),
       manifest: await identityOf(join(await realpath(root), "bundle.jsonc")),
@@ -285,9 +285,9 @@ test("resolveBundledBinary treats an unreadable record as a miss and writes a go
     const target = await realpath(binary);
     const [name] = await readdir(memo);
     await writeFile(join(memo, name), "{ truncated");
-    assert.equal(await readVerifiedRecord(memo, target), undefined);
+    assert.equal(readVerifiedRecord(memo, target), undefined);
     assert.equal((await resolveBundledBinary(where)).verified, "sha256");
-    assert.equal((await readVerifiedRecord(memo, target))?.sha256, sha256Hex(SCRIPT));
+    assert.equal((readVerifiedRecord(memo, target))?.sha256, sha256Hex(SCRIPT));
   }));
 
 test("resolveBundledBinary rejects a verifiedDir that is not a path or false", async () => {

@@ -9,8 +9,8 @@
  *
  * @module
  */
-import { createHash } from "node:crypto";
-import { mkdir, readFile } from "node:fs/promises";
+import { readFileSync } from "node:fs";
+import { mkdir } from "node:fs/promises";
 import { homedir, platform } from "node:os";
 import { join } from "node:path";
 import process from "node:process";
@@ -53,9 +53,18 @@ export function defaultVerifiedDir(): string {
   return join(base, "codexkit", "verified");
 }
 
+// The record's name only spreads paths over files; the record holds the full path and is used
+// only when it matches. A plain FNV-1a (two 32-bit lanes) spares a new process crypto's set-up.
 function recordPath(dir: string, canonicalPath: string): string {
-  const name = createHash("sha256").update(canonicalPath).digest("hex").slice(0, 32);
-  return join(dir, `${name}.json`);
+  let a = 0x811c9dc5;
+  let b = 0x01000193 ^ canonicalPath.length;
+  for (let i = 0; i < canonicalPath.length; i++) {
+    const c = canonicalPath.charCodeAt(i);
+    a = Math.imul(a ^ c, 0x01000193);
+    b = Math.imul(b ^ c, 0x811c9dc5 | 1);
+  }
+  const hex = (n: number) => (n >>> 0).toString(16).padStart(8, "0");
+  return join(dir, `${hex(a)}${hex(b)}.json`);
 }
 
 /** Whether two identities describe the same version of a file. Pure. */
@@ -90,13 +99,14 @@ function isIdentity(value: unknown): value is FileIdentity {
  * The record for the binary at `canonicalPath` in `dir`, or `undefined` when there is none or it
  * cannot be read as one.
  */
-export async function readVerifiedRecord(
+export function readVerifiedRecord(
   dir: string,
   canonicalPath: string,
-): Promise<VerifiedRecord | undefined> {
+): VerifiedRecord | undefined {
   let text: string;
   try {
-    text = await readFile(recordPath(dir, canonicalPath), "utf8");
+    // Synchronous for the reason given in resolve.ts: a small file on the warm path.
+    text = readFileSync(recordPath(dir, canonicalPath), "utf8");
   } catch {
     return undefined;
   }

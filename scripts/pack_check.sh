@@ -2,7 +2,9 @@
 # Proves the npm package the way a user meets it: `npm pack` of the build, `npm install` of the
 # tarball into a fresh project (no repo paths, no PATH entry to the repo's codex), then
 #   - an offline turn through `@codexkit/sdk` and `@codexkit/sdk/testing` from a plain .mjs file,
-#     under Node 24 and under Bun, with the codex binary the package's own dependency installed;
+#     under Node 24 and under Bun, with the codex binary the package's own dependency installed,
+#     run from outside the project (so the SDK finds it from its own place), then again with the
+#     platform package nested under @openai/codex as npm lays it out when it cannot hoist;
 #   - the `codexkit` bin;
 #   - a TypeScript consumer of every entry, type-checked with `tsc --noEmit` and skipLibCheck off.
 # The turn runs the real codex against the fake Responses server on 127.0.0.1 with plugins and
@@ -137,6 +139,17 @@ run_turn() {
 }
 run_turn "offline turn under node $("$RUNTIME_DIR/node" --version)" node
 run_turn "offline turn under bun $("$RUNTIME_DIR/bun" --version)" bun
+
+# npm nests the platform package under @openai/codex when it cannot hoist it; the SDK looks there.
+platform_pkg=$(cd "$app/node_modules/@openai" && ls -d codex-* 2>/dev/null | head -1)
+if [ -n "$platform_pkg" ]; then
+  mkdir -p "$app/node_modules/@openai/codex/node_modules/@openai"
+  mv "$app/node_modules/@openai/$platform_pkg" "$app/node_modules/@openai/codex/node_modules/@openai/"
+  run_turn "offline turn under node with $platform_pkg nested under @openai/codex" node
+  mv "$app/node_modules/@openai/codex/node_modules/@openai/$platform_pkg" "$app/node_modules/@openai/"
+else
+  bad "the install holds no @openai/codex-<platform> package"
+fi
 
 if out=$(cd "$app" && env -i PATH="$CLEAN_PATH" HOME="$work" ./node_modules/.bin/codexkit --help 2>&1) &&
   echo "$out" | grep -q codexkit; then

@@ -118,7 +118,7 @@ function walk(dir: string): string[] {
 }
 
 async function bundle(): Promise<void> {
-  const { rollup } = await import("rollup");
+  const { rollup } = await import("@rollup/wasm-node");
   const input: Record<string, string> = {};
   for (const source of Object.values(deno.exports)) {
     const { js } = built(source);

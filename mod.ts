@@ -23,6 +23,11 @@
  * }
  * ```
  *
+ * The root holds what a turn needs. The rest has its own entry: `@codexkit/sdk/home` (homes,
+ * login, `config.toml`, sessions), `@codexkit/sdk/events` (valibot schemas and the decoder of
+ * recorded event streams), `@codexkit/sdk/app-server`, `@codexkit/sdk/capabilities`,
+ * `@codexkit/sdk/bundles` and `@codexkit/sdk/testing`.
+ *
  * @module
  */
 export { Codex } from "./src/codex.ts";
@@ -61,7 +66,6 @@ export type {
   CommandExecutionStatus,
   DiffUpdatedEvent,
   ErrorItem,
-  FieldSpec,
   FileChangeItem,
   FileUpdateChange,
   ItemCompletedEvent,
@@ -106,9 +110,7 @@ export type {
   ThreadStatusEvent,
   WarningEvent,
 } from "./src/events.ts";
-export { EVENT_FIELDS, isKnownEventType, isKnownItemType, ITEM_FIELDS } from "./src/events.ts";
-export { threadEventSchema, threadItemSchema } from "./src/event_schemas.ts";
-export type { EventSchema } from "./src/event_schemas.ts";
+export { isKnownEventType, isKnownItemType } from "./src/events.ts";
 export {
   AbortError,
   BinaryNotFoundError,
@@ -149,8 +151,6 @@ export { withRetry } from "./src/retry.ts";
 export { resolveCodexBinary } from "./src/binary/resolve.ts";
 export type { BinarySource, ResolveBinaryOptions, ResolvedBinary } from "./src/binary/resolve.ts";
 export type { GateAnswer, GatedOption, OptionGate, UnsupportedPolicy } from "./src/exec/gates.ts";
-export { decodeThreadEvents } from "./src/streams/thread_event_stream.ts";
-export type { ThreadEventDecoderOptions } from "./src/streams/thread_event_stream.ts";
 export type {
   ApprovalContext,
   ApprovalDecision,
@@ -159,7 +159,6 @@ export type {
   ApprovalPolicy,
   ApprovalRequest,
 } from "./src/app_server/approvals.ts";
-export type { AppServer } from "./src/app_server/app_server.ts";
 export type {
   AttestationHandler,
   ElicitationHandler,
@@ -180,4 +179,3 @@ export type {
   ThreadSummary,
 } from "./src/conversations.ts";
 export type { RuntimeName } from "./src/runtime/types.ts";
-export * from "./src/home/mod.ts";

@@ -114,7 +114,9 @@ line(["RSS growth on a second run (MB)", "", ...rts.map((rt) => f(r(rt)?.secondR
 line(["RSS peak above start (MB)", "", ...rts.map((rt) => f(r(rt)?.peakGrowthMB, 1))]);
 const i = (rt) => get("import", rt);
 line(["import mod.ts (ms over empty)", "", ...rts.map((rt) => f(i(rt)?.ours, 1))]);
+line(["import .build/npm/mod.js (ms over empty)", "", ...rts.map((rt) => f(i(rt)?.built, 1))]);
 line(["import @openai/codex-sdk (ms over empty)", "", ...rts.map((rt) => f(i(rt)?.upstream, 1))]);
+line(["import CPU ms: mod.ts / built / upstream", "", ...rts.map((rt) => i(rt)?.cpu ? `${f(i(rt).cpu.ours, 1)} / ${f(i(rt).cpu.built, 1)} / ${f(i(rt).cpu.upstream, 1)}` : "n/a")]);
 const s = (rt) => get("spawn", rt);
 line(["spawn: own adapter (ms)", "", ...rts.map((rt) => (rt === "node" ? "=node" : f(s(rt)?.ms[rt])))]);
 line(["spawn: node:child_process adapter (ms)", "", ...rts.map((rt) => f(s(rt)?.ms.node))]);

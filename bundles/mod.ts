@@ -31,3 +31,5 @@ export type { PlatformInfo, PlatformLabel } from "./platform.ts";
 export type { RegistrySource } from "./registry.ts";
 export { bundleSource, resolveBundledBinary } from "./resolve.ts";
 export type { BundleBinarySource, BundleLocation, ResolvedBundle } from "./resolve.ts";
+// Named here so this entry documents itself.
+export type { BundleSource } from "../src/options.ts";

@@ -6,7 +6,10 @@
  * @module
  */
 import type { BundleSource } from "../src/options.ts";
-import { lstat, realpath, stat } from "node:fs/promises";
+// Metadata calls are synchronous: a resolve is about ten of them, each microseconds, and the
+// async forms cost a new process the file system thread pool's start (2-3 ms on Node) before the
+// first answer. Hashing, the only long read, stays asynchronous.
+import { lstatSync, realpathSync, statSync } from "node:fs";
 import { isAbsolute, join, relative, resolve as resolvePath, sep } from "node:path";
 import { BundleError } from "../src/errors.ts";
 import { sha256File } from "./_hash.ts";
@@ -15,6 +18,13 @@ import type { BundleManifest } from "./manifest.ts";
 import { currentPlatform, platformInfo } from "./platform.ts";
 import type { PlatformLabel } from "./platform.ts";
 import { validatePlatform, validateRoot, validateVersion } from "./validate.ts";
+import {
+  defaultVerifiedDir,
+  fileIdentity,
+  readVerifiedRecord,
+  sameIdentity,
+  writeVerifiedRecord,
+} from "./verified.ts";
 
 /** Name of the directory beside the binary whose tools belong on PATH (`rg`). */
 export const BUNDLE_PATH_DIR = "codex-path";
@@ -37,6 +47,12 @@ export interface BundleLocation {
   version: string;
   /** The platform label; the current platform when omitted. */
   platform?: PlatformLabel;
+  /**
+   * Where checksums of verified binaries are remembered across processes, keyed by the file's
+   * device, inode, size, mtime and ctime (default: `codexkit/verified` in the user's cache
+   * directory); `false` hashes the binary on every resolution, even twice in one process.
+   */
+  verifiedDir?: string | false;
 }
 
 /**
@@ -83,6 +99,13 @@ export type BundleBinarySource = BundleSource;
 // a second resolution of an unchanged 300 MB binary does not hash it again.
 const verifiedDigests = new Map<string, string>();
 
+interface CheckedLocation {
+  root: string;
+  version: string;
+  platform: PlatformLabel;
+  verifiedDir: string | false | undefined;
+}
+
 /**
  * Resolves the bundled binary for `version` on `platform`. Validates version and platform before
  * touching the file system (TypeError naming the option), then requires a regular executable
@@ -101,34 +124,37 @@ const verifiedDigests = new Map<string, string>();
  * ```
  */
 export async function resolveBundledBinary(options: BundleLocation): Promise<ResolvedBundle> {
-  const { root, version, platform } = checkLocation(options);
+  const { root, version, platform, verifiedDir } = checkLocation(options);
   const info = platformInfo(platform);
-  const canonicalRoot = await canonicalDir(resolvePath(root));
+  const canonicalRoot = canonicalDir(resolvePath(root));
   const dir = join(canonicalRoot, platform, version);
   const binary = join(dir, info.executable);
   const where = `codex ${version} for ${platform}`;
 
   try {
-    await lstat(binary);
+    lstatSync(binary);
   } catch (error) {
     throw new BundleError(`Cannot find ${where} in the bundle: ${binary} does not exist`, {
       path: binary,
       cause: error,
     });
   }
-  const target = await realpath(binary).catch((error) => {
+  let target: string;
+  try {
+    target = realpathSync(binary);
+  } catch (error) {
     throw new BundleError(`Cannot resolve ${where}: ${binary} is a dangling link`, {
       path: binary,
       cause: error,
     });
-  });
+  }
   if (!isInside(canonicalRoot, target)) {
     throw new BundleError(
       `Cannot use ${where}: ${binary} leads outside the bundle root (${target})`,
       { path: binary },
     );
   }
-  const stats = await stat(target);
+  const stats = statSync(target);
   if (!stats.isFile()) {
     throw new BundleError(`Cannot use ${where}: ${binary} is not a regular file`, {
       path: binary,
@@ -138,18 +164,30 @@ export async function resolveBundledBinary(options: BundleLocation): Promise<Res
     throw new BundleError(`Cannot use ${where}: ${binary} is not executable`, { path: binary });
   }
 
-  let manifest: BundleManifest | undefined;
-  try {
-    manifest = await readBundleManifest(canonicalRoot);
-  } catch (error) {
-    const path = join(canonicalRoot, BUNDLE_MANIFEST_FILE);
-    throw new BundleError(`Cannot verify ${where}: ${(error as Error).message}`, {
-      path,
-      cause: error,
-    });
-  }
-  const entry = findBundleEntry(manifest, version, platform);
-  if (entry) {
+  const memo = verifiedDir === false ? undefined : verifiedDir ?? defaultVerifiedDir();
+  const manifestPath = join(canonicalRoot, BUNDLE_MANIFEST_FILE);
+  const binaryId = fileIdentity(stats);
+  // Fast path for a new process: this binary and this manifest, both unchanged, were checked.
+  const manifestStats = memo === undefined
+    ? undefined
+    : statSync(manifestPath, { throwIfNoEntry: false });
+  const record = manifestStats ? readVerifiedRecord(memo!, target) : undefined;
+  const unchanged = record !== undefined && sameIdentity(record.binary, binaryId) &&
+    sameIdentity(record.manifest, fileIdentity(manifestStats!));
+  const verified = unchanged ? "sha256" : await verifyAgainstManifest();
+
+  async function verifyAgainstManifest(): Promise<ResolvedBundle["verified"]> {
+    let manifest: BundleManifest | undefined;
+    try {
+      manifest = await readBundleManifest(canonicalRoot);
+    } catch (error) {
+      throw new BundleError(`Cannot verify ${where}: ${(error as Error).message}`, {
+        path: manifestPath,
+        cause: error,
+      });
+    }
+    const entry = findBundleEntry(manifest, version, platform);
+    if (!entry) return "unlisted";
     const mismatch = (actual: string) =>
       new BundleError(
         `Cannot use ${where}: ${binary} does not match bundle.jsonc (expected ${entry.sha256}${
@@ -157,23 +195,38 @@ export async function resolveBundledBinary(options: BundleLocation): Promise<Res
         })`,
         { path: binary },
       );
-    if (stats.size !== entry.size) {
-      throw mismatch(`${stats.size} bytes instead of ${entry.size}`);
+    if (binaryId.size !== entry.size) {
+      throw mismatch(`${binaryId.size} bytes instead of ${entry.size}`);
     }
-    const key = `${target}\0${stats.dev}\0${stats.ino}\0${stats.size}\0${stats.mtimeMs}`;
-    const digest = verifiedDigests.get(key) ?? await sha256File(target);
+    const key = `${target}\0${Object.values(binaryId).join("\0")}`;
+    let digest = memo === undefined ? undefined : verifiedDigests.get(key);
+    // A record of this binary still saves the hash when only the manifest changed.
+    if (digest === undefined && record && sameIdentity(record.binary, binaryId)) {
+      digest = record.sha256;
+    }
+    if (digest !== entry.sha256) digest = await sha256File(target);
     if (digest !== entry.sha256) throw mismatch(digest);
     verifiedDigests.set(key, digest);
+    // The manifest's identity from before it was read: if it changed since, the next process
+    // sees another identity and checks again.
+    if (memo !== undefined && manifestStats) {
+      await writeVerifiedRecord(memo, target, {
+        binary: binaryId,
+        manifest: fileIdentity(manifestStats),
+        sha256: digest,
+      });
+    }
+    return "sha256";
   }
 
   return {
     binary,
-    pathDir: await dirInside(canonicalRoot, join(dir, BUNDLE_PATH_DIR)),
-    resourcesDir: await dirInside(canonicalRoot, join(dir, BUNDLE_RESOURCES_DIR)),
+    pathDir: dirInside(canonicalRoot, join(dir, BUNDLE_PATH_DIR)),
+    resourcesDir: dirInside(canonicalRoot, join(dir, BUNDLE_RESOURCES_DIR)),
     root: canonicalRoot,
     platform,
     version,
-    verified: entry ? "sha256" : "unlisted",
+    verified,
   };
 }
 
@@ -199,7 +252,7 @@ export function bundleSource(options: BundleLocation): BundleBinarySource {
   };
 }
 
-function checkLocation(options: BundleLocation): Required<BundleLocation> {
+function checkLocation(options: BundleLocation): CheckedLocation {
   if (typeof options !== "object" || options === null) {
     throw new TypeError("Invalid options: expected { root, version, platform? }");
   }
@@ -215,26 +268,35 @@ function checkLocation(options: BundleLocation): Required<BundleLocation> {
   } else {
     platform = validatePlatform(options.platform);
   }
-  return { root, version, platform };
+  const verifiedDir = options.verifiedDir;
+  if (
+    verifiedDir !== undefined && verifiedDir !== false &&
+    (typeof verifiedDir !== "string" || verifiedDir.length === 0 || verifiedDir.includes("\0"))
+  ) {
+    throw new TypeError(
+      `Invalid option verifiedDir: ${JSON.stringify(verifiedDir)} is not a directory path or false`,
+    );
+  }
+  return { root, version, platform, verifiedDir };
 }
 
-async function canonicalDir(root: string): Promise<string> {
+function canonicalDir(root: string): string {
   let canonical: string;
   try {
-    canonical = await realpath(root);
+    canonical = realpathSync(root);
   } catch (error) {
     throw new BundleError(`Cannot find the bundle root ${root}`, { path: root, cause: error });
   }
-  if (!(await stat(canonical)).isDirectory()) {
+  if (!statSync(canonical).isDirectory()) {
     throw new BundleError(`Cannot use the bundle root ${root}: not a directory`, { path: root });
   }
   return canonical;
 }
 
-async function dirInside(root: string, dir: string): Promise<string | undefined> {
+function dirInside(root: string, dir: string): string | undefined {
   try {
-    const real = await realpath(dir);
-    return isInside(root, real) && (await stat(real)).isDirectory() ? dir : undefined;
+    const real = realpathSync(dir);
+    return isInside(root, real) && statSync(real).isDirectory() ? dir : undefined;
   } catch {
     return undefined;
   }

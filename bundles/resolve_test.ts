@@ -1,6 +1,17 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { chmod, mkdir, mkdtemp, rm, symlink, writeFile } from "node:fs/promises";
+import {
+  chmod,
+  mkdir,
+  mkdtemp,
+  readdir,
+  realpath,
+  rm,
+  stat,
+  symlink,
+  utimes,
+  writeFile,
+} from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { BundleError } from "../src/errors.ts";
@@ -8,6 +19,8 @@ import { recordBundleEntry } from "./manifest.ts";
 import { currentPlatform } from "./platform.ts";
 import { bundleSource, isInside, resolveBundledBinary } from "./resolve.ts";
 import { fakeCodexScript, sha256Hex } from "./_test_helpers.ts";
+import { fileIdentity, readVerifiedRecord, writeVerifiedRecord } from "./verified.ts";
+import type { FileIdentity } from "./verified.ts";
 
 const VERSION = "0.169.0";
 const PLATFORM = "linux-x64";
@@ -196,4 +209,95 @@ test("isInside tells paths inside a root from the root itself and its neighbours
   for (const [root, path, want] of table) {
     assert.equal(isInside(root, path), want, `${root} ${path}`);
   }
+});
+
+async function identityOf(path: string): Promise<FileIdentity> {
+  return fileIdentity(await stat(path));
+}
+
+function entryFor(sha256: string) {
+  return {
+    sha256,
+    size: SCRIPT.length,
+    source: { tarball: "http://127.0.0.1/x.tgz", integrity: "sha512-x" },
+    addedAt: new Date().toISOString(),
+  };
+}
+
+test("resolveBundledBinary remembers the checked binary and manifest for the next process", () =>
+  withBundle(async (root, dir) => {
+    const binary = await goodBinary(dir);
+    const memo = join(root, "..", "verified");
+    await recordBundleEntry(root, VERSION, PLATFORM, entryFor(sha256Hex(SCRIPT)));
+    const where = { root, version: VERSION, platform: PLATFORM, verifiedDir: memo } as const;
+    assert.equal((await resolveBundledBinary(where)).verified, "sha256");
+    const target = await realpath(binary);
+    const record = readVerifiedRecord(memo, target);
+    assert.deepEqual(record, {
+      binary: await identityOf(target),
+      manifest: await identityOf(join(await realpath(root), "bundle.jsonc")),
+      sha256: sha256Hex(SCRIPT),
+    });
+  }));
+
+test("resolveBundledBinary trusts a record only while the binary and manifest are unchanged", () =>
+  withBundle(async (root, dir) => {
+    const binary = await goodBinary(dir);
+    const memo = join(root, "..", "verified");
+    // The manifest expects a digest the file does not have; a record claims it was checked.
+    // Resolving succeeds only if the record is trusted instead of hashing the file.
+    const claimed = sha256Hex("a binary with other bytes");
+    await recordBundleEntry(root, VERSION, PLATFORM, entryFor(claimed));
+    const target = await realpath(binary);
+    const manifestPath = join(await realpath(root), "bundle.jsonc");
+    const base = { root, version: VERSION, platform: PLATFORM } as const;
+    await assert.rejects(
+      resolveBundledBinary({ ...base, verifiedDir: false }),
+      isBundleError(/does not match bundle.jsonc/),
+    );
+    const claim = async () =>
+      await writeVerifiedRecord(memo, target, {
+        binary: await identityOf(target),
+        manifest: await identityOf(manifestPath),
+        sha256: claimed,
+      });
+    await claim();
+    assert.equal((await resolveBundledBinary({ ...base, verifiedDir: memo })).verified, "sha256");
+    // A rewritten manifest is read again; the record still vouches for the unchanged binary.
+    await recordBundleEntry(root, VERSION, PLATFORM, entryFor(claimed));
+    assert.equal((await resolveBundledBinary({ ...base, verifiedDir: memo })).verified, "sha256");
+    // Touching the binary changes its mtime and ctime: the record no longer applies.
+    await claim();
+    await utimes(target, new Date(2001, 0, 1), new Date(2001, 0, 1));
+    await assert.rejects(
+      resolveBundledBinary({ ...base, verifiedDir: memo }),
+      isBundleError(/does not match bundle.jsonc/),
+    );
+  }));
+
+test("resolveBundledBinary treats an unreadable record as a miss and writes a good one", () =>
+  withBundle(async (root, dir) => {
+    const binary = await goodBinary(dir);
+    const memo = join(root, "..", "verified");
+    await recordBundleEntry(root, VERSION, PLATFORM, entryFor(sha256Hex(SCRIPT)));
+    const where = { root, version: VERSION, platform: PLATFORM, verifiedDir: memo } as const;
+    assert.equal((await resolveBundledBinary(where)).verified, "sha256");
+    const target = await realpath(binary);
+    const [name] = await readdir(memo);
+    await writeFile(join(memo, name), "{ truncated");
+    assert.equal(readVerifiedRecord(memo, target), undefined);
+    assert.equal((await resolveBundledBinary(where)).verified, "sha256");
+    assert.equal((readVerifiedRecord(memo, target))?.sha256, sha256Hex(SCRIPT));
+  }));
+
+test("resolveBundledBinary rejects a verifiedDir that is not a path or false", async () => {
+  await assert.rejects(
+    resolveBundledBinary({
+      root: "/nonexistent-root",
+      version: VERSION,
+      platform: PLATFORM,
+      verifiedDir: 3 as never,
+    }),
+    (e) => e instanceof TypeError && /option verifiedDir: 3/.test(e.message),
+  );
 });

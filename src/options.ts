@@ -85,6 +85,8 @@ export interface CodexOptions {
   /**
    * A shared app-server connection for `transport: "app-server"` threads (never closed by the
    * client). Without it the client starts one `codex app-server` on first use.
+   *
+   * @ignore
    */
   appServer?: AppServer;
   /** Run every thread on this lane instead of exec / app-server (for tests and mocks). */

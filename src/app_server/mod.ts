@@ -114,3 +114,59 @@ export type { WebSocketTransportOptions } from "./websocket_transport.ts";
 export type { NormalizedInput, TurnRequest } from "../lane.ts";
 export type { ConnectionClosedErrorOptions } from "../errors.ts";
 export type { GateAnswer, GatedOption, OptionGate } from "../exec/gates.ts";
+// The shared types these signatures use, named here so this entry documents itself.
+export type {
+  CodexError,
+  CodexErrorOptions,
+  ConnectionClosedError,
+  MalformedOutputError,
+} from "../errors.ts";
+export type {
+  ApprovalMode,
+  ModelReasoningEffort,
+  OutputSchema,
+  SandboxMode,
+  StandardSchemaLike,
+  ThreadOptions,
+  Transport,
+  TurnOptions,
+  WebSearchMode,
+} from "../options.ts";
+export type {
+  AgentMessageItem,
+  ApprovalDefaultReason,
+  ApprovalKind,
+  ApprovalRequestedEvent,
+  ApprovalResolvedEvent,
+  ApprovalSource,
+  CommandExecutionItem,
+  CommandExecutionStatus,
+  DiffUpdatedEvent,
+  ErrorItem,
+  FileChangeItem,
+  FileUpdateChange,
+  ItemCompletedEvent,
+  ItemStartedEvent,
+  ItemUpdatedEvent,
+  McpToolCallItem,
+  McpToolCallStatus,
+  PatchApplyStatus,
+  PatchChangeKind,
+  ReasoningItem,
+  ThreadError,
+  ThreadErrorEvent,
+  ThreadEvent,
+  ThreadItem,
+  ThreadStartedEvent,
+  TodoItem,
+  TodoListItem,
+  TurnCompletedEvent,
+  TurnFailedEvent,
+  TurnStartedEvent,
+  UnknownThreadEvent,
+  UnknownThreadItem,
+  Usage,
+  UsageUpdatedEvent,
+  WebSearchItem,
+} from "../events.ts";
+export type { ChildProcess, ExitStatus, RuntimeName } from "../runtime/types.ts";

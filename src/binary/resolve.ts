@@ -7,7 +7,6 @@
  */
 import { access, constants, readFile, realpath, stat } from "node:fs/promises";
 import { delimiter, dirname, isAbsolute, join, resolve as resolvePath } from "node:path";
-import { fileURLToPath } from "node:url";
 import { BinaryNotFoundError } from "../errors.ts";
 import type { SearchedPlace } from "../errors.ts";
 import type { BundleSource } from "../options.ts";
@@ -113,7 +112,9 @@ export async function checkExecutable(path: string): Promise<string | undefined>
 
 function defaultSearchRoots(): string[] {
   const roots = [process.cwd()];
-  if (import.meta.url.startsWith("file:")) roots.push(dirname(fileURLToPath(import.meta.url)));
+  // Set for file: modules on Deno, Bun and Node; reading it spares importing node:url.
+  const here = (import.meta as { dirname?: string }).dirname;
+  if (here) roots.push(here);
   return roots;
 }
 

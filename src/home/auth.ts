@@ -116,7 +116,7 @@ export function parseAuthStatus(text: string, exitCode: number | null): AuthStat
  *
  * @example Check a home before a run
  * ```ts ignore
- * import { authStatus } from "@codexkit/sdk";
+ * import { authStatus } from "@codexkit/sdk/home";
  * const status = await authStatus("/srv/app/codex-home");
  * if (status.kind === "logged_out") console.log("run loginWithApiKey first");
  * if (status.kind === "api_key") console.log("key", status.maskedKey);
@@ -144,7 +144,7 @@ export async function authStatus(home: string, options: CodexCliOptions = {}): P
  *
  * @example Log a fresh home in
  * ```ts ignore
- * import { createIsolatedHome, loginWithApiKey } from "@codexkit/sdk";
+ * import { createIsolatedHome, loginWithApiKey } from "@codexkit/sdk/home";
  * await using home = await createIsolatedHome();
  * const status = await loginWithApiKey(home.path, myKey);
  * console.log(status.kind); // "api_key"
@@ -211,7 +211,7 @@ export function parseDeviceCodePrompt(text: string): DeviceCodePrompt | undefine
  *
  * @example Show the code in your own UI
  * ```ts ignore
- * import { loginWithDeviceCode } from "@codexkit/sdk";
+ * import { loginWithDeviceCode } from "@codexkit/sdk/home";
  * const controller = new AbortController();
  * const status = await loginWithDeviceCode(home, {
  *   onPrompt: ({ verificationUrl, userCode }) => ui.show(verificationUrl, userCode),
@@ -257,7 +257,7 @@ export interface LogoutResult {
  *
  * @example Forget a login
  * ```ts ignore
- * import { logout } from "@codexkit/sdk";
+ * import { logout } from "@codexkit/sdk/home";
  * const { wasLoggedIn } = await logout("/srv/app/codex-home");
  * ```
  */

@@ -29,7 +29,7 @@ export interface AuthFileInfo {
  *
  * @example Tell a broken login apart from none
  * ```ts ignore
- * import { inspectAuthFile } from "@codexkit/sdk";
+ * import { inspectAuthFile } from "@codexkit/sdk/home";
  * const auth = await inspectAuthFile(home);
  * if (auth.problem) console.error(auth.problem.message); // "... line 1, column 33"
  * ```

@@ -160,7 +160,7 @@ export type ConfigPatch = { [key: string]: unknown };
  *
  * @example Read the model a home is set to
  * ```ts ignore
- * import { readConfigToml } from "@codexkit/sdk";
+ * import { readConfigToml } from "@codexkit/sdk/home";
  * const config = await readConfigToml("/srv/app/codex-home");
  * console.log(config.model ?? "(CLI default)");
  * ```
@@ -184,7 +184,7 @@ export async function readConfigToml(home: string): Promise<CodexConfig> {
  *
  * @example Point a home at a custom provider
  * ```ts ignore
- * import { writeConfigToml } from "@codexkit/sdk";
+ * import { writeConfigToml } from "@codexkit/sdk/home";
  * await writeConfigToml("/srv/app/codex-home", {
  *   model: "gpt-5.5",
  *   model_provider: "local",
@@ -208,7 +208,7 @@ export async function writeConfigToml(home: string, config: CodexConfig): Promis
  *
  * @example Turn plugins off in a home
  * ```ts ignore
- * import { updateConfigToml } from "@codexkit/sdk";
+ * import { updateConfigToml } from "@codexkit/sdk/home";
  * await updateConfigToml("/srv/app/codex-home", { features: { plugins: false } });
  * ```
  */

@@ -41,7 +41,7 @@ export interface IsolatedHome extends AsyncDisposable {
  *
  * @example One home per job
  * ```ts ignore
- * import { createIsolatedHome } from "@codexkit/sdk";
+ * import { createIsolatedHome } from "@codexkit/sdk/home";
  * await using home = await createIsolatedHome({ seedAuthFrom: `${process.env.HOME}/.codex` });
  * // new Codex({ codexHome: home.path }) ...
  * ```

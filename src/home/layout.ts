@@ -19,7 +19,7 @@ import { CodexHomeError, errnoCode, reasonFor } from "./home_error.ts";
  *
  * @example Prepare a home for a child process
  * ```ts ignore
- * import { ensureCodexHome } from "@codexkit/sdk";
+ * import { ensureCodexHome } from "@codexkit/sdk/home";
  * const home = await ensureCodexHome("./.codex-home");
  * // pass { CODEX_HOME: home } in the child's environment
  * ```
@@ -207,7 +207,7 @@ export function classifyHomeEntry(
  *
  * @example See what a run left behind
  * ```ts ignore
- * import { inspectCodexHome } from "@codexkit/sdk";
+ * import { inspectCodexHome } from "@codexkit/sdk/home";
  * const layout = await inspectCodexHome("/srv/app/codex-home");
  * console.log(layout.auth ? "has credentials" : "no credentials", layout.sessions?.size);
  * for (const entry of layout.unknown) console.log("unknown:", entry.name);

@@ -7,7 +7,7 @@
  *
  * @example An isolated, logged-in home
  * ```ts ignore
- * import { authStatus, createIsolatedHome, seedAuthFrom } from "@codexkit/sdk";
+ * import { authStatus, createIsolatedHome, seedAuthFrom } from "@codexkit/sdk/home";
  * await using home = await createIsolatedHome();
  * await seedAuthFrom(`${process.env.HOME}/.codex`, home.path, { require: true });
  * console.log((await authStatus(home.path)).kind);
@@ -80,3 +80,11 @@ export type {
   TypedPayload,
   UnknownRolloutEntry,
 } from "./rollout.ts";
+// Named here so this entry documents itself; the classes are the root entry's.
+export type {
+  CodexError,
+  CodexErrorOptions,
+  FileFormatError,
+  FileFormatErrorOptions,
+} from "../errors.ts";
+export type { ApprovalMode, SandboxMode } from "../options.ts";

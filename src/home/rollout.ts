@@ -156,7 +156,7 @@ export function toRolloutEntry(record: Record<string, unknown>, lineNumber: numb
  *
  * @example Print the conversation of a saved session
  * ```ts ignore
- * import { readRollout } from "@codexkit/sdk";
+ * import { readRollout } from "@codexkit/sdk/home";
  * for await (const entry of readRollout(path, { onProblem: (p) => console.warn(p.error.message) })) {
  *   if (entry.kind === "response_item" && entry.payload.type === "message") {
  *     console.log(entry.payload.role, JSON.stringify(entry.payload.content));
@@ -253,7 +253,7 @@ export interface LoadedRollout {
  *
  * @example Count the turns of a session
  * ```ts ignore
- * import { loadRollout } from "@codexkit/sdk";
+ * import { loadRollout } from "@codexkit/sdk/home";
  * const { entries, problems } = await loadRollout(path);
  * const turns = entries.filter((e) => e.kind === "turn_context").length;
  * ```

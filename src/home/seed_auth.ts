@@ -52,7 +52,7 @@ export interface SeedAuthReport {
  *
  * @example Give a per-project home the user's login
  * ```ts ignore
- * import { createIsolatedHome, seedAuthFrom } from "@codexkit/sdk";
+ * import { createIsolatedHome, seedAuthFrom } from "@codexkit/sdk/home";
  * import { homedir } from "node:os";
  * import { join } from "node:path";
  * await using home = await createIsolatedHome();

@@ -70,7 +70,7 @@ export function parseRolloutFileName(name: string): RolloutFileName | undefined 
  *
  * @example The five latest sessions
  * ```ts ignore
- * import { listSessions } from "@codexkit/sdk";
+ * import { listSessions } from "@codexkit/sdk/home";
  * for (const s of await listSessions("/srv/app/codex-home", { limit: 5 })) {
  *   console.log(s.threadId, s.startedAt.toISOString(), s.cwd, s.firstUserMessage);
  * }
@@ -101,7 +101,7 @@ export async function listSessions(
  *
  * @example Check a thread can be resumed
  * ```ts ignore
- * import { findSession } from "@codexkit/sdk";
+ * import { findSession } from "@codexkit/sdk/home";
  * const session = await findSession(home, threadId);
  * if (!session) throw new Error(`no saved session for ${threadId}`);
  * ```

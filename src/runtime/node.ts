@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { spawn as nodeSpawn } from "node:child_process";
+import type { spawn as nodeSpawnType } from "node:child_process";
 import type { Readable, Writable } from "node:stream";
 import { SpawnError } from "../errors.ts";
 import process from "node:process";
@@ -12,13 +12,18 @@ import { closedWritable, killGroup } from "./_web.ts";
 import { newRunTag, RUN_TAG_ENV, trackChild } from "./lifeline.ts";
 import type { ChildProcess, ExitStatus, Spawner } from "./types.ts";
 
+let nodeSpawn: typeof nodeSpawnType | undefined;
+
 /** Spawns through `node:child_process`. */
 export const nodeSpawner: Spawner = {
   runtime: "node",
-  spawn(command, args, options = {}) {
+  async spawn(command, args, options = {}) {
     const tag = newRunTag();
-    return new Promise<ChildProcess>((resolve, reject) => {
-      const child = nodeSpawn(command, [...args], {
+    // Loaded on first spawn: importing the SDK on Deno or Bun never needs node:child_process.
+    nodeSpawn ??= (await import("node:child_process")).spawn;
+    const spawnChild = nodeSpawn;
+    return await new Promise<ChildProcess>((resolve, reject) => {
+      const child = spawnChild(command, [...args], {
         cwd: options.cwd,
         env: { ...(options.env ?? process.env), [RUN_TAG_ENV]: tag },
         detached: true,

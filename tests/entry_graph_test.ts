@@ -1,0 +1,48 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { dirname, join, relative } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
+
+// Static value imports and re-exports; `import type` / `export type` vanish at runtime and
+// dynamic `import()` loads only when used, so neither counts.
+const STATIC = /^(?:import|export)\s+(?!type\b)(?:[^;"']*?\sfrom\s+)?["']([^"']+)["'];?/gm;
+
+/** Every module a runtime loads when it imports `entry`: files under the repo and packages. */
+function loadedBy(entry: string): { files: Set<string>; packages: Set<string> } {
+  const files = new Set<string>();
+  const packages = new Set<string>();
+  const visit = (path: string): void => {
+    const rel = relative(ROOT, path);
+    if (files.has(rel)) return;
+    files.add(rel);
+    if (!path.endsWith(".ts")) return;
+    for (const match of readFileSync(path, "utf8").matchAll(STATIC)) {
+      const specifier = match[1];
+      if (specifier.startsWith(".")) visit(join(dirname(path), specifier));
+      else if (!specifier.startsWith("node:")) packages.add(specifier);
+    }
+  };
+  visit(join(ROOT, entry));
+  return { files, packages };
+}
+
+test("importing the root entry loads no npm package, home helper or app-server module", () => {
+  const { files, packages } = loadedBy("mod.ts");
+  assert.deepEqual([...packages], []);
+  const lazy = [...files].filter((f) =>
+    f.startsWith(join("src", "app_server")) || f.startsWith(join("src", "schemas")) ||
+    f === join("src", "event_schemas.ts") || f === join("src", "exec", "output_schema.ts") ||
+    (f.startsWith(join("src", "home")) &&
+      ![join("src", "home", "layout.ts"), join("src", "home", "home_error.ts")].includes(f))
+  );
+  assert.deepEqual(lazy, []);
+  assert.ok(files.has(join("src", "codex.ts")), "the walk follows the root's imports");
+});
+
+test("the home and schemas entries carry the packages the root leaves out", () => {
+  assert.ok(loadedBy(join("src", "home", "mod.ts")).packages.has("smol-toml"));
+  assert.ok(loadedBy(join("src", "schemas", "mod.ts")).packages.has("valibot"));
+});

@@ -93,3 +93,5 @@ export {
   knownSnapshot,
   RECORDED_COMMANDS,
 } from "./known.ts";
+export type { PlatformLabel } from "../bundles/platform.ts";
+export type { RegistrySource } from "../bundles/registry.ts";

@@ -65,3 +65,21 @@ export type {
   WebSearchItem,
 } from "../events.ts";
 export { decodeThreadEvents } from "../streams/thread_event_stream.ts";
+export type {
+  AccountUpdatedEvent,
+  AppServerNotificationEvent,
+  ContextCompactedEvent,
+  McpServerStatusEvent,
+  PlanUpdatedEvent,
+  RateLimitsUpdatedEvent,
+  RetryScheduledEvent,
+  ServerRequestAnsweredEvent,
+  ServerRequestRequestedEvent,
+  ServerRequestResolvedEvent,
+  ThreadArchivedEvent,
+  ThreadNameEvent,
+  ThreadStatusEvent,
+  WarningEvent,
+} from "../events.ts";
+export type { ThreadEventDecoderOptions } from "../streams/thread_event_stream.ts";
+export type { ServerRequestDefaultReason, ServerRequestKind } from "../events.ts";

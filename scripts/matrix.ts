@@ -7,7 +7,7 @@
  *   MATRIX_COUNT=3 MATRIX_RUNTIMES="node deno" npm run matrix
  *
  * Releases come from the machine's npm registry (`npm config get registry`) and are kept in
- * .cache/codex-releases (or CODEXKIT_RELEASE_CACHE) between runs; each is about 170 MB. Every
+ * the user cache dir, `~/.cache/codexkit/releases` (or CODEXKIT_RELEASE_CACHE), between runs; each is about 170 MB. Every
  * release runs the same test files unchanged, with CODEXKIT_TEST_CODEX_VERSION set. Prints a
  * version x result table and, last, one line "N passed, N failed" over all releases.
  *
@@ -18,11 +18,15 @@ import { mkdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import process from "node:process";
 import { fileURLToPath } from "node:url";
-import { latestStableReleases, releaseBinary } from "../capabilities/releases.ts";
+import {
+  defaultReleaseCacheDir,
+  latestStableReleases,
+  releaseBinary,
+} from "../capabilities/releases.ts";
 import { compareVersions } from "../capabilities/semver.ts";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
-const CACHE = process.env.CODEXKIT_RELEASE_CACHE ?? join(ROOT, ".cache", "codex-releases");
+const CACHE = process.env.CODEXKIT_RELEASE_CACHE ?? defaultReleaseCacheDir();
 const COUNT = Number(process.env.MATRIX_COUNT ?? 5);
 const RUNTIMES = process.env.MATRIX_RUNTIMES ?? "node";
 

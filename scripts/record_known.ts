@@ -19,14 +19,14 @@ import { fileURLToPath } from "node:url";
 import { readAppServerSurface } from "../capabilities/app_server_surface.ts";
 import { RECORDED_COMMANDS } from "../capabilities/known.ts";
 import { probeCapabilities } from "../capabilities/probe.ts";
-import { releaseBinary } from "../capabilities/releases.ts";
+import { defaultReleaseCacheDir, releaseBinary } from "../capabilities/releases.ts";
 import { compareVersions } from "../capabilities/semver.ts";
 import { writeFileAtomic } from "../src/fs/atomic_write.ts";
 import { resolveCodexBinary } from "../src/binary/resolve.ts";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const KNOWN = join(ROOT, "capabilities", "known");
-const RELEASES = process.env.CODEXKIT_RELEASE_CACHE ?? join(ROOT, ".cache", "codex-releases");
+const RELEASES = process.env.CODEXKIT_RELEASE_CACHE ?? defaultReleaseCacheDir();
 
 const targets = process.argv.slice(2);
 const binaries: string[] = [];

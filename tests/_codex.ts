@@ -13,7 +13,7 @@ import process from "node:process";
 import { fileURLToPath } from "node:url";
 import { knownSnapshot } from "../capabilities/known.ts";
 import { probeCapabilities } from "../capabilities/probe.ts";
-import { releaseBinary } from "../capabilities/releases.ts";
+import { defaultReleaseCacheDir, releaseBinary } from "../capabilities/releases.ts";
 import type { CapabilitySnapshot } from "../capabilities/types.ts";
 import { parseVersion } from "../capabilities/semver.ts";
 import { getSpawner } from "../src/runtime/mod.ts";
@@ -22,8 +22,7 @@ import { offlineCodexConfig } from "../src/testing/offline.ts";
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 
 /** Where downloaded releases are kept between runs (gitignored; the matrix fills it). */
-export const RELEASE_CACHE: string = process.env.CODEXKIT_RELEASE_CACHE ??
-  join(ROOT, ".cache", "codex-releases");
+export const RELEASE_CACHE: string = process.env.CODEXKIT_RELEASE_CACHE ?? defaultReleaseCacheDir();
 
 /** The pinned platform package's binary and PATH dir (new layout, or the older one). */
 function resolvePinned(): { bin: string; pathDir: string } {

@@ -11,10 +11,9 @@
  */
 import { readFileSync } from "node:fs";
 import { mkdir } from "node:fs/promises";
-import { homedir, platform } from "node:os";
 import { join } from "node:path";
-import process from "node:process";
 import { writeFileAtomic } from "../src/fs/atomic_write.ts";
+import { userCacheDir } from "../src/fs/cache_dir.ts";
 
 /** The stat fields that identify one version of a file's content. */
 export interface FileIdentity {
@@ -44,13 +43,7 @@ const MAX_RECORD_BYTES = 64 << 10;
  * ```
  */
 export function defaultVerifiedDir(): string {
-  const env = process.env;
-  const os = platform();
-  let base: string;
-  if (os === "win32") base = env.LOCALAPPDATA || join(homedir(), "AppData", "Local");
-  else if (os === "darwin") base = join(homedir(), "Library", "Caches");
-  else base = env.XDG_CACHE_HOME || join(homedir(), ".cache");
-  return join(base, "codexkit", "verified");
+  return userCacheDir("verified");
 }
 
 // The record's name only spreads paths over files; the record holds the full path and is used

@@ -7,15 +7,14 @@
 import { createHash } from "node:crypto";
 import { constants } from "node:fs";
 import { lstat, mkdir, open } from "node:fs/promises";
-import { homedir, platform } from "node:os";
 import { join } from "node:path";
-import process from "node:process";
 import * as v from "valibot";
 import { writeFileAtomic } from "../src/fs/atomic_write.ts";
 import { sameFingerprint } from "./fingerprint.ts";
 import { issueLines, SnapshotSchema } from "./schema.ts";
 import { SNAPSHOT_SCHEMA_VERSION } from "./types.ts";
 import type { CapabilitySnapshot, Fingerprint } from "./types.ts";
+import { userCacheDir } from "../src/fs/cache_dir.ts";
 
 /** Marks a cache file as ours. */
 export const CACHE_FILE_KIND = "codexkit.capabilities";
@@ -40,13 +39,7 @@ export type CacheRead =
  * ```
  */
 export function defaultCacheDir(): string {
-  const env = process.env;
-  const os = platform();
-  let base: string;
-  if (os === "win32") base = env.LOCALAPPDATA || join(homedir(), "AppData", "Local");
-  else if (os === "darwin") base = join(homedir(), "Library", "Caches");
-  else base = env.XDG_CACHE_HOME || join(homedir(), ".cache");
-  return join(base, "codexkit", "capabilities");
+  return userCacheDir("capabilities");
 }
 
 /** The cache file name for a canonical binary path: a hash, so no path text leaks into names. */

@@ -6,7 +6,6 @@
  * @module
  */
 import { access, constants } from "node:fs/promises";
-import { homedir, platform as osPlatform } from "node:os";
 import { join } from "node:path";
 import process from "node:process";
 import { addToBundle } from "../bundles/add.ts";
@@ -18,6 +17,7 @@ import { discoverRegistry, packumentUrl } from "../bundles/registry.ts";
 import { validateVersion } from "../bundles/validate.ts";
 import { BundleError } from "../src/errors.ts";
 import { compareVersions, parseVersion } from "./semver.ts";
+import { userCacheDir } from "../src/fs/cache_dir.ts";
 
 /** Options of {@linkcode releaseBinary} and {@linkcode latestStableReleases}. */
 export interface ReleaseOptions {
@@ -55,13 +55,7 @@ export interface ReleaseBinary {
  * ```
  */
 export function defaultReleaseCacheDir(): string {
-  const env = process.env;
-  const os = osPlatform();
-  let base: string;
-  if (os === "win32") base = env.LOCALAPPDATA || join(homedir(), "AppData", "Local");
-  else if (os === "darwin") base = join(homedir(), "Library", "Caches");
-  else base = env.XDG_CACHE_HOME || join(homedir(), ".cache");
-  return join(base, "codexkit", "releases");
+  return userCacheDir("releases");
 }
 
 /**

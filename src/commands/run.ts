@@ -6,8 +6,7 @@
  */
 import { AbortError, CodexError, ExitError, TimeoutError } from "../errors.ts";
 import { redactText } from "../redact.ts";
-import { DEFAULT_KILL_GRACE_MS, terminate } from "../runtime/mod.ts";
-import type { ChildProcess } from "../runtime/mod.ts";
+import { DEFAULT_KILL_GRACE_MS, terminate, writeStdin } from "../runtime/mod.ts";
 import { checkCommandOptions, prepareCommand } from "./_prepare.ts";
 import type { CodexCommandOptions, PreparedCommand } from "./_prepare.ts";
 
@@ -194,19 +193,6 @@ function aborted(command: readonly string[], reason: unknown, stderrTail?: strin
     command,
     stderrTail,
   });
-}
-
-async function writeStdin(child: ChildProcess, text: string | undefined): Promise<void> {
-  if (text === undefined) return;
-  const writer = child.stdin.getWriter();
-  try {
-    await writer.write(new TextEncoder().encode(text));
-    await writer.close();
-  } catch {
-    // A child that exits before reading says why through its exit status.
-  } finally {
-    writer.releaseLock();
-  }
 }
 
 async function collect(

@@ -10,8 +10,7 @@ import { resolveCodexBinary } from "../binary/resolve.ts";
 import { flattenConfig } from "../config/toml_literal.ts";
 import { buildExecEnv } from "../exec/args.ts";
 import { AbortError } from "../errors.ts";
-import { getSpawner, terminate } from "../runtime/mod.ts";
-import type { ChildProcess } from "../runtime/mod.ts";
+import { getSpawner, terminate, writeStdin } from "../runtime/mod.ts";
 import { redactText } from "../redact.ts";
 import { storedSecrets } from "./auth_file.ts";
 import { ensureCodexHome } from "./layout.ts";
@@ -130,19 +129,6 @@ export async function runCodexCli(
 
 function abortError(args: readonly string[], signal: AbortSignal): AbortError {
   return new AbortError(`codex ${args.join(" ")} was cancelled`, { cause: signal.reason });
-}
-
-async function writeStdin(child: ChildProcess, text: string | undefined): Promise<void> {
-  if (text === undefined) return;
-  const writer = child.stdin.getWriter();
-  try {
-    await writer.write(new TextEncoder().encode(text));
-    await writer.close();
-  } catch {
-    // The child may exit before reading; its exit status says what happened.
-  } finally {
-    writer.releaseLock();
-  }
 }
 
 async function collect(

@@ -24,6 +24,7 @@ export {
   terminate,
 } from "./terminate.ts";
 export { liveChildCount, RUN_TAG_ENV } from "./lifeline.ts";
+export { writeStdin } from "./stdin.ts";
 
 /**
  * Names the runtime by feature checks that never throw: `Bun.spawn` means Bun, `Deno.Command`

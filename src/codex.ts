@@ -18,7 +18,6 @@ import { ensureCodexHome } from "./home/layout.ts";
 import { checkCodexOptions, checkThreadOptions } from "./options/schema.ts";
 import { withRetry } from "./retry.ts";
 import type { AppServer } from "./app_server/app_server.ts";
-import type * as Wire from "./app_server/protocol/types.ts";
 import type * as Talk from "./conversations.ts";
 
 /** A lane that holds resources (an app-server process) until closed. */
@@ -143,7 +142,7 @@ export class Codex implements AsyncDisposable {
     return await (await this.#conversations()).loadedThreads();
   }
   /** The models on offer, with default and supported reasoning efforts. */
-  async models(options?: { includeHidden?: boolean }): Promise<Wire.Model[]> {
+  async models(options?: { includeHidden?: boolean }): Promise<Talk.ModelInfo[]> {
     return await (await this.#conversations()).models(options);
   }
   /** Login mode, plan and rate limits. */

@@ -21,6 +21,8 @@ import { homedir } from "node:os";
 import { getSpawner } from "./runtime/mod.ts";
 import type { AppServer } from "./app_server/app_server.ts";
 import type * as P from "./app_server/protocol/types.ts";
+import { snakeStatus, toThreadItem } from "./app_server/events.ts";
+import type { ThreadItem, UnknownThreadItem } from "./events.ts";
 
 /** One saved thread. */
 export interface ThreadSummary {
@@ -40,8 +42,11 @@ export interface ThreadSummary {
   path: string | null;
   /** CLI version that wrote it, when known. */
   cliVersion: string | null;
-  /** The app-server's whole record (absent when read from the session files). */
-  thread?: P.Thread;
+  /**
+   * The app-server's whole record, as it came (absent when read from the session files); typed
+   * as `Thread` in `@codexkit/sdk/app-server`.
+   */
+  raw?: Readonly<Record<string, unknown>>;
 }
 
 /** A page of threads. */
@@ -69,23 +74,145 @@ export interface ListThreadsOptions {
 /** A thread with its turns. */
 export interface ThreadDetails extends ThreadSummary {
   /** Its turns (empty unless asked for with `turns: true`). */
-  turns: P.Turn[];
+  turns: SavedTurn[];
+}
+
+/** One turn of a saved thread. */
+export interface SavedTurn {
+  /** The turn id. */
+  id: string;
+  /** How it ended, or `"in_progress"`. */
+  status: "completed" | "interrupted" | "failed" | "in_progress";
+  /**
+   * Its items in the shapes of the turn events (`item.completed`); the user's own messages are
+   * left out, as in a live turn (they are in `raw`).
+   */
+  items: (ThreadItem | UnknownThreadItem)[];
+  /** Why it failed or stopped, when it did. */
+  error: string | null;
+  /** When it started, when recorded. */
+  startedAt: Date | null;
+  /** When it ended, when recorded. */
+  completedAt: Date | null;
+  /** How long it took in ms, when recorded. */
+  durationMs: number | null;
+  /** The app-server's record, as it came; typed as `Turn` in `@codexkit/sdk/app-server`. */
+  raw: Readonly<Record<string, unknown>>;
+}
+
+/** A model on offer (`model/list`). Fields a newer CLI adds pass through. */
+export interface ModelInfo {
+  /** The id to pass as `model`. */
+  id: string;
+  /** The model slug. */
+  model: string;
+  /** A name to show. */
+  displayName: string;
+  /** What it is good at. */
+  description: string;
+  /** Whether it is the default model. */
+  isDefault: boolean;
+  /** Whether it is left out of pickers (listed with `includeHidden`). */
+  hidden: boolean;
+  /** The reasoning effort used when none is set. */
+  defaultReasoningEffort: string;
+  /** The efforts it accepts, each with a description. */
+  supportedReasoningEfforts: { reasoningEffort: string; description: string }[];
+  /** Any other wire field (the full wire type is `Model` in `@codexkit/sdk/app-server`). */
+  [key: string]: unknown;
 }
 
 /** The account: how codex logs in, the plan, and the rate limits when the login has them. */
 export interface AccountInfo {
-  /** `{ type: "apiKey" }`, `{ type: "chatgpt", email, planType }`, ...; `null` when logged out. */
-  account: P.Account | null;
+  /**
+   * The login, `null` when logged out: `type` is `"apiKey"`, `"chatgpt"` (with `email`,
+   * `planType`), `"amazonBedrock"`, `"gcp"`, or what a newer CLI adds.
+   */
+  account: {
+    /** The login mode. */
+    type: string;
+    /** The ChatGPT account's email, when known. */
+    email?: string | null;
+    /** The ChatGPT plan (`"plus"`, `"pro"`, `"team"`, ...). */
+    planType?: string;
+    /** Any other wire field. */
+    [key: string]: unknown;
+  } | null;
   /** Whether the model provider needs an OpenAI login. */
   requiresOpenaiAuth: boolean;
   /** The rate-limit snapshot; `null` when the login has none (API keys, logged out). */
-  rateLimits: P.RateLimitSnapshot | null;
+  rateLimits: RateLimits | null;
+}
+
+/**
+ * Rate limits of a ChatGPT login. Fields a newer CLI adds pass through; the full wire type is
+ * `RateLimitSnapshot` in `@codexkit/sdk/app-server`.
+ */
+export interface RateLimits {
+  /** The short window (percent used, window length in minutes, reset as Unix seconds). */
+  primary?:
+    | { usedPercent: number; windowDurationMins?: number | null; resetsAt?: number | null }
+    | null;
+  /** The long window, same fields. */
+  secondary?: {
+    usedPercent: number;
+    windowDurationMins?: number | null;
+    resetsAt?: number | null;
+  } | null;
+  /** Credits, when the plan has them. */
+  credits?: { hasCredits: boolean; unlimited: boolean; balance?: string | null } | null;
+  /** The plan. */
+  planType?: string | null;
+  /** Any other wire field. */
+  [key: string]: unknown;
+}
+
+/** The effective config (`config/read`). */
+export interface EffectiveConfig {
+  /** The merged config, as `config.toml` keys. */
+  config: Record<string, unknown>;
+  /** Where each dotted key's value came from: the layer (`name.type`, e.g. `"user"`) and its version. */
+  origins: Record<string, { name: { type: string; [key: string]: unknown }; version: string }>;
+  /** The layers, when asked for with `includeLayers`. */
+  layers?: Record<string, unknown>[] | null;
+  /** Any other wire field (the full wire type is `ConfigReadResponse` in `@codexkit/sdk/app-server`). */
+  [key: string]: unknown;
+}
+
+/** What a config write did. */
+export interface ConfigWritten {
+  /** The file written. */
+  filePath: string;
+  /** `"ok"`, or `"okOverridden"` when another layer still overrides the value. */
+  status: "ok" | "okOverridden";
+  /** The file's new version (pass as `expectedVersion` to the next write). */
+  version: string;
+  /** What overrides it, with `okOverridden`. */
+  overriddenMetadata?: { message: string; effectiveValue: unknown; [key: string]: unknown } | null;
+  /** Any other wire field. */
+  [key: string]: unknown;
+}
+
+/** An MCP server's status (`mcpServerStatus/list`). Fields a newer CLI adds pass through. */
+export interface McpServerState {
+  /** Its name in the config. */
+  name: string;
+  /** Its login state (`"unsupported"`, `"notLoggedIn"`, `"bearerToken"`, `"oAuth"`). */
+  authStatus: string;
+  /** Its tools, by name. */
+  tools: Record<string, unknown>;
+  /** Its resources. */
+  resources: unknown[];
+  /** Its resource templates. */
+  resourceTemplates: unknown[];
+  /** Any other wire field (the full wire type is `McpServerStatus` in `@codexkit/sdk/app-server`). */
+  [key: string]: unknown;
 }
 
 /** Options of the config writes. */
 export interface ConfigWriteOptions {
   /** `"replace"` (default) or `"upsert"` (merge tables). */
-  mergeStrategy?: P.MergeStrategy;
+  mergeStrategy?: "replace" | "upsert";
   /** File to write (default: the user's config.toml). */
   filePath?: string;
   /** Fail unless the file is still at this version (from an earlier read or write). */
@@ -95,24 +222,24 @@ export interface ConfigWriteOptions {
 /** The config calls. */
 export interface ConfigAccess {
   /** The effective config and where each value came from. */
-  read(options?: { cwd?: string; includeLayers?: boolean }): Promise<P.ConfigReadResponse>;
+  read(options?: { cwd?: string; includeLayers?: boolean }): Promise<EffectiveConfig>;
   /** Writes one value at a dotted key path. */
   write(
     keyPath: string,
     value: unknown,
     options?: ConfigWriteOptions,
-  ): Promise<P.ConfigWriteResponse>;
+  ): Promise<ConfigWritten>;
   /** Writes several values at once. */
   batchWrite(
-    edits: { keyPath: string; value: unknown; mergeStrategy?: P.MergeStrategy }[],
+    edits: { keyPath: string; value: unknown; mergeStrategy?: "replace" | "upsert" }[],
     options?: Omit<ConfigWriteOptions, "mergeStrategy">,
-  ): Promise<P.ConfigWriteResponse>;
+  ): Promise<ConfigWritten>;
 }
 
 /** The MCP server calls. */
 export interface McpAccess {
   /** Status of every configured MCP server (tools, resources, auth). */
-  status(): Promise<P.McpServerStatus[]>;
+  status(): Promise<McpServerState[]>;
   /** Re-reads the MCP server config. */
   reload(): Promise<void>;
 }
@@ -135,8 +262,29 @@ function summaryOf(thread: P.Thread): ThreadSummary {
     updatedAt: new Date(thread.updatedAt * 1000),
     path: thread.path ?? null,
     cliVersion: thread.cliVersion ?? null,
-    thread,
+    raw: thread,
   };
+}
+
+function dateOf(seconds: number | null | undefined): Date | null {
+  return typeof seconds === "number" ? new Date(seconds * 1000) : null;
+}
+
+function savedTurn(turn: P.Turn): SavedTurn {
+  return {
+    id: turn.id,
+    status: snakeStatus(turn.status) as SavedTurn["status"],
+    items: (turn.items ?? []).map(toThreadItem).filter((item) => item !== null),
+    error: turn.error?.message ?? null,
+    startedAt: dateOf(turn.startedAt),
+    completedAt: dateOf(turn.completedAt),
+    durationMs: turn.durationMs ?? null,
+    raw: turn,
+  };
+}
+
+function detailsOf(thread: P.Thread): ThreadDetails {
+  return { ...summaryOf(thread), turns: (thread.turns ?? []).map(savedTurn) };
 }
 
 function summaryOfSession(session: SessionSummary): ThreadSummary {
@@ -251,7 +399,7 @@ export class Conversations {
       threadId: id,
       includeTurns: options.turns === true,
     });
-    return { ...summaryOf(thread), turns: thread.turns ?? [] };
+    return detailsOf(thread);
   }
 
   /** Archives a thread (it leaves the default listing; `archived: true` lists it). */
@@ -304,7 +452,7 @@ export class Conversations {
       result = await revert();
     }
     const read = await server.call("thread/read", { threadId: id, includeTurns: true });
-    return { ...summaryOf(result.thread), turns: read.thread.turns ?? [] };
+    return { ...summaryOf(result.thread), turns: detailsOf(read.thread).turns };
   }
 
   /** The ids of the threads loaded in the server's memory. */
@@ -321,9 +469,9 @@ export class Conversations {
   }
 
   /** Every model the server offers, with its default and supported reasoning efforts. */
-  async models(options: { includeHidden?: boolean } = {}): Promise<P.Model[]> {
+  async models(options: { includeHidden?: boolean } = {}): Promise<ModelInfo[]> {
     const server = await this.#server();
-    const models: P.Model[] = [];
+    const models: ModelInfo[] = [];
     let cursor: string | null | undefined;
     do {
       const page = await server.call("model/list", {
@@ -340,7 +488,7 @@ export class Conversations {
   async account(): Promise<AccountInfo> {
     const server = await this.#server();
     const read = await server.call("account/read", {});
-    let rateLimits: P.RateLimitSnapshot | null = null;
+    let rateLimits: RateLimits | null = null;
     if (read.account?.type === "chatgpt") {
       rateLimits = (await server.call("account/rateLimits/read")).rateLimits;
     }
@@ -381,7 +529,7 @@ export class Conversations {
     return {
       status: async () => {
         const server = await this.#server();
-        const out: P.McpServerStatus[] = [];
+        const out: McpServerState[] = [];
         let cursor: string | null | undefined;
         do {
           const page = await server.call("mcpServerStatus/list", cursor ? { cursor } : {});

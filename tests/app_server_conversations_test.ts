@@ -43,8 +43,22 @@ test("Codex manages conversations over the app-server: list, read, name, archive
   assert.equal(page.threads[0].preview, "first");
   assert.ok(page.threads[0].createdAt instanceof Date);
 
+  assert.equal(page.threads[0].raw?.id, id);
+
   const read = await codex.readThread(id, { turns: true });
   assert.equal(read.turns.length, 3);
+  // Saved turns come in the SDK's shapes: items as in turn events, the wire record under `raw`.
+  const [first] = read.turns;
+  assert.equal(first.status, "completed");
+  assert.equal(first.error, null);
+  assert.deepEqual(
+    first.items.filter((item) => item.type === "agent_message").map((item) =>
+      (item as { text?: unknown }).text
+    ),
+    ["one"],
+  );
+  assert.ok(first.items.every((item) => item.type !== "userMessage"));
+  assert.equal(first.raw.id, first.id);
   assert.equal((await codex.readThread(id)).turns.length, 0);
 
   await codex.setThreadName(id, "Greetings");

@@ -49,8 +49,6 @@ export type WithExtra<T> = T extends undefined ? T : T extends object ? T & Extr
 
 /** Result of `initialize`. */
 export type InitializeResult = P.InitializeResponse;
-/** Sandbox mode of a thread. */
-export type SandboxModeWire = P.SandboxMode;
 /** One input part of a turn. */
 export type WireUserInput = P.UserInput;
 /** A thread as the app-server describes it. */

@@ -32,13 +32,24 @@ export {
 } from "./server_requests.ts";
 export type {
   AttestationHandler,
+  AttestationRequest,
+  AttestationResponse,
+  DynamicTool,
   ElicitationHandler,
+  ElicitationRequest,
+  ElicitationResponse,
   ServerRequestContext,
   ServerRequestOptions,
   ServerRequestOutcome,
   TokenRefreshHandler,
+  TokenRefreshRequest,
+  TokenRefreshResponse,
   ToolCallHandler,
+  ToolCallRequest,
+  ToolCallResponse,
   UserInputHandler,
+  UserInputRequest,
+  UserInputResponse,
 } from "./server_requests.ts";
 export { applyTurnDiff, Conversations, defaultCodexHome } from "../conversations.ts";
 export type {
@@ -46,9 +57,15 @@ export type {
   ApplyDiffOptions,
   ConfigAccess,
   ConfigWriteOptions,
+  ConfigWritten,
   ConversationsContext,
+  EffectiveConfig,
   ListThreadsOptions,
   McpAccess,
+  McpServerState,
+  ModelInfo,
+  RateLimits,
+  SavedTurn,
   ThreadDetails,
   ThreadPage,
   ThreadSummary,
@@ -78,7 +95,6 @@ export type {
   ConfigWriteResult,
   Extra,
   InitializeResult,
-  SandboxModeWire,
   ThreadIdParams,
   ThreadListResult,
   ThreadOpenResult,
@@ -91,6 +107,18 @@ export type {
   WithExtra,
 } from "./methods.ts";
 export type * from "./protocol/types.ts";
+// Generated types whose names the SDK's own types (below) take in this entry, under `...Wire`.
+export type {
+  CommandExecutionStatus as CommandExecutionStatusWire,
+  CyberAccessProgram as CyberAccessProgramWire,
+  FileUpdateChange as FileUpdateChangeWire,
+  McpToolCallStatus as McpToolCallStatusWire,
+  PatchApplyStatus as PatchApplyStatusWire,
+  PatchChangeKind as PatchChangeKindWire,
+  SandboxMode as SandboxModeWire,
+  ThreadItem as ThreadItemWire,
+  WebSearchMode as WebSearchModeWire,
+} from "./protocol/types.ts";
 export {
   CLIENT_REQUEST_METHODS,
   PROTOCOL_CLI_VERSION,
@@ -120,11 +148,18 @@ export type {
   CodexErrorOptions,
   ConnectionClosedError,
   MalformedOutputError,
+  RpcError,
+  RpcErrorOptions,
 } from "../errors.ts";
 export type {
   ApprovalMode,
+  CodexConfigObject,
+  CodexConfigValue,
+  CyberAccessProgram,
+  LocalProvider,
   ModelReasoningEffort,
   OutputSchema,
+  RetryOptions,
   SandboxMode,
   StandardSchemaLike,
   ThreadOptions,
@@ -168,5 +203,23 @@ export type {
   Usage,
   UsageUpdatedEvent,
   WebSearchItem,
+} from "../events.ts";
+export type {
+  AccountUpdatedEvent,
+  AppServerNotificationEvent,
+  ContextCompactedEvent,
+  McpServerStatusEvent,
+  PlanUpdatedEvent,
+  RateLimitsUpdatedEvent,
+  RetryScheduledEvent,
+  ServerRequestAnsweredEvent,
+  ServerRequestDefaultReason,
+  ServerRequestKind,
+  ServerRequestRequestedEvent,
+  ServerRequestResolvedEvent,
+  ThreadArchivedEvent,
+  ThreadNameEvent,
+  ThreadStatusEvent,
+  WarningEvent,
 } from "../events.ts";
 export type { ChildProcess, ExitStatus, RuntimeName } from "../runtime/types.ts";

@@ -70,3 +70,8 @@ export type {
 } from "./events.ts";
 export { namedFixtures } from "./named_fixtures.ts";
 export type { NamedFixture } from "./named_fixtures.ts";
+// The mock lane hands out a real `Codex`, so its types reach the whole root API: every root name
+// is here as a type (import values from `@codexkit/sdk`). The two the Responses API steps above
+// already name are here as `TurnUsage` and `ReasoningThreadItem`.
+export type * from "../../mod.ts";
+export type { ReasoningItem as ReasoningThreadItem, Usage as TurnUsage } from "../events.ts";

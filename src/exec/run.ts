@@ -335,6 +335,9 @@ export function runExec(options: ExecRunOptions): ReadableStream<ThreadEvent[]> 
   }, { highWaterMark: 0 });
 }
 
+/** One read of a byte stream (spelled out: not every TypeScript lib names it). */
+type ReadResult = Awaited<ReturnType<ReadableStreamDefaultReader<Uint8Array>["read"]>>;
+
 /**
  * Reads a pipe ahead after its writer has exited, so the run does not wait on a background
  * process that inherited it: the output ends once no chunk has arrived for `quietMs`, or
@@ -347,8 +350,8 @@ class ExitDrain {
   cut = false;
   readonly quietMs: number;
   #reader: ReadableStreamDefaultReader<Uint8Array>;
-  #queue: ReadableStreamReadResult<Uint8Array>[] = [];
-  #waiting: ((r: ReadableStreamReadResult<Uint8Array>) => void) | undefined;
+  #queue: ReadResult[] = [];
+  #waiting: ((r: ReadResult) => void) | undefined;
   #quiet: ReturnType<typeof setTimeout> | undefined;
   #cap: ReturnType<typeof setTimeout>;
   #ended = false;
@@ -361,7 +364,7 @@ class ExitDrain {
   }
 
   /** The next chunk, in order; `done` once the pipe ended or was cut off. */
-  read(): Promise<ReadableStreamReadResult<Uint8Array>> {
+  read(): Promise<ReadResult> {
     const next = this.#queue.shift();
     if (next) return Promise.resolve(next);
     if (this.#ended) return Promise.resolve({ done: true, value: undefined });
@@ -377,7 +380,7 @@ class ExitDrain {
     while (!this.#ended) {
       clearTimeout(this.#quiet);
       this.#quiet = setTimeout(() => this.#cutOff(), this.quietMs);
-      let result: ReadableStreamReadResult<Uint8Array>;
+      let result: ReadResult;
       try {
         result = await this.#reader.read();
       } catch {
@@ -389,7 +392,7 @@ class ExitDrain {
     }
   }
 
-  #push(result: ReadableStreamReadResult<Uint8Array>): void {
+  #push(result: ReadResult): void {
     const waiting = this.#waiting;
     this.#waiting = undefined;
     if (waiting) waiting(result);

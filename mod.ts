@@ -147,7 +147,6 @@ export type {
   UnsupportedErrorOptions,
 } from "./src/errors.ts";
 export type { NormalizedInput, TurnLane, TurnRequest } from "./src/lane.ts";
-export { withRetry } from "./src/retry.ts";
 export { resolveCodexBinary } from "./src/binary/resolve.ts";
 export type { BinarySource, ResolveBinaryOptions, ResolvedBinary } from "./src/binary/resolve.ts";
 export type { GateAnswer, GatedOption, OptionGate, UnsupportedPolicy } from "./src/exec/gates.ts";

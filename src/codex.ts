@@ -5,8 +5,7 @@
  */
 import { resolveCodexBinary } from "./binary/resolve.ts";
 import type { ResolvedBinary } from "./binary/resolve.ts";
-import { ExecLane } from "./exec/lane.ts";
-import type { ThreadEvent } from "./events.ts";
+import type { ExecLane } from "./exec/lane.ts";
 import type { OptionGate } from "./exec/gates.ts";
 import type { TurnLane } from "./lane.ts";
 import type { CodexOptions, ThreadOptions } from "./options.ts";
@@ -14,9 +13,8 @@ import { getSpawner } from "./runtime/mod.ts";
 import type { Spawner } from "./runtime/mod.ts";
 import { Thread } from "./thread.ts";
 import type { ThreadStart } from "./thread.ts";
-import { ensureCodexHome } from "./home/layout.ts";
 import { checkCodexOptions, checkThreadOptions } from "./options/schema.ts";
-import { withRetry } from "./retry.ts";
+import { lazyLane } from "./lazy_lane.ts";
 import type { AppServer } from "./app_server/app_server.ts";
 import type * as Talk from "./conversations.ts";
 
@@ -44,7 +42,10 @@ export class Codex implements AsyncDisposable {
   #spawner: Spawner;
   #binary: Promise<ResolvedBinary> | undefined;
   #home: Promise<string | undefined> | undefined;
-  #exec: ExecLane;
+  // The exec lane's code loads on the first turn (and its secrets are known from then on).
+  #exec: TurnLane;
+  #execLoaded: Promise<ExecLane> | undefined;
+  #execLane: ExecLane | undefined;
   #appServer: Promise<ClosableLane> | undefined;
   #gateOf: Promise<(binary: ResolvedBinary) => Promise<OptionGate>> | undefined;
   #talk: Promise<Talk.Conversations> | undefined;
@@ -57,12 +58,9 @@ export class Codex implements AsyncDisposable {
     checkCodexOptions(options);
     this.#options = Object.freeze({ ...options });
     this.#spawner = getSpawner(options.runtime);
-    this.#exec = new ExecLane({
-      options: this.#options,
-      spawner: this.#spawner,
-      binary: () => this.binary(),
-      codexHome: () => this.#codexHome(),
-      gate: () => this.#gate(),
+    this.#exec = lazyLane(() => this.#loadExec(), {
+      control: false,
+      secrets: () => this.#execLane?.secrets,
     });
   }
 
@@ -195,8 +193,14 @@ export class Codex implements AsyncDisposable {
     const lane = this.#options.lane;
     checkThreadOptions(options, lane !== undefined);
     if (lane) return new Thread(lane, options, start, true);
-    const retry = (inner: TurnLane): TurnLane =>
-      options.retry ?? this.#options.retry ? withRetry(inner, this.#options.retry) : inner;
+    const retry = (inner: TurnLane): TurnLane => {
+      if ((options.retry ?? this.#options.retry) === undefined) return inner;
+      const wrapped = import("./retry.ts").then((m) => m.withRetry(inner, this.#options.retry));
+      return lazyLane(() => wrapped, {
+        control: inner.interrupt !== undefined,
+        secrets: () => inner.secrets,
+      });
+    };
     if ((options.transport ?? "exec") === "exec") {
       return new Thread(retry(this.#exec), options, start);
     }
@@ -205,28 +209,24 @@ export class Codex implements AsyncDisposable {
 
   /** A lane that loads and starts the app-server on its first turn. */
   #lazyAppServer(): TurnLane {
-    const lane = () => (this.#appServer ??= this.#startAppServer());
-    return {
-      runTurn: (request) => {
-        let inner: ReadableStreamDefaultReader<ThreadEvent[]> | undefined;
-        return new ReadableStream<ThreadEvent[]>({
-          async start() {
-            inner = (await lane()).runTurn(request).getReader();
-          },
-          async pull(controller) {
-            const next = await inner!.read();
-            if (next.done) controller.close();
-            else controller.enqueue(next.value);
-          },
-          async cancel(reason) {
-            await inner?.cancel(reason);
-          },
-        }, { highWaterMark: 0 });
-      },
-      interrupt: async (threadId) => await (await lane()).interrupt?.(threadId),
-      steer: async (threadId, input) => await (await lane()).steer?.(threadId, input),
-      secrets: this.#exec.secrets,
-    };
+    return lazyLane(async () => {
+      // The exec lane's module knows the client's secrets; errors of this lane need them too.
+      await this.#loadExec();
+      return await (this.#appServer ??= this.#startAppServer());
+    }, { control: true, secrets: () => this.#execLane?.secrets });
+  }
+
+  #loadExec(): Promise<ExecLane> {
+    this.#execLoaded ??= import("./exec/lane.ts").then(({ ExecLane }) =>
+      this.#execLane = new ExecLane({
+        options: this.#options,
+        spawner: this.#spawner,
+        binary: () => this.binary(),
+        codexHome: () => this.#codexHome(),
+        gate: () => this.#gate(),
+      })
+    );
+    return this.#execLoaded;
   }
 
   async #startAppServer(): Promise<ClosableLane> {
@@ -253,10 +253,13 @@ export class Codex implements AsyncDisposable {
   #codexHome(): Promise<string | undefined> {
     const home = this.#options.codexHome;
     if (home === undefined) return Promise.resolve(undefined);
-    this.#home ??= ensureCodexHome(home).catch((error) => {
-      this.#home = undefined;
-      throw error;
-    });
+    // Loaded on first use: a client without codexHome never needs the home helpers.
+    this.#home ??= import("./home/layout.ts").then((m) => m.ensureCodexHome(home)).catch(
+      (error) => {
+        this.#home = undefined;
+        throw error;
+      },
+    );
     return this.#home;
   }
 }

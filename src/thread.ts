@@ -107,7 +107,7 @@ export class Thread {
   run<T = unknown>(input: Input, turnOptions?: TurnOptions): Promise<Turn<T>>;
   async run(input: Input, turnOptions: TurnOptions = {}): Promise<Turn<unknown>> {
     const { events, schema } = await this.#open(input, turnOptions);
-    const turn = await collectTurn(events, this.#lane.secrets);
+    const turn = await collectTurn(events, () => this.#lane.secrets);
     if (!schema) return turn;
     try {
       return { ...turn, output: schema.parse(turn.finalResponse) };

@@ -35,12 +35,14 @@ export type RunResult<T = unknown> = Turn<T>;
  * `turn.failed`, and on an `error` event when the stream ends with no completed turn (that
  * is a fatal error, not an empty success). Keeps the last agent message as `finalResponse`.
  * A stream error (exit, timeout, abort) propagates, except that a `turn.failed` already seen
- * wins, with the stream error as its cause. Known `secrets` are scrubbed from the error.
+ * wins, with the stream error as its cause. Known `secrets` are scrubbed from the error; a
+ * function is asked when the error is built (a lazily loaded lane learns them on its first turn).
  */
 export async function collectTurn(
   events: AsyncIterable<ThreadEvent>,
-  secrets?: readonly string[],
+  knownSecrets?: readonly string[] | (() => readonly string[] | undefined),
 ): Promise<Turn> {
+  const known = () => typeof knownSecrets === "function" ? knownSecrets() : knownSecrets;
   const items: ThreadItem[] = [];
   const errors: string[] = [];
   let finalResponse = "";
@@ -71,14 +73,16 @@ export async function collectTurn(
       const fields = error instanceof CodexError
         ? { command: error.command, stderrTail: error.stderrTail }
         : {};
-      throw new TurnFailedError(failure, { cause: error, ...fields, secrets });
+      throw new TurnFailedError(failure, { cause: error, ...fields, secrets: known() });
     }
     throw error;
   }
-  if (failure !== undefined) throw new TurnFailedError(failure, { secrets });
+  if (failure !== undefined) throw new TurnFailedError(failure, { secrets: known() });
   if (!completed) {
     const last = errors.at(-1);
-    throw new TurnFailedError(last ?? "The turn ended without completing", { secrets });
+    throw new TurnFailedError(last ?? "The turn ended without completing", {
+      secrets: known(),
+    });
   }
   return { items, finalResponse, usage, errors };
 }

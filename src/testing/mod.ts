@@ -44,6 +44,8 @@ export type {
   Usage,
 } from "./steps.ts";
 export { offlineCodexConfig } from "./offline.ts";
+// A lane combinator: mostly of use with lanes of one's own, such as the mock lane.
+export { withRetry } from "../retry.ts";
 export type { OfflineCodex, OfflineCodexOptions, OfflineConfig } from "./offline.ts";
 export { chunkBytes, fixtureStream, readFixture } from "./fixtures.ts";
 export type { FixtureStreamOptions } from "./fixtures.ts";

@@ -45,6 +45,34 @@ export type Script =
 export interface FakeResponsesServerOptions {
   /** Port on 127.0.0.1 (default 0: any free port). */
   port?: number;
+  /**
+   * Also stand in for a local model server, for threads with `oss: true` and this
+   * `localProvider` (give codex `CODEX_OSS_BASE_URL=server.url`, see `offlineOssConfig`). What
+   * codex 0.169.0 asks before the turn:
+   * - both: `GET /v1/models`, answered as an OpenAI model list of `localModels`;
+   * - `"ollama"`: `GET /api/version` (answered with `ollamaVersion`) and `GET /api/tags`
+   *   (`localModels` as installed models);
+   * - `"lmstudio"`: a `POST /v1/responses` without `stream: true` that loads the model, answered
+   *   with an empty completed response. It does not use a script step (codex sends it in the
+   *   background, so it may come before or after the turn's call, or not at all).
+   *
+   * These requests are recorded in `requests` with `step: null`; `waitForRequests` does not
+   * count them.
+   */
+  localProvider?: "ollama" | "lmstudio";
+  /**
+   * Model ids the local provider reports as installed (default: the one codex picks for `--oss`
+   * without `-m`, `["gpt-oss:20b"]` for ollama, `["openai/gpt-oss-20b"]` for lmstudio). List
+   * every model the thread uses: for a missing one codex tries a download before the turn
+   * (Ollama: `POST /api/pull`, which this server answers 404, failing the turn; LM Studio: its
+   * `lms` command, when one is installed).
+   */
+  localModels?: readonly string[];
+  /**
+   * The Ollama version `GET /api/version` reports (default `"0.13.4"`, the oldest codex 0.169.0
+   * accepts; an older one makes it refuse before the turn).
+   */
+  ollamaVersion?: string;
 }
 
 /**
@@ -82,6 +110,48 @@ export interface FakeResponsesServer extends AsyncDisposable {
 }
 
 const RESPONSES_PATH = "/v1/responses";
+
+/** What codex 0.169.0 runs with `--oss --local-provider <id>` and no `-m`. */
+const DEFAULT_LOCAL_MODELS = {
+  ollama: ["gpt-oss:20b"],
+  lmstudio: ["openai/gpt-oss-20b"],
+} as const;
+
+type LocalProvider = keyof typeof DEFAULT_LOCAL_MODELS;
+
+/** The local provider's own routes: status and body, or `undefined` when it has none there. */
+function localRoute(
+  local: { provider: LocalProvider; models: readonly string[]; version: string },
+  method: string,
+  path: string,
+  body: unknown,
+): { status: number; body: unknown } | undefined {
+  if (method === "GET" && path === "/v1/models") {
+    return {
+      status: 200,
+      body: {
+        object: "list",
+        data: local.models.map((id) => ({ id, object: "model", owned_by: local.provider })),
+      },
+    };
+  }
+  if (local.provider === "ollama" && method === "GET") {
+    if (path === "/api/version") return { status: 200, body: { version: local.version } };
+    if (path === "/api/tags") {
+      return { status: 200, body: { models: local.models.map((name) => ({ name, model: name })) } };
+    }
+  }
+  const streamed = typeof body === "object" && body !== null &&
+    (body as { stream?: unknown }).stream === true;
+  if (local.provider === "lmstudio" && method === "POST" && path === RESPONSES_PATH && !streamed) {
+    const model = (body as { model?: unknown } | undefined)?.model;
+    return {
+      status: 200,
+      body: { id: "resp_load", object: "response", status: "completed", model, output: [] },
+    };
+  }
+  return undefined;
+}
 
 /** Renders a header map for recording, hiding the credential. */
 export function redactHeaders(
@@ -135,7 +205,8 @@ function sleep(ms: number): Promise<void> {
 /**
  * Starts a fake Responses API on 127.0.0.1. Step `i` of `script` answers the `i`-th
  * `POST /v1/responses`; when the steps run out the server answers HTTP 500 naming the request.
- * Any other method or path gets a 404 JSON error (and is recorded).
+ * With `options.localProvider` it also answers what codex asks a local Ollama or LM Studio
+ * server before an `oss` turn. Any other method or path gets a 404 JSON error (and is recorded).
  *
  * @example Answer one turn with a message
  * ```ts ignore
@@ -143,6 +214,17 @@ function sleep(ms: number): Promise<void> {
  * await using server = await startFakeResponsesServer([reply.message("Hello!")]);
  * // point codex at server.url (see offlineCodexConfig), run a turn, then:
  * const [request] = await server.waitForRequests(1);
+ * ```
+ *
+ * @example Stand in for a local Ollama
+ * ```ts ignore
+ * import { offlineOssConfig, reply, startFakeResponsesServer } from "@codexkit/sdk/testing";
+ * await using server = await startFakeResponsesServer([reply.message("Hi from a local model")], {
+ *   localProvider: "ollama",
+ * });
+ * const { config, env } = offlineOssConfig(server); // env: { CODEX_OSS_BASE_URL: server.url }
+ * // new Codex({ config, env: { PATH, ...env }, codexHome })
+ * //   .startThread({ oss: true, localProvider: "ollama", skipGitRepoCheck: true }).run("hi")
  * ```
  */
 export async function startFakeResponsesServer(
@@ -158,6 +240,7 @@ export async function startFakeResponsesServer(
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
     throw new TypeError(`Cannot start the fake server: options.port ${port} is not a port number`);
   }
+  const local = localOptions(options);
 
   const requests: RecordedRequest[] = [];
   const ids = createIdSource();
@@ -230,17 +313,26 @@ export async function startFakeResponsesServer(
   const answer = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const text = await readBody(req);
     const path = (req.url ?? "/").split("?")[0];
-    const isCall = req.method === "POST" && path === RESPONSES_PATH;
+    const method = req.method ?? "GET";
+    const body = parseBody(text);
+    const localAnswer = local && localRoute(local, method, path, body);
+    const isCall = !localAnswer && method === "POST" && path === RESPONSES_PATH;
     const recorded: RecordedRequest = {
       index: requests.length,
       step: isCall ? stepCount++ : null,
-      method: req.method ?? "GET",
+      method,
       path,
       headers: redactHeaders(req.headers),
-      body: parseBody(text),
+      body,
       status: 0,
     };
     requests.push(recorded);
+    if (localAnswer) {
+      recorded.status = localAnswer.status;
+      notify();
+      sendJson(res, localAnswer.status, localAnswer.body);
+      return;
+    }
     if (!isCall) {
       recorded.status = 404;
       notify();
@@ -352,6 +444,48 @@ export async function startFakeResponsesServer(
     close,
     [Symbol.asyncDispose]: close,
   };
+}
+
+function localOptions(
+  options: FakeResponsesServerOptions,
+): { provider: LocalProvider; models: readonly string[]; version: string } | undefined {
+  const { localProvider: provider, localModels, ollamaVersion } = options;
+  if (provider === undefined) {
+    if (localModels !== undefined || ollamaVersion !== undefined) {
+      throw new TypeError(
+        "Cannot start the fake server: options.localModels and options.ollamaVersion need " +
+          'options.localProvider ("ollama" or "lmstudio")',
+      );
+    }
+    return undefined;
+  }
+  if (!Object.hasOwn(DEFAULT_LOCAL_MODELS, provider)) {
+    throw new TypeError(
+      `Cannot start the fake server: options.localProvider ${
+        JSON.stringify(provider)
+      } is not "ollama" or "lmstudio"`,
+    );
+  }
+  const models = localModels ?? DEFAULT_LOCAL_MODELS[provider];
+  if (
+    !Array.isArray(models) || models.length === 0 ||
+    !models.every((m) => typeof m === "string" && m !== "")
+  ) {
+    throw new TypeError(
+      `Cannot start the fake server: options.localModels ${
+        JSON.stringify(localModels)
+      } is not a non-empty list of model ids`,
+    );
+  }
+  const version = ollamaVersion ?? "0.13.4";
+  if (typeof version !== "string" || !/^\d+\.\d+\.\d+/.test(version)) {
+    throw new TypeError(
+      `Cannot start the fake server: options.ollamaVersion ${
+        JSON.stringify(ollamaVersion)
+      } is not a version like "0.13.4"`,
+    );
+  }
+  return { provider, models, version };
 }
 
 function httpErrorBody(step: HttpErrorStep): unknown {

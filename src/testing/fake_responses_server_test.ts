@@ -163,3 +163,105 @@ test("startFakeResponsesServer rejects a bad script or port with a TypeError", a
   await assert.rejects(startFakeResponsesServer("x" as never), TypeError);
   await assert.rejects(startFakeResponsesServer([], { port: -1 }), /options\.port/);
 });
+
+test("startFakeResponsesServer with localProvider ollama answers the checks before a turn", async () => {
+  await using server = await startFakeResponsesServer([reply.message("hi")], {
+    localProvider: "ollama",
+  });
+  const root = server.url.replace(/\/v1$/, "");
+  assert.deepEqual(await (await fetch(`${server.url}/models`)).json(), {
+    object: "list",
+    data: [{ id: "gpt-oss:20b", object: "model", owned_by: "ollama" }],
+  });
+  assert.deepEqual(await (await fetch(`${root}/api/version`)).json(), { version: "0.13.4" });
+  assert.deepEqual(await (await fetch(`${root}/api/tags`)).json(), {
+    models: [{ name: "gpt-oss:20b", model: "gpt-oss:20b" }],
+  });
+  const pull = await fetch(`${root}/api/pull`, { method: "POST", body: "{}" });
+  assert.equal(pull.status, 404, "pulling a model is not faked");
+  await pull.body?.cancel();
+  assert.ok((await (await post(server.url)).text()).includes('"text":"hi"'));
+  assert.deepEqual(server.requests.map((r) => [r.method, r.path, r.status, r.step]), [
+    ["GET", "/v1/models", 200, null],
+    ["GET", "/api/version", 200, null],
+    ["GET", "/api/tags", 200, null],
+    ["POST", "/api/pull", 404, null],
+    ["POST", "/v1/responses", 200, 0],
+  ]);
+});
+
+test("startFakeResponsesServer reports the localModels and ollamaVersion it is given", async () => {
+  await using server = await startFakeResponsesServer([], {
+    localProvider: "ollama",
+    localModels: ["qwen3:8b", "gpt-oss:120b"],
+    ollamaVersion: "0.20.1",
+  });
+  const root = server.url.replace(/\/v1$/, "");
+  const list = await (await fetch(`${server.url}/models`)).json();
+  assert.deepEqual(list.data.map((m: { id: string }) => m.id), ["qwen3:8b", "gpt-oss:120b"]);
+  assert.deepEqual(await (await fetch(`${root}/api/version`)).json(), { version: "0.20.1" });
+  const tags = await (await fetch(`${root}/api/tags`)).json();
+  assert.deepEqual(tags.models.map((m: { name: string }) => m.name), ["qwen3:8b", "gpt-oss:120b"]);
+});
+
+test("startFakeResponsesServer with localProvider lmstudio answers the model load without a step", async () => {
+  await using server = await startFakeResponsesServer([reply.message("turn")], {
+    localProvider: "lmstudio",
+  });
+  const list = await (await fetch(`${server.url}/models`)).json();
+  assert.deepEqual(list.data.map((m: { id: string }) => m.id), ["openai/gpt-oss-20b"]);
+  const root = server.url.replace(/\/v1$/, "");
+  const tags = await fetch(`${root}/api/tags`);
+  assert.equal(tags.status, 404, "LM Studio has no Ollama routes");
+  await tags.body?.cancel();
+  const load = await post(server.url, {
+    model: "openai/gpt-oss-20b",
+    input: "",
+    max_output_tokens: 1,
+  });
+  assert.equal(load.status, 200);
+  assert.equal(load.headers.get("content-type"), "application/json");
+  assert.deepEqual(await load.json(), {
+    id: "resp_load",
+    object: "response",
+    status: "completed",
+    model: "openai/gpt-oss-20b",
+    output: [],
+  });
+  assert.ok((await (await post(server.url)).text()).includes('"text":"turn"'));
+  assert.deepEqual(server.requests.map((r) => [r.method, r.path, r.status, r.step]), [
+    ["GET", "/v1/models", 200, null],
+    ["GET", "/api/tags", 404, null],
+    ["POST", "/v1/responses", 200, null],
+    ["POST", "/v1/responses", 200, 0],
+  ]);
+  assert.equal((await server.waitForRequests(1)).length, 1, "the load is not a scripted call");
+});
+
+test("startFakeResponsesServer without localProvider keeps the local routes 404", async () => {
+  await using server = await startFakeResponsesServer([]);
+  const root = server.url.replace(/\/v1$/, "");
+  for (const path of ["/api/version", "/api/tags"]) {
+    const res = await fetch(`${root}${path}`);
+    assert.equal(res.status, 404);
+    await res.body?.cancel();
+  }
+});
+
+test("startFakeResponsesServer rejects bad local provider options with a TypeError naming them", async () => {
+  const table: [Record<string, unknown>, RegExp][] = [
+    [{ localProvider: "vllm" }, /options\.localProvider "vllm" is not "ollama" or "lmstudio"/],
+    [{ localProvider: "ollama", localModels: [] }, /options\.localModels \[\]/],
+    [{ localProvider: "ollama", localModels: [""] }, /options\.localModels/],
+    [{ localProvider: "ollama", ollamaVersion: "new" }, /options\.ollamaVersion "new"/],
+    [{ localModels: ["m"] }, /need options\.localProvider/],
+    [{ ollamaVersion: "0.13.4" }, /need options\.localProvider/],
+  ];
+  for (const [options, message] of table) {
+    await assert.rejects(
+      startFakeResponsesServer([], options as never),
+      (e: unknown) => e instanceof TypeError && message.test(e.message),
+      JSON.stringify(options),
+    );
+  }
+});

@@ -43,10 +43,10 @@ export type {
   StreamOptions,
   Usage,
 } from "./steps.ts";
-export { offlineCodexConfig } from "./offline.ts";
+export { offlineCodexConfig, offlineOssConfig } from "./offline.ts";
+export type { OfflineCodex, OfflineCodexOptions, OfflineConfig, OfflineOss } from "./offline.ts";
 // A lane combinator: mostly of use with lanes of one's own, such as the mock lane.
 export { withRetry } from "../retry.ts";
-export type { OfflineCodex, OfflineCodexOptions, OfflineConfig } from "./offline.ts";
 export { chunkBytes, fixtureStream, readFixture } from "./fixtures.ts";
 export type { FixtureStreamOptions } from "./fixtures.ts";
 export { createMockCodex, mockLane } from "./mock_lane.ts";

@@ -1,6 +1,7 @@
 /**
  * What points codex at a fake Responses server and keeps it on loopback: the `mock` provider,
- * the model, analytics and plugins off, and the key variable the provider reads.
+ * the model, analytics and plugins off, and the key variable the provider reads; or, for `oss`
+ * threads, the local provider's base URL variable.
  *
  * @module
  */
@@ -116,4 +117,44 @@ export function offlineCodexConfig(
     `model_providers.${providerId}=${encodeTomlValue(provider, `model_providers.${providerId}`)}`,
   ];
   return { config, args, env: { [envKey]: apiKey } };
+}
+
+/** Everything needed to run an `oss` thread against a fake server standing in for a local provider. */
+export interface OfflineOss {
+  /** Nested config, e.g. for `new Codex({ config })`: analytics and plugins off. */
+  config: { analytics: { enabled: false }; features: { plugins: false } };
+  /** The same as flat CLI arguments (`--disable plugins -c analytics.enabled=false`). */
+  args: string[];
+  /** `CODEX_OSS_BASE_URL`: where codex finds the local provider (Ollama or LM Studio). */
+  env: { CODEX_OSS_BASE_URL: string };
+}
+
+/**
+ * Builds the config, CLI arguments and environment that send an `oss` thread
+ * (`--oss --local-provider ollama|lmstudio`) to `server` and nowhere else. Codex 0.169.0 takes
+ * the local provider's base URL from `CODEX_OSS_BASE_URL` only: the built-in `ollama` and
+ * `lmstudio` provider ids cannot be redefined in config. Start the server with the matching
+ * `localProvider` option so it answers the provider's own checks. No model is set: codex picks
+ * its default local model, which the server lists.
+ *
+ * @example An Ollama thread against the fake server
+ * ```ts ignore
+ * import { offlineOssConfig, reply, startFakeResponsesServer } from "@codexkit/sdk/testing";
+ * await using server = await startFakeResponsesServer([reply.message("hi")], {
+ *   localProvider: "ollama",
+ * });
+ * const { config, env } = offlineOssConfig(server);
+ * const codex = new Codex({ config, env: { PATH: process.env.PATH!, ...env }, codexHome });
+ * await codex.startThread({ oss: true, localProvider: "ollama", skipGitRepoCheck: true }).run("hi");
+ * ```
+ */
+export function offlineOssConfig(server: { readonly url: string }): OfflineOss {
+  if (typeof server?.url !== "string" || !/^https?:\/\//.test(server.url)) {
+    throw new TypeError("Cannot build the offline oss config: server.url must be an http(s) URL");
+  }
+  return {
+    config: { analytics: { enabled: false }, features: { plugins: false } },
+    args: ["--disable", "plugins", "-c", "analytics.enabled=false"],
+    env: { CODEX_OSS_BASE_URL: server.url },
+  };
 }

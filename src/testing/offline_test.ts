@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { offlineCodexConfig } from "./offline.ts";
+import { offlineCodexConfig, offlineOssConfig } from "./offline.ts";
 
 const server = { url: "http://127.0.0.1:4321/v1" };
 
@@ -57,4 +57,16 @@ test("offlineCodexConfig rejects bad options with a TypeError naming them", () =
       (e: unknown) => e instanceof TypeError && e.message.includes(name),
     );
   }
+});
+
+test("offlineOssConfig gives the local provider's base URL and keeps codex on loopback", () => {
+  assert.deepEqual(offlineOssConfig(server), {
+    config: { analytics: { enabled: false }, features: { plugins: false } },
+    args: ["--disable", "plugins", "-c", "analytics.enabled=false"],
+    env: { CODEX_OSS_BASE_URL: "http://127.0.0.1:4321/v1" },
+  });
+  assert.throws(
+    () => offlineOssConfig({ url: "127.0.0.1:4321" }),
+    (e: unknown) => e instanceof TypeError && e.message.includes("server.url"),
+  );
 });

@@ -9,7 +9,7 @@ import type { ExecLane } from "./exec/lane.ts";
 import type { OptionGate } from "./exec/gates.ts";
 import type { TurnLane } from "./lane.ts";
 import type { CodexOptions, ThreadOptions } from "./options.ts";
-import { getSpawner } from "./runtime/mod.ts";
+import { checkRuntime } from "./runtime/detect.ts";
 import type { Spawner } from "./runtime/mod.ts";
 import { Thread } from "./thread.ts";
 import type { ThreadStart } from "./thread.ts";
@@ -39,7 +39,8 @@ interface ClosableLane extends TurnLane {
  */
 export class Codex implements AsyncDisposable {
   #options: Readonly<CodexOptions>;
-  #spawner: Spawner;
+  // The process adapters load with the first lane that spawns.
+  #spawner: Promise<Spawner> | undefined;
   #binary: Promise<ResolvedBinary> | undefined;
   #home: Promise<string | undefined> | undefined;
   // The exec lane's code loads on the first turn (and its secrets are known from then on).
@@ -57,7 +58,7 @@ export class Codex implements AsyncDisposable {
   constructor(options: CodexOptions = {}) {
     checkCodexOptions(options);
     this.#options = Object.freeze({ ...options });
-    this.#spawner = getSpawner(options.runtime);
+    checkRuntime(options.runtime);
     this.#exec = lazyLane(() => this.#loadExec(), {
       control: false,
       secrets: () => this.#execLane?.secrets,
@@ -216,11 +217,18 @@ export class Codex implements AsyncDisposable {
     }, { control: true, secrets: () => this.#execLane?.secrets });
   }
 
+  #getSpawner(): Promise<Spawner> {
+    this.#spawner ??= import("./runtime/mod.ts").then((m) => m.getSpawner(this.#options.runtime));
+    return this.#spawner;
+  }
+
   #loadExec(): Promise<ExecLane> {
-    this.#execLoaded ??= import("./exec/lane.ts").then(({ ExecLane }) =>
+    this.#execLoaded ??= Promise.all([import("./exec/lane.ts"), this.#getSpawner()]).then((
+      [{ ExecLane }, spawner],
+    ) =>
       this.#execLane = new ExecLane({
         options: this.#options,
-        spawner: this.#spawner,
+        spawner,
         binary: () => this.binary(),
         codexHome: () => this.#codexHome(),
         gate: () => this.#gate(),
@@ -233,7 +241,7 @@ export class Codex implements AsyncDisposable {
     const { startAppServerLane } = await import("./app_server/lane_for_codex.ts");
     return startAppServerLane({
       options: this.#options,
-      spawner: this.#spawner,
+      spawner: await this.#getSpawner(),
       binary: () => this.binary(),
       codexHome: () => this.#codexHome(),
     });

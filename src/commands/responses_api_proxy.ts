@@ -8,7 +8,7 @@ import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { CodexError } from "../errors.ts";
-import { DEFAULT_KILL_GRACE_MS, terminate } from "../runtime/mod.ts";
+import { DEFAULT_KILL_GRACE_MS, terminate, writeStdin } from "../runtime/mod.ts";
 import type { ExitStatus } from "../runtime/mod.ts";
 import { StderrCollector } from "../exec/stderr.ts";
 import { redactText } from "../redact.ts";
@@ -103,10 +103,8 @@ export async function startResponsesApiProxy(
     });
     const stderr = new StderrCollector(child.stderr);
     void child.stdout.cancel().catch(() => {});
-    const writer = child.stdin.getWriter();
-    await writer.write(new TextEncoder().encode(options.key)).then(() => writer.close()).catch(
-      () => {},
-    );
+    // The key goes on stdin only, never in argv or the environment.
+    await writeStdin(child, options.key);
     const stop = () => terminate(child, grace);
     const onAbort = () => void stop();
     options.signal?.addEventListener("abort", onAbort, { once: true });

@@ -173,7 +173,7 @@ test("cloudList passes filters and reads the JSON page", async () => {
       id: "task_e_1",
       title: "Fix it",
       status: "ready",
-      url: "https://chatgpt.com/codex/tasks/task_e_1",
+      url: "https://cloud.example.test/codex/tasks/task_e_1",
       summary: { files_changed: 1, lines_added: 2, lines_removed: 0 },
       is_review: false,
     }],
@@ -249,14 +249,14 @@ if [ "$1" = apply ]; then echo "patch does not apply" >&2; exit 1; fi`,
 });
 
 test("cloudExec sends the prompt on stdin and returns the new task's id and URL", async () => {
-  await using fake = await fakeCodex(`echo "https://chatgpt.com/codex/tasks/task_e_new"`);
+  await using fake = await fakeCodex(`echo "https://cloud.example.test/codex/tasks/task_e_new"`);
   const task = await cloudExec("Refactor the parser", {
     ...base(fake.path),
     environment: "env-9",
     attempts: 2,
     branch: "main",
   });
-  assert.deepEqual(task, { id: "task_e_new", url: "https://chatgpt.com/codex/tasks/task_e_new" });
+  assert.deepEqual(task, { id: "task_e_new", url: "https://cloud.example.test/codex/tasks/task_e_new" });
   assert.deepEqual((await fake.calls())[0], [
     "cloud",
     "exec",

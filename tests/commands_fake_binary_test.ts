@@ -256,7 +256,10 @@ test("cloudExec sends the prompt on stdin and returns the new task's id and URL"
     attempts: 2,
     branch: "main",
   });
-  assert.deepEqual(task, { id: "task_e_new", url: "https://cloud.example.test/codex/tasks/task_e_new" });
+  assert.deepEqual(task, {
+    id: "task_e_new",
+    url: "https://cloud.example.test/codex/tasks/task_e_new",
+  });
   assert.deepEqual((await fake.calls())[0], [
     "cloud",
     "exec",

@@ -51,6 +51,23 @@ const routes = (server: FakeResponsesServer): string[] =>
 
 const model = (request: RecordedRequest): unknown => (request.body as { model?: unknown }).model;
 
+/** One turn of an oss thread on `localProvider`, against `server` standing in for it. */
+async function ossTurn(
+  server: FakeResponsesServer,
+  localProvider: "ollama" | "lmstudio",
+  prompt: string,
+  thread: { model?: string } = {},
+) {
+  await using client = await ossClient(server);
+  return await client.codex.startThread({
+    oss: true,
+    localProvider,
+    skipGitRepoCheck: true,
+    workingDirectory: client.work,
+    ...thread,
+  }).run(prompt);
+}
+
 /**
  * Some releases cannot run an oss turn through exec at all (0.166.0 answers "This chat uses
  * ollama, but your current provider is openai": modelProviderMismatch). One turn tells; the
@@ -60,15 +77,8 @@ async function ossDefect(): Promise<string | false> {
   await using server = await startFakeResponsesServer([reply.message("probe")], {
     localProvider: "ollama",
   });
-  await using client = await ossClient(server);
-  const thread = client.codex.startThread({
-    oss: true,
-    localProvider: "ollama",
-    skipGitRepoCheck: true,
-    workingDirectory: client.work,
-  });
   try {
-    await thread.run("probe");
+    await ossTurn(server, "ollama", "probe");
     return false;
   } catch (error) {
     if (error instanceof ExitError && /modelProviderMismatch/.test(error.message)) {
@@ -87,13 +97,7 @@ test(
     await using server = await startFakeResponsesServer([reply.message("Hi from a local model")], {
       localProvider: "ollama",
     });
-    await using client = await ossClient(server);
-    const turn = await client.codex.startThread({
-      oss: true,
-      localProvider: "ollama",
-      skipGitRepoCheck: true,
-      workingDirectory: client.work,
-    }).run("Say hi");
+    const turn = await ossTurn(server, "ollama", "Say hi");
     assert.equal(turn.finalResponse, "Hi from a local model");
     // The Ollama checks came first: --oss and --local-provider ollama reached codex.
     const seen = routes(server);
@@ -113,14 +117,7 @@ test("An oss thread on Ollama sends the thread's model when the local server lis
     localProvider: "ollama",
     localModels: ["gpt-oss:20b", "qwen3:8b"],
   });
-  await using client = await ossClient(server);
-  const turn = await client.codex.startThread({
-    oss: true,
-    localProvider: "ollama",
-    model: "qwen3:8b",
-    skipGitRepoCheck: true,
-    workingDirectory: client.work,
-  }).run("Who are you?");
+  const turn = await ossTurn(server, "ollama", "Who are you?", { model: "qwen3:8b" });
   assert.equal(turn.finalResponse, "qwen here");
   assert.equal(model((await server.waitForRequests(1))[0]), "qwen3:8b");
 });
@@ -132,13 +129,7 @@ test(
     await using server = await startFakeResponsesServer([reply.message("Hi from LM Studio")], {
       localProvider: "lmstudio",
     });
-    await using client = await ossClient(server);
-    const turn = await client.codex.startThread({
-      oss: true,
-      localProvider: "lmstudio",
-      skipGitRepoCheck: true,
-      workingDirectory: client.work,
-    }).run("Say hi");
+    const turn = await ossTurn(server, "lmstudio", "Say hi");
     assert.equal(turn.finalResponse, "Hi from LM Studio");
     const seen = routes(server);
     assert.ok(seen.includes("GET /v1/models 200"), seen.join(", "));
@@ -154,15 +145,8 @@ test("An Ollama older than codex accepts fails the turn before any model call", 
     localProvider: "ollama",
     ollamaVersion: "0.1.0",
   });
-  await using client = await ossClient(server);
-  const thread = client.codex.startThread({
-    oss: true,
-    localProvider: "ollama",
-    skipGitRepoCheck: true,
-    workingDirectory: client.work,
-  });
   await assert.rejects(
-    thread.run("Say hi"),
+    ossTurn(server, "ollama", "Say hi"),
     (e: unknown) => e instanceof ExitError && e.exitCode !== 0 && e.message.includes("0.1.0"),
   );
   assert.ok(routes(server).includes("GET /api/version 200"));
@@ -174,16 +158,7 @@ test("A model the fake Ollama does not list makes codex try a pull, and the turn
     localProvider: "ollama",
     localModels: ["qwen3:8b"],
   });
-  await using client = await ossClient(server);
-  await assert.rejects(
-    client.codex.startThread({
-      oss: true,
-      localProvider: "ollama",
-      skipGitRepoCheck: true,
-      workingDirectory: client.work,
-    }).run("Say hi"),
-    ExitError,
-  );
+  await assert.rejects(ossTurn(server, "ollama", "Say hi"), ExitError);
   assert.ok(routes(server).includes("POST /api/pull 404"), routes(server).join(", "));
   assert.equal(server.requests.filter((r) => r.step !== null).length, 0, "no turn was sent");
 });

@@ -107,6 +107,17 @@ export type {
   WithExtra,
 } from "./methods.ts";
 export type * from "./protocol/types.ts";
+// The SDK's event and item types; where a generated name is the same, the SDK's is the one
+// exported (the generated one as ...Wire below).
+export type * from "../events.ts";
+export type {
+  CommandExecutionStatus,
+  FileUpdateChange,
+  McpToolCallStatus,
+  PatchApplyStatus,
+  PatchChangeKind,
+  ThreadItem,
+} from "../events.ts";
 // Generated types whose names the SDK's own types (below) take in this entry, under `...Wire`.
 export type {
   CommandExecutionStatus as CommandExecutionStatusWire,
@@ -167,59 +178,4 @@ export type {
   TurnOptions,
   WebSearchMode,
 } from "../options.ts";
-export type {
-  AgentMessageItem,
-  ApprovalDefaultReason,
-  ApprovalKind,
-  ApprovalRequestedEvent,
-  ApprovalResolvedEvent,
-  ApprovalSource,
-  CommandExecutionItem,
-  CommandExecutionStatus,
-  DiffUpdatedEvent,
-  ErrorItem,
-  FileChangeItem,
-  FileUpdateChange,
-  ItemCompletedEvent,
-  ItemStartedEvent,
-  ItemUpdatedEvent,
-  McpToolCallItem,
-  McpToolCallStatus,
-  PatchApplyStatus,
-  PatchChangeKind,
-  ReasoningItem,
-  ThreadError,
-  ThreadErrorEvent,
-  ThreadEvent,
-  ThreadItem,
-  ThreadStartedEvent,
-  TodoItem,
-  TodoListItem,
-  TurnCompletedEvent,
-  TurnFailedEvent,
-  TurnStartedEvent,
-  UnknownThreadEvent,
-  UnknownThreadItem,
-  Usage,
-  UsageUpdatedEvent,
-  WebSearchItem,
-} from "../events.ts";
-export type {
-  AccountUpdatedEvent,
-  AppServerNotificationEvent,
-  ContextCompactedEvent,
-  McpServerStatusEvent,
-  PlanUpdatedEvent,
-  RateLimitsUpdatedEvent,
-  RetryScheduledEvent,
-  ServerRequestAnsweredEvent,
-  ServerRequestDefaultReason,
-  ServerRequestKind,
-  ServerRequestRequestedEvent,
-  ServerRequestResolvedEvent,
-  ThreadArchivedEvent,
-  ThreadNameEvent,
-  ThreadStatusEvent,
-  WarningEvent,
-} from "../events.ts";
 export type { ChildProcess, ExitStatus, RuntimeName } from "../runtime/types.ts";

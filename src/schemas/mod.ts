@@ -26,60 +26,7 @@
 export { threadEventSchema, threadItemSchema } from "../event_schemas.ts";
 export type { EventSchema } from "../event_schemas.ts";
 export { EVENT_FIELDS, ITEM_FIELDS } from "../events.ts";
-export type {
-  AgentMessageItem,
-  ApprovalDefaultReason,
-  ApprovalKind,
-  ApprovalRequestedEvent,
-  ApprovalResolvedEvent,
-  ApprovalSource,
-  CommandExecutionItem,
-  CommandExecutionStatus,
-  DiffUpdatedEvent,
-  ErrorItem,
-  FieldSpec,
-  FileChangeItem,
-  FileUpdateChange,
-  ItemCompletedEvent,
-  ItemStartedEvent,
-  ItemUpdatedEvent,
-  McpToolCallItem,
-  McpToolCallStatus,
-  PatchApplyStatus,
-  PatchChangeKind,
-  ReasoningItem,
-  ThreadError,
-  ThreadErrorEvent,
-  ThreadEvent,
-  ThreadItem,
-  ThreadStartedEvent,
-  TodoItem,
-  TodoListItem,
-  TurnCompletedEvent,
-  TurnFailedEvent,
-  TurnStartedEvent,
-  UnknownThreadEvent,
-  UnknownThreadItem,
-  Usage,
-  UsageUpdatedEvent,
-  WebSearchItem,
-} from "../events.ts";
+// Every event and item type the schemas describe, named here so this entry documents itself.
+export type * from "../events.ts";
 export { decodeThreadEvents } from "../streams/thread_event_stream.ts";
-export type {
-  AccountUpdatedEvent,
-  AppServerNotificationEvent,
-  ContextCompactedEvent,
-  McpServerStatusEvent,
-  PlanUpdatedEvent,
-  RateLimitsUpdatedEvent,
-  RetryScheduledEvent,
-  ServerRequestAnsweredEvent,
-  ServerRequestRequestedEvent,
-  ServerRequestResolvedEvent,
-  ThreadArchivedEvent,
-  ThreadNameEvent,
-  ThreadStatusEvent,
-  WarningEvent,
-} from "../events.ts";
 export type { ThreadEventDecoderOptions } from "../streams/thread_event_stream.ts";
-export type { ServerRequestDefaultReason, ServerRequestKind } from "../events.ts";

@@ -6,8 +6,7 @@ import { mkdir, mkdtemp, readFile, rename, rm, stat, utimes, writeFile } from "n
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { getSpawner } from "../src/runtime/mod.ts";
-import type { Spawner } from "../src/runtime/mod.ts";
+import { counting } from "./_test_helpers.ts";
 import { CapabilityCache } from "./cache.ts";
 import { cacheFileName, readCacheFile, writeCacheFile } from "./disk_cache.ts";
 import { fingerprintBinary, sameFingerprint } from "./fingerprint.ts";
@@ -36,21 +35,6 @@ async function sandbox(): Promise<
     bin,
     cacheDir: join(dir, "cache"),
     [Symbol.asyncDispose]: () => rm(dir, { recursive: true, force: true }),
-  };
-}
-
-function counting(): { spawner: Spawner; probes: () => number } {
-  let probes = 0;
-  const real = getSpawner();
-  return {
-    spawner: {
-      runtime: real.runtime,
-      spawn(cmd, args, options) {
-        if (args.includes("--version")) probes++;
-        return real.spawn(cmd, args, options);
-      },
-    },
-    probes: () => probes,
   };
 }
 

@@ -16,8 +16,8 @@ import { join } from "node:path";
 import process from "node:process";
 import { fileURLToPath } from "node:url";
 import { detectRuntime, getSpawner } from "../src/runtime/mod.ts";
-import type { Spawner } from "../src/runtime/mod.ts";
 import { AbortError } from "../src/errors.ts";
+import { counting } from "./_test_helpers.ts";
 import { CapabilityCache } from "./cache.ts";
 import { cacheFileName, readCacheFile, writeCacheFile } from "./disk_cache.ts";
 import { fingerprintBinary } from "./fingerprint.ts";
@@ -44,22 +44,6 @@ async function sandbox(): Promise<
     bin,
     cacheDir: join(dir, "cache"),
     [Symbol.asyncDispose]: () => rm(dir, { recursive: true, force: true }),
-  };
-}
-
-/** The runtime's spawner, counting `--version` calls (one per probe). */
-function counting(): { spawner: Spawner; probes: () => number } {
-  let probes = 0;
-  const real = getSpawner();
-  return {
-    spawner: {
-      runtime: real.runtime,
-      spawn(cmd, args, options) {
-        if (args.includes("--version")) probes++;
-        return real.spawn(cmd, args, options);
-      },
-    },
-    probes: () => probes,
   };
 }
 

@@ -196,8 +196,10 @@ export class Codex implements AsyncDisposable {
     if (lane) return new Thread(lane, options, start, true);
     const retry = (inner: TurnLane): TurnLane => {
       if ((options.retry ?? this.#options.retry) === undefined) return inner;
-      const wrapped = import("./retry.ts").then((m) => m.withRetry(inner, this.#options.retry));
-      return lazyLane(() => wrapped, {
+      let wrapped: Promise<TurnLane> | undefined;
+      const load = () =>
+        wrapped ??= import("./retry.ts").then((m) => m.withRetry(inner, this.#options.retry));
+      return lazyLane(load, {
         control: inner.interrupt !== undefined,
         secrets: () => inner.secrets,
       });

@@ -164,3 +164,18 @@ test("guard says unknown when the step was a gap, and keeps unknown stages", () 
   assert.throws(() => guard(snap, "exec --output-schema"), /"exec\.output-schema"/);
   assert.throws(() => guard(snap, "codex exec fork"), /"exec\.fork"/);
 });
+
+test("A hidden command is unknown to a gate that read only `codex --help`, never unsupported", () => {
+  const snap = known();
+  assert.equal(
+    snap.commands["codex"].subcommands.some((s) => s.name === "stdio-to-uds"),
+    false,
+  );
+  const gate = gateFromSnapshot(snap);
+  assert.equal(gate.support("command.stdio-to-uds"), "unknown");
+  assert.equal(gate.support("command.responses-api-proxy"), "unknown");
+  assert.equal(gate.support("command.no-such-command"), "unsupported");
+  const withPage = structuredClone(snap);
+  withPage.commands["codex stdio-to-uds"] = { flags: [], subcommands: [] };
+  assert.equal(gateFromSnapshot(withPage).support("command.stdio-to-uds"), "supported");
+});

@@ -59,6 +59,12 @@ function dottedName(words: string): string {
   return [...path, ...flag].join(".");
 }
 
+/**
+ * Top-level commands `codex --help` never lists (clap's hidden ones, "Internal: ..."): only
+ * their own help page tells whether a release has them. `stdio-to-uds` is gone in 0.171.0.
+ */
+export const HIDDEN_COMMANDS: readonly string[] = ["stdio-to-uds", "responses-api-proxy"];
+
 /** Subcommands of `codex exec` that `exec.<name>` means (rather than a flag `--<name>`). */
 const EXEC_SUBCOMMANDS: readonly string[] = ["resume", "fork", "review"];
 
@@ -198,6 +204,12 @@ export function guardCommand(
   }
   const name = words[words.length - 1];
   const listed = parent.subcommands.some((s) => s.name === name || s.aliases.includes(name));
+  if (!listed && parentPath === "codex" && HIDDEN_COMMANDS.includes(name)) {
+    return {
+      status: "unknown",
+      note: `${who}: \`${path}\` is hidden from \`codex --help\` and its own page was not read`,
+    };
+  }
   return listed
     ? { status: "supported", note: `${who}: \`${parentPath}\` lists the subcommand ${name}` }
     : {

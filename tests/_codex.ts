@@ -15,6 +15,8 @@ import { knownSnapshot } from "../capabilities/known.ts";
 import { probeCapabilities } from "../capabilities/probe.ts";
 import { defaultReleaseCacheDir, releaseBinary } from "../capabilities/releases.ts";
 import type { CapabilitySnapshot } from "../capabilities/types.ts";
+import { gateFromSnapshot } from "../capabilities/gate.ts";
+import type { GatedOption } from "../src/exec/gates.ts";
 import { parseVersion } from "../capabilities/semver.ts";
 import { getSpawner } from "../src/runtime/mod.ts";
 import { offlineCodexConfig } from "../src/testing/offline.ts";
@@ -105,6 +107,33 @@ export function testCodexSnapshot(): Promise<CapabilitySnapshot> {
   if (known) return Promise.resolve(known);
   snapshot ??= probeCapabilities(NATIVE_CODEX, { timeoutMs: 20_000 });
   return snapshot;
+}
+
+const pages = new Map<string, Promise<CapabilitySnapshot>>();
+
+/**
+ * Whether the binary under test supports a gated option (`"command.stdio-to-uds"`,
+ * `"exec.fork"`, ...), asked of its capability gate. Commands the default probe does not read
+ * (hidden ones such as `stdio-to-uds`) are probed here on their own help page, once per
+ * process, so a test never assumes a subcommand from the version it expects.
+ */
+export async function testCodexSupports(
+  option: GatedOption,
+): Promise<"supported" | "unsupported" | "unknown"> {
+  if (!option.startsWith("command.")) {
+    return gateFromSnapshot(await testCodexSnapshot()).support(option);
+  }
+  const path = `codex ${option.slice("command.".length).split(".").join(" ")}`;
+  let probed = pages.get(path);
+  if (!probed) {
+    probed = probeCapabilities(NATIVE_CODEX, { timeoutMs: 20_000, commands: ["codex", path] });
+    pages.set(path, probed);
+  }
+  const snap = await probed;
+  // Hidden commands (`stdio-to-uds`) are missing from `codex --help`: the page that names the
+  // command is the proof, and the root page printed instead means it is gone.
+  if (snap.commands[path]) return "supported";
+  return snap.commands["codex"] ? "unsupported" : "unknown";
 }
 
 /** A temp directory removed (recursively) on dispose. */

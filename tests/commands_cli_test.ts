@@ -37,7 +37,7 @@ import type { RunCommandOptions } from "../src/commands/mod.ts";
 import { ExitError, UnsupportedError } from "../src/errors.ts";
 import { loginWithApiKey } from "../src/home/auth.ts";
 import { offlineCodexConfig, reply, startFakeResponsesServer } from "../src/testing/mod.ts";
-import { NATIVE_CODEX, NATIVE_CODEX_PATH_DIR, tempDir } from "./_codex.ts";
+import { NATIVE_CODEX, NATIVE_CODEX_PATH_DIR, tempDir, testCodexSupports } from "./_codex.ts";
 import type { TempDir } from "./_codex.ts";
 
 interface Scratch extends AsyncDisposable {
@@ -270,9 +270,21 @@ test("startResponsesApiProxy listens on 127.0.0.1, forwards to the upstream with
   await assert.rejects(fetch(`${proxy.url}/v1/responses`, { method: "POST", body: "{}" }));
 });
 
-test("stdioToUds relays stdin and stdout to a Unix socket", async () => {
+test("stdioToUds relays stdin and stdout to a Unix socket, or refuses on a codex without it", async () => {
   await using s = await scratch();
   const socketPath = join(s.dir, "relay.sock");
+  // A hidden command, gone in 0.171.0: the binary under test says which case this is.
+  const support = await testCodexSupports("command.stdio-to-uds");
+  assert.notEqual(support, "unknown", "the probe must read the command's own help page");
+  if (support === "unsupported") {
+    const refused = await stdioToUds(socketPath, s.options).then(
+      (relay) => relay.stop().then(() => undefined),
+      (error: unknown) => error,
+    );
+    assert.ok(refused instanceof UnsupportedError, `expected UnsupportedError, got ${refused}`);
+    assert.match(refused.message, /has no `codex stdio-to-uds` command/);
+    return;
+  }
   const sockets: Socket[] = [];
   const echo = createServer((socket) => {
     sockets.push(socket);

@@ -209,7 +209,9 @@ async function gateSubcommand(
   if (gate === false) return;
   const name = gateName(subcommand);
   const words = name.startsWith("exec.") ? subcommand.slice(0, 2) : subcommand.slice(0, 1);
-  const answer = gate ? gate.support(name) : await probeSubcommand(words, prepared);
+  // A gate that cannot tell (a hidden command whose page it never read) defers to the page.
+  let answer = gate ? gate.support(name) : "unknown";
+  if (answer === "unknown") answer = await probeSubcommand(words, prepared);
   if (answer !== "unsupported") return;
   const version = gate && gate.version ? `codex ${gate.version}` : "the installed codex";
   throw new UnsupportedError(`${version} has no \`codex ${words.join(" ")}\` command`, {

@@ -24,7 +24,7 @@
  * ```
  *
  * The root holds what a turn needs. The rest has its own entry: `@codexkit/sdk/home` (homes,
- * login, `config.toml`, sessions), `@codexkit/sdk/events` (valibot schemas and the decoder of
+ * login, `config.toml`, sessions), `@codexkit/sdk/schemas` (valibot schemas and the decoder of
  * recorded event streams), `@codexkit/sdk/app-server`, `@codexkit/sdk/capabilities`,
  * `@codexkit/sdk/bundles` and `@codexkit/sdk/testing`.
  *

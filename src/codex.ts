@@ -17,6 +17,20 @@ import { checkCodexOptions, checkThreadOptions } from "./options/schema.ts";
 import { lazyLane } from "./lazy_lane.ts";
 import type { AppServer } from "./app_server/app_server.ts";
 import type * as Talk from "./conversations.ts";
+import type { AccountAccess, ModelsAccess, ThreadsAccess } from "./conversation_access.ts";
+
+// The conversation calls' shapes are documented with the app-server entry, so the root's docs
+// (what an exec turn needs) name them without listing them.
+/** @ignore */
+export type Threads = ThreadsAccess;
+/** @ignore */
+export type Models = ModelsAccess;
+/** @ignore */
+export type Account = AccountAccess;
+/** @ignore */
+export type Config = Talk.ConfigAccess;
+/** @ignore */
+export type Mcp = Talk.McpAccess;
 
 /** A lane that holds resources (an app-server process) until closed. */
 interface ClosableLane extends TurnLane {
@@ -112,44 +126,35 @@ export class Codex implements AsyncDisposable {
     return this.#thread(options, { kind: "fork", id });
   }
 
-  /** Lists saved threads (over the app-server; the session files when none can start). */
-  async listThreads(options?: Talk.ListThreadsOptions): Promise<Talk.ThreadPage> {
-    return await (await this.#conversations()).listThreads(options);
+  /**
+   * Saved threads: `list`, `read`, `archive`, `unarchive`, `setName`, `revert`, `loaded` (over
+   * the app-server; `list` reads the session files when none can start). The shapes are
+   * documented with `@codexkit/sdk/app-server`.
+   */
+  get threads(): Threads {
+    const c = () => this.#conversations();
+    return {
+      list: async (o) => await (await c()).listThreads(o),
+      read: async (id, o) => await (await c()).readThread(id, o),
+      archive: async (id) => await (await c()).archiveThread(id),
+      unarchive: async (id) => await (await c()).unarchiveThread(id),
+      setName: async (id, name) => await (await c()).setThreadName(id, name),
+      revert: async (id, o) => await (await c()).revertThread(id, o),
+      loaded: async () => await (await c()).loadedThreads(),
+    };
   }
-  /** Reads a thread, with its turns when `turns` is true. */
-  async readThread(id: string, options?: { turns?: boolean }): Promise<Talk.ThreadDetails> {
-    return await (await this.#conversations()).readThread(id, options);
+  /** The models on offer: `codex.models.list()`, with default and supported efforts. */
+  get models(): Models {
+    const c = () => this.#conversations();
+    return { list: async (o) => await (await c()).models(o) };
   }
-  /** Archives a thread. */
-  async archiveThread(id: string): Promise<void> {
-    return await (await this.#conversations()).archiveThread(id);
-  }
-  /** Brings an archived thread back. */
-  async unarchiveThread(id: string): Promise<Talk.ThreadSummary> {
-    return await (await this.#conversations()).unarchiveThread(id);
-  }
-  /** Names a thread. */
-  async setThreadName(id: string, name: string): Promise<void> {
-    return await (await this.#conversations()).setThreadName(id, name);
-  }
-  /** Drops the last `turns` turns from a thread's history (files are not restored). */
-  async revertThread(id: string, options?: { turns?: number }): Promise<Talk.ThreadDetails> {
-    return await (await this.#conversations()).revertThread(id, options);
-  }
-  /** The ids of the threads the app-server has loaded. */
-  async loadedThreads(): Promise<string[]> {
-    return await (await this.#conversations()).loadedThreads();
-  }
-  /** The models on offer, with default and supported reasoning efforts. */
-  async models(options?: { includeHidden?: boolean }): Promise<Talk.ModelInfo[]> {
-    return await (await this.#conversations()).models(options);
-  }
-  /** Login mode, plan and rate limits. */
-  async account(): Promise<Talk.AccountInfo> {
-    return await (await this.#conversations()).account();
+  /** Login mode, plan and rate limits: `codex.account.read()`. */
+  get account(): Account {
+    const c = () => this.#conversations();
+    return { read: async () => await (await c()).account() };
   }
   /** The effective config, and writes to config.toml (over the app-server). */
-  get config(): Talk.ConfigAccess {
+  get config(): Config {
     const c = () => this.#conversations();
     return {
       read: async (o) => await (await c()).config.read(o),
@@ -158,7 +163,7 @@ export class Codex implements AsyncDisposable {
     };
   }
   /** MCP server status and reload (over the app-server). */
-  get mcp(): Talk.McpAccess {
+  get mcp(): Mcp {
     const c = () => this.#conversations();
     return {
       status: async () => await (await c()).mcp.status(),

@@ -89,7 +89,12 @@ export interface CodexOptions {
    * @ignore
    */
   appServer?: AppServer;
-  /** Run every thread on this lane instead of exec / app-server (for tests and mocks). */
+  /**
+   * Run every thread on this lane instead of exec / app-server (for tests and mocks; see
+   * `TurnLane` in `@codexkit/sdk/testing`).
+   *
+   * @ignore
+   */
   lane?: TurnLane;
   /** Retry turns that fail on transient causes (HTTP 429/5xx, disconnects); off by default. */
   retry?: RetryOptions;
@@ -119,10 +124,19 @@ export type WebSearchMode = "disabled" | "cached" | "live";
 export type Transport = "exec" | "app-server";
 
 /**
- * Options of a thread, fixed for its life. The approval options (`onApproval`,
- * `approvalTimeoutMs`, `defaultApprovalDecision`) apply to `transport: "app-server"`.
+ * The hooks of an app-server thread (`onApproval`, `onUserInput`, ...), documented as
+ * `ApprovalOptions` and `ServerRequestOptions` with `@codexkit/sdk/app-server`.
+ *
+ * @ignore
  */
-export interface ThreadOptions extends ApprovalOptions, ServerRequestOptions {
+export type AppServerHooks = ApprovalOptions & ServerRequestOptions;
+
+/**
+ * Options of a thread, fixed for its life. A thread with `transport: "app-server"` also takes
+ * the hooks of `ApprovalOptions` and `ServerRequestOptions` (`onApproval`, `onUserInput`, ...;
+ * see `@codexkit/sdk/app-server`).
+ */
+export interface ThreadOptions extends AppServerHooks {
   /** Model slug (`--model`). */
   model?: string;
   /** Sandbox mode (`--sandbox`). */

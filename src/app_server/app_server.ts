@@ -16,7 +16,7 @@ import type {
   AppServerResult,
   InitializeResult,
 } from "./methods.ts";
-import type { InitializeCapabilities, ServerNotifications } from "./protocol/types.ts";
+import type { P } from "./_wire.ts";
 import type { GatedOption, OptionGate } from "../exec/gates.ts";
 import { RpcConnection } from "./rpc.ts";
 import type { NotificationListener, RequestOptions, RpcId } from "./rpc.ts";
@@ -32,7 +32,7 @@ export interface AppServerOptions {
   /** Sent in `initialize` (default `{ name: "codexkit", version: "0.1.0" }`). */
   clientInfo?: { name: string; title?: string; version: string };
   /** Sent in `initialize`: experimental API, notification methods to leave out. */
-  capabilities?: InitializeCapabilities;
+  capabilities?: P.InitializeCapabilities;
   /** Default time limit of every request, in ms (default: none). */
   requestTimeoutMs?: number;
   /** Gets each output line that is not JSON; the connection goes on. */
@@ -247,12 +247,12 @@ export class AppServer implements AsyncDisposable {
    * Adds a listener for one notification method, with its params typed from the generated
    * protocol (fields a newer CLI adds are there too); returns its remover.
    */
-  on<M extends keyof ServerNotifications>(
+  on<M extends keyof P.ServerNotifications>(
     method: M,
-    listener: (params: ServerNotifications[M]) => void,
+    listener: (params: P.ServerNotifications[M]) => void,
   ): () => void {
     return this.#rpc.onNotification((name, params) => {
-      if (name === method) listener(params as ServerNotifications[M]);
+      if (name === method) listener(params as P.ServerNotifications[M]);
     });
   }
 

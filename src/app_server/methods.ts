@@ -9,7 +9,7 @@
  */
 import { CodexError, RpcError, UnsupportedError } from "../errors.ts";
 import type { CodexErrorOptions } from "../errors.ts";
-import type * as P from "./protocol/types.ts";
+import type { P } from "./_wire.ts";
 
 /** A result or params object that did not match what the SDK expects of the protocol. */
 export class AppServerProtocolError extends CodexError {

@@ -49,6 +49,8 @@ export interface ResolveBinaryOptions {
   arch?: string;
   /** Where a version manager's `.tool-versions` lookup starts (default: the process's cwd). */
   cwd?: string;
+  /** Searched after PATH (default {@linkcode globalInstallDirs} of `env` and `platform`). */
+  installDirs?: readonly string[];
 }
 
 /**
@@ -95,7 +97,8 @@ export async function resolveCodexBinary(
   const dirs = pathDirs(env.PATH ?? env.Path ?? "", platform);
   const onPath = await findIn(dirs, platform, arch, context, "path", searched);
   if (onPath) return onPath;
-  const common = globalInstallDirs(env, platform).filter((d) => !dirs.includes(d));
+  const common = (options.installDirs ?? globalInstallDirs(env, platform))
+    .filter((d) => !dirs.includes(d));
   const installed = await findIn(common, platform, arch, context, "global", searched);
   if (installed) return installed;
   throw new BinaryNotFoundError(searched);

@@ -169,13 +169,23 @@ test("Without codex on PATH, the usual global install dirs are searched and list
       ["/h/.npm-global/bin", "/h/.local/bin", "/h/.bun/bin"],
     );
     assert.deepEqual(globalInstallDirs({ APPDATA: "C:\\A" }, "win32").length, 1);
-    await assert.rejects(resolveWith(root, { PATH: "", HOME: root }), (e: unknown) => {
+    // The machine's own /usr/local/bin and /opt/homebrew/bin stay out of this test.
+    const mine = globalInstallDirs({ HOME: root }, "linux").filter((d) => d.startsWith(root));
+    const search = () =>
+      resolveCodexBinary({
+        searchFrom: [join(root, "app")],
+        env: { PATH: "", HOME: root },
+        platform: "linux",
+        arch: "x64",
+        installDirs: mine,
+      });
+    await assert.rejects(search(), (e: unknown) => {
       assert.ok(e instanceof BinaryNotFoundError);
       assert.match(e.message, /usual install dirs/);
       return true;
     });
     const local = join(root, ".local", "bin", "codex");
     await executable(local);
-    const found = await resolveWith(root, { PATH: "", HOME: root });
+    const found = await search();
     assert.equal(found.path, local);
   }));

@@ -41,7 +41,7 @@ export type { CapabilityCacheOptions, LookupOptions, LookupOrigin, LookupResult 
 export type { CapabilityOverrides, FeatureOverride } from "./overrides.ts";
 export type { GuardResult } from "./guard.ts";
 export type { GateOptions, SnapshotGate } from "./gate.ts";
-export type { GatedBinary, InstalledGateOptions } from "./installed_gate.ts";
+export type { GatedBinary, InstalledGate, InstalledGateOptions } from "./installed_gate.ts";
 export type { AppServerSurface, MethodFields } from "./app_server_surface.ts";
 export type { DriftReport, DriftSection, DriftSide } from "./drift.ts";
 export type { ReleaseBinary, ReleaseOptions } from "./releases.ts";
@@ -77,6 +77,7 @@ export {
 } from "./snapshot_file.ts";
 export { answerOption, guard, listedValues } from "./guard.ts";
 export { installedGate } from "./installed_gate.ts";
+export { checkCodexRange, requireCodexVersion, versionSatisfies } from "./require.ts";
 export { appServerSurfaceFromSchemas, readAppServerSurface } from "./app_server_surface.ts";
 export { compareReleases, formatDrift, hasDrift } from "./drift.ts";
 export {

@@ -7,6 +7,7 @@ import { resolveCodexBinary } from "./binary/resolve.ts";
 import type { ResolvedBinary } from "./binary/resolve.ts";
 import type { ExecLane } from "./exec/lane.ts";
 import type { OptionGate } from "./exec/gates.ts";
+import type { InstalledGate } from "../capabilities/installed_gate.ts";
 import type { TurnLane } from "./lane.ts";
 import type { CodexOptions, ThreadOptions } from "./options.ts";
 import { checkRuntime } from "./runtime/detect.ts";
@@ -62,7 +63,7 @@ export class Codex implements AsyncDisposable {
   #execLoaded: Promise<ExecLane> | undefined;
   #execLane: ExecLane | undefined;
   #appServer: Promise<ClosableLane> | undefined;
-  #gateOf: Promise<(binary: ResolvedBinary) => Promise<OptionGate>> | undefined;
+  #gateOf: Promise<InstalledGate> | undefined;
   #talk: Promise<Talk.Conversations> | undefined;
 
   /**
@@ -89,6 +90,12 @@ export class Codex implements AsyncDisposable {
       override: this.#options.codexPathOverride,
       bundle: this.#options.bundle,
       env: this.#options.env ?? process.env,
+    }).then(async (binary) => {
+      const range = this.#options.requireCodex;
+      if (range === undefined) return binary;
+      const { requireCodexVersion } = await import("../capabilities/require.ts");
+      await requireCodexVersion(binary.path, range, { spawner: await this.#getSpawner() });
+      return binary;
     }).catch((error) => {
       this.#binary = undefined;
       throw error;
@@ -188,6 +195,9 @@ export class Codex implements AsyncDisposable {
     const lane = this.#appServer;
     this.#appServer = undefined;
     if (lane) await (await lane).close();
+    // A background probe confirming a known snapshot ends with the client, not after it.
+    const gateOf = this.#gateOf;
+    if (gateOf) await (await gateOf).settled();
   }
 
   /** Same as {@linkcode Codex.close}. */

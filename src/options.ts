@@ -67,6 +67,12 @@ export interface CodexOptions {
    * `false` passes every option as asked.
    */
   capabilities?: OptionGate | false;
+  /**
+   * The codex versions this client accepts, as a semver range (`">=0.165.0"`). The first turn
+   * asks the binary's `--version` and rejects with `UnsupportedError` naming the installed and
+   * the required version before anything else runs.
+   */
+  requireCodex?: string;
   /** What to do when `capabilities` says a flag is unsupported (default `"drop"`). */
   onUnsupported?: UnsupportedPolicy;
   /** Receives warnings (a dropped flag, ...). Default: none are printed. */

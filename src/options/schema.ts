@@ -111,6 +111,12 @@ export const codexOptionsSchema: Check = strictObject({
     literal(false, "expected false"),
     withMethod("support", "an option gate"),
   ], "expected false or an option gate (an object with support())")),
+  // The range syntax is checked on the first turn, where the semver parser loads.
+  requireCodex: optional(custom(
+    (value) =>
+      typeof value === "string" && /^[\w\s.+*<>=~^|-]+$/.test(value) && /[\d*xX]/.test(value),
+    'expected a semver range such as ">=0.165.0"',
+  )),
   onUnsupported: oneOf(["drop", "error"]),
   onWarning: callback,
   onStderr: callback,

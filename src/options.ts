@@ -69,7 +69,10 @@ export interface CodexOptions {
   capabilities?: OptionGate | false;
   /** What to do when `capabilities` says a flag is unsupported (default `"drop"`). */
   onUnsupported?: UnsupportedPolicy;
-  /** Receives warnings (a dropped flag, ...). Default: none are printed. */
+  /**
+   * Receives warnings: a dropped flag, an app-server answer whose shape the pinned protocol does
+   * not describe (drift from a newer CLI, passed through), ... Default: none are printed.
+   */
   onWarning?: (message: string) => void;
   /** Receives each line the CLI writes to stderr. */
   onStderr?: (line: string) => void;

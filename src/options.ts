@@ -156,6 +156,17 @@ export interface ThreadOptions extends ApprovalOptions, ServerRequestOptions {
   oss?: boolean;
   /** Which local provider `oss` uses (`--local-provider`; exec only). */
   localProvider?: LocalProvider;
+  /**
+   * Run the turns on an existing app-server at this address instead of in the exec child
+   * (`--remote <ADDR>`, codex 0.170.0 and later; exec only; gated like other optional flags).
+   */
+  remote?: string;
+  /**
+   * The NAME of the environment variable holding `remote`'s WebSocket bearer token
+   * (`--remote-auth-token-env`; exec only). The token itself never goes on the command line:
+   * put it in that variable (the client's or the thread's `env`).
+   */
+  remoteAuthTokenEnv?: string;
   /** Config for this thread's turns, merged over the client's by dotted path. */
   config?: CodexConfigObject;
   /** Variables added to (or replacing keys of) the client's child environment (exec only). */

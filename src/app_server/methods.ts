@@ -105,12 +105,12 @@ export type AccountReadResult = P.GetAccountResponse;
 /** Result of `command/exec`. */
 export type CommandExecResult = P.CommandExecResponse;
 
-type Schemas = typeof import("./protocol/schemas.ts");
+type Schemas = typeof import("./wire_schemas.ts");
 let schemas: Promise<Schemas> | undefined;
 
 /** The generated schemas, loaded on first use. */
 export function protocolSchemas(): Promise<Schemas> {
-  schemas ??= import("./protocol/schemas.ts");
+  schemas ??= import("./wire_schemas.ts");
   return schemas;
 }
 

@@ -7,6 +7,9 @@ import { scriptedTransport } from "./_test_helpers.ts";
 import type { Script } from "./_test_helpers.ts";
 import { Conversations } from "../conversations.ts";
 import newer from "./testdata/results_0.171.0.json" with { type: "json" };
+import * as v from "valibot";
+import { PROTOCOL_CLI_VERSION } from "./protocol/methods.ts";
+import { CLIENT_REQUEST_SCHEMAS } from "./wire_schemas.ts";
 
 type Replay = Record<string, { params: unknown; result: unknown }>;
 const { $comment: _, ...REPLAY } = newer as unknown as Replay & { $comment: string };
@@ -38,6 +41,30 @@ test("AppServer.call accepts codex 0.171.0's answers to every method whose resul
     for (const [method, { params }] of Object.entries(REPLAY)) await call(server, method, params);
     assert.equal(warnings.length, reported, "a drift already reported is not reported again");
     for (const warning of warnings) assert.match(warning, /passed through unchanged/);
+  } finally {
+    await server.close();
+  }
+});
+
+test("The replayed answers are what codex 0.171.0's own schema allows", {
+  skip: PROTOCOL_CLI_VERSION === "0.171.0" ? false : `the protocol is ${PROTOCOL_CLI_VERSION}'s`,
+}, () => {
+  for (const [method, { params, result }] of Object.entries(REPLAY)) {
+    const schemas = CLIENT_REQUEST_SCHEMAS[method];
+    assert.deepEqual(v.safeParse(schemas.params, params ?? undefined).issues, undefined, method);
+    assert.deepEqual(v.safeParse(schemas.result, result).issues, undefined, method);
+  }
+});
+
+test("An older codex's moderated message (0.169.0's display {action}) passes a newer protocol", async () => {
+  const old = structuredClone(REPLAY["thread/read"].result) as {
+    thread: { turns: { items: { moderation?: { display: unknown } }[] }[] };
+  };
+  old.thread.turns[0].items[0].moderation!.display = { action: "show", blockType: null };
+  const { server, warnings } = await open({ "thread/read": old }, "0.169.0");
+  try {
+    assert.deepEqual(await server.call("thread/read", { threadId: "thr_1" }), old);
+    assert.ok(warnings.length <= 1, warnings.join("\n"));
   } finally {
     await server.close();
   }

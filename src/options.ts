@@ -75,7 +75,10 @@ export interface CodexOptions {
   requireCodex?: string;
   /** What to do when `capabilities` says a flag is unsupported (default `"drop"`). */
   onUnsupported?: UnsupportedPolicy;
-  /** Receives warnings (a dropped flag, ...). Default: none are printed. */
+  /**
+   * Receives warnings: a dropped flag, an app-server answer whose shape the pinned protocol does
+   * not describe (drift from a newer CLI, passed through), ... Default: none are printed.
+   */
   onWarning?: (message: string) => void;
   /** Receives each line the CLI writes to stderr. */
   onStderr?: (line: string) => void;
@@ -173,6 +176,17 @@ export interface ThreadOptions extends AppServerHooks {
   oss?: boolean;
   /** Which local provider `oss` uses (`--local-provider`; exec only). */
   localProvider?: LocalProvider;
+  /**
+   * Run the turns on an existing app-server at this address instead of in the exec child
+   * (`--remote <ADDR>`, codex 0.170.0 and later; exec only; gated like other optional flags).
+   */
+  remote?: string;
+  /**
+   * The NAME of the environment variable holding `remote`'s WebSocket bearer token
+   * (`--remote-auth-token-env`; exec only). The token itself never goes on the command line:
+   * put it in that variable (the client's or the thread's `env`).
+   */
+  remoteAuthTokenEnv?: string;
   /** Config for this thread's turns, merged over the client's by dotted path. */
   config?: CodexConfigObject;
   /** Variables added to (or replacing keys of) the client's child environment (exec only). */

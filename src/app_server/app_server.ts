@@ -39,6 +39,12 @@ export interface AppServerOptions {
   onMalformed?: (error: MalformedOutputError) => void;
   /** Gets errors of listeners and handlers; the connection goes on. */
   onError?: (error: unknown) => void;
+  /**
+   * Gets warnings, such as drift: a result whose shape the SDK's pinned protocol does not
+   * describe (a newer CLI changed it). Such a result passes through unchanged; each kind of
+   * drift is reported once per connection. Default: none are printed.
+   */
+  onWarning?: (message: string) => void;
   /** Leave out the handshake (to observe the server before it). */
   skipInitialize?: boolean;
   /**
@@ -95,11 +101,14 @@ export class AppServer implements AsyncDisposable {
   #info: InitializeResult | undefined;
   #unsupported = new Set<string>();
   #closing: Promise<void> | undefined;
+  #redactor: Redactor;
+  #drift = new Set<string>();
 
   /** Wraps a connected transport; use the static constructors instead. */
   private constructor(transport: AppServerTransport, options: AppServerOptions) {
     this.#transport = transport;
     this.#options = options;
+    this.#redactor = new Redactor(options.secrets);
     this.#rpc = new RpcConnection(transport, {
       onMalformed: options.onMalformed,
       onListenerError: options.onError,
@@ -178,8 +187,9 @@ export class AppServer implements AsyncDisposable {
 
   /**
    * Calls a client request of the protocol, typed from the generated tables: params are
-   * checked before sending (a TypeError names the bad field), the result on arrival
-   * (`AppServerProtocolError`). Unknown fields pass through. A method the server lacks (an
+   * checked before sending (a TypeError names the bad field); of the result, only what the SDK
+   * reads can fail the call (`AppServerProtocolError`), and a shape the pinned protocol does not
+   * describe passes through, reported once to `onWarning`. Unknown fields pass through. A method the server lacks (an
    * older CLI) rejects with `UnsupportedError` naming it; later calls fail without sending.
    */
   async call<M extends AppServerMethod>(
@@ -187,9 +197,15 @@ export class AppServer implements AsyncDisposable {
     ...[params, options]: CallArgs<M>
   ): Promise<AppServerResult<M>> {
     this.#checkSupported(method);
-    await checkParams(method, params);
+    const redact = (text: string) => this.#redactor.text(text);
+    await checkParams(method, params, { redact });
     const result = await this.#send(method, params, options);
-    return await checkResult(method, result) as AppServerResult<M>;
+    return await checkResult(method, result, {
+      redact,
+      onDrift: this.#options.onWarning,
+      reported: this.#drift,
+      version: this.version,
+    }) as AppServerResult<M>;
   }
 
   /** Calls any method, unchecked (a method the server lacks is an `UnsupportedError`). */

@@ -42,6 +42,8 @@ export async function startAppServerLane(
     if (options.profile !== undefined) args.push("--profile", options.profile);
     lane = createAppServerLane({
       maxLineBytes: options.maxLineBytes,
+      // Drift of a newer CLI's answers goes where the client's other warnings go.
+      onWarning: options.onWarning,
       start: {
         binary: binary.path,
         args,

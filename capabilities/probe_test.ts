@@ -7,6 +7,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { AbortError } from "../src/errors.ts";
 import { gateFromSnapshot } from "./gate.ts";
+import { knownSnapshot } from "./known.ts";
 import { probeCapabilities, probeVersion } from "./probe.ts";
 
 const FAKE = fileURLToPath(new URL("./testdata/fake_codex.sh", import.meta.url));
@@ -33,13 +34,18 @@ async function gone(pids: number[]): Promise<boolean> {
   return false;
 }
 
-test("probeCapabilities reads the real 0.169.0 binary without gaps", async () => {
+test("probeCapabilities reads the real pinned binary without gaps, as its known snapshot says", async () => {
   const snapshot = await probeCapabilities(NATIVE);
   assert.deepEqual(snapshot.gaps, []);
   assert.equal(snapshot.source, "probe");
-  assert.equal(snapshot.version?.semver, "0.169.0");
+  const pinned = JSON.parse(
+    readFileSync(new URL("../node_modules/@openai/codex/package.json", import.meta.url), "utf8"),
+  ).version;
+  assert.equal(snapshot.version?.semver, pinned);
   assert.equal(snapshot.version?.channel, "stable");
-  assert.equal(snapshot.features?.length, 215);
+  const known = knownSnapshot(pinned);
+  assert.ok(known, `the pinned ${pinned} has a committed snapshot`);
+  assert.equal(snapshot.features?.length, known.features?.length);
   // The probe's own --disable plugins would read as the default; it is recorded as unobserved.
   assert.equal(snapshot.features?.find((f) => f.name === "plugins")?.enabled, null);
   assert.ok(snapshot.commands["codex exec fork"]);

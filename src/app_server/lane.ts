@@ -46,8 +46,8 @@ import {
 } from "./server_requests.ts";
 import type { ServerRequestOptions } from "./server_requests.ts";
 import type { NormalizedEvent } from "./events.ts";
-import { setLongTimeout } from "../_timer.ts";
-import type { LongTimer } from "../_timer.ts";
+import { setLongTimeout } from "../process/long_timer.ts";
+import type { LongTimer } from "../process/long_timer.ts";
 import type { AskForApproval } from "./protocol/types.ts";
 import type { ThreadOpenResult, ThreadSettingsParams, WireUserInput } from "./methods.ts";
 

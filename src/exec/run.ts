@@ -24,9 +24,9 @@ import type { ThreadEvent } from "../events.ts";
 import { DEFAULT_KILL_GRACE_MS, reapRun, terminate } from "../runtime/mod.ts";
 import type { ChildProcess, Spawner } from "../runtime/mod.ts";
 import { ThreadEventDecoder } from "../streams/thread_event_stream.ts";
-import { StderrCollector } from "./stderr.ts";
-import { setLongTimeout } from "../_timer.ts";
-import type { LongTimer } from "../_timer.ts";
+import { StderrCollector } from "../process/stderr.ts";
+import { setLongTimeout } from "../process/long_timer.ts";
+import type { LongTimer } from "../process/long_timer.ts";
 
 /** The parts of a run that take async preparation (binary lookup, temp files). */
 export interface ExecCommand {

@@ -220,7 +220,9 @@ export class Codex implements AsyncDisposable {
   }
 
   #getSpawner(): Promise<Spawner> {
-    this.#spawner ??= import("./runtime/mod.ts").then((m) => m.getSpawner(this.#options.runtime));
+    this.#spawner ??= import("./process/spawner.ts").then((m) =>
+      m.spawnerFor({ runtime: this.#options.runtime })
+    );
     return this.#spawner;
   }
 

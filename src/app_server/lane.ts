@@ -21,7 +21,7 @@ import type { ThreadEvent } from "../events.ts";
 import type { NormalizedInput, TurnRequest } from "../lane.ts";
 import type { ThreadOptions } from "../options.ts";
 import { killRunProcessesWith } from "../runtime/mod.ts";
-import type { RuntimeName } from "../runtime/mod.ts";
+import type { RuntimeName, Spawner } from "../runtime/mod.ts";
 import { AppServer, spawnedServerSecrets } from "./app_server.ts";
 import { spawnStdioTransport } from "./stdio_transport.ts";
 import type { AppServerTransport } from "./stdio_transport.ts";
@@ -66,6 +66,8 @@ export interface AppServerStart {
   cwd?: string;
   /** Process adapter. */
   runtime?: RuntimeName;
+  /** Spawns the server (default: the adapter of `runtime`). */
+  spawner?: Spawner;
   /** Receives each stderr line. */
   onStderr?: (line: string) => void;
   /** SIGTERM -> SIGKILL grace, in ms. */

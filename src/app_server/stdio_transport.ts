@@ -47,6 +47,8 @@ export interface AppServerTransport extends RpcDuplex {
   readonly command?: readonly string[];
   /** The server process, when the transport started one. */
   readonly child?: ChildProcess;
+  /** The server's stderr so far (bounded), when the transport started one. */
+  stderrTail?(): string;
   /** Describes the closure: exit code, signal and stderr tail when known. */
   describeClose(): Promise<ConnectionClosedErrorOptions & { reason?: string }>;
   /** Ends whatever is left after the duplex closed (waits for exit, then escalates). */
@@ -108,6 +110,7 @@ export async function spawnStdioTransport(
   return {
     description: "app-server",
     command: server.command,
+    stderrTail: server.stderrTail,
     child,
     readable: child.stdout,
     writable: child.stdin,

@@ -219,7 +219,7 @@ export class Codex implements AsyncDisposable {
     }, { control: true, secrets: () => this.#execLane?.secrets });
   }
 
-  #getSpawner(): Promise<Spawner> {
+  #clientSpawner(): Promise<Spawner> {
     this.#spawner ??= import("./process/spawner.ts").then((m) =>
       m.spawnerFor({ runtime: this.#options.runtime })
     );
@@ -227,7 +227,7 @@ export class Codex implements AsyncDisposable {
   }
 
   #loadExec(): Promise<ExecLane> {
-    this.#execLoaded ??= Promise.all([import("./exec/lane.ts"), this.#getSpawner()]).then((
+    this.#execLoaded ??= Promise.all([import("./exec/lane.ts"), this.#clientSpawner()]).then((
       [{ ExecLane }, spawner],
     ) =>
       this.#execLane = new ExecLane({
@@ -245,7 +245,7 @@ export class Codex implements AsyncDisposable {
     const { startAppServerLane } = await import("./app_server/lane_for_codex.ts");
     return startAppServerLane({
       options: this.#options,
-      spawner: await this.#getSpawner(),
+      spawner: await this.#clientSpawner(),
       binary: () => this.binary(),
       codexHome: () => this.#codexHome(),
     });

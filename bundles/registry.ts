@@ -9,7 +9,9 @@ import { readFile } from "node:fs/promises";
 import { homedir } from "node:os";
 import { dirname, join } from "node:path";
 import process from "node:process";
-import { getSpawner, terminate } from "../src/runtime/mod.ts";
+import { runToEnd } from "../src/process/run_to_end.ts";
+import { spawnerFor } from "../src/process/spawner.ts";
+import type { Spawner } from "../src/runtime/mod.ts";
 import { BundleError } from "../src/errors.ts";
 import { CODEX_NPM_PACKAGE } from "./platform.ts";
 
@@ -134,6 +136,8 @@ export interface DiscoverRegistryOptions {
   npmTimeoutMs?: number;
   /** Where the project `.npmrc` is looked for (and above); the working directory when omitted. */
   cwd?: string;
+  /** Spawns `npm config get registry` (default: the runtime's adapter). */
+  spawner?: Spawner;
 }
 
 /**
@@ -151,7 +155,7 @@ export async function discoverRegistry(
   const npmrc = await readNpmrcFiles(options.cwd ?? process.cwd(), env);
   const fromFiles = pickRegistry({ env, npmrc });
   if (fromFiles) return fromFiles;
-  const output = await npmConfigRegistry(env, options.npmTimeoutMs ?? 15_000);
+  const output = await npmConfigRegistry(env, options.npmTimeoutMs ?? 15_000, options.spawner);
   return pickRegistry({ env, npmConfigOutput: output }) ??
     { url: PUBLIC_NPM_REGISTRY, source: "default" };
 }
@@ -353,29 +357,22 @@ function packagePath(): string {
 async function npmConfigRegistry(
   env: Record<string, string | undefined>,
   timeoutMs: number,
+  spawner: Spawner | undefined,
 ): Promise<string | undefined> {
   const childEnv: Record<string, string> = {};
   for (const [k, v] of Object.entries(env)) if (v !== undefined) childEnv[k] = v;
-  let child;
   try {
-    child = await getSpawner().spawn("npm", ["config", "get", "registry"], {
+    // stderr is read to its end, not cancelled: npm warns there, and a closed pipe makes it fail
+    const result = await runToEnd("npm", ["config", "get", "registry"], {
+      spawner: spawnerFor({ spawner }),
       env: childEnv,
-      stdin: "null",
+      timeoutMs,
+      killGraceMs: 1000,
+      maxOutputBytes: 64 * 1024,
     });
+    return result.exitCode === 0 && !result.stopped ? result.stdout : undefined;
   } catch {
     return undefined; // no npm on PATH: the caller reports that no registry is known
-  }
-  const timer = setTimeout(() => void terminate(child, 1000), timeoutMs);
-  try {
-    // drain stderr rather than cancel it: npm warns there, and a closed pipe makes it fail
-    const [stdout] = await Promise.all([
-      new Response(child.stdout).text(),
-      new Response(child.stderr).arrayBuffer(),
-    ]);
-    const status = await child.exited;
-    return status.code === 0 ? stdout : undefined;
-  } finally {
-    clearTimeout(timer);
   }
 }
 

@@ -234,13 +234,15 @@ export class Codex implements AsyncDisposable {
     }, { control: true, secrets: () => this.#execLane?.secrets });
   }
 
-  #getSpawner(): Promise<Spawner> {
-    this.#spawner ??= import("./runtime/mod.ts").then((m) => m.getSpawner(this.#options.runtime));
+  #clientSpawner(): Promise<Spawner> {
+    this.#spawner ??= import("./process/spawner.ts").then((m) =>
+      m.spawnerFor({ runtime: this.#options.runtime })
+    );
     return this.#spawner;
   }
 
   #loadExec(): Promise<ExecLane> {
-    this.#execLoaded ??= Promise.all([import("./exec/lane.ts"), this.#getSpawner()]).then((
+    this.#execLoaded ??= Promise.all([import("./exec/lane.ts"), this.#clientSpawner()]).then((
       [{ ExecLane }, spawner],
     ) =>
       this.#execLane = new ExecLane({
@@ -258,7 +260,7 @@ export class Codex implements AsyncDisposable {
     const { startAppServerLane } = await import("./app_server/lane_for_codex.ts");
     return startAppServerLane({
       options: this.#options,
-      spawner: await this.#getSpawner(),
+      spawner: await this.#clientSpawner(),
       binary: () => this.binary(),
       codexHome: () => this.#codexHome(),
     });

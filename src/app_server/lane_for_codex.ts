@@ -48,7 +48,7 @@ export async function startAppServerLane(
         binary: binary.path,
         args,
         env: clientEnv(options, binary, codexHome),
-        runtime: context.spawner.runtime,
+        spawner: context.spawner,
         onStderr: options.onStderr,
         killGraceMs: options.killGraceMs,
       },

@@ -94,7 +94,7 @@ export class Codex implements AsyncDisposable {
       const range = this.#options.requireCodex;
       if (range === undefined) return binary;
       const { requireCodexVersion } = await import("../capabilities/require.ts");
-      await requireCodexVersion(binary.path, range, { spawner: await this.#getSpawner() });
+      await requireCodexVersion(binary.path, range, { spawner: await this.#clientSpawner() });
       return binary;
     }).catch((error) => {
       this.#binary = undefined;

@@ -14,6 +14,7 @@ import {
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { BundleError } from "../src/errors.ts";
+import { TEMP_PREFIX } from "../src/fs/atomic_write.ts";
 import { addToBundle, selectTarget } from "./add.ts";
 import type { BundleProgress } from "./add.ts";
 import { readBundleManifest, recordBundleEntry } from "./manifest.ts";
@@ -324,7 +325,7 @@ test("addToBundle waits for the manifest lock and keeps what another writer reco
     }).finally(() => finished = true);
     // let the add download and unpack: all it has left is what the lock guards
     for (let i = 0; i < 400; i++) {
-      const tmp = (await readdir(root)).find((n) => n.startsWith(".bundle-tmp-"));
+      const tmp = (await readdir(root)).find((n) => n.startsWith(TEMP_PREFIX));
       if (tmp && (await readdir(join(root, tmp))).includes("out")) break;
       await new Promise((resolve) => setTimeout(resolve, 10));
     }

@@ -9,8 +9,10 @@ import {
   readFile,
   rm,
   stat,
+  utimes,
   writeFile,
 } from "node:fs/promises";
+import process from "node:process";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { BundleError } from "../src/errors.ts";
@@ -345,6 +347,30 @@ test("addToBundle waits for the manifest lock and keeps what another writer reco
     assert.equal(result.added[0].unchanged, false);
     const manifest = await readBundleManifest(root);
     assert.deepEqual(Object.keys(manifest!.entries[VERSION]).sort(), ["darwin-arm64", "linux-x64"]);
+  }));
+
+test("addToBundle removes the temp dirs of adds whose process is gone, and only those", () =>
+  withTemp(async (dir) => {
+    await using registry = await registryWith({
+      [`${VERSION}-linux-x64`]: { tarball: await codexTarball(VERSION, "linux-x64") },
+    });
+    const root = join(dir, "bundle");
+    // pid 99999999 is above every pid_max: no such process exists
+    const dead = `${TEMP_PREFIX}99999999-0123456789ab-bundle`;
+    const live = `${TEMP_PREFIX}${process.pid}-0123456789ab-bundle`;
+    const legacyOld = ".bundle-tmp-AbCdEf";
+    const legacyNew = ".bundle-tmp-GhIjKl";
+    for (const name of [dead, live, legacyOld, legacyNew]) {
+      await mkdir(join(root, name, "out", "codex-resources"), { recursive: true });
+      await writeFile(join(root, name, "package.tgz"), new Uint8Array(1 << 16));
+    }
+    const twoHoursAgo = new Date(Date.now() - 2 * 3600_000);
+    await utimes(join(root, legacyOld), twoHoursAgo, twoHoursAgo);
+    await addToBundle({ root, version: VERSION, platforms: ["linux-x64"], registry: registry.url });
+    assert.deepEqual(
+      (await readdir(root)).sort(),
+      [live, legacyNew, "bundle.jsonc", "linux-x64"].sort(),
+    );
   }));
 
 test("selectTarget keeps only the binary, helpers, path and resources dirs", () => {

@@ -9,9 +9,10 @@
  *
  * @module
  */
-import { readFileSync } from "node:fs";
+import { closeSync, constants, fstatSync, openSync, readFileSync } from "node:fs";
 import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
+import { BundleError } from "../src/errors.ts";
 import { writeFileAtomic } from "../src/fs/atomic_write.ts";
 import { userCacheDir } from "../src/fs/cache_dir.ts";
 
@@ -90,18 +91,39 @@ function isIdentity(value: unknown): value is FileIdentity {
 
 /**
  * The record for the binary at `canonicalPath` in `dir`, or `undefined` when there is none or it
- * cannot be read as one.
+ * cannot be read as one. A record path that is not a regular file (a FIFO, a device) is a
+ * BundleError naming it, found without blocking.
  */
 export function readVerifiedRecord(
   dir: string,
   canonicalPath: string,
 ): VerifiedRecord | undefined {
-  let text: string;
+  const path = recordPath(dir, canonicalPath);
+  let fd: number;
   try {
-    // Synchronous for the reason given in resolve.ts: a small file on the warm path.
-    text = readFileSync(recordPath(dir, canonicalPath), "utf8");
+    // Synchronous for the reason given in resolve.ts: a small file on the warm path. Opened
+    // without blocking and without following a link: a FIFO planted at the record's name
+    // would otherwise hold the whole event loop in a blocking open.
+    fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK | (constants.O_NOFOLLOW ?? 0));
   } catch {
     return undefined;
+  }
+  let text: string;
+  try {
+    const info = fstatSync(fd);
+    if (!info.isFile()) {
+      throw new BundleError(
+        `Cannot read the verified-digest record ${path}: not a regular file`,
+        { path },
+      );
+    }
+    if (info.size > MAX_RECORD_BYTES) return undefined;
+    text = readFileSync(fd, "utf8");
+  } catch (error) {
+    if (error instanceof BundleError) throw error;
+    return undefined;
+  } finally {
+    closeSync(fd);
   }
   if (text.length > MAX_RECORD_BYTES) return undefined;
   let record: unknown;

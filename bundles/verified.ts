@@ -3,7 +3,9 @@
  * costs most of a second per process. Once a binary matched its manifest, a small record keyed
  * by the file's identity (device, inode, size, mtime, ctime) lets a later process skip the hash.
  * Any write, rename over, `touch` or `chmod` changes one of those fields, and then the binary is
- * hashed again. The record also holds the manifest's identity: while neither file changed, a
+ * hashed again, and so is one whose identity was read within a second or two of its last change
+ * (a rewrite in that window can leave every field as it was: `src/fs/stat_settled.ts`). The
+ * record also holds the manifest's identity: while neither file changed, a
  * resolution needs neither the hash nor a parse of the manifest. Records live in `codexkit/verified/` beside the capability cache; a record that
  * cannot be read or written is a miss, never an error.
  *
@@ -15,6 +17,7 @@ import { join } from "node:path";
 import { BundleError } from "../src/errors.ts";
 import { writeFileAtomic } from "../src/fs/atomic_write.ts";
 import { userCacheDir } from "../src/fs/cache_dir.ts";
+import { statSettled } from "../src/fs/stat_settled.ts";
 
 /** The stat fields that identify one version of a file's content. */
 export interface FileIdentity {
@@ -81,6 +84,17 @@ export interface VerifiedRecord {
   manifest: FileIdentity;
   /** The binary's hex sha256 (equal to the manifest's entry then). */
   sha256: string;
+  /**
+   * The clock (ms since the epoch) just before both identities were read: an identity read
+   * before its ctime settled cannot vouch for the content ({@linkcode recordSettled}).
+   */
+  seenAtMs: number;
+}
+
+/** Whether both identities of `record` were read late enough to show any later change. Pure. */
+export function recordSettled(record: VerifiedRecord): boolean {
+  return statSettled(record.binary.ctimeMs, record.seenAtMs) &&
+    statSettled(record.manifest.ctimeMs, record.seenAtMs);
 }
 
 function isIdentity(value: unknown): value is FileIdentity {
@@ -137,7 +151,14 @@ export function readVerifiedRecord(
   if (r.kind !== RECORD_KIND || r.path !== canonicalPath) return undefined;
   if (typeof r.sha256 !== "string" || !/^[0-9a-f]{64}$/.test(r.sha256)) return undefined;
   if (!isIdentity(r.binary) || !isIdentity(r.manifest)) return undefined;
-  return { binary: fileIdentity(r.binary), manifest: fileIdentity(r.manifest), sha256: r.sha256 };
+  // A record from before seenAtMs was kept cannot say whether its identities had settled.
+  if (typeof r.seenAtMs !== "number") return undefined;
+  return {
+    binary: fileIdentity(r.binary),
+    manifest: fileIdentity(r.manifest),
+    sha256: r.sha256,
+    seenAtMs: r.seenAtMs,
+  };
 }
 
 /**

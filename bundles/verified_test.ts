@@ -18,7 +18,7 @@ test("readVerifiedRecord refuses a FIFO at the record's path at once instead of 
   const dir = await mkdtemp(join(tmpdir(), "codexkit-verified-"));
   try {
     const binary = "/bundle/linux-x64/0.169.0/codex";
-    const record = { binary: IDENTITY, manifest: IDENTITY, sha256: "a".repeat(64) };
+    const record = { binary: IDENTITY, manifest: IDENTITY, sha256: "a".repeat(64), seenAtMs: 6 };
     await writeVerifiedRecord(dir, binary, record);
     assert.deepEqual(readVerifiedRecord(dir, binary), record);
     const [name] = await readdir(dir);

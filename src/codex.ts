@@ -69,13 +69,19 @@ export class Codex implements AsyncDisposable {
    * The codex binary this client runs, resolved on first use and remembered: override ->
    * `CODEX_PATH` -> bundle -> npm platform package -> PATH. Rejects with
    * `BinaryNotFoundError` listing every place searched (and tries again on the next call).
+   * A binary from a pinned bundle is checked again on every call, so before every spawn: a
+   * few `stat` calls while it is unchanged, a hash when it changed.
    */
   binary(): Promise<ResolvedBinary> {
     this.#binary ??= resolveCodexBinary({
       override: this.#options.codexPathOverride,
       bundle: this.#options.bundle,
       env: this.#options.env ?? process.env,
-    }).catch((error) => {
+    }).then((resolved) => {
+      // A bundled binary swapped after the first turn must not run unchecked on the next.
+      if (resolved.source === "bundle") this.#binary = undefined;
+      return resolved;
+    }, (error) => {
       this.#binary = undefined;
       throw error;
     });

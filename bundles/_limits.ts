@@ -111,6 +111,8 @@ export class Watchdog implements Disposable {
    */
   race<T>(promise: Promise<T>): Promise<T> {
     const signal = this.signal;
+    // The loser of the race may still reject (a read failing on the abort): that is expected.
+    promise.catch(() => {});
     if (signal.aborted) return Promise.reject(this.#abortError());
     let onAbort!: () => void;
     const aborted = new Promise<never>((_, reject) => {
@@ -161,6 +163,8 @@ export async function* watchBody(
   what: string,
 ): AsyncGenerator<Uint8Array> {
   const reader = body.getReader();
+  // An abort errors the body too; that rejection is the watchdog's to report, not an unhandled one.
+  reader.closed.catch(() => {});
   let total = 0;
   try {
     for (;;) {

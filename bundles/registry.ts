@@ -13,6 +13,7 @@ import { runToEnd } from "../src/process/run_to_end.ts";
 import { spawnerFor } from "../src/process/spawner.ts";
 import type { Spawner } from "../src/runtime/mod.ts";
 import { BundleError } from "../src/errors.ts";
+import { readBoundedText, Watchdog } from "./_limits.ts";
 import { CODEX_NPM_PACKAGE } from "./platform.ts";
 
 /**
@@ -225,7 +226,7 @@ export async function fetchVersionDist(
   registry: string,
   npmVersion: string,
   fetchImpl: typeof fetch,
-  signal?: AbortSignal,
+  signal?: AbortSignal | Watchdog,
 ): Promise<VersionDist> {
   const spec = `${CODEX_NPM_PACKAGE}@${npmVersion}`;
   const docUrl = versionDocumentUrl(registry, npmVersion);
@@ -275,15 +276,23 @@ async function getJson(
   url: string,
   fetchImpl: typeof fetch,
   accept: string,
-  signal: AbortSignal | undefined,
+  watch: AbortSignal | Watchdog | undefined,
 ): Promise<unknown> {
+  // With a watchdog (addToBundle), the wait and the body are bounded in time and bytes.
+  const watchdog = watch instanceof Watchdog ? watch : undefined;
+  const signal = watchdog?.signal ?? (watch as AbortSignal | undefined);
   let response: Response;
   try {
-    response = await fetchImpl(url, { headers: { accept }, signal });
+    watchdog?.waiting(redactUrl(url));
+    response = await (watchdog
+      ? watchdog.race(fetchImpl(url, { headers: { accept }, signal }))
+      : fetchImpl(url, { headers: { accept }, signal }));
   } catch (error) {
     throw new BundleError(`Cannot reach the registry at ${redactUrl(url)}: ${causeText(error)}`, {
       cause: error,
     });
+  } finally {
+    watchdog?.resting();
   }
   if (response.status === 404 || response.status === 405) {
     await response.body?.cancel();
@@ -293,8 +302,17 @@ async function getJson(
     await response.body?.cancel();
     throw new BundleError(`Cannot read ${redactUrl(url)}: HTTP ${response.status}`);
   }
+  let text: string;
   try {
-    return await response.json();
+    text = watchdog && response.body
+      ? await readBoundedText(response.body, watchdog, redactUrl(url))
+      : await response.text();
+  } catch (error) {
+    if (error instanceof BundleError) throw error;
+    throw new BundleError(`Cannot read ${redactUrl(url)}: ${causeText(error)}`, { cause: error });
+  }
+  try {
+    return JSON.parse(text);
   } catch (error) {
     throw new BundleError(`Cannot read ${redactUrl(url)}: not JSON`, { cause: error });
   }
@@ -321,7 +339,7 @@ export function causeText(error: unknown): string {
 export async function fetchLatestVersion(
   registry: string,
   fetchImpl: typeof fetch,
-  signal?: AbortSignal,
+  signal?: AbortSignal | Watchdog,
 ): Promise<string> {
   // npmjs.org answers `/<package>/latest` with that version's document; others only packuments
   const doc = await getJson(

@@ -56,6 +56,7 @@ export class Codex implements AsyncDisposable {
   #options: Readonly<CodexOptions>;
   // The process adapters load with the first lane that spawns.
   #spawner: Promise<Spawner> | undefined;
+  #versionChecks = new Map<string, Promise<void>>();
   #binary: Promise<ResolvedBinary> | undefined;
   #home: Promise<string | undefined> | undefined;
   // The exec lane's code loads on the first turn (and its secrets are known from then on).
@@ -84,18 +85,19 @@ export class Codex implements AsyncDisposable {
    * The codex binary this client runs, resolved on first use and remembered: override ->
    * `CODEX_PATH` -> bundle -> npm platform package -> PATH. Rejects with
    * `BinaryNotFoundError` listing every place searched (and tries again on the next call).
+   * A binary from a pinned bundle is checked again on every call, so before every spawn: a
+   * few `stat` calls while it is unchanged, a hash when it changed.
    */
   binary(): Promise<ResolvedBinary> {
     this.#binary ??= resolveCodexBinary({
       override: this.#options.codexPathOverride,
       bundle: this.#options.bundle,
       env: this.#options.env ?? process.env,
-    }).then(async (binary) => {
-      const range = this.#options.requireCodex;
-      if (range === undefined) return binary;
-      const { requireCodexVersion } = await import("../capabilities/require.ts");
-      await requireCodexVersion(binary.path, range, { spawner: await this.#clientSpawner() });
-      return binary;
+    }).then(async (resolved) => {
+      await this.#checkVersion(resolved.path);
+      // A bundled binary swapped after the first turn must not run unchecked on the next.
+      if (resolved.source === "bundle") this.#binary = undefined;
+      return resolved;
     }).catch((error) => {
       this.#binary = undefined;
       throw error;
@@ -232,6 +234,23 @@ export class Codex implements AsyncDisposable {
       await this.#loadExec();
       return await (this.#appServer ??= this.#startAppServer());
     }, { control: true, secrets: () => this.#execLane?.secrets });
+  }
+
+  /** `requireCodex` against the binary's `--version`, once per binary path. */
+  #checkVersion(path: string): Promise<void> {
+    const range = this.#options.requireCodex;
+    if (range === undefined) return Promise.resolve();
+    let checked = this.#versionChecks.get(path);
+    if (!checked) {
+      checked = (async () => {
+        const { requireCodexVersion } = await import("../capabilities/require.ts");
+        await requireCodexVersion(path, range, { spawner: await this.#clientSpawner() });
+      })();
+      this.#versionChecks.set(path, checked);
+      // A failure is not remembered: the next turn asks again.
+      checked.catch(() => this.#versionChecks.delete(path));
+    }
+    return checked;
   }
 
   #clientSpawner(): Promise<Spawner> {

@@ -7,6 +7,7 @@
 import { AbortError } from "../src/errors.ts";
 import { defaultCacheDir, readCacheFile, writeCacheFile } from "./disk_cache.ts";
 import { fingerprintBinary, sameFingerprint } from "./fingerprint.ts";
+import { sha256File } from "../src/fs/sha256_file.ts";
 import { knownSnapshot } from "./known.ts";
 import { applyOverrides } from "./overrides.ts";
 import type { CapabilityOverrides } from "./overrides.ts";
@@ -164,7 +165,10 @@ export class CapabilityCache {
     fingerprint: Fingerprint,
   ): Promise<{ snapshot: CapabilitySnapshot; origin: LookupOrigin } | undefined> {
     const hit = this.#memory.get(key);
-    if (hit && this.#reusable(hit.snapshot, hit.fingerprint, fingerprint)) {
+    if (
+      hit &&
+      this.#reusable(hit.snapshot, hit.fingerprint, await hashedLike(hit.fingerprint, fingerprint))
+    ) {
       return { snapshot: hit.snapshot, origin: "memory" };
     }
     if (this.#dir === null) return undefined;
@@ -174,7 +178,11 @@ export class CapabilityCache {
     }
     if (
       read.status === "hit" &&
-      this.#reusable(read.snapshot, read.snapshot.fingerprint!, fingerprint)
+      this.#reusable(
+        read.snapshot,
+        read.snapshot.fingerprint!,
+        await hashedLike(read.snapshot.fingerprint!, fingerprint),
+      )
     ) {
       this.#memory.set(key, { snapshot: read.snapshot, fingerprint });
       return { snapshot: read.snapshot, origin: "disk" };
@@ -253,6 +261,16 @@ export class CapabilityCache {
   }
 }
 
+/**
+ * `now` with the content's hash when `cached` has one: a fingerprint read within its ctime's
+ * tick was hashed ({@linkcode fingerprintBinary}), and only the hash can vouch for it later.
+ */
+async function hashedLike(cached: Fingerprint, now: Fingerprint): Promise<Fingerprint> {
+  if (cached.sha256 === undefined || now.sha256 !== undefined) return now;
+  const sha256 = await sha256File(now.path).catch(() => undefined);
+  return sha256 === undefined ? now : { ...now, sha256 };
+}
+
 function keyOf(fingerprint: Fingerprint): string {
   return [
     fingerprint.path,
@@ -261,7 +279,6 @@ function keyOf(fingerprint: Fingerprint): string {
     fingerprint.ctimeMs,
     fingerprint.dev,
     fingerprint.ino,
-    fingerprint.sha256,
   ].join("\n");
 }
 

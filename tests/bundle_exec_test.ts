@@ -6,6 +6,7 @@ import assert from "node:assert/strict";
 import { copyFile, link, mkdir, rename, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { bundleSource, currentPlatform } from "../bundles/mod.ts";
+import type { PlatformLabel } from "../bundles/mod.ts";
 import { BundleError } from "../src/errors.ts";
 import { sha256File } from "../src/fs/sha256_file.ts";
 import { recordBundleEntry } from "../bundles/manifest.ts";
@@ -62,7 +63,7 @@ test("A bundled binary swapped after the first turn is refused on the next turn 
   await using root = await tempDir("codexkit-bundle-");
   await pinnedBundle(root.path, TEST_CODEX_VERSION);
   const binary = join(root.path, PLATFORM, TEST_CODEX_VERSION, "codex");
-  await recordBundleEntry(root.path, TEST_CODEX_VERSION, PLATFORM, {
+  await recordBundleEntry(root.path, TEST_CODEX_VERSION, PLATFORM as PlatformLabel, {
     sha256: await sha256File(binary),
     size: (await stat(binary)).size,
     source: { tarball: "http://127.0.0.1/codex.tgz", integrity: "sha512-x" },

@@ -11,7 +11,7 @@ import type { ResolvedBinary } from "../binary/resolve.ts";
 import { flattenConfig } from "../config/toml_literal.ts";
 import { UnsupportedError } from "../errors.ts";
 import { clientEnv, redactArgs } from "../exec/args.ts";
-import type { GatedOption, OptionGate } from "../exec/gates.ts";
+import type { GatedOption, OptionGate } from "../options/gates.ts";
 import { ensureCodexHome } from "../home/layout.ts";
 import { redactText } from "../redact.ts";
 import type { BundleSource, CodexConfigObject } from "../options.ts";

@@ -212,12 +212,13 @@ export function variant(key: string, options: readonly Check[], expected: string
  * Checks `value` against `schema` and throws the first problem as a TypeError: "Cannot use
  * <path>: expected ..., got <value>", "Cannot use <path>: unknown option; did you mean ...?",
  * or "Cannot use <path>.<where>: <problem>". `name` is the path of `value` itself ("options",
- * "input"); the path of a problem inside it starts at the key, as callers write it.
+ * "input"); the path of a problem inside it starts at the key, as callers write it, after
+ * `prefix` (`"options."` where the options are an argument among others).
  */
-export function checkOptions(schema: Check, value: unknown, name: string): void {
+export function checkOptions(schema: Check, value: unknown, name: string, prefix = ""): void {
   const failure = schema.run(value);
   if (!failure) return;
-  const path = formatPath(name, failure.path);
+  const path = failure.path.length > 0 ? prefix + formatPath(name, failure.path) : name;
   if (failure.kind === "unknown") {
     const known = Object.keys(shapeAt(schema, failure.path.slice(0, -1)) ?? {});
     const hint = suggest(String(failure.path.at(-1)), known);

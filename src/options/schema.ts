@@ -105,14 +105,20 @@ const nonNegativeMs = optional(
 );
 const texts = optional(array(text, "expected an array of strings"));
 const env = optional(record(string("expected a string"), "expected an object of string values"));
-const config = optional(refine(custom(isPlainObject, "expected a plain object"), (value) => {
-  try {
-    flattenConfig(value as Record<string, unknown>);
-  } catch (error) {
-    return (error as Error).message.replace(/^Cannot encode config at /, "");
-  }
-  return undefined;
-}));
+/** An optional `config` object: plain, and every value one TOML can hold. */
+export const configCheck: Check = optional(
+  refine(custom(isPlainObject, "expected a plain object"), (value) => {
+    try {
+      flattenConfig(value as Record<string, unknown>);
+    } catch (error) {
+      return (error as Error).message.replace(/^Cannot encode config at /, "");
+    }
+    return undefined;
+  }),
+);
+const config = configCheck;
+/** An optional `env` object of string values. */
+export const envCheck: Check = env;
 const retry = optional(strictObject({
   attempts: optional(number((n) => Number.isInteger(n) && n >= 1, "expected an integer >= 1")),
   baseDelayMs: nonNegativeMs,
@@ -132,10 +138,22 @@ const exec = (check: Check): OptionRow => ({ check, transport: "exec" });
 // exec never asks the client: a hook there would silently never run.
 const appServer = (check: Check): OptionRow => ({ check, transport: "app-server" });
 
+/** An optional bundle source (see `@codexkit/sdk/bundles`). */
+export const bundleCheck: Check = optional(
+  withMethod("resolve", "a bundle source (an object with resolve())"),
+);
+/** An optional `capabilities` option: an option gate, or `false`. */
+export const gateCheck: Check = optional(union([
+  literal(false, "expected false"),
+  withMethod("support", "an option gate"),
+], "expected false or an option gate (an object with support())"));
+/** An optional `runtime` option. */
+export const runtimeCheck: Check = oneOf(RUNTIME_NAMES);
+
 /** The rows of {@linkcode CodexOptions}; a client runs threads on both transports. */
 const CODEX_OPTIONS: Table<CodexOptions> = {
   codexPathOverride: both(optText),
-  bundle: both(optional(withMethod("resolve", "a bundle source (an object with resolve())"))),
+  bundle: both(bundleCheck),
   baseUrl: both(optText),
   apiKey: both(optText),
   config: both(config),
@@ -149,10 +167,7 @@ const CODEX_OPTIONS: Table<CodexOptions> = {
   env: both(env),
   codexHome: both(optText),
   profile: both(optText),
-  capabilities: exec(optional(union([
-    literal(false, "expected false"),
-    withMethod("support", "an option gate"),
-  ], "expected false or an option gate (an object with support())"))),
+  capabilities: exec(gateCheck),
   // The range syntax is checked on the first turn, where the semver parser loads.
   requireCodex: both(optional(custom(
     (value) =>
@@ -162,7 +177,7 @@ const CODEX_OPTIONS: Table<CodexOptions> = {
   onUnsupported: exec(oneOf(UNSUPPORTED_POLICIES)),
   onWarning: both(callback),
   onStderr: both(callback),
-  runtime: both(oneOf(RUNTIME_NAMES)),
+  runtime: both(runtimeCheck),
   killGraceMs: both(nonNegativeMs),
   maxLineBytes: both(optional(number(
     (n) => Number.isInteger(n) && n >= 1,

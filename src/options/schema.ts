@@ -389,7 +389,7 @@ export function checkApprovalOptions(
   options: unknown,
   where = "approvals",
 ): asserts options is ApprovalOptions {
-  checkOptions(approvalSchema, options, where);
+  checkOptions(approvalSchema, options, where, `${where}.`);
 }
 
 /**
@@ -400,7 +400,7 @@ export function checkServerRequestOptions(
   options: unknown,
   where = "serverRequests",
 ): asserts options is ServerRequestOptions {
-  checkOptions(serverRequestSchema, options, where);
+  checkOptions(serverRequestSchema, options, where, `${where}.`);
 }
 
 /** Checks a turn's input: well formed and with a prompt (images alone are not one). */

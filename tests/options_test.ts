@@ -11,7 +11,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Codex } from "../src/codex.ts";
 import type { CodexOptions, Input, ThreadOptions, TurnOptions } from "../src/options.ts";
-import { suggest } from "../src/options/schema.ts";
+import { suggest } from "../src/options/_check.ts";
 
 /** A fake codex that only records that it was started; dispose removes it. */
 async function recordingCodex(): Promise<

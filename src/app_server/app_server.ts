@@ -17,11 +17,11 @@ import type {
   InitializeResult,
 } from "./methods.ts";
 import type { P } from "./_wire.ts";
-import type { GatedOption, OptionGate } from "../exec/gates.ts";
+import type { GatedOption, OptionGate } from "../options/gates.ts";
 import { RpcConnection } from "./rpc.ts";
 import type { NotificationListener, RequestOptions, RpcId } from "./rpc.ts";
 import { decideServerRequest } from "./server_requests.ts";
-import type { ServerRequestOptions } from "./server_requests.ts";
+import type { ServerRequestOptions } from "../options/server_requests.ts";
 import { spawnStdioTransport } from "./stdio_transport.ts";
 import type { AppServerTransport, StdioServerOptions } from "./stdio_transport.ts";
 import { connectWebSocketTransport } from "./websocket_transport.ts";

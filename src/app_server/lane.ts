@@ -6,8 +6,8 @@
  *
  * @module
  */
-import { webSearchMode } from "../exec/args.ts";
-import { flattenConfigEntries } from "../config/toml_literal.ts";
+import { resolveLayers, webSearchMode } from "../options/layers.ts";
+import { checkApprovalOptions, checkServerRequestOptions } from "../options/schema.ts";
 import { CodexError } from "../errors.ts";
 import { openLineLog } from "../fs/line_log.ts";
 import type { LineLog } from "../fs/line_log.ts";
@@ -23,22 +23,20 @@ import type { AppServerOptions } from "./app_server.ts";
 import {
   APPROVAL_METHODS,
   approvalResult,
-  checkApprovalOptions,
   decideApproval,
   toApprovalRequest,
   wireDecision,
 } from "./approvals.ts";
-import type { ApprovalOptions } from "./approvals.ts";
+import type { ApprovalOptions } from "../options/approvals.ts";
 import { notificationEvents, TurnNormalizer } from "./events.ts";
 import {
-  checkServerRequestOptions,
   CONNECTION_REQUESTS,
   decideServerRequest,
   mergeServerRequestOptions,
   SERVER_REQUEST_HOOKS,
   serverRequestKind,
 } from "./server_requests.ts";
-import type { ServerRequestOptions } from "./server_requests.ts";
+import type { ServerRequestOptions } from "../options/server_requests.ts";
 import type { NormalizedEvent } from "./events.ts";
 import { RunLimits } from "../process/limits.ts";
 import { stopError } from "../process/stop_error.ts";
@@ -115,32 +113,35 @@ interface ActiveTurn {
 
 const encoder = new TextEncoder();
 
-/** Maps thread options onto `thread/start` / `thread/resume` / `thread/fork` settings. */
+/**
+ * Maps thread options onto `thread/start` / `thread/resume` / `thread/fork` settings, resolved
+ * through the same layers as an exec turn. The client's config is on the server's own command
+ * line, and a turn adds no layer here: turn/start's settings would stick to later turns
+ * (0.169.0), so the door refuses per-turn settings on this transport.
+ */
 export function threadSettings(options: ThreadOptions): ThreadSettingsParams {
+  const { thread, config: layered } = resolveLayers({}, options, {});
   const settings: ThreadSettingsParams = {};
-  if (options.model !== undefined) settings.model = options.model;
-  if (options.workingDirectory !== undefined) settings.cwd = options.workingDirectory;
-  if (options.sandboxMode !== undefined) settings.sandbox = options.sandboxMode;
+  if (thread.model !== undefined) settings.model = thread.model;
+  if (thread.workingDirectory !== undefined) settings.cwd = thread.workingDirectory;
+  if (thread.sandboxMode !== undefined) settings.sandbox = thread.sandboxMode;
   // Options were checked where they entered (an "on-failure" policy, which the app-server
   // lacks, is refused there), so this only maps names.
-  if (options.approvalPolicy !== undefined) {
-    settings.approvalPolicy = options.approvalPolicy as AskForApproval;
+  if (thread.approvalPolicy !== undefined) {
+    settings.approvalPolicy = thread.approvalPolicy as AskForApproval;
   }
-  if (options.ephemeral !== undefined) settings.ephemeral = options.ephemeral;
-  const config: Record<string, unknown> = {};
-  if (options.config) {
-    for (const [path, value] of flattenConfigEntries(options.config)) config[path] = value;
+  if (thread.ephemeral !== undefined) settings.ephemeral = thread.ephemeral;
+  const config: Record<string, unknown> = { ...layered };
+  if (thread.networkAccessEnabled !== undefined) {
+    config["sandbox_workspace_write.network_access"] = thread.networkAccessEnabled;
   }
-  if (options.networkAccessEnabled !== undefined) {
-    config["sandbox_workspace_write.network_access"] = options.networkAccessEnabled;
-  }
-  const search = webSearchMode(options);
+  const search = webSearchMode(thread);
   if (search !== undefined) config.web_search = search;
-  if (options.additionalDirectories?.length) {
-    config["sandbox_workspace_write.writable_roots"] = options.additionalDirectories;
+  if (thread.additionalDirectories?.length) {
+    config["sandbox_workspace_write.writable_roots"] = thread.additionalDirectories;
   }
-  if (options.modelReasoningEffort !== undefined) {
-    config.model_reasoning_effort = options.modelReasoningEffort;
+  if (thread.modelReasoningEffort !== undefined) {
+    config.model_reasoning_effort = thread.modelReasoningEffort;
   }
   if (Object.keys(config).length > 0) settings.config = config;
   return settings;
@@ -173,7 +174,7 @@ export function createAppServerLane(options: AppServerLaneOptions): AppServerLan
     );
   }
   if (options.approvals) checkApprovalOptions(options.approvals);
-  if (options.serverRequests) checkServerRequestOptions(options.serverRequests, "serverRequests.");
+  if (options.serverRequests) checkServerRequestOptions(options.serverRequests);
   let serverPromise: Promise<AppServer> | undefined;
   // The server being started, until its handshake completes: what a connect timeout ends.
   let starting: AppServerTransport | undefined;
@@ -359,8 +360,8 @@ export function createAppServerLane(options: AppServerLaneOptions): AppServerLan
         ? { defaultApprovalDecision: threadOptions.defaultApprovalDecision }
         : {}),
     };
-    checkApprovalOptions(approvals);
-    checkServerRequestOptions(threadOptions);
+    // The thread's hooks were checked where the thread entered (`checkThreadOptions`), the
+    // lane's in `createAppServerLane`: nothing here checks again.
     const hooks = mergeServerRequestOptions(options.serverRequests, threadOptions);
     const { signal, timeoutMs, idleTimeoutMs, connectTimeoutMs, eventLog } = request.turnOptions;
     let log: LineLog | undefined;

@@ -34,7 +34,9 @@ export async function startAppServerLane(
   const { options } = context;
   let lane: AppServerLane;
   if (options.appServer) {
-    lane = createAppServerLane({ connection: options.appServer });
+    // The option is typed by the one method the door checks (the options import no
+    // transport); what callers pass is an `AppServer`.
+    lane = createAppServerLane({ connection: options.appServer as AppServer });
   } else {
     const [binary, codexHome] = await Promise.all([context.binary(), context.codexHome()]);
     const args = buildConfigArgs(options);

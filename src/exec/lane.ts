@@ -13,7 +13,7 @@ import { buildConfigArgs, clientEnv, redactArgs } from "./args.ts";
 import { Redactor } from "../redact.ts";
 import type { ExecArgs } from "./args.ts";
 import { buildExecArgs } from "./args.ts";
-import type { OptionGate } from "./gates.ts";
+import type { OptionGate } from "../options/gates.ts";
 import type { ResolvedSettings } from "../options/layers.ts";
 import { shellEnvPolicyArgs } from "./shell_env.ts";
 import { writeSchemaFile } from "./schema_file.ts";
@@ -112,20 +112,19 @@ export function turnExecArgs(
   settings: ResolvedSettings,
   extras: { outputSchemaFile?: string; gate?: OptionGate },
 ): ExecArgs {
-  const { turnOptions } = request;
   return buildExecArgs({
+    // The turn's own flags (`--cyber-access-program`, `--output-last-message`, ...).
+    ...settings.turn,
     config: settings.config,
     configOverrides: options.configOverrides,
     baseUrl: options.baseUrl,
     profile: options.profile,
     thread: settings.thread,
-    cyberAccessProgram: settings.cyberAccessProgram,
     threadId: request.threadId,
     resumeLast: request.resumeLast,
     fork: request.fork,
-    images: [...request.input.images, ...(turnOptions.images ?? [])],
+    images: [...request.input.images, ...(settings.turn.images ?? [])],
     outputSchemaFile: extras.outputSchemaFile,
-    outputLastMessage: turnOptions.outputLastMessage,
     gate: extras.gate,
     onUnsupported: options.onUnsupported,
   });

@@ -28,7 +28,14 @@ test("the transport-only lists and the turn overrides are read from the tables",
     "onUserInput",
     "serverRequestTimeoutMs",
   ]);
-  assert.deepEqual(sorted(EXEC_ONLY_THREAD), ["env", "localProvider", "oss", "threadSource"]);
+  assert.deepEqual(sorted(EXEC_ONLY_THREAD), [
+    "env",
+    "localProvider",
+    "oss",
+    "remote",
+    "remoteAuthTokenEnv",
+    "threadSource",
+  ]);
   assert.deepEqual(sorted(EXEC_ONLY_TURN), [
     "config",
     "cyberAccessProgram",

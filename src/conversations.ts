@@ -16,8 +16,6 @@ import process from "node:process";
 import { CodexError, UnsupportedError } from "./errors.ts";
 import { findSession, listSessions } from "./home/sessions.ts";
 import type { SessionSummary } from "./home/sessions.ts";
-import { join } from "node:path";
-import { homedir } from "node:os";
 import { runToEnd } from "./process/run_to_end.ts";
 import { spawnerFor } from "./process/spawner.ts";
 import { stopError } from "./process/stop_error.ts";
@@ -552,10 +550,7 @@ export class Conversations {
   }
 }
 
-/** The CODEX_HOME codex uses without a `codexHome` option: `$CODEX_HOME`, else `~/.codex`. */
-export function defaultCodexHome(env: Record<string, string | undefined>): string {
-  return env.CODEX_HOME || join(env.HOME || homedir(), ".codex");
-}
+export { defaultCodexHome } from "./home/layout.ts";
 
 /** Options of {@linkcode applyTurnDiff}. */
 export interface ApplyDiffOptions {

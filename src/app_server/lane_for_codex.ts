@@ -5,6 +5,7 @@
  * @module
  */
 import process from "node:process";
+import { allSettled } from "../_settle.ts";
 import type { ResolvedBinary } from "../binary/resolve.ts";
 import type { ThreadEvent } from "../events.ts";
 import { buildConfigArgs, clientEnv } from "../exec/args.ts";
@@ -39,7 +40,7 @@ export async function startAppServerLane(
   if (options.appServer) {
     lane = createAppServerLane({ connection: options.appServer });
   } else {
-    const [binary, codexHome] = await Promise.all([context.binary(), context.codexHome()]);
+    const [binary, codexHome] = await allSettled([context.binary(), context.codexHome()]);
     const configured = await configuredShellEnvExclude(
       codexHome ?? defaultCodexHome(options.env ?? process.env),
       options.profile,

@@ -4,6 +4,7 @@
  * @module
  */
 import process from "node:process";
+import { allSettled } from "../_settle.ts";
 import type { ThreadEvent } from "../events.ts";
 import type { TurnLane, TurnRequest } from "../lane.ts";
 import type { CodexOptions } from "../options.ts";
@@ -70,7 +71,7 @@ export class ExecLane implements TurnLane {
       killGraceMs: options.killGraceMs,
       maxLineBytes: options.maxLineBytes,
       async prepare() {
-        const [binary, codexHome, gate] = await Promise.all([
+        const [binary, codexHome, gate] = await allSettled([
           context.binary(),
           context.codexHome(),
           context.gate ? context.gate() : options.capabilities || undefined,

@@ -6,8 +6,8 @@
  * @module
  */
 import { BundleError } from "../src/errors.ts";
-import { setLongTimeout } from "../src/_timer.ts";
-import type { LongTimer } from "../src/_timer.ts";
+import { setLongTimeout } from "../src/process/long_timer.ts";
+import type { LongTimer } from "../src/process/long_timer.ts";
 
 /** Default of `maxBytes`: 1 GiB, about six times the 0.169.0 linux-x64 tarball (167 MB). */
 export const DEFAULT_MAX_BYTES: number = 1 << 30;

@@ -51,7 +51,12 @@ export type {
   UserInputRequest,
   UserInputResponse,
 } from "../options/server_requests.ts";
-export { applyTurnDiff, Conversations, defaultCodexHome } from "../conversations.ts";
+export {
+  applyTurnDiff,
+  Conversations,
+  defaultCodexHome,
+  THREAD_SOURCE_KINDS,
+} from "../conversations.ts";
 export type {
   AccountInfo,
   ApplyDiffOptions,
@@ -68,6 +73,7 @@ export type {
   SavedTurn,
   ThreadDetails,
   ThreadPage,
+  ThreadSourceKind,
   ThreadSummary,
 } from "../conversations.ts";
 export { notificationEvents } from "./events.ts";

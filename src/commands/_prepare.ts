@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { allSettled } from "../_settle.ts";
 import process from "node:process";
 import { resolveCodexBinary } from "../binary/resolve.ts";
 import type { ResolvedBinary } from "../binary/resolve.ts";
@@ -155,7 +156,7 @@ export async function prepareCommand(
 ): Promise<PreparedCommand> {
   const spawner = spawnerFor(options);
   const baseEnv = options.env ?? process.env as Record<string, string>;
-  const [binary, codexHome] = await Promise.all([
+  const [binary, codexHome] = await allSettled([
     resolveCodexBinary({
       override: options.codexPathOverride,
       bundle: options.bundle,

@@ -166,7 +166,39 @@ export type ConfigPatch = { [key: string]: unknown };
  * ```
  */
 export async function readConfigToml(home: string): Promise<CodexConfig> {
-  const path = join(resolve(home), CONFIG_TOML);
+  return await readConfigFile(join(resolve(home), CONFIG_TOML));
+}
+
+/**
+ * The `shell_environment_policy.exclude` list codex takes from a home's files: the one in
+ * `<profile>.config.toml` when a profile is active and its file sets one (codex 0.169.0
+ * layers the profile's file over `config.toml`, and a list replaces a list), else the one in
+ * `config.toml`. `undefined` when neither sets a list of strings, or when a file cannot be read
+ * or parsed: codex reports such a file itself when it starts.
+ */
+export async function configuredShellEnvExclude(
+  home: string,
+  profile?: string,
+): Promise<string[] | undefined> {
+  const files = [CONFIG_TOML];
+  if (profile !== undefined) files.unshift(`${profile}.${CONFIG_TOML}`);
+  for (const file of files) {
+    let config: CodexConfig;
+    try {
+      config = await readConfigFile(join(resolve(home), file));
+    } catch {
+      return undefined;
+    }
+    const policy = config.shell_environment_policy;
+    const exclude = isTable(policy) ? policy.exclude : undefined;
+    if (exclude === undefined) continue;
+    const names = Array.isArray(exclude) && exclude.every((name) => typeof name === "string");
+    return names ? exclude as string[] : undefined;
+  }
+  return undefined;
+}
+
+async function readConfigFile(path: string): Promise<CodexConfig> {
   let text: string;
   try {
     text = await readFile(path, "utf8");

@@ -7,6 +7,7 @@ import { parse } from "smol-toml";
 import { FileFormatError } from "../errors.ts";
 import { encodeTomlValue, flattenConfig } from "../config/toml_literal.ts";
 import {
+  configuredShellEnvExclude,
   mergeConfig,
   parseConfigToml,
   readConfigToml,
@@ -189,4 +190,23 @@ test("updateConfigToml leaves a file with a syntax error untouched", async () =>
     return true;
   });
   assert.equal(await readFile(path, "utf8"), broken);
+});
+
+test("configuredShellEnvExclude reads the list of config.toml, or of the active profile's file", async () => {
+  await using dir = await scratch();
+  const home = dir.path;
+  assert.equal(await configuredShellEnvExclude(home), undefined);
+  await writeFile(join(home, "config.toml"), '[shell_environment_policy]\nexclude = ["TOP"]\n');
+  assert.deepEqual(await configuredShellEnvExclude(home), ["TOP"]);
+  // A profile file without a list leaves config.toml's in force; one with a list replaces it.
+  await writeFile(join(home, "p.config.toml"), 'model = "gpt-5.5"\n');
+  assert.deepEqual(await configuredShellEnvExclude(home, "p"), ["TOP"]);
+  await writeFile(join(home, "p.config.toml"), 'shell_environment_policy.exclude = ["MINE"]\n');
+  assert.deepEqual(await configuredShellEnvExclude(home, "p"), ["MINE"]);
+  assert.deepEqual(await configuredShellEnvExclude(home, "other"), ["TOP"]);
+  // What codex itself will refuse to read is left to codex to report.
+  await writeFile(join(home, "config.toml"), "shell_environment_policy = [\n");
+  assert.equal(await configuredShellEnvExclude(home), undefined);
+  await writeFile(join(home, "config.toml"), "shell_environment_policy.exclude = [1]\n");
+  assert.equal(await configuredShellEnvExclude(home), undefined);
 });

@@ -192,7 +192,14 @@ export type {
   TurnOptions,
   WebSearchMode,
 } from "../options.ts";
-export type { ChildProcess, ExitStatus, RuntimeName } from "../runtime/types.ts";
+export type {
+  ChildProcess,
+  ExitStatus,
+  RuntimeName,
+  Spawner,
+  SpawnOptions,
+  StdinMode,
+} from "../runtime/types.ts";
 // The event and item types these signatures use, named here so this entry documents itself.
 export type {
   AgentMessageItem,

@@ -85,6 +85,8 @@ export interface AppServerLaneOptions extends AppServerOptions {
    * attestation) for threads that set none of their own.
    */
   serverRequests?: ServerRequestOptions;
+  /** Receives warnings (a turn's `eventLog` that stopped, with `eventLogErrors: "warn"`). */
+  onWarning?: (message: string) => void;
 }
 
 /**
@@ -109,6 +111,8 @@ interface ActiveTurn {
   normalizer: TurnNormalizer;
   emit: (event: NormalizedEvent) => void;
   fail: (error: unknown) => void;
+  /** Ends the turn with `error` and interrupts it on the server. */
+  stop: (error: unknown) => void;
   approvals: ApprovalOptions;
   hooks: ServerRequestOptions;
   ended: AbortController;
@@ -191,6 +195,10 @@ export function createAppServerLane(options: AppServerLaneOptions): AppServerLan
   // ran: the next turn shows them after its thread.started.
   const waiting: NormalizedEvent[] = [];
   const WAITING_MAX = 100;
+  // What a turn's eventLog must not show: the secrets errors of this lane do not show.
+  const logSecrets = options.start
+    ? spawnedServerSecrets({ ...options, ...options.start })
+    : options.secrets ?? [];
 
   function attach(server: AppServer): AppServer {
     detach.push(server.onNotification((method, params) => {
@@ -201,7 +209,12 @@ export function createAppServerLane(options: AppServerLaneOptions): AppServerLan
         if (!turn) return;
         if (turn.log) {
           const line = encoder.encode(`${JSON.stringify({ method, params })}\n`);
-          Promise.resolve(turn.log.write(line)).catch((error) => turn.fail(error));
+          try {
+            Promise.resolve(turn.log.write(line)).catch(turn.stop);
+          } catch (error) {
+            // A file log fails at once: the turn ends here, before this notification's events.
+            return turn.stop(error);
+          }
         }
         for (const event of turn.normalizer.push(method, params)) turn.emit(event);
         return;
@@ -463,7 +476,14 @@ export function createAppServerLane(options: AppServerLaneOptions): AppServerLan
           }, connectTimeoutMs);
         }
         try {
-          if (eventLog !== undefined) log = openLineLog(eventLog);
+          if (eventLog !== undefined) {
+            log = openLineLog(eventLog, {
+              secrets: logSecrets,
+              onError: request.turnOptions.eventLogErrors === "warn"
+                ? (error) => options.onWarning?.(error.message)
+                : undefined,
+            });
+          }
         } catch (error) {
           return fail(error);
         }
@@ -489,6 +509,7 @@ export function createAppServerLane(options: AppServerLaneOptions): AppServerLan
             normalizer: new TurnNormalizer(),
             emit,
             fail,
+            stop: stopWith,
             approvals,
             hooks,
             ended: new AbortController(),

@@ -8,6 +8,7 @@ import type { ResolvedBinary } from "../binary/resolve.ts";
 import type { ThreadEvent } from "../events.ts";
 import { buildConfigArgs, clientEnv } from "../exec/args.ts";
 import { shellEnvPolicyArgs } from "../exec/shell_env.ts";
+import { Redactor } from "../redact.ts";
 import type { TurnLane } from "../lane.ts";
 import type { CodexOptions } from "../options.ts";
 import type { Spawner } from "../runtime/mod.ts";
@@ -33,8 +34,14 @@ export async function startAppServerLane(
 ): Promise<TurnLane & { close(): Promise<void>; connection(): Promise<AppServer> }> {
   const { options } = context;
   let lane: AppServerLane;
+  // The client's own secrets, for a shared connection too (its turns' event logs show them).
+  const secrets = Redactor.from({ apiKey: options.apiKey, args: buildConfigArgs(options) }).secrets;
   if (options.appServer) {
-    lane = createAppServerLane({ connection: options.appServer });
+    lane = createAppServerLane({
+      connection: options.appServer,
+      secrets,
+      onWarning: options.onWarning,
+    });
   } else {
     const [binary, codexHome] = await Promise.all([context.binary(), context.codexHome()]);
     const args = buildConfigArgs(options);
@@ -42,6 +49,8 @@ export async function startAppServerLane(
     if (options.profile !== undefined) args.push("--profile", options.profile);
     lane = createAppServerLane({
       maxLineBytes: options.maxLineBytes,
+      secrets,
+      onWarning: options.onWarning,
       start: {
         binary: binary.path,
         args,

@@ -187,6 +187,7 @@ export const turnOptionsSchema: Check = strictObject({
       (typeof WritableStream !== "undefined" && value instanceof WritableStream),
     "expected a file path or a WritableStream",
   )),
+  eventLogErrors: oneOf(["fail", "warn"]),
   connectTimeoutMs: positiveMs,
 }, "expected an object");
 

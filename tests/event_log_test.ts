@@ -11,7 +11,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import process from "node:process";
 import { Codex } from "../src/codex.ts";
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import {
   AbortError,
   ConnectTimeoutError,
@@ -22,6 +22,9 @@ import {
 import type { ThreadEvent } from "../src/events.ts";
 import { reply, startFakeResponsesServer } from "../src/testing/mod.ts";
 import { eventually, offlineClient, processesMatching } from "./_offline_codex.ts";
+
+// A turn that hangs fails the test instead of the run.
+const HANG_LIMIT = { timeout: 60_000 };
 
 async function scratch(): Promise<{ path: string } & AsyncDisposable> {
   const path = await mkdtemp(join(tmpdir(), "codexkit-log-"));
@@ -181,6 +184,34 @@ test("app-server: connectTimeoutMs stops a server that never completes its hands
   await codex.close();
 });
 
+test("app-server: close() ends a server that never answered initialize", HANG_LIMIT, async () => {
+  await using dir = await scratch();
+  const pidFile = join(dir.path, "pid");
+  // Reads stdin and never answers; stays alive after stdin ends, so only a kill ends it.
+  const path = await fakeCodex(dir.path, `echo $$ > "${pidFile}"\ncat >/dev/null\nexec sleep 600`);
+  const { codex } = markedClient(path);
+  const controller = new AbortController();
+  const run = codex.startThread({ transport: "app-server" }).run("x", {
+    signal: controller.signal,
+  });
+  run.catch(() => {});
+  assert.ok(await eventually(async () => existsSync(pidFile), 30_000), "the server started");
+  const pid = Number((await readFile(pidFile, "utf8")).trim());
+  controller.abort();
+  await assert.rejects(run, AbortError);
+  await codex.close();
+  assert.ok(await eventually(async () => !alive(pid)), `the server (pid ${pid}) is gone`);
+});
+
+/** Whether `pid` runs (a zombie has exited and only waits to be reaped). */
+function alive(pid: number): boolean {
+  try {
+    return !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, "utf8"));
+  } catch {
+    return false;
+  }
+}
+
 test("A connectTimeoutMs that is not a positive number is a TypeError naming it", async () => {
   const codex = new Codex({ codexPathOverride: "/nonexistent/codex" });
   await assert.rejects(
@@ -195,8 +226,6 @@ test("A connectTimeoutMs that is not a positive number is a TypeError naming it"
 
 // /dev/full answers every write with ENOSPC (Linux): a disk that fills mid-turn, on demand.
 const noDevFull = !existsSync("/dev/full") && "needs /dev/full";
-// A turn that hangs fails the test instead of the run.
-const HANG_LIMIT = { timeout: 60_000 };
 
 for (const transport of ["exec", "app-server"] as const) {
   test(`${transport}: an eventLog on a full disk ends the turn with a FileSystemError naming it`, {

@@ -254,7 +254,12 @@ export function createAppServerLane(options: AppServerLaneOptions): AppServerLan
     if (!serverPromise) {
       const start = options.start!;
       const spawnOptions = { ...options, ...start };
-      serverPromise = spawnStdioTransport(spawnOptions).then((transport) => {
+      serverPromise = spawnStdioTransport(spawnOptions).then(async (transport) => {
+        if (closed) {
+          // Closed while the process started: it serves nobody.
+          await transport.dispose(0);
+          throw new CodexError("The app-server lane is closed");
+        }
         starting = transport;
         ownTransport = transport;
         return AppServer.open(transport, {
@@ -576,6 +581,9 @@ export function createAppServerLane(options: AppServerLaneOptions): AppServerLan
         turn.fail(new CodexError("The app-server lane closed"));
       }
       if (!pending || options.connection) return;
+      // A server still in its handshake may never finish it (one that never answers
+      // initialize): end its process, which fails the handshake and settles `pending`.
+      await starting?.dispose(0);
       const server = await pending.catch(() => undefined);
       await server?.close(options.start?.killGraceMs);
     },

@@ -421,11 +421,8 @@ export function fileSystemError(
   secrets?: readonly string[],
 ): FileSystemError {
   const code = (error as { code?: unknown } | null)?.code;
-  let reason = error instanceof Error ? error.message : String(error);
-  // Node and Bun start the message with the code, Deno does not ("... (os error 28)").
-  if (typeof code === "string" && !reason.includes(code)) reason = `${code}: ${reason}`;
   return new FileSystemError(
-    `Cannot ${operation} ${what}${path === undefined ? "" : ` ${path}`}: ${reason}`,
+    `Cannot ${operation} ${what}${path === undefined ? "" : ` ${path}`}: ${systemReason(error)}`,
     {
       path,
       operation,
@@ -434,6 +431,17 @@ export function fileSystemError(
       secrets,
     },
   );
+}
+
+/**
+ * What a system error says, starting with its code on every runtime: Node and Bun put it
+ * first ("ENOSPC: no space left on device, write"), Deno does not ("No space left on device
+ * (os error 28)").
+ */
+export function systemReason(error: unknown): string {
+  const code = (error as { code?: unknown } | null)?.code;
+  const reason = error instanceof Error ? error.message : String(error);
+  return typeof code === "string" && !reason.includes(code) ? `${code}: ${reason}` : reason;
 }
 
 /** Fields of {@linkcode UnsupportedError}. */

@@ -245,9 +245,9 @@ for (const transport of ["exec", "app-server"] as const) {
         e instanceof FileSystemError && e.path === "/dev/full" && e.code === "ENOSPC" &&
         e.operation === "write" && e.message.includes("/dev/full"),
     );
-    // The turn's processes are stopped (exec: the run; app-server: the turn's commands).
+    // exec: the run's processes are stopped (the app-server stays, for the client's next turn).
     if (transport === "exec") {
-      assert.ok(await eventually(async () => (await processesMatching(client.work)).length === 0));
+      assert.ok(await eventually(async () => (await processesMatching(client.home)).length === 0));
     }
   });
 

@@ -48,6 +48,7 @@ export const FingerprintSchema: v.GenericSchema<Fingerprint> = v.looseObject({
   ino: v.optional(v.number()),
   dev: v.optional(v.number()),
   sha256: v.optional(v.string()),
+  seenAtMs: v.optional(v.number()),
 }) as v.GenericSchema<Fingerprint>;
 
 /** Schema of a {@linkcode CapabilitySnapshot} (the schema version is checked separately). */

@@ -7,6 +7,7 @@ import { resolveCodexBinary } from "./binary/resolve.ts";
 import type { ResolvedBinary } from "./binary/resolve.ts";
 import type { ExecLane } from "./exec/lane.ts";
 import type { OptionGate } from "./exec/gates.ts";
+import type { InstalledGate } from "../capabilities/installed_gate.ts";
 import type { TurnLane } from "./lane.ts";
 import type { CodexOptions, ThreadOptions } from "./options.ts";
 import { checkRuntime } from "./runtime/detect.ts";
@@ -17,6 +18,20 @@ import { checkCodexOptions, checkThreadOptions } from "./options/schema.ts";
 import { lazyLane } from "./lazy_lane.ts";
 import type { AppServer } from "./app_server/app_server.ts";
 import type * as Talk from "./conversations.ts";
+import type { AccountAccess, ModelsAccess, ThreadsAccess } from "./conversation_access.ts";
+
+// The conversation calls' shapes are documented with the app-server entry, so the root's docs
+// (what an exec turn needs) name them without listing them.
+/** @ignore */
+export type Threads = ThreadsAccess;
+/** @ignore */
+export type Models = ModelsAccess;
+/** @ignore */
+export type Account = AccountAccess;
+/** @ignore */
+export type Config = Talk.ConfigAccess;
+/** @ignore */
+export type Mcp = Talk.McpAccess;
 
 /** A lane that holds resources (an app-server process) until closed. */
 interface ClosableLane extends TurnLane {
@@ -41,6 +56,7 @@ export class Codex implements AsyncDisposable {
   #options: Readonly<CodexOptions>;
   // The process adapters load with the first lane that spawns.
   #spawner: Promise<Spawner> | undefined;
+  #versionChecks = new Map<string, Promise<void>>();
   #binary: Promise<ResolvedBinary> | undefined;
   #home: Promise<string | undefined> | undefined;
   // The exec lane's code loads on the first turn (and its secrets are known from then on).
@@ -48,7 +64,7 @@ export class Codex implements AsyncDisposable {
   #execLoaded: Promise<ExecLane> | undefined;
   #execLane: ExecLane | undefined;
   #appServer: Promise<ClosableLane> | undefined;
-  #gateOf: Promise<(binary: ResolvedBinary) => Promise<OptionGate>> | undefined;
+  #gateOf: Promise<InstalledGate> | undefined;
   #talk: Promise<Talk.Conversations> | undefined;
 
   /**
@@ -69,12 +85,19 @@ export class Codex implements AsyncDisposable {
    * The codex binary this client runs, resolved on first use and remembered: override ->
    * `CODEX_PATH` -> bundle -> npm platform package -> PATH. Rejects with
    * `BinaryNotFoundError` listing every place searched (and tries again on the next call).
+   * A binary from a pinned bundle is checked again on every call, so before every spawn: a
+   * few `stat` calls while it is unchanged, a hash when it changed.
    */
   binary(): Promise<ResolvedBinary> {
     this.#binary ??= resolveCodexBinary({
       override: this.#options.codexPathOverride,
       bundle: this.#options.bundle,
       env: this.#options.env ?? process.env,
+    }).then(async (resolved) => {
+      await this.#checkVersion(resolved.path);
+      // A bundled binary swapped after the first turn must not run unchecked on the next.
+      if (resolved.source === "bundle") this.#binary = undefined;
+      return resolved;
     }).catch((error) => {
       this.#binary = undefined;
       throw error;
@@ -112,44 +135,35 @@ export class Codex implements AsyncDisposable {
     return this.#thread(options, { kind: "fork", id });
   }
 
-  /** Lists saved threads (over the app-server; the session files when none can start). */
-  async listThreads(options?: Talk.ListThreadsOptions): Promise<Talk.ThreadPage> {
-    return await (await this.#conversations()).listThreads(options);
+  /**
+   * Saved threads: `list`, `read`, `archive`, `unarchive`, `setName`, `revert`, `loaded` (over
+   * the app-server; `list` reads the session files when none can start). The shapes are
+   * documented with `@codexkit/sdk/app-server`.
+   */
+  get threads(): Threads {
+    const c = () => this.#conversations();
+    return {
+      list: async (o) => await (await c()).listThreads(o),
+      read: async (id, o) => await (await c()).readThread(id, o),
+      archive: async (id) => await (await c()).archiveThread(id),
+      unarchive: async (id) => await (await c()).unarchiveThread(id),
+      setName: async (id, name) => await (await c()).setThreadName(id, name),
+      revert: async (id, o) => await (await c()).revertThread(id, o),
+      loaded: async () => await (await c()).loadedThreads(),
+    };
   }
-  /** Reads a thread, with its turns when `turns` is true. */
-  async readThread(id: string, options?: { turns?: boolean }): Promise<Talk.ThreadDetails> {
-    return await (await this.#conversations()).readThread(id, options);
+  /** The models on offer: `codex.models.list()`, with default and supported efforts. */
+  get models(): Models {
+    const c = () => this.#conversations();
+    return { list: async (o) => await (await c()).models(o) };
   }
-  /** Archives a thread. */
-  async archiveThread(id: string): Promise<void> {
-    return await (await this.#conversations()).archiveThread(id);
-  }
-  /** Brings an archived thread back. */
-  async unarchiveThread(id: string): Promise<Talk.ThreadSummary> {
-    return await (await this.#conversations()).unarchiveThread(id);
-  }
-  /** Names a thread. */
-  async setThreadName(id: string, name: string): Promise<void> {
-    return await (await this.#conversations()).setThreadName(id, name);
-  }
-  /** Drops the last `turns` turns from a thread's history (files are not restored). */
-  async revertThread(id: string, options?: { turns?: number }): Promise<Talk.ThreadDetails> {
-    return await (await this.#conversations()).revertThread(id, options);
-  }
-  /** The ids of the threads the app-server has loaded. */
-  async loadedThreads(): Promise<string[]> {
-    return await (await this.#conversations()).loadedThreads();
-  }
-  /** The models on offer, with default and supported reasoning efforts. */
-  async models(options?: { includeHidden?: boolean }): Promise<Talk.ModelInfo[]> {
-    return await (await this.#conversations()).models(options);
-  }
-  /** Login mode, plan and rate limits. */
-  async account(): Promise<Talk.AccountInfo> {
-    return await (await this.#conversations()).account();
+  /** Login mode, plan and rate limits: `codex.account.read()`. */
+  get account(): Account {
+    const c = () => this.#conversations();
+    return { read: async () => await (await c()).account() };
   }
   /** The effective config, and writes to config.toml (over the app-server). */
-  get config(): Talk.ConfigAccess {
+  get config(): Config {
     const c = () => this.#conversations();
     return {
       read: async (o) => await (await c()).config.read(o),
@@ -158,7 +172,7 @@ export class Codex implements AsyncDisposable {
     };
   }
   /** MCP server status and reload (over the app-server). */
-  get mcp(): Talk.McpAccess {
+  get mcp(): Mcp {
     const c = () => this.#conversations();
     return {
       status: async () => await (await c()).mcp.status(),
@@ -183,6 +197,9 @@ export class Codex implements AsyncDisposable {
     const lane = this.#appServer;
     this.#appServer = undefined;
     if (lane) await (await lane).close();
+    // A background probe confirming a known snapshot ends with the client, not after it.
+    const gateOf = this.#gateOf;
+    if (gateOf) await (await gateOf).settled();
   }
 
   /** Same as {@linkcode Codex.close}. */
@@ -219,13 +236,32 @@ export class Codex implements AsyncDisposable {
     }, { control: true, secrets: () => this.#execLane?.secrets });
   }
 
-  #getSpawner(): Promise<Spawner> {
-    this.#spawner ??= import("./runtime/mod.ts").then((m) => m.getSpawner(this.#options.runtime));
+  /** `requireCodex` against the binary's `--version`, once per binary path. */
+  #checkVersion(path: string): Promise<void> {
+    const range = this.#options.requireCodex;
+    if (range === undefined) return Promise.resolve();
+    let checked = this.#versionChecks.get(path);
+    if (!checked) {
+      checked = (async () => {
+        const { requireCodexVersion } = await import("../capabilities/require.ts");
+        await requireCodexVersion(path, range, { spawner: await this.#clientSpawner() });
+      })();
+      this.#versionChecks.set(path, checked);
+      // A failure is not remembered: the next turn asks again.
+      checked.catch(() => this.#versionChecks.delete(path));
+    }
+    return checked;
+  }
+
+  #clientSpawner(): Promise<Spawner> {
+    this.#spawner ??= import("./process/spawner.ts").then((m) =>
+      m.spawnerFor({ runtime: this.#options.runtime })
+    );
     return this.#spawner;
   }
 
   #loadExec(): Promise<ExecLane> {
-    this.#execLoaded ??= Promise.all([import("./exec/lane.ts"), this.#getSpawner()]).then((
+    this.#execLoaded ??= Promise.all([import("./exec/lane.ts"), this.#clientSpawner()]).then((
       [{ ExecLane }, spawner],
     ) =>
       this.#execLane = new ExecLane({
@@ -243,7 +279,7 @@ export class Codex implements AsyncDisposable {
     const { startAppServerLane } = await import("./app_server/lane_for_codex.ts");
     return startAppServerLane({
       options: this.#options,
-      spawner: await this.#getSpawner(),
+      spawner: await this.#clientSpawner(),
       binary: () => this.binary(),
       codexHome: () => this.#codexHome(),
     });

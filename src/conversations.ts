@@ -18,7 +18,10 @@ import { findSession, listSessions } from "./home/sessions.ts";
 import type { SessionSummary } from "./home/sessions.ts";
 import { join } from "node:path";
 import { homedir } from "node:os";
-import { getSpawner } from "./runtime/mod.ts";
+import { runToEnd } from "./process/run_to_end.ts";
+import { spawnerFor } from "./process/spawner.ts";
+import { stopError } from "./process/stop_error.ts";
+import type { Spawner } from "./runtime/mod.ts";
 import type { AppServer } from "./app_server/app_server.ts";
 import type * as P from "./app_server/protocol/types.ts";
 import { snakeStatus, toThreadItem } from "./app_server/events.ts";
@@ -562,6 +565,8 @@ export interface ApplyDiffOptions {
   reverse?: boolean;
   /** Only check that it would apply; change nothing. */
   check?: boolean;
+  /** Spawns git (default: the runtime's adapter). */
+  spawner?: Spawner;
 }
 
 /**
@@ -581,22 +586,17 @@ export async function applyTurnDiff(diff: string, options: ApplyDiffOptions): Pr
   if (options.reverse) args.push("--reverse");
   if (options.check) args.push("--check");
   args.push("-");
-  const child = await getSpawner().spawn("git", args, {
+  const result = await runToEnd("git", args, {
+    spawner: spawnerFor(options),
     cwd: options.cwd,
-    stdin: "piped",
+    stdin: diff.endsWith("\n") ? diff : `${diff}\n`,
     env: { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: process.env.HOME ?? options.cwd },
+    // git apply prints a line per hunk at most; a bound keeps a runaway from filling memory.
+    maxOutputBytes: 1 << 20,
   });
-  const writer = child.stdin.getWriter();
-  await writer.write(new TextEncoder().encode(diff.endsWith("\n") ? diff : `${diff}\n`));
-  await writer.close();
-  const [, stderr, status] = await Promise.all([
-    new Response(child.stdout).text(),
-    new Response(child.stderr).text(),
-    child.exited,
-  ]);
-  if (status.code !== 0) {
-    throw new CodexError(
-      `git apply${options.reverse ? " --reverse" : ""} failed: ${stderr.trim() || "no output"}`,
-    );
+  const subject = `git apply${options.reverse ? " --reverse" : ""}`;
+  if (result.stopped) throw stopError(result.stopped, { subject, stderrTail: result.stderr });
+  if (result.exitCode !== 0) {
+    throw new CodexError(`${subject} failed: ${result.stderr.trim() || "no output"}`);
   }
 }

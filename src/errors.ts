@@ -503,18 +503,20 @@ export function exitReason(stderrTail: string | undefined): string | undefined {
 }
 
 /**
- * The message of a failed exec run, starting as the official SDK's does ("Codex Exec exited
- * with code N" / "... with signal S") so code that matches on it keeps working.
+ * The message of a failed run, starting for an exec run as the official SDK's does ("Codex Exec
+ * exited with code N" / "... with signal S") so code that matches on it keeps working; other
+ * commands name themselves as `subject` ("codex mcp list exited with code 2: ...").
  */
 export function execExitMessage(
   code: number | null,
   signal: string | null,
   stderrTail: string | undefined,
+  subject = "Codex Exec",
 ): string {
   const how = signal ? `signal ${signal}` : `code ${code ?? 1}`;
   let reason = exitReason(stderrTail);
   if (reason && reason.length > 300) reason = `${reason.slice(0, 300)}...`;
-  return `Codex Exec exited with ${how}${reason ? `: ${reason}` : ""}`;
+  return `${subject} exited with ${how}${reason ? `: ${reason}` : ""}`;
 }
 
 function hideUndefined(target: object, key: string): void {

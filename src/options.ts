@@ -67,9 +67,18 @@ export interface CodexOptions {
    * `false` passes every option as asked.
    */
   capabilities?: OptionGate | false;
+  /**
+   * The codex versions this client accepts, as a semver range (`">=0.165.0"`). The first turn
+   * asks the binary's `--version` and rejects with `UnsupportedError` naming the installed and
+   * the required version before anything else runs.
+   */
+  requireCodex?: string;
   /** What to do when `capabilities` says a flag is unsupported (default `"drop"`). */
   onUnsupported?: UnsupportedPolicy;
-  /** Receives warnings (a dropped flag, ...). Default: none are printed. */
+  /**
+   * Receives warnings: a dropped flag, an app-server answer whose shape the pinned protocol does
+   * not describe (drift from a newer CLI, passed through), ... Default: none are printed.
+   */
   onWarning?: (message: string) => void;
   /** Receives each line the CLI writes to stderr. */
   onStderr?: (line: string) => void;
@@ -89,7 +98,12 @@ export interface CodexOptions {
    * @ignore
    */
   appServer?: AppServer;
-  /** Run every thread on this lane instead of exec / app-server (for tests and mocks). */
+  /**
+   * Run every thread on this lane instead of exec / app-server (for tests and mocks; see
+   * `TurnLane` in `@codexkit/sdk/testing`).
+   *
+   * @ignore
+   */
   lane?: TurnLane;
   /** Retry turns that fail on transient causes (HTTP 429/5xx, disconnects); off by default. */
   retry?: RetryOptions;
@@ -119,10 +133,19 @@ export type WebSearchMode = "disabled" | "cached" | "live";
 export type Transport = "exec" | "app-server";
 
 /**
- * Options of a thread, fixed for its life. The approval options (`onApproval`,
- * `approvalTimeoutMs`, `defaultApprovalDecision`) apply to `transport: "app-server"`.
+ * The hooks of an app-server thread (`onApproval`, `onUserInput`, ...), documented as
+ * `ApprovalOptions` and `ServerRequestOptions` with `@codexkit/sdk/app-server`.
+ *
+ * @ignore
  */
-export interface ThreadOptions extends ApprovalOptions, ServerRequestOptions {
+export type AppServerHooks = ApprovalOptions & ServerRequestOptions;
+
+/**
+ * Options of a thread, fixed for its life. A thread with `transport: "app-server"` also takes
+ * the hooks of `ApprovalOptions` and `ServerRequestOptions` (`onApproval`, `onUserInput`, ...;
+ * see `@codexkit/sdk/app-server`).
+ */
+export interface ThreadOptions extends AppServerHooks {
   /** Model slug (`--model`). */
   model?: string;
   /** Sandbox mode (`--sandbox`). */
@@ -153,6 +176,17 @@ export interface ThreadOptions extends ApprovalOptions, ServerRequestOptions {
   oss?: boolean;
   /** Which local provider `oss` uses (`--local-provider`; exec only). */
   localProvider?: LocalProvider;
+  /**
+   * Run the turns on an existing app-server at this address instead of in the exec child
+   * (`--remote <ADDR>`, codex 0.170.0 and later; exec only; gated like other optional flags).
+   */
+  remote?: string;
+  /**
+   * The NAME of the environment variable holding `remote`'s WebSocket bearer token
+   * (`--remote-auth-token-env`; exec only). The token itself never goes on the command line:
+   * put it in that variable (the client's or the thread's `env`).
+   */
+  remoteAuthTokenEnv?: string;
   /** Config for this thread's turns, merged over the client's by dotted path. */
   config?: CodexConfigObject;
   /** Variables added to (or replacing keys of) the client's child environment (exec only). */

@@ -148,11 +148,11 @@ export function backoffMs(
 function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
   return new Promise((resolve, reject) => {
     if (signal?.aborted) {
-      return reject(new AbortError("The turn was aborted", { cause: signal.reason }));
+      return reject(new AbortError("The run was aborted", { cause: signal.reason }));
     }
     const onAbort = (): void => {
       clearTimeout(timer);
-      reject(new AbortError("The turn was aborted", { cause: signal?.reason }));
+      reject(new AbortError("The run was aborted", { cause: signal?.reason }));
     };
     const timer = setTimeout(() => {
       signal?.removeEventListener("abort", onAbort);

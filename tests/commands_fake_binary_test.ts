@@ -107,6 +107,17 @@ test("runCodexCommand stops a command at timeoutMs with TimeoutError and leaves 
   assert.equal(existsSync(`/proc/${pid}`), false);
 });
 
+test("runCodexCommand takes a timeoutMs of 2**31 ms and more, which does not end a quick command", async () => {
+  // setTimeout overflows above 2**31-1 ms and fires at once; the runner's timers do not.
+  await using fake = await fakeCodex(`echo listed`);
+  const result = await runCodexCommand(["features", "list"], {
+    ...base(fake.path),
+    timeoutMs: 2 ** 31,
+  });
+  assert.equal(result.exitCode, 0);
+  assert.equal(result.stdout, "listed\n");
+});
+
 test("runCodexCommand stops a command on abort with AbortError", async () => {
   await using fake = await fakeCodex(`sleep 30`);
   const controller = new AbortController();

@@ -115,6 +115,18 @@ test("Thread options: enums, arrays, types and misspelt keys are checked at star
       'Cannot use localProvider: expected one of ollama, lmstudio, got "vllm"',
     ],
     [
+      { remote: "ws://127.0.0.1:1", remoteAuthTokenEnv: "sk-secret-token-0123" },
+      'Cannot use remoteAuthTokenEnv: expected the name of an environment variable (the token itself goes in that variable), got "[redacted]"',
+    ],
+    [
+      { remoteAuthTokenEnv: "REMOTE_TOKEN" },
+      "Cannot use thread options.remoteAuthTokenEnv without remote: it names the token of the remote app-server",
+    ],
+    [
+      { remote: "ws://127.0.0.1:1", transport: "app-server" },
+      'Cannot use remote with transport "app-server": only transport "exec" supports it',
+    ],
+    [
       { onApproval: "accept" },
       'Cannot use onApproval with transport "exec": codex exec never asks the client; set transport: "app-server"',
     ],

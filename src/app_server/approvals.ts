@@ -7,8 +7,8 @@
  * @module
  */
 import type { ApprovalDefaultReason, ApprovalKind, ApprovalSource } from "../events.ts";
-import { setLongTimeout } from "../_timer.ts";
-import type { LongTimer } from "../_timer.ts";
+import { setLongTimeout } from "../process/long_timer.ts";
+import type { LongTimer } from "../process/long_timer.ts";
 
 /** The wire methods of the approval requests this SDK answers. */
 export const APPROVAL_METHODS: Readonly<Record<string, ApprovalKind>> = {

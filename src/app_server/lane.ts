@@ -8,20 +8,14 @@
  */
 import { webSearchMode } from "../exec/args.ts";
 import { flattenConfigEntries } from "../config/toml_literal.ts";
-import {
-  AbortError,
-  CodexError,
-  ConnectTimeoutError,
-  IdleTimeoutError,
-  TimeoutError,
-} from "../errors.ts";
+import { CodexError } from "../errors.ts";
 import { openLineLog } from "../fs/line_log.ts";
 import type { LineLog } from "../fs/line_log.ts";
 import type { ThreadEvent } from "../events.ts";
 import type { NormalizedInput, TurnRequest } from "../lane.ts";
 import type { ThreadOptions } from "../options.ts";
 import { killRunProcessesWith } from "../runtime/mod.ts";
-import type { RuntimeName } from "../runtime/mod.ts";
+import type { RuntimeName, Spawner } from "../runtime/mod.ts";
 import { AppServer, spawnedServerSecrets } from "./app_server.ts";
 import { spawnStdioTransport } from "./stdio_transport.ts";
 import type { AppServerTransport } from "./stdio_transport.ts";
@@ -46,8 +40,8 @@ import {
 } from "./server_requests.ts";
 import type { ServerRequestOptions } from "./server_requests.ts";
 import type { NormalizedEvent } from "./events.ts";
-import { setLongTimeout } from "../_timer.ts";
-import type { LongTimer } from "../_timer.ts";
+import { RunLimits } from "../process/limits.ts";
+import { stopError } from "../process/stop_error.ts";
 import type { AskForApproval } from "./protocol/types.ts";
 import type { ThreadOpenResult, ThreadSettingsParams, WireUserInput } from "./methods.ts";
 
@@ -66,6 +60,8 @@ export interface AppServerStart {
   cwd?: string;
   /** Process adapter. */
   runtime?: RuntimeName;
+  /** Spawns the server (default: the adapter of `runtime`). */
+  spawner?: Spawner;
   /** Receives each stderr line. */
   onStderr?: (line: string) => void;
   /** SIGTERM -> SIGKILL grace, in ms. */
@@ -85,8 +81,6 @@ export interface AppServerLaneOptions extends AppServerOptions {
    * attestation) for threads that set none of their own.
    */
   serverRequests?: ServerRequestOptions;
-  /** Receives warnings (a turn's `eventLog` that stopped, with `eventLogErrors: "warn"`). */
-  onWarning?: (message: string) => void;
 }
 
 /**
@@ -187,6 +181,8 @@ export function createAppServerLane(options: AppServerLaneOptions): AppServerLan
   let starting: AppServerTransport | undefined;
   // The lane's own server process: where a stopped turn's commands are looked for.
   let ownTransport: AppServerTransport | undefined;
+  // What errors of the lane's own server must not show.
+  let ownSecrets: readonly string[] | undefined;
   const active = new Map<string, ActiveTurn>();
   const loaded = new Set<string>();
   let closed = false;
@@ -254,6 +250,7 @@ export function createAppServerLane(options: AppServerLaneOptions): AppServerLan
     if (!serverPromise) {
       const start = options.start!;
       const spawnOptions = { ...options, ...start };
+      ownSecrets = spawnedServerSecrets(spawnOptions);
       serverPromise = spawnStdioTransport(spawnOptions).then(async (transport) => {
         if (closed) {
           // Closed while the process started: it serves nobody.
@@ -262,10 +259,7 @@ export function createAppServerLane(options: AppServerLaneOptions): AppServerLan
         }
         starting = transport;
         ownTransport = transport;
-        return AppServer.open(transport, {
-          ...options,
-          secrets: spawnedServerSecrets(spawnOptions),
-        });
+        return AppServer.open(transport, { ...options, secrets: ownSecrets });
       }).then(attach).finally(() => starting = undefined);
       // A failed start is not cached: the next turn tries again.
       serverPromise.catch(() => {
@@ -385,22 +379,16 @@ export function createAppServerLane(options: AppServerLaneOptions): AppServerLan
     checkServerRequestOptions(threadOptions);
     const hooks = mergeServerRequestOptions(options.serverRequests, threadOptions);
     const { signal, timeoutMs, idleTimeoutMs, connectTimeoutMs, eventLog } = request.turnOptions;
-    let connectTimer: LongTimer | undefined;
     let log: LineLog | undefined;
     let turn: ActiveTurn | undefined;
     let finished = false;
     let server: AppServer | undefined;
-    let timer: LongTimer | undefined;
-    let idleTimer: LongTimer | undefined;
-    let onAbort: (() => void) | undefined;
+    let limits: RunLimits | undefined;
 
     const finish = (): void => {
       finished = true;
-      timer?.clear();
-      idleTimer?.clear();
-      connectTimer?.clear();
+      limits?.finish();
       void log?.close().catch(() => {});
-      if (onAbort) signal?.removeEventListener("abort", onAbort);
       if (turn) {
         turn.ended.abort();
         if (active.get(turn.threadId) === turn) active.delete(turn.threadId);
@@ -429,19 +417,9 @@ export function createAppServerLane(options: AppServerLaneOptions): AppServerLan
           stopTurn();
           fail(error);
         };
-        const armIdle = (): void => {
-          if (idleTimeoutMs === undefined) return;
-          idleTimer?.clear();
-          idleTimer = setLongTimeout(() =>
-            stopWith(
-              new IdleTimeoutError(`No app-server event for ${idleTimeoutMs} ms`, {
-                timeoutMs: idleTimeoutMs,
-              }),
-            ), idleTimeoutMs);
-        };
         const emit = (event: NormalizedEvent): void => {
           if (finished) return;
-          armIdle();
+          limits!.activity();
           controller.enqueue(event as ThreadEvent);
           if (
             turn?.normalizer.done &&
@@ -451,35 +429,20 @@ export function createAppServerLane(options: AppServerLaneOptions): AppServerLan
             controller.close();
           }
         };
-        if (timeoutMs !== undefined) {
-          timer = setLongTimeout(
-            () =>
-              stopWith(
-                new TimeoutError(`The turn took longer than ${timeoutMs} ms`, { timeoutMs }),
-              ),
-            timeoutMs,
-          );
-        }
-        if (signal) {
-          onAbort = () =>
-            stopWith(new AbortError("The turn was aborted", { cause: signal.reason }));
-          if (signal.aborted) return onAbort();
-          signal.addEventListener("abort", onAbort, { once: true });
-        }
-        armIdle();
-        if (connectTimeoutMs !== undefined) {
-          connectTimer = setLongTimeout(() => {
-            // A server hung before its handshake serves nobody: end it, the next turn starts
-            // a fresh one.
-            void starting?.dispose(0);
-            stopWith(
-              new ConnectTimeoutError(
-                `No app-server handshake within ${connectTimeoutMs} ms`,
-                { timeoutMs: connectTimeoutMs },
-              ),
-            );
-          }, connectTimeoutMs);
-        }
+        // The same race and the same words as an exec run; the command and stderr tail are
+        // those of the lane's own server (a shared connection shows its command only).
+        limits = new RunLimits({ signal, timeoutMs, idleTimeoutMs, connectTimeoutMs }, (reason) => {
+          // A server hung before its handshake serves nobody: end it, the next turn starts a
+          // fresh one.
+          if (reason.kind === "connect") void starting?.dispose(0);
+          stopWith(stopError(reason, {
+            command: (server ?? options.connection)?.command ?? ownTransport?.command,
+            stderrTail: ownTransport?.stderrTail?.(),
+            secrets: ownSecrets ?? options.secrets,
+          }));
+        });
+        limits.arm();
+        if (finished) return;
         try {
           if (eventLog !== undefined) {
             log = openLineLog(eventLog, {
@@ -494,7 +457,7 @@ export function createAppServerLane(options: AppServerLaneOptions): AppServerLan
         }
         (async () => {
           server = await connection();
-          connectTimer?.clear();
+          limits.connected();
           if (finished) return;
           const threadId = await openThread(server, request);
           if (finished) return;

@@ -50,12 +50,13 @@ export async function startAppServerLane(
     lane = createAppServerLane({
       maxLineBytes: options.maxLineBytes,
       secrets,
+      // Drift of a newer CLI's answers goes where the client's other warnings go.
       onWarning: options.onWarning,
       start: {
         binary: binary.path,
         args,
         env: clientEnv(options, binary, codexHome),
-        runtime: context.spawner.runtime,
+        spawner: context.spawner,
         onStderr: options.onStderr,
         killGraceMs: options.killGraceMs,
       },

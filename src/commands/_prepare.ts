@@ -15,7 +15,8 @@ import type { GatedOption, OptionGate } from "../exec/gates.ts";
 import { ensureCodexHome } from "../home/layout.ts";
 import { redactText } from "../redact.ts";
 import type { BundleSource, CodexConfigObject } from "../options.ts";
-import { getSpawner } from "../runtime/mod.ts";
+import { runToEnd } from "../process/run_to_end.ts";
+import { spawnerFor } from "../process/spawner.ts";
 import type { RuntimeName, Spawner } from "../runtime/mod.ts";
 
 /** Options every codex command takes. */
@@ -114,9 +115,10 @@ export function checkCommandOptions(options: CodexCommandOptions, where = "optio
       );
     }
   }
-  for (const key of ["timeoutMs", "killGraceMs"] as const) {
+  // A timeout of any size is honoured (long timers); the kill grace is one plain timer.
+  for (const [key, max] of [["timeoutMs", Infinity], ["killGraceMs", 2 ** 31]] as const) {
     const value = options[key];
-    if (value !== undefined && !(typeof value === "number" && value >= 0 && value < 2 ** 31)) {
+    if (value !== undefined && !(typeof value === "number" && value >= 0 && value < max)) {
       throw new TypeError(
         `Cannot run codex: ${where}.${key} must be a number of milliseconds >= 0, got ${
           String(value)
@@ -166,7 +168,7 @@ export async function prepareCommand(
   args: readonly string[],
   options: CodexCommandOptions,
 ): Promise<PreparedCommand> {
-  const spawner = getSpawner(options.runtime);
+  const spawner = spawnerFor(options);
   const baseEnv = options.env ?? process.env as Record<string, string>;
   const [binary, codexHome] = await Promise.all([
     resolveCodexBinary({
@@ -235,17 +237,14 @@ function probeSubcommand(
   let answer = probes.get(key);
   if (!answer) {
     answer = (async () => {
-      const child = await prepared.spawner.spawn(prepared.binary.path, [...words, "--help"], {
+      const help = await runToEnd(prepared.binary.path, [...words, "--help"], {
+        spawner: prepared.spawner,
         env: prepared.env,
-        stdin: "null",
+        // A help page is a few KB; more is not one.
+        maxOutputBytes: 1 << 20,
       });
-      const [status, stdout] = await Promise.all([
-        child.exited,
-        new Response(child.stdout).text(),
-        new Response(child.stderr).text(),
-      ]);
-      if (status.code !== 0) return "unknown";
-      return parseHelpUsage(stdout, words) ? "supported" : "unsupported";
+      if (help.stopped || help.exitCode !== 0) return "unknown";
+      return parseHelpUsage(help.stdout, words) ? "supported" : "unsupported";
     })().catch(() => "unknown" as const);
     probes.set(key, answer);
   }

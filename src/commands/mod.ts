@@ -77,6 +77,13 @@ export type { StdioToUdsRelay } from "./stdio_to_uds.ts";
 export { completion } from "./completion.ts";
 export type { CompletionShell } from "./completion.ts";
 export { loginStatus } from "./login.ts";
+export { debugModels, debugPromptInput, helpPage } from "./debug.ts";
+export type {
+  CatalogEffort,
+  CatalogModel,
+  DebugModelsOptions,
+  DebugPromptInputOptions,
+} from "./debug.ts";
 export { parseHelpUsage } from "./_prepare.ts";
 export type { AuthStatus } from "../home/auth.ts";
 export type {

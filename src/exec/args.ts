@@ -133,6 +133,16 @@ export function buildExecArgs(input: ExecArgsInput): ExecArgs {
     args.push("--local-provider", thread.localProvider);
   }
   if (thread.ephemeral && allow("exec.ephemeral", "--ephemeral")) args.push("--ephemeral");
+  // 0.170.0+. Always refused when missing: dropping it would run the turn here instead. Only
+  // the token variable's name is passed; the token stays in the child's environment.
+  if (thread.remote !== undefined) {
+    allow("exec.remote", "--remote", true);
+    args.push("--remote", thread.remote);
+    if (thread.remoteAuthTokenEnv !== undefined) {
+      allow("exec.remote-auth-token-env", "--remote-auth-token-env", true);
+      args.push("--remote-auth-token-env", thread.remoteAuthTokenEnv);
+    }
+  }
   if (
     input.outputSchemaFile !== undefined &&
     allow(

@@ -249,7 +249,14 @@ test("buildExecArgs asks the gate by dotted name for every version-dependent fla
   };
   buildExecArgs({
     ...base,
-    thread: { threadSource: "ci", oss: true, localProvider: "ollama", ephemeral: true },
+    thread: {
+      threadSource: "ci",
+      oss: true,
+      localProvider: "ollama",
+      ephemeral: true,
+      remote: "ws://127.0.0.1:4500",
+      remoteAuthTokenEnv: "REMOTE_TOKEN",
+    },
     outputSchemaFile: "/s.json",
     images: ["a.png"],
     gate: recording,
@@ -267,6 +274,8 @@ test("buildExecArgs asks the gate by dotted name for every version-dependent fla
       "exec.oss",
       "exec.local-provider",
       "exec.ephemeral",
+      "exec.remote",
+      "exec.remote-auth-token-env",
       "exec.output-schema",
       "exec.image",
       "exec.resume",
@@ -274,6 +283,27 @@ test("buildExecArgs asks the gate by dotted name for every version-dependent fla
       "exec.resume.image",
     ]
   ) assert.ok(asked.includes(name), name);
+});
+
+test("buildExecArgs passes remote and the NAME of the token's variable, never a token", () => {
+  const thread = { remote: "ws://127.0.0.1:4500", remoteAuthTokenEnv: "REMOTE_TOKEN" };
+  assert.deepEqual(buildExecArgs({ ...base, thread }).args, [
+    "exec",
+    "--json",
+    "--remote",
+    "ws://127.0.0.1:4500",
+    "--remote-auth-token-env",
+    "REMOTE_TOKEN",
+    "-",
+  ]);
+  // A codex before 0.170.0 lacks both: refused even under "drop", which would run it locally.
+  const older = gate(["exec.remote", "exec.remote-auth-token-env"]);
+  assert.throws(
+    () => buildExecArgs({ ...base, thread, gate: older }),
+    (error: unknown) =>
+      error instanceof UnsupportedError &&
+      error.message === "codex 0.1.0 does not support --remote",
+  );
 });
 
 test("buildExecArgs maps oss and localProvider to --oss and --local-provider", () => {

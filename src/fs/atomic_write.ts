@@ -11,7 +11,7 @@
  * @module
  */
 import { randomBytes } from "node:crypto";
-import { chmod, lstat, open, readdir, rename, unlink } from "node:fs/promises";
+import { chmod, lstat, open, readdir, rename, rm, unlink } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 import process from "node:process";
 
@@ -60,12 +60,25 @@ function pidAlive(pid: number): boolean {
   }
 }
 
+/** Options of {@linkcode removeStaleTemps}. */
+export interface StaleTempOptions {
+  /** Also remove stale temp directories, with what they hold (a bundle's unpack dirs). */
+  directories?: boolean;
+  /** Names of an earlier naming without a pid (`.bundle-tmp-`), stale by age alone. */
+  legacyPrefix?: string;
+}
+
 /**
  * Removes the stale temp files of {@linkcode isStaleTemp} from `dir` (those of the earlier
- * naming only for `target`). Best effort: a file another cleaner removed first, or one that
- * cannot be read, is passed over. Returns the names removed.
+ * naming only for `target`), and with `directories` the stale temp directories too. Best
+ * effort: an entry another cleaner removed first, or one that cannot be read, is passed over.
+ * Returns the names removed.
  */
-export async function removeStaleTemps(dir: string, target?: string): Promise<string[]> {
+export async function removeStaleTemps(
+  dir: string,
+  target?: string,
+  options: StaleTempOptions = {},
+): Promise<string[]> {
   let names: string[];
   try {
     names = await readdir(dir);
@@ -76,13 +89,17 @@ export async function removeStaleTemps(dir: string, target?: string): Promise<st
   const now = Date.now();
   for (const name of names) {
     if (!name.startsWith(".")) continue;
-    if (!name.startsWith(TEMP_PREFIX) && !name.endsWith(".tmp")) continue;
+    const legacy = options.legacyPrefix !== undefined && name.startsWith(options.legacyPrefix);
+    if (!legacy && !name.startsWith(TEMP_PREFIX) && !name.endsWith(".tmp")) continue;
     const path = join(dir, name);
     try {
       const info = await lstat(path);
-      if (info.isDirectory()) continue;
-      if (!isStaleTemp(name, now - info.mtimeMs, target)) continue;
-      await unlink(path);
+      const isDir = info.isDirectory();
+      if (isDir && !options.directories) continue;
+      const ageMs = now - info.mtimeMs;
+      if (legacy ? ageMs <= STALE_TEMP_MS : !isStaleTemp(name, ageMs, target)) continue;
+      // rm does not follow links inside the directory: only what is in it goes
+      await (isDir ? rm(path, { recursive: true, force: true }) : unlink(path));
       removed.push(name);
     } catch {
       // Gone already, or not ours to touch.

@@ -33,6 +33,7 @@ import {
   variant,
 } from "./_check.ts";
 import { flattenConfig } from "../config/toml_literal.ts";
+import { REDACTED } from "../redact.ts";
 import type { CodexOptions, Input, ThreadOptions, TurnOptions } from "../options.ts";
 
 const SANDBOX_MODES = ["read-only", "workspace-write", "danger-full-access"] as const;
@@ -111,6 +112,12 @@ export const codexOptionsSchema: Check = strictObject({
     literal(false, "expected false"),
     withMethod("support", "an option gate"),
   ], "expected false or an option gate (an object with support())")),
+  // The range syntax is checked on the first turn, where the semver parser loads.
+  requireCodex: optional(custom(
+    (value) =>
+      typeof value === "string" && /^[\w\s.+*<>=~^|-]+$/.test(value) && /[\d*xX]/.test(value),
+    'expected a semver range such as ">=0.165.0"',
+  )),
   onUnsupported: oneOf(["drop", "error"]),
   onWarning: callback,
   onStderr: callback,
@@ -124,6 +131,21 @@ export const codexOptionsSchema: Check = strictObject({
     "expected a positive integer number of bytes",
   )),
 }, "expected an object");
+
+/**
+ * The name of an environment variable. A token passed here by mistake is refused, and never
+ * shown in the message, rather than put in argv.
+ */
+const envName: Check = {
+  run: (value) =>
+    typeof value === "string" && /^[A-Za-z_][A-Za-z0-9_]*$/.test(value) ? undefined : {
+      kind: "invalid",
+      path: [],
+      value: typeof value === "string" ? REDACTED : value,
+      expected:
+        "expected the name of an environment variable (the token itself goes in that variable)",
+    },
+};
 
 /** The description of {@linkcode ThreadOptions}. */
 export const threadOptionsSchema: Check = strictObject({
@@ -142,6 +164,8 @@ export const threadOptionsSchema: Check = strictObject({
   transport: oneOf(TRANSPORTS),
   oss: flag,
   localProvider: oneOf(LOCAL_PROVIDERS),
+  remote: optText,
+  remoteAuthTokenEnv: optional(envName),
   config,
   env,
   retry,
@@ -225,7 +249,14 @@ const APP_SERVER_ONLY = [
   "dynamicTools",
   "serverRequestTimeoutMs",
 ] as const;
-const EXEC_ONLY_THREAD = ["oss", "localProvider", "env", "threadSource"] as const;
+const EXEC_ONLY_THREAD = [
+  "oss",
+  "localProvider",
+  "env",
+  "threadSource",
+  "remote",
+  "remoteAuthTokenEnv",
+] as const;
 // turn/start's settings stick to later turns (0.169.0), so a one-turn override cannot be said.
 const EXEC_ONLY_TURN = [
   "model",
@@ -252,8 +283,13 @@ export function checkThreadOptions(
   laneGiven = false,
 ): asserts options is ThreadOptions {
   check(threadOptionsSchema, options, "thread options");
-  if (laneGiven) return;
   const thread = options as ThreadOptions;
+  if (thread.remoteAuthTokenEnv !== undefined && thread.remote === undefined) {
+    throw new TypeError(
+      "Cannot use thread options.remoteAuthTokenEnv without remote: it names the token of the remote app-server",
+    );
+  }
+  if (laneGiven) return;
   if ((thread.transport ?? "exec") === "exec") {
     for (const key of APP_SERVER_ONLY) {
       if (thread[key] !== undefined) {

@@ -98,6 +98,7 @@ export {
   ConnectTimeoutError,
   ExitError,
   FileFormatError,
+  FileSystemError,
   IdleTimeoutError,
   MalformedOutputError,
   OutputLimitError,

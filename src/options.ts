@@ -344,6 +344,13 @@ export interface TurnOptions {
    */
   eventLog?: string | WritableStream<Uint8Array>;
   /**
+   * What a failing `eventLog` does (full disk, a path that is a directory, a stream that
+   * errors): `"fail"` (default) ends the turn with a `FileSystemError` naming the log and the
+   * cause, and stops its process; `"warn"` reports it once through the client's `onWarning`
+   * and lets the turn finish unlogged.
+   */
+  eventLogErrors?: "fail" | "warn";
+  /**
    * Limit until the first event (exec) or the completed app-server handshake, in ms; the run
    * rejects with `ConnectTimeoutError`.
    */

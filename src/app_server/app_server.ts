@@ -42,7 +42,8 @@ export interface AppServerOptions {
   /**
    * Gets warnings, such as drift: a result whose shape the SDK's pinned protocol does not
    * describe (a newer CLI changed it). Such a result passes through unchanged; each kind of
-   * drift is reported once per connection. Default: none are printed.
+   * drift is reported once per connection. A lane also reports here a turn's `eventLog` that
+   * stopped (`eventLogErrors: "warn"`). Default: none are printed.
    */
   onWarning?: (message: string) => void;
   /** Leave out the handshake (to observe the server before it). */

@@ -103,6 +103,8 @@ interface ActiveTurn {
   normalizer: TurnNormalizer;
   emit: (event: NormalizedEvent) => void;
   fail: (error: unknown) => void;
+  /** Ends the turn with `error` and interrupts it on the server. */
+  stop: (error: unknown) => void;
   approvals: ApprovalOptions;
   hooks: ServerRequestOptions;
   ended: AbortController;
@@ -190,6 +192,10 @@ export function createAppServerLane(options: AppServerLaneOptions): AppServerLan
   // ran: the next turn shows them after its thread.started.
   const waiting: NormalizedEvent[] = [];
   const WAITING_MAX = 100;
+  // What a turn's eventLog must not show: the secrets errors of this lane do not show.
+  const logSecrets = options.start
+    ? spawnedServerSecrets({ ...options, ...options.start })
+    : options.secrets ?? [];
 
   function attach(server: AppServer): AppServer {
     detach.push(server.onNotification((method, params) => {
@@ -200,7 +206,12 @@ export function createAppServerLane(options: AppServerLaneOptions): AppServerLan
         if (!turn) return;
         if (turn.log) {
           const line = encoder.encode(`${JSON.stringify({ method, params })}\n`);
-          Promise.resolve(turn.log.write(line)).catch((error) => turn.fail(error));
+          try {
+            Promise.resolve(turn.log.write(line)).catch(turn.stop);
+          } catch (error) {
+            // A file log fails at once: the turn ends here, before this notification's events.
+            return turn.stop(error);
+          }
         }
         for (const event of turn.normalizer.push(method, params)) turn.emit(event);
         return;
@@ -241,7 +252,12 @@ export function createAppServerLane(options: AppServerLaneOptions): AppServerLan
       const start = options.start!;
       const spawnOptions = { ...options, ...start };
       ownSecrets = spawnedServerSecrets(spawnOptions);
-      serverPromise = spawnStdioTransport(spawnOptions).then((transport) => {
+      serverPromise = spawnStdioTransport(spawnOptions).then(async (transport) => {
+        if (closed) {
+          // Closed while the process started: it serves nobody.
+          await transport.dispose(0);
+          throw new CodexError("The app-server lane is closed");
+        }
         starting = transport;
         ownTransport = transport;
         return AppServer.open(transport, { ...options, secrets: ownSecrets });
@@ -429,7 +445,14 @@ export function createAppServerLane(options: AppServerLaneOptions): AppServerLan
         limits.arm();
         if (finished) return;
         try {
-          if (eventLog !== undefined) log = openLineLog(eventLog);
+          if (eventLog !== undefined) {
+            log = openLineLog(eventLog, {
+              secrets: logSecrets,
+              onError: request.turnOptions.eventLogErrors === "warn"
+                ? (error) => options.onWarning?.(error.message)
+                : undefined,
+            });
+          }
         } catch (error) {
           return fail(error);
         }
@@ -455,6 +478,7 @@ export function createAppServerLane(options: AppServerLaneOptions): AppServerLan
             normalizer: new TurnNormalizer(),
             emit,
             fail,
+            stop: stopWith,
             approvals,
             hooks,
             ended: new AbortController(),
@@ -521,6 +545,9 @@ export function createAppServerLane(options: AppServerLaneOptions): AppServerLan
         turn.fail(new CodexError("The app-server lane closed"));
       }
       if (!pending || options.connection) return;
+      // A server still in its handshake may never finish it (one that never answers
+      // initialize): end its process, which fails the handshake and settles `pending`.
+      await starting?.dispose(0);
       const server = await pending.catch(() => undefined);
       await server?.close(options.start?.killGraceMs);
     },

@@ -12,6 +12,7 @@ import { buildConfigArgs, clientEnv } from "../exec/args.ts";
 import { withShellEnvExclusion } from "../exec/shell_env.ts";
 import { configuredShellEnvExclude } from "../home/config_toml.ts";
 import { defaultCodexHome } from "../home/layout.ts";
+import { Redactor } from "../redact.ts";
 import type { TurnLane } from "../lane.ts";
 import type { CodexOptions } from "../options.ts";
 import type { Spawner } from "../runtime/mod.ts";
@@ -37,10 +38,16 @@ export async function startAppServerLane(
 ): Promise<TurnLane & { close(): Promise<void>; connection(): Promise<AppServer> }> {
   const { options } = context;
   let lane: AppServerLane;
+  // The client's own secrets, for a shared connection too (its turns' event logs show them).
+  const secrets = Redactor.from({ apiKey: options.apiKey, args: buildConfigArgs(options) }).secrets;
   if (options.appServer) {
     // The option is typed by the one method the door checks (the options import no
     // transport); what callers pass is an `AppServer`.
-    lane = createAppServerLane({ connection: options.appServer as AppServer });
+    lane = createAppServerLane({
+      connection: options.appServer as AppServer,
+      secrets,
+      onWarning: options.onWarning,
+    });
   } else {
     const [binary, codexHome] = await allSettled([context.binary(), context.codexHome()]);
     const configured = await configuredShellEnvExclude(
@@ -53,6 +60,7 @@ export async function startAppServerLane(
     if (options.profile !== undefined) args.push("--profile", options.profile);
     lane = createAppServerLane({
       maxLineBytes: options.maxLineBytes,
+      secrets,
       // Drift of a newer CLI's answers goes where the client's other warnings go.
       onWarning: options.onWarning,
       start: {

@@ -67,6 +67,9 @@ export class ExecLane implements TurnLane {
       idleTimeoutMs: turnOptions.idleTimeoutMs,
       connectTimeoutMs: turnOptions.connectTimeoutMs,
       eventLog: turnOptions.eventLog,
+      onEventLogError: turnOptions.eventLogErrors === "warn"
+        ? (error) => options.onWarning?.(error.message)
+        : undefined,
       onStderr: options.onStderr,
       killGraceMs: options.killGraceMs,
       maxLineBytes: options.maxLineBytes,

@@ -280,6 +280,7 @@ const TURN_OPTIONS: Table<TurnOptions> = {
       (typeof WritableStream !== "undefined" && value instanceof WritableStream),
     "expected a file path or a WritableStream",
   ))),
+  eventLogErrors: both(oneOf(["fail", "warn"])),
   connectTimeoutMs: both(positiveMs),
 };
 

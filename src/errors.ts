@@ -372,15 +372,12 @@ export class FileFormatError extends CodexError {
   }
 }
 
-/** What the SDK was doing with a file when the file system said no. */
-export type FileOperation = "open" | "read" | "write" | "create" | "replace";
-
 /** Fields of {@linkcode FileSystemError}. */
 export interface FileSystemErrorOptions extends CodexErrorOptions {
   /** The file, or `undefined` for a caller's stream. */
   path?: string;
   /** What was being done with it. */
-  operation: FileOperation;
+  operation: "open" | "read" | "write" | "create" | "replace";
   /** The system error code (`"ENOSPC"`, `"EISDIR"`, ...), when there was one. */
   code?: string;
 }
@@ -393,8 +390,8 @@ export interface FileSystemErrorOptions extends CodexErrorOptions {
 export class FileSystemError extends CodexError {
   /** The file, or `undefined` for a caller's stream. */
   declare readonly path: string | undefined;
-  /** What was being done with it. */
-  readonly operation: FileOperation;
+  /** What was being done with it: open, read, write, create or replace. */
+  readonly operation: "open" | "read" | "write" | "create" | "replace";
   /** The system error code, when there was one. */
   declare readonly code: string | undefined;
 
@@ -407,6 +404,9 @@ export class FileSystemError extends CodexError {
     if (options.code !== undefined) this.code = options.code;
   }
 }
+
+/** What the SDK was doing with a file when the file system said no. */
+export type FileOperation = FileSystemErrorOptions["operation"];
 
 /**
  * A {@linkcode FileSystemError} for `error` (what `node:fs` threw) while doing `operation` on

@@ -195,12 +195,18 @@ test("app-server: close() ends a server that never answered initialize", HANG_LI
     signal: controller.signal,
   });
   run.catch(() => {});
-  assert.ok(await eventually(async () => existsSync(pidFile), 30_000), "the server started");
+  assert.ok(
+    await eventually(() => Promise.resolve(existsSync(pidFile)), 30_000),
+    "the server started",
+  );
   const pid = Number((await readFile(pidFile, "utf8")).trim());
   controller.abort();
   await assert.rejects(run, AbortError);
   await codex.close();
-  assert.ok(await eventually(async () => !alive(pid)), `the server (pid ${pid}) is gone`);
+  assert.ok(
+    await eventually(() => Promise.resolve(!alive(pid))),
+    `the server (pid ${pid}) is gone`,
+  );
 });
 
 /** Whether `pid` runs (a zombie has exited and only waits to be reaped). */

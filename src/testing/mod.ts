@@ -79,6 +79,7 @@ export type {
   ConnectionClosedErrorOptions,
   ExitErrorOptions,
   FileFormatErrorOptions,
+  FileSystemErrorOptions,
   MalformedOutputErrorOptions,
   OutputLimitErrorOptions,
   RpcErrorOptions,

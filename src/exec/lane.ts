@@ -16,8 +16,9 @@ import { buildExecArgs } from "./args.ts";
 import type { OptionGate } from "./gates.ts";
 import type { ResolvedSettings } from "../options/layers.ts";
 import { shellEnvPolicyArgs } from "./shell_env.ts";
-import { writeSchemaFile } from "./schema_file.ts";
+import { writeSchemaFile, writeTempFile } from "./schema_file.ts";
 import { runExec } from "./run.ts";
+import { TOOLS_SERVER_NAME, TOOLS_TOKEN_ENV } from "../tools/tool.ts";
 
 /** What the exec lane needs from its client. */
 export interface ExecLaneContext {
@@ -55,7 +56,10 @@ export class ExecLane implements TurnLane {
     const context = this.#context;
     const options = context.options;
     const { turnOptions, threadOptions } = request;
-    return runExec({
+    const withTools = (threadOptions.tools?.length ?? 0) + (turnOptions.tools?.length ?? 0) > 0;
+    // A new thread's id arrives with its first event; tools called later are told it.
+    let threadId = request.fork ? undefined : request.threadId ?? undefined;
+    const events = runExec({
       spawner: context.spawner,
       stdinText: request.input.prompt,
       signal: turnOptions.signal,
@@ -72,33 +76,97 @@ export class ExecLane implements TurnLane {
           context.codexHome(),
           context.gate ? context.gate() : options.capabilities || undefined,
         ]);
-        const schemaFile = turnOptions.outputSchema
-          ? await writeSchemaFile(turnOptions.outputSchema)
-          : undefined;
+        // Everything the run holds is released when it settles, or here if preparing fails.
+        const held: (() => Promise<void>)[] = [];
+        const release = () => Promise.all(held.map((free) => free())).then(() => {});
         try {
           const settings = resolveLayers(options, threadOptions, turnOptions);
-          const { args, warnings } = turnExecArgs(options, request, settings, {
+          const schemaFile = turnOptions.outputSchema
+            ? await writeSchemaFile(turnOptions.outputSchema)
+            : undefined;
+          if (schemaFile) held.push(schemaFile.remove);
+          const base = settings.thread.baseInstructions;
+          const instructions = base === undefined
+            ? undefined
+            : await writeTempFile("instructions.md", base);
+          if (instructions) held.push(instructions.remove);
+          const env: Record<string, string> = {};
+          if (withTools) {
+            if (settings.thread.mcpServers?.[TOOLS_SERVER_NAME] !== undefined) {
+              throw new TypeError(
+                `Cannot use mcpServers.${TOOLS_SERVER_NAME}: the name serves the thread's tools`,
+              );
+            }
+            // Loaded only for a thread with tools: the MCP SDK is a large graph.
+            const { startToolsServer } = await import("../tools/mcp_server.ts");
+            const server = await startToolsServer({
+              tools: settings.thread.tools!,
+              threadId: () => threadId,
+            });
+            held.push(server.close);
+            env[TOOLS_TOKEN_ENV] = server.token;
+            settings.thread.mcpServers = {
+              ...settings.thread.mcpServers,
+              [TOOLS_SERVER_NAME]: {
+                url: server.url,
+                bearerTokenEnvVar: TOOLS_TOKEN_ENV,
+                approveTools: true,
+              },
+            };
+          }
+          const built = turnExecArgs(options, request, settings, {
             outputSchemaFile: schemaFile?.path,
+            instructionsFile: instructions?.path,
             gate,
           });
+          const { args, warnings } = built;
+          Object.assign(env, built.env);
           for (const warning of warnings) options.onWarning?.(warning);
-          // Right after `exec --json`: codex's credentials stay out of the agent's commands.
-          args.splice(2, 0, ...shellEnvPolicyArgs(settings.config, options.configOverrides));
+          const childEnv = clientEnv(options, binary, codexHome, settings.env);
+          for (const [name, value] of Object.entries(env)) {
+            if (childEnv[name] !== undefined && childEnv[name] !== value) {
+              throw new TypeError(
+                `Cannot use mcpServers: ${name} is already in codex's environment, and codex exec hands server variables over by name`,
+              );
+            }
+            childEnv[name] = value;
+          }
+          // Right after `exec --json`: codex's credentials, and the values it holds for MCP
+          // servers and tools, stay out of the agent's commands.
+          args.splice(
+            2,
+            0,
+            ...shellEnvPolicyArgs(settings.config, options.configOverrides, Object.keys(env)),
+          );
           return {
             binary: binary.path,
             args,
             displayCommand: [binary.path, ...redactArgs(args)],
-            secrets: Redactor.from({ apiKey: options.apiKey, args }).secrets,
-            env: clientEnv(options, binary, codexHome, settings.env),
+            secrets: Redactor.from({ apiKey: options.apiKey, args, secrets: Object.values(env) })
+              .secrets,
+            env: childEnv,
             cwd: threadOptions.workingDirectory,
-            onSettled: () => schemaFile?.remove(),
+            onSettled: release,
           };
         } catch (error) {
-          await schemaFile?.remove();
+          await release();
           throw error;
         }
       },
     });
+    if (!withTools) return events;
+    return events.pipeThrough(
+      new TransformStream<ThreadEvent[], ThreadEvent[]>({
+        transform(batch, controller) {
+          for (const event of batch) {
+            if (event.type === "thread.started") {
+              threadId = (event as { thread_id: string }).thread_id;
+            }
+          }
+          controller.enqueue(batch);
+        },
+      }),
+    );
   }
 }
 
@@ -110,7 +178,7 @@ export function turnExecArgs(
   options: CodexOptions,
   request: TurnRequest,
   settings: ResolvedSettings,
-  extras: { outputSchemaFile?: string; gate?: OptionGate },
+  extras: { outputSchemaFile?: string; instructionsFile?: string; gate?: OptionGate },
 ): ExecArgs {
   const { turnOptions } = request;
   return buildExecArgs({
@@ -125,6 +193,7 @@ export function turnExecArgs(
     fork: request.fork,
     images: [...request.input.images, ...(turnOptions.images ?? [])],
     outputSchemaFile: extras.outputSchemaFile,
+    instructionsFile: extras.instructionsFile,
     outputLastMessage: turnOptions.outputLastMessage,
     gate: extras.gate,
     onUnsupported: options.onUnsupported,

@@ -1,5 +1,5 @@
 /**
- * The temp file `--output-schema` reads.
+ * The temp files a run reads: the `--output-schema` file, the base instructions file.
  *
  * @module
  */
@@ -16,12 +16,20 @@ export interface SchemaFile extends AsyncDisposable {
 }
 
 /** Writes `jsonSchema` to a fresh temp dir; the caller removes it on every exit path. */
-export async function writeSchemaFile(jsonSchema: Record<string, unknown>): Promise<SchemaFile> {
+export function writeSchemaFile(jsonSchema: Record<string, unknown>): Promise<SchemaFile> {
+  return writeTempFile("schema.json", JSON.stringify(jsonSchema));
+}
+
+/**
+ * Writes `text` as `name` in a fresh temp dir (readable by the owner only); the caller removes
+ * it on every exit path. Also holds `baseInstructions` for `model_instructions_file`.
+ */
+export async function writeTempFile(name: string, text: string): Promise<SchemaFile> {
   const dir = await mkdtemp(join(tmpdir(), "codexkit-schema-"));
   const remove = () => rm(dir, { recursive: true, force: true });
-  const path = join(dir, "schema.json");
+  const path = join(dir, name);
   try {
-    await writeFile(path, JSON.stringify(jsonSchema));
+    await writeFile(path, text, { mode: 0o600 });
   } catch (error) {
     await remove();
     throw error;

@@ -10,7 +10,7 @@
  *
  * @module
  */
-import { encodeTomlValue } from "../config/toml_literal.ts";
+import { encodeTomlValue, flattenConfigEntries } from "../config/toml_literal.ts";
 import type { CodexConfigObject } from "../options.ts";
 
 /** The variables kept from the agent's commands unless the caller sets a policy of their own. */
@@ -22,18 +22,24 @@ export const SHELL_ENV_EXCLUDED: readonly string[] = Object.freeze([
 const POLICY = "shell_environment_policy";
 
 /**
- * The `--config` pair that keeps {@linkcode SHELL_ENV_EXCLUDED} from the agent's commands, or
- * nothing when the caller already chose a `shell_environment_policy` (in `config`, nested or
- * as a dotted key, or in raw overrides): their choice stays theirs.
+ * The `--config` pair that keeps {@linkcode SHELL_ENV_EXCLUDED} and `extra` (variables the run
+ * adds for MCP servers and tools) from the agent's commands. When the caller already chose a
+ * `shell_environment_policy` (in `config`, nested or as a dotted key, or in raw overrides) their
+ * choice stays theirs: nothing is added, except that `extra` joins a policy given in `config`
+ * (its own `exclude` list kept). A policy given only in raw overrides cannot be merged with.
  */
 export function shellEnvPolicyArgs(
   config: CodexConfigObject | undefined,
   overrides: readonly string[] = [],
+  extra: readonly string[] = [],
 ): string[] {
+  const key = `${POLICY}.exclude`;
   if (config && Object.keys(config).some((k) => k === POLICY || k.startsWith(`${POLICY}.`))) {
-    return [];
+    if (extra.length === 0) return [];
+    const own = flattenConfigEntries(config).find(([path]) => path === key)?.[1];
+    const exclude = [...(Array.isArray(own) ? own : []), ...extra];
+    return ["--config", `${key}=${encodeTomlValue(exclude, key)}`];
   }
   if (overrides.some((raw) => raw.trimStart().startsWith(POLICY))) return [];
-  const key = `${POLICY}.exclude`;
-  return ["--config", `${key}=${encodeTomlValue([...SHELL_ENV_EXCLUDED], key)}`];
+  return ["--config", `${key}=${encodeTomlValue([...SHELL_ENV_EXCLUDED, ...extra], key)}`];
 }

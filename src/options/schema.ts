@@ -90,6 +90,44 @@ const withMethod = (method: string, what: string): Check =>
     `expected ${what}`,
   );
 
+const tools = optional(array(
+  withMethod("execute", "a tool made by tool()"),
+  "expected an array of tools made by tool()",
+));
+const serverTools = {
+  enabledTools: texts,
+  disabledTools: texts,
+  approveTools: flag,
+};
+const stdioServer = strictObject({
+  command: text,
+  args: optional(array(string("expected a string"), "expected an array of strings")),
+  env,
+  cwd: optText,
+  ...serverTools,
+}, "expected an object");
+const httpServer = strictObject({
+  url: text,
+  bearerTokenEnvVar: optText,
+  headers: env,
+  ...serverTools,
+}, "expected an object");
+// Codex splits -c keys on dots, so a name must be one plain segment.
+const SERVER_NAME = /^[A-Za-z0-9_-]+$/;
+const mcpServers = optional(refine(
+  record({
+    run: (value) =>
+      (typeof value === "object" && value !== null && "url" in value ? httpServer : stdioServer)
+        .run(value),
+  }, "expected an object of MCP servers by name"),
+  (value) => {
+    const bad = Object.keys(value as object).find((name) => !SERVER_NAME.test(name));
+    return bad === undefined
+      ? undefined
+      : `${bad}: expected a server name of letters, digits, "_" or "-"`;
+  },
+));
+
 /** The description of {@linkcode CodexOptions}. */
 export const codexOptionsSchema: Check = strictObject({
   codexPathOverride: optText,
@@ -166,6 +204,10 @@ export const threadOptionsSchema: Check = strictObject({
     array(custom(isObject, "expected a tool object"), "expected an array of tool specs"),
   ),
   serverRequestTimeoutMs: positiveMs,
+  tools,
+  developerInstructions: optText,
+  baseInstructions: optText,
+  mcpServers,
 }, "expected an object");
 
 /** The description of {@linkcode TurnOptions}. */
@@ -194,6 +236,8 @@ export const turnOptionsSchema: Check = strictObject({
     "expected a file path or a WritableStream",
   )),
   connectTimeoutMs: positiveMs,
+  tools,
+  mcpServers,
 }, "expected an object");
 
 const PART = 'expected a part of type "text" or "local_image"';
@@ -241,6 +285,9 @@ const EXEC_ONLY_TURN = [
   "webSearchMode",
   "cyberAccessProgram",
   "outputLastMessage",
+  // dynamicTools and MCP servers are declared with thread/start, for the thread's life.
+  "tools",
+  "mcpServers",
 ] as const;
 
 /** Checks client options; throws a TypeError naming the first problem. */

@@ -26,3 +26,18 @@ test("shellEnvPolicyArgs adds nothing when the caller chose a policy, in any spe
     );
   }
 });
+
+test("shellEnvPolicyArgs keeps the run's own variables from the agent, joining a policy in config", () => {
+  assert.deepEqual(shellEnvPolicyArgs(undefined, [], ["CODEXKIT_TOOLS_TOKEN"]), [
+    "--config",
+    'shell_environment_policy.exclude=["CODEX_API_KEY", "OPENAI_API_KEY", "CODEXKIT_TOOLS_TOKEN"]',
+  ]);
+  assert.deepEqual(
+    shellEnvPolicyArgs({ shell_environment_policy: { exclude: ["MINE"] } }, [], ["T"]),
+    ["--config", 'shell_environment_policy.exclude=["MINE", "T"]'],
+  );
+  assert.deepEqual(
+    shellEnvPolicyArgs({ "shell_environment_policy.inherit": "core" }, [], ["T"]),
+    ["--config", 'shell_environment_policy.exclude=["T"]'],
+  );
+});

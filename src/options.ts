@@ -181,14 +181,29 @@ export interface ThreadOptions extends AppServerHooks {
   /** Retry turns that fail on transient causes (overrides the client's `retry`). */
   retry?: RetryOptions;
   /** TypeScript functions the model may call (see `tool` in `@codexkit/sdk/tools`). */
-  tools?: Tool[];
+  tools?: ToolOption[];
   /** Instructions added for the model (`developer_instructions`; app-server: `thread/start`). */
   developerInstructions?: string;
   /** Replaces codex's built-in base instructions (`model_instructions_file`). */
   baseInstructions?: string;
   /** MCP servers for this thread only, by name (`config.toml` is not touched). */
-  mcpServers?: Record<string, McpServerConfig>;
+  mcpServers?: Record<string, McpServerOption>;
 }
+
+/**
+ * A tool for the `tools` option, made by `tool` (documented with `@codexkit/sdk/tools`).
+ *
+ * @ignore
+ */
+export type ToolOption = Tool;
+
+/**
+ * An MCP server for the `mcpServers` option (documented as `McpServerConfig` with
+ * `@codexkit/sdk/tools`).
+ *
+ * @ignore
+ */
+export type McpServerOption = McpServerConfig;
 
 /** What every MCP server of `mcpServers` may say about its tools. */
 export interface McpServerTools {
@@ -303,7 +318,7 @@ export interface TurnOptions {
    */
   connectTimeoutMs?: number;
   /** More tools for this turn, besides the thread's (exec). */
-  tools?: Tool[];
+  tools?: ToolOption[];
   /** More MCP servers for this turn, over the thread's by name (exec). */
-  mcpServers?: Record<string, McpServerConfig>;
+  mcpServers?: Record<string, McpServerOption>;
 }

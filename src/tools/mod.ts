@@ -36,3 +36,9 @@ export type {
   ToolParameters,
   ToolResult,
 } from "./tool.ts";
+export type {
+  InferSchemaOutput,
+  McpServerConfig,
+  McpServerTools,
+  StandardSchemaLike,
+} from "../options.ts";

@@ -181,6 +181,32 @@ for (const transport of TRANSPORTS) {
   });
 }
 
+test("exec: a model that searches for tools first finds the SDK's tools, then calls one", {
+  skip: !mcpSupported && "this codex has no MCP support",
+}, async () => {
+  calls.length = 0;
+  // codex 0.169 defers MCP tools behind tool_search: the model may search before calling.
+  const script = [
+    reply.items([{
+      type: "tool_search_call",
+      call_id: "search_1",
+      execution: "client",
+      arguments: { query: "add" },
+    } as never]),
+    callStep("exec", "add", { a: 1, b: 1 }, "call_add"),
+    reply.message("2"),
+  ];
+  await runWith("exec", script, { tools: [add] }, async (run, server) => {
+    const turn = await run("add 1 and 1");
+    assert.equal(turn.finalResponse, "2");
+    const input = (server.requests[1].body as { input: Loose[] }).input;
+    const found = input.find((e) => e.type === "tool_search_output");
+    assert.match(JSON.stringify(found), /"add"/);
+    assert.deepEqual(calls.map((c) => c.args), [{ a: 1, b: 1 }]);
+    assert.match(outputOf(server.requests[2], "call_add"), /\{\\"sum\\":2\}/);
+  });
+});
+
 test("A tool definition is checked when it is made, naming the field", () => {
   assert.throws(
     () => tool({ name: "no spaces", description: "", parameters: {}, execute: () => "" }),

@@ -216,6 +216,11 @@ export interface McpServerTools {
    * "approve"`): `codex exec` cannot ask, so it refuses a tool call that needs approval.
    */
   approveTools?: boolean;
+  /**
+   * The run fails when the server cannot start, and the turn waits for its tools (`required`;
+   * otherwise codex 0.169 starts the turn while the server is still listing them).
+   */
+  required?: boolean;
 }
 
 /**

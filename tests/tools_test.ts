@@ -83,7 +83,7 @@ for (const transport of TRANSPORTS) {
     await runWith(transport, script, { tools: [add] }, async (run, server) => {
       const turn = await run("add 2 and 3");
       assert.equal(turn.finalResponse, "5");
-      assert.equal(calls.length, 1);
+      assert.equal(calls.length, 1, JSON.stringify(toolItems(turn.items)));
       assert.deepEqual(calls[0].args, { a: 2, b: 3 });
       assert.equal(calls[0].abortedAtCall, false);
       assert.match(outputOf(server.requests[1], "call_add"), /\{\\"sum\\":5\}/);

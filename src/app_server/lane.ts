@@ -159,6 +159,7 @@ export function threadSettings(options: ThreadOptions): ThreadSettingsParams {
     wire.enabled_tools = server.enabledTools;
     wire.disabled_tools = server.disabledTools;
     if (server.approveTools) wire.default_tools_approval_mode = "approve";
+    if (server.required) wire.required = true;
     for (const key of Object.keys(wire)) if (wire[key] === undefined) delete wire[key];
     config[`mcp_servers.${name}`] = wire;
   }

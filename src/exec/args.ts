@@ -281,6 +281,7 @@ export function mcpServersConfig(
       config.push([`${key}.disabled_tools`, server.disabledTools]);
     }
     if (server.approveTools) config.push([`${key}.default_tools_approval_mode`, "approve"]);
+    if (server.required) config.push([`${key}.required`, true]);
   }
   return { config, env };
 }

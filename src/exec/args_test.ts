@@ -355,6 +355,7 @@ test("mcpServersConfig names secrets by variable and never holds their values", 
       bearerTokenEnvVar: "TOKEN_VAR",
       headers: { "X-Key": "h3ader" },
       disabledTools: ["b"],
+      required: true,
     },
   });
   assert.deepEqual(config, [
@@ -368,6 +369,7 @@ test("mcpServersConfig names secrets by variable and never holds their values", 
     ["mcp_servers.re-mote.bearer_token_env_var", "TOKEN_VAR"],
     ["mcp_servers.re-mote.env_http_headers", { "X-Key": "CODEXKIT_MCP_RE_MOTE_HEADER_0" }],
     ["mcp_servers.re-mote.disabled_tools", ["b"]],
+    ["mcp_servers.re-mote.required", true],
   ]);
   assert.deepEqual(env, { API_KEY: "s3cret", CODEXKIT_MCP_RE_MOTE_HEADER_0: "h3ader" });
   const { args } = buildExecArgs({

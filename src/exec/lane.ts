@@ -111,6 +111,8 @@ export class ExecLane implements TurnLane {
                 url: server.url,
                 bearerTokenEnvVar: TOOLS_TOKEN_ENV,
                 approveTools: true,
+                // The turn waits until codex has listed the tools.
+                required: true,
               },
             };
           }

@@ -98,6 +98,7 @@ const serverTools = {
   enabledTools: texts,
   disabledTools: texts,
   approveTools: flag,
+  required: flag,
 };
 const stdioServer = strictObject({
   command: text,

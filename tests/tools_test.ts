@@ -207,6 +207,37 @@ test("exec: a model that searches for tools first finds the SDK's tools, then ca
   });
 });
 
+test("exec: a turn's tools join the thread's for that turn", {
+  skip: !mcpSupported && "this codex has no MCP support",
+}, async () => {
+  calls.length = 0;
+  const script = [callStep("exec", "add", { a: 4, b: 4 }, "call_add"), reply.message("8")];
+  await using server = await startFakeResponsesServer(script);
+  await using client = await offlineClient(server);
+  const thread = client.codex.startThread({
+    skipGitRepoCheck: true,
+    workingDirectory: client.work,
+  });
+  const turn = await thread.run("add 4 and 4", { tools: [add] });
+  assert.equal(turn.finalResponse, "8");
+  assert.deepEqual(calls.map((c) => c.args), [{ a: 4, b: 4 }]);
+});
+
+test("app-server: a thread with tools after one without reopens the client's server with the experimental API", async () => {
+  calls.length = 0;
+  await using server = await startFakeResponsesServer([
+    reply.message("plain"),
+    callStep("app-server", "add", { a: 1, b: 2 }, "call_add"),
+    reply.message("3"),
+  ]);
+  await using client = await offlineClient(server);
+  const options = { transport: "app-server" as const, workingDirectory: client.work };
+  assert.equal((await client.codex.startThread(options).run("hi")).finalResponse, "plain");
+  const turn = await client.codex.startThread({ ...options, tools: [add] }).run("add 1 and 2");
+  assert.equal(turn.finalResponse, "3");
+  assert.deepEqual(calls.map((c) => c.args), [{ a: 1, b: 2 }]);
+});
+
 test("A tool definition is checked when it is made, naming the field", () => {
   assert.throws(
     () => tool({ name: "no spaces", description: "", parameters: {}, execute: () => "" }),

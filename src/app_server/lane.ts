@@ -268,10 +268,15 @@ export function createAppServerLane(options: AppServerLaneOptions): AppServerLan
       return serverPromise;
     }
     if (experimental && !experimentalOpen && serverPromise && active.size === 0) {
+      // Callers meanwhile wait for the reopened server rather than start one of their own.
+      experimentalOpen = true;
       const stale = serverPromise;
-      serverPromise = undefined;
-      return stale.then((server) => server.close(options.start?.killGraceMs), () => {})
-        .then(() => connection(true));
+      serverPromise = stale.then((server) => server.close(options.start?.killGraceMs), () => {})
+        .then(() => {
+          serverPromise = undefined;
+          return connection(true);
+        });
+      return serverPromise;
     }
     if (experimental && !experimentalOpen && serverPromise) {
       return Promise.reject(
@@ -521,7 +526,7 @@ export function createAppServerLane(options: AppServerLaneOptions): AppServerLan
           return fail(error);
         }
         (async () => {
-          server = await connection(threadOptions.tools?.length ? true : false);
+          server = await connection((threadOptions.tools?.length ?? 0) > 0);
           connectTimer?.clear();
           if (finished) return;
           const threadId = await openThread(server, request);

@@ -40,16 +40,20 @@ test("the transport-only lists and the turn overrides are read from the tables",
     "config",
     "cyberAccessProgram",
     "env",
+    "mcpServers",
     "model",
     "modelReasoningEffort",
     "outputLastMessage",
     "sandboxMode",
+    "tools",
     "webSearchMode",
   ]);
   assert.deepEqual(sorted(TURN_OVERRIDES), [
+    "mcpServers",
     "model",
     "modelReasoningEffort",
     "sandboxMode",
+    "tools",
     "webSearchMode",
   ]);
 });

@@ -3,59 +3,36 @@
  *
  * @module
  */
-import process from "node:process";
-import { allSettled } from "../_settle.ts";
 import type { ThreadEvent } from "../events.ts";
 import type { TurnLane, TurnRequest } from "../lane.ts";
 import type { CodexOptions } from "../options.ts";
-import type { Spawner } from "../runtime/mod.ts";
-import type { ResolvedBinary } from "../binary/resolve.ts";
+import type { TurnContext } from "../client_context.ts";
 import { resolveLayers } from "../options/layers.ts";
-import { buildConfigArgs, clientEnv, mcpServersConfig, redactArgs } from "./args.ts";
+import { clientEnv, mcpServersConfig, redactArgs } from "./args.ts";
 import { Redactor } from "../redact.ts";
 import type { ExecArgs } from "./args.ts";
 import { buildExecArgs } from "./args.ts";
 import type { OptionGate } from "../options/gates.ts";
 import type { ResolvedSettings } from "../options/layers.ts";
 import { withShellEnvExclusion } from "./shell_env.ts";
-import { configuredShellEnvExclude } from "../home/config_toml.ts";
-import { defaultCodexHome } from "../home/layout.ts";
 import { writeSchemaFile, writeTempFile } from "./schema_file.ts";
 import { runExec } from "./run.ts";
 import { TOOLS_SERVER_NAME, TOOLS_TOKEN_ENV } from "../tools/tool.ts";
 
-/** What the exec lane needs from its client. */
-export interface ExecLaneContext {
-  /** The client's options. */
-  options: CodexOptions;
-  /** Spawns children. */
-  spawner: Spawner;
-  /** The binary (resolved once per client, lazily). */
-  binary(): Promise<ResolvedBinary>;
-  /** `CODEX_HOME` ready for use (created when missing), when the client sets one. */
-  codexHome(): Promise<string | undefined>;
-  /** The gate for optional flags; `options.capabilities` (unless `false`) when absent. */
-  gate?(): Promise<OptionGate | undefined>;
-}
-
 /** Runs each turn as its own `codex exec --json` process. */
 export class ExecLane implements TurnLane {
-  #context: ExecLaneContext;
-  #redactor: Redactor | undefined;
+  #context: TurnContext;
 
-  /** Creates the lane for one client. */
-  constructor(context: ExecLaneContext) {
+  /** Creates the lane for one client, from its resolved context. */
+  constructor(context: TurnContext) {
     this.#context = context;
   }
 
   /** The client's known secrets: its API key and secret-looking config values. */
   get secrets(): readonly string[] {
-    const options = this.#context.options;
-    this.#redactor ??= Redactor.from({ apiKey: options.apiKey, args: buildConfigArgs(options) });
-    return this.#redactor.secrets;
+    return this.#context.secrets;
   }
 
-  /** Starts a turn; see {@linkcode TurnLane.runTurn}. */
   runTurn(request: TurnRequest): ReadableStream<ThreadEvent[]> {
     const context = this.#context;
     const options = context.options;
@@ -78,15 +55,9 @@ export class ExecLane implements TurnLane {
       killGraceMs: options.killGraceMs,
       maxLineBytes: options.maxLineBytes,
       async prepare() {
-        const [binary, codexHome, gate] = await allSettled([
-          context.binary(),
-          context.codexHome(),
-          context.gate ? context.gate() : options.capabilities || undefined,
-        ]);
-        const configured = await configuredShellEnvExclude(
-          codexHome ?? defaultCodexHome(options.env ?? process.env),
-          options.profile,
-        );
+        const { binary, codexHome, gate, configuredExclude } = await context.resolve({
+          gate: true,
+        });
         // Everything the run holds is released when it settles, or here if preparing fails.
         const held: (() => Promise<void>)[] = [];
         const release = () => Promise.all(held.map((free) => free())).then(() => {});
@@ -135,7 +106,7 @@ export class ExecLane implements TurnLane {
             config: withShellEnvExclusion(
               layers.config,
               options.configOverrides,
-              configured,
+              configuredExclude,
               Object.keys(env),
             ),
           };

@@ -85,9 +85,9 @@ test("runCodexCommand puts config, enable and disable before the subcommand", as
     cwd: tmpdir(),
   });
   assert.deepEqual((await fake.calls())[0], [
-    "-c",
+    "--config",
     "analytics.enabled=false",
-    "-c",
+    "--config",
     'model="m"',
     "--enable",
     "a_flag",

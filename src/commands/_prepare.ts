@@ -9,9 +9,8 @@ import { allSettled } from "../_settle.ts";
 import process from "node:process";
 import { resolveCodexBinary } from "../binary/resolve.ts";
 import type { ResolvedBinary } from "../binary/resolve.ts";
-import { flattenConfig } from "../config/toml_literal.ts";
 import { UnsupportedError } from "../errors.ts";
-import { clientEnv, redactArgs } from "../exec/args.ts";
+import { clientEnv, codexGlobalArgs, redactArgs } from "../exec/args.ts";
 import type { GatedOption, OptionGate } from "../options/gates.ts";
 import { ensureCodexHome } from "../home/layout.ts";
 import { redactText } from "../redact.ts";
@@ -138,11 +137,7 @@ export function checkCommandOptions(options: CodexCommandOptions, where = "optio
 export function globalArgs(
   options: Pick<CodexCommandOptions, "config" | "enable" | "disable">,
 ): string[] {
-  const args: string[] = [];
-  for (const pair of flattenConfig(options.config ?? {})) args.push("-c", pair);
-  for (const feature of options.enable ?? []) args.push("--enable", feature);
-  for (const feature of options.disable ?? []) args.push("--disable", feature);
-  return args;
+  return codexGlobalArgs(options);
 }
 
 /**

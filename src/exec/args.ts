@@ -296,8 +296,26 @@ export function mcpServersConfig(
 }
 
 /**
+ * The flags every codex subcommand takes before its own words: the `--config` pairs of
+ * {@linkcode buildConfigArgs}, then `--enable` / `--disable` per feature. Pure; the one
+ * builder of the global flags that exec, the app-server, the commands and the home helpers
+ * share, so each spells them the same way.
+ */
+export function codexGlobalArgs(
+  input: Pick<ExecArgsInput, "config" | "configOverrides" | "baseUrl"> & {
+    enable?: readonly string[];
+    disable?: readonly string[];
+  },
+): string[] {
+  const args = buildConfigArgs(input);
+  for (const feature of input.enable ?? []) args.push("--enable", feature);
+  for (const feature of input.disable ?? []) args.push("--disable", feature);
+  return args;
+}
+
+/**
  * The `--config` pairs every codex command takes, in order: `config` flattened, raw
- * `configOverrides`, then `openai_base_url`. Shared by `exec` and `app-server`.
+ * `configOverrides`, then `openai_base_url`. Shared by every codex child.
  */
 export function buildConfigArgs(
   input: Pick<ExecArgsInput, "config" | "configOverrides" | "baseUrl">,

@@ -115,7 +115,7 @@ test("cliArgs puts config overrides and disabled features after the subcommand",
     cliArgs(["login"], { config: { analytics: { enabled: false } }, disable: ["plugins"] }, [
       "status",
     ]),
-    ["login", "-c", "analytics.enabled=false", "--disable", "plugins", "status"],
+    ["login", "--config", "analytics.enabled=false", "--disable", "plugins", "status"],
   );
   assert.deepEqual(cliArgs(["logout"], {}, []), ["logout"]);
   assert.throws(() => cliArgs(["login"], { disable: ["a b"] }, []), TypeError);

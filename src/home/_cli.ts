@@ -27,7 +27,7 @@ export interface CodexCliOptions {
    */
   env?: Record<string, string | undefined>;
   /** Config overrides, passed as `--config key=<TOML literal>` (e.g. `{ analytics: { enabled: false } }`). */
-  config?: CodexConfigObject;
+  config?: Record<string, unknown>;
   /** Features to turn off (`--disable <name>`), e.g. `["plugins"]`. */
   disable?: readonly string[];
   /** Cancels the command; the child (and its process group) is ended. */
@@ -70,7 +70,9 @@ export function cliArgs(
       throw new TypeError("Cannot run codex: options.disable must list feature names");
     }
   }
-  return [...subcommand, ...codexGlobalArgs(options), ...rest];
+  // The values are checked as TOML literals where they are encoded.
+  const config = options.config as CodexConfigObject | undefined;
+  return [...subcommand, ...codexGlobalArgs({ config, disable: options.disable }), ...rest];
 }
 
 /** Runs `codex <args>` with `CODEX_HOME=home` in the child's environment only. */

@@ -23,6 +23,7 @@ import type { AppServerOptions } from "./app_server.ts";
 import {
   APPROVAL_METHODS,
   approvalResult,
+  availableDecisions,
   checkApprovalOptions,
   decideApproval,
   toApprovalRequest,
@@ -269,6 +270,11 @@ export function createAppServerLane(options: AppServerLaneOptions): AppServerLan
       ...(request.command !== undefined ? { command: request.command } : {}),
       ...(request.cwd !== undefined ? { cwd: request.cwd } : {}),
       ...(request.reason !== undefined ? { reason: request.reason } : {}),
+      ...(request.commandActions !== undefined ? { command_actions: request.commandActions } : {}),
+      ...(request.networkApprovalContext !== undefined
+        ? { network_context: request.networkApprovalContext }
+        : {}),
+      available_decisions: availableDecisions(request),
     });
     const outcome = await decideApproval(request, turn.approvals, turn.ended.signal);
     turn.emit({

@@ -32,7 +32,15 @@ export type { EventSchema } from "../event_schemas.ts";
 export type { ThreadEventDecoderOptions } from "../streams/thread_event_stream.ts";
 export type {
   AgentMessageItem,
+  CollabAgentState,
+  CollabTool,
+  CollabToolCallItem,
   CommandExecutionItem,
+  ContextCompactionItem,
+  ImageGenerationItem,
+  ImageViewItem,
+  ReviewModeItem,
+  SubAgentActivityItem,
   CommandExecutionStatus,
   ErrorItem,
   FieldSpec,

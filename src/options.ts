@@ -237,6 +237,12 @@ export interface TurnOptions {
   strictOutput?: boolean;
   /** Cancels the turn; the child is killed and the run rejects with `AbortError`. */
   signal?: AbortSignal;
+  /**
+   * Run after the turns already running or queued on this thread, in order, instead of
+   * rejecting because the thread is busy. Until it starts, `signal` cancels it (an `AbortError`
+   * saying it was cancelled while queued); `timeoutMs` counts from its start.
+   */
+  queue?: boolean;
   /** Limit for the whole turn, in ms; the child is killed and the run rejects with `TimeoutError`. */
   timeoutMs?: number;
   /** Limit without any event, in ms; the child is killed and the run rejects with `IdleTimeoutError`. */

@@ -5,6 +5,7 @@
  */
 import { stat } from "node:fs/promises";
 import {
+  AbortError,
   CodexError,
   ExitError,
   RpcError,
@@ -62,7 +63,9 @@ export class Thread {
   #options: ThreadOptions;
   #id: string | null;
   #start: ThreadStart;
-  #busy = false;
+  // Turns running or waiting their turn (`queue: true`), and the end of the last of them.
+  #pending = 0;
+  #tail: Promise<void> = Promise.resolve();
   #laneGiven: boolean;
 
   /**
@@ -159,14 +162,35 @@ export class Thread {
     turnOptions: TurnOptions,
     schema: PreparedSchema | undefined,
   ): AsyncGenerator<ThreadEvent> {
-    if (this.#busy) throw new CodexError("Cannot start a turn: this thread is already running one");
-    this.#busy = true;
-    try {
-      await checkWorkingDirectory(this.#options.workingDirectory);
-    } catch (error) {
-      this.#busy = false;
-      throw error;
+    if (this.#pending > 0 && !turnOptions.queue) {
+      throw new CodexError(
+        "Cannot start a turn: this thread is already running one (pass queue: true to run it after)",
+      );
     }
+    this.#pending++;
+    const previous = this.#tail;
+    let settled!: () => void;
+    const ended = new Promise<void>((resolve) => (settled = resolve));
+    // A turn cancelled while queued ends early; those after it still wait for the ones before.
+    this.#tail = Promise.all([previous, ended]).then(() => {});
+    try {
+      yield* this.#turn(input, turnOptions, schema, previous);
+    } finally {
+      this.#pending--;
+      settled();
+    }
+  }
+
+  async *#turn(
+    input: NormalizedInput,
+    turnOptions: TurnOptions,
+    schema: PreparedSchema | undefined,
+    previous: Promise<void>,
+  ): AsyncGenerator<ThreadEvent> {
+    // codex 0.171.0's app-server announces its own queue (`thread/queue/changed`) but offers
+    // no method to add to it, so both transports queue here, in order, one turn at a time.
+    await waitForTurn(previous, turnOptions.signal);
+    await checkWorkingDirectory(this.#options.workingDirectory);
     const start = this.#start;
     const request: TurnRequest = {
       input,
@@ -176,13 +200,7 @@ export class Thread {
       threadOptions: this.#options,
       turnOptions: { ...turnOptions, outputSchema: schema?.jsonSchema },
     };
-    let reader: ReadableStreamDefaultReader<ThreadEvent[]>;
-    try {
-      reader = this.#lane.runTurn(request).getReader();
-    } catch (error) {
-      this.#busy = false;
-      throw error;
-    }
+    const reader = this.#lane.runTurn(request).getReader();
     let finished = false;
     try {
       while (true) {
@@ -217,10 +235,32 @@ export class Thread {
       }
       throw error;
     } finally {
-      this.#busy = false;
       if (!finished) await reader.cancel().catch(() => {});
       reader.releaseLock();
     }
+  }
+}
+
+/**
+ * Waits until the turns queued before this one have ended; a `signal` that aborts meanwhile
+ * cancels this turn before it starts (nothing was sent to codex for it).
+ */
+async function waitForTurn(previous: Promise<void>, signal: AbortSignal | undefined) {
+  const cancelled = () =>
+    new AbortError("The turn was cancelled while queued: it never started", {
+      cause: signal?.reason,
+    });
+  if (signal?.aborted) throw cancelled();
+  if (signal === undefined) return await previous;
+  let onAbort!: () => void;
+  const aborted = new Promise<never>((_, reject) => {
+    onAbort = () => reject(cancelled());
+    signal.addEventListener("abort", onAbort, { once: true });
+  });
+  try {
+    await Promise.race([previous, aborted]);
+  } finally {
+    signal.removeEventListener("abort", onAbort);
   }
 }
 

@@ -150,13 +150,16 @@ test("Image, review, compaction and subagent activity items get their exec-style
   const byId = new Map(
     normalize().flatMap((e) => e.type === "item.completed" ? [[e.item.id, e.item]] : []),
   );
-  assert.deepEqual(byId.get("g1"), {
-    id: "g1",
-    type: "image_generation",
-    status: "completed",
-    saved_path: "/home/u/.codex/generated_images/g1.png",
-    revised_prompt: "a red square",
-  } satisfies ImageGenerationItem);
+  assert.deepEqual(
+    byId.get("g1"),
+    {
+      id: "g1",
+      type: "image_generation",
+      status: "completed",
+      saved_path: "/home/u/.codex/generated_images/g1.png",
+      revised_prompt: "a red square",
+    } satisfies ImageGenerationItem,
+  );
   assert.deepEqual(byId.get("v1"), { id: "v1", type: "image_view", path: "/w/shot.png" });
   assert.deepEqual(byId.get("r1"), {
     id: "r1",

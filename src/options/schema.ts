@@ -212,6 +212,8 @@ export const turnOptionsSchema: Check = strictObject({
     "expected a file path or a WritableStream",
   )),
   connectTimeoutMs: positiveMs,
+  // Follow-ups: run after the thread's current turn (both transports).
+  queue: flag,
 }, "expected an object");
 
 const PART = 'expected a part of type "text" or "local_image"';

@@ -5,7 +5,7 @@
  * @module
  */
 import type { ThreadEvent } from "./events.ts";
-import type { ThreadOptions, TurnOptions } from "./options.ts";
+import type { ThreadOptions, TurnOptions, UserInput } from "./options.ts";
 
 /** Input of a turn, normalised: the prompt text and image paths. */
 export interface NormalizedInput {
@@ -13,6 +13,11 @@ export interface NormalizedInput {
   prompt: string;
   /** Local image paths, in order. */
   images: string[];
+  /**
+   * The parts as given, in order, when some have no place in `prompt` and `images` (image
+   * URLs, skills, mentions: app-server only).
+   */
+  parts?: UserInput[];
 }
 
 /** Everything a lane needs to run one turn. */

@@ -193,12 +193,37 @@ export interface ThreadOptions extends AppServerHooks {
   env?: Record<string, string>;
   /** Retry turns that fail on transient causes (overrides the client's `retry`). */
   retry?: RetryOptions;
+  /**
+   * The service tier of the thread's model requests (`"flex"`, `"priority"`, ...): the
+   * app-server's `serviceTier`, `-c service_tier` on exec.
+   */
+  serviceTier?: string;
+  /** Reasoning summaries the model writes (`-c model_reasoning_summary`). */
+  reasoningSummary?: ReasoningSummary;
+  /**
+   * Who answers approval requests: `"user"` (the thread's `onApproval`, the default) or
+   * `"auto_review"` (codex's own reviewer subagent decides; its verdicts arrive as
+   * `approval.review` events). App-server only.
+   */
+  approvalsReviewer?: ApprovalsReviewer;
 }
 
-/** A piece of input. */
+/** How much of its reasoning the model summarises. */
+export type ReasoningSummary = "auto" | "concise" | "detailed" | "none";
+
+/** Who reviews approval requests on the app-server. */
+export type ApprovalsReviewer = "user" | "auto_review";
+
+/**
+ * A piece of input. `image_url` (an inline `data:` URL; codex 0.171.0 refuses remote ones),
+ * `skill` and `mention` need transport `"app-server"`.
+ */
 export type UserInput =
   | { type: "text"; text: string }
-  | { type: "local_image"; path: string };
+  | { type: "local_image"; path: string }
+  | { type: "image_url"; url: string }
+  | { type: "skill"; name: string; path: string }
+  | { type: "mention"; name: string; path: string };
 
 /** Input of a turn: a prompt, or text and image parts. */
 export type Input = string | UserInput[];

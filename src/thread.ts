@@ -21,7 +21,7 @@ import type {
   ThreadOptions,
   TurnOptions,
 } from "./options.ts";
-import { checkInput, checkTurnOptions } from "./options/schema.ts";
+import { checkInput, checkInputTransport, checkTurnOptions } from "./options/schema.ts";
 import type { PreparedSchema } from "./exec/output_schema.ts";
 import { collectTurn } from "./turn.ts";
 import type { Turn } from "./turn.ts";
@@ -47,11 +47,15 @@ export function normalizeInput(input: Input): NormalizedInput {
   if (typeof input === "string") return { prompt: input, images: [] };
   const texts: string[] = [];
   const images: string[] = [];
+  let other = false;
   for (const part of input) {
     if (part.type === "text") texts.push(part.text);
-    else images.push(part.path);
+    else if (part.type === "local_image") images.push(part.path);
+    else other = true;
   }
-  return { prompt: texts.join("\n\n"), images };
+  const normalized: NormalizedInput = { prompt: texts.join("\n\n"), images };
+  if (other) normalized.parts = input.map((part) => ({ ...part }));
+  return normalized;
 }
 
 /**
@@ -136,6 +140,7 @@ export class Thread {
     if (!this.#lane.steer) throw new TypeError('Cannot steer: needs transport "app-server"');
     if (this.#id === null) throw new CodexError("Cannot steer: the thread has not started");
     checkInput(input);
+    checkInputTransport(input, this.#options.transport, this.#laneGiven);
     await this.#lane.steer(this.#id, normalizeInput(input));
   }
 
@@ -144,6 +149,7 @@ export class Thread {
     schema: PreparedSchema | undefined;
   }> {
     checkInput(input);
+    checkInputTransport(input, this.#options.transport, this.#laneGiven);
     checkTurnOptions(turnOptions, this.#options.transport, this.#laneGiven);
     const normalized = normalizeInput(input);
     const schema = turnOptions.outputSchema === undefined ? undefined : (

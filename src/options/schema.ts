@@ -184,6 +184,10 @@ export const threadOptionsSchema: Check = strictObject({
     array(custom(isObject, "expected a tool object"), "expected an array of tool specs"),
   ),
   serverRequestTimeoutMs: positiveMs,
+  // Settings the app-server takes on thread/start (exec: as config).
+  serviceTier: optText,
+  reasoningSummary: oneOf(["auto", "concise", "detailed", "none"]),
+  approvalsReviewer: oneOf(["user", "auto_review"]),
 }, "expected an object");
 
 /** The description of {@linkcode TurnOptions}. */
@@ -216,7 +220,14 @@ export const turnOptionsSchema: Check = strictObject({
   queue: flag,
 }, "expected an object");
 
-const PART = 'expected a part of type "text" or "local_image"';
+const PART_TYPES = '"text", "local_image", "image_url", "skill" or "mention"';
+const PART = `expected a part of type ${PART_TYPES}`;
+const named = (type: string): Check =>
+  strictObject({
+    type: literal(type, `expected "${type}"`),
+    name: text,
+    path: text,
+  }, "expected an object");
 const inputPart = variant("type", [
   strictObject({
     type: literal("text", 'expected "text"'),
@@ -226,13 +237,20 @@ const inputPart = variant("type", [
     type: literal("local_image", 'expected "local_image"'),
     path: text,
   }, "expected an object"),
+  // The app-server's own input blocks (codex 0.171.0 `UserInput`): exec has no way to send them.
+  strictObject({
+    type: literal("image_url", 'expected "image_url"'),
+    url: text,
+  }, "expected an object"),
+  named("skill"),
+  named("mention"),
 ], PART);
 
 /** The description of a turn's {@linkcode Input}. */
 export const inputSchema: Check = union([
   string("expected a string"),
   array(inputPart, "expected an array"),
-], 'expected a string or an array of { type: "text" | "local_image" } parts');
+], `expected a string or an array of { type: ${PART_TYPES} } parts`);
 // The array branch alone, so a bad part is reported by its path rather than as "no branch".
 const inputPartsSchema = array(inputPart, "expected an array");
 
@@ -249,26 +267,32 @@ const APP_SERVER_ONLY = [
   "onAttestation",
   "dynamicTools",
   "serverRequestTimeoutMs",
+  // Only the app-server routes approvals to a reviewer.
+  "approvalsReviewer",
 ] as const;
 const EXEC_ONLY_THREAD = [
   "oss",
   "localProvider",
   "env",
-  "threadSource",
   "remote",
   "remoteAuthTokenEnv",
 ] as const;
-// turn/start's settings stick to later turns (0.169.0), so a one-turn override cannot be said.
+/**
+ * The codex whose app-server protocol the refusals below were checked against. A test keeps
+ * it equal to the generated protocol's version.
+ */
+export const APP_SERVER_CHECKED_VERSION = "0.171.0";
+// Per-turn settings turn/start has no field for (codex 0.171.0; `model`, `modelReasoningEffort`
+// and `sandboxMode` it has, and the lane restores the thread's own after the turn).
 const EXEC_ONLY_TURN = [
-  "model",
   "config",
   "env",
-  "modelReasoningEffort",
-  "sandboxMode",
   "webSearchMode",
   "cyberAccessProgram",
   "outputLastMessage",
 ] as const;
+// Input parts only the app-server can send.
+const APP_SERVER_ONLY_PARTS = ["image_url", "skill", "mention"] as const;
 
 /** Checks client options; throws a TypeError naming the first problem. */
 export function checkCodexOptions(options: unknown): asserts options is CodexOptions {
@@ -342,8 +366,24 @@ export function checkInput(input: unknown): asserts input is Input {
 
 function execOnly(key: string): TypeError {
   return new TypeError(
-    `Cannot use ${key} with transport "app-server": only transport "exec" supports it`,
+    `Cannot use ${key} with transport "app-server": codex ${APP_SERVER_CHECKED_VERSION}'s app-server has no such setting; only transport "exec" supports it`,
   );
+}
+
+/** Checks that a turn's input parts can be sent on the thread's transport. */
+export function checkInputTransport(
+  input: Input,
+  transport: ThreadOptions["transport"] = "exec",
+  laneGiven = false,
+): void {
+  if (laneGiven || transport === "app-server" || typeof input === "string") return;
+  input.forEach((part, i) => {
+    if ((APP_SERVER_ONLY_PARTS as readonly string[]).includes(part.type)) {
+      throw new TypeError(
+        `Cannot use input[${i}] of type "${part.type}" with transport "exec": codex exec takes text and local images only; set transport: "app-server"`,
+      );
+    }
+  });
 }
 
 function check(schema: Check, value: unknown, name: string): void {

@@ -431,7 +431,11 @@ export function createAppServerLane(options: AppServerLaneOptions): AppServerLan
       // Sending no effort keeps the override; the thread's own is its model's default.
       thread!.effort = await defaultEffort(server, thread!.model);
     }
-    const ownValue = { model: thread?.model, effort: thread?.effort, sandboxPolicy: thread?.sandbox };
+    const ownValue = {
+      model: thread?.model,
+      effort: thread?.effort,
+      sandboxPolicy: thread?.sandbox,
+    };
     const settings: Record<string, unknown> = {};
     for (const key of ["model", "effort", "sandboxPolicy"] as const) {
       if (wanted[key] !== undefined) {

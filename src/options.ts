@@ -199,20 +199,14 @@ export interface ThreadOptions extends AppServerHooks {
    */
   serviceTier?: string;
   /** Reasoning summaries the model writes (`-c model_reasoning_summary`). */
-  reasoningSummary?: ReasoningSummary;
+  reasoningSummary?: "auto" | "concise" | "detailed" | "none";
   /**
    * Who answers approval requests: `"user"` (the thread's `onApproval`, the default) or
    * `"auto_review"` (codex's own reviewer subagent decides; its verdicts arrive as
    * `approval.review` events). App-server only.
    */
-  approvalsReviewer?: ApprovalsReviewer;
+  approvalsReviewer?: "user" | "auto_review";
 }
-
-/** How much of its reasoning the model summarises. */
-export type ReasoningSummary = "auto" | "concise" | "detailed" | "none";
-
-/** Who reviews approval requests on the app-server. */
-export type ApprovalsReviewer = "user" | "auto_review";
 
 /**
  * A piece of input. `image_url` (an inline `data:` URL; codex 0.171.0 refuses remote ones),

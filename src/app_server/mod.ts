@@ -195,6 +195,7 @@ export type {
   ThreadOptions,
   Transport,
   TurnOptions,
+  UserInput,
   WebSearchMode,
 } from "../options.ts";
 export type { ChildProcess, ExitStatus, RuntimeName } from "../runtime/types.ts";

@@ -6,7 +6,7 @@
 import { resolveCodexBinary } from "./binary/resolve.ts";
 import type { ResolvedBinary } from "./binary/resolve.ts";
 import type { ExecLane } from "./exec/lane.ts";
-import type { OptionGate } from "./exec/gates.ts";
+import type { OptionGate } from "./options/gates.ts";
 import type { InstalledGate } from "../capabilities/installed_gate.ts";
 import type { TurnLane } from "./lane.ts";
 import type { CodexOptions, ThreadOptions } from "./options.ts";

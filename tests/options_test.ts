@@ -11,7 +11,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Codex } from "../src/codex.ts";
 import type { CodexOptions, Input, ThreadOptions, TurnOptions } from "../src/options.ts";
-import { APP_SERVER_CHECKED_VERSION, suggest } from "../src/options/schema.ts";
+import { suggest } from "../src/options/_check.ts";
+import { APP_SERVER_CHECKED_VERSION } from "../src/options/schema.ts";
 import { PROTOCOL_CLI_VERSION } from "../src/app_server/protocol/methods.ts";
 
 /** A fake codex that only records that it was started; dispose removes it. */

@@ -6,8 +6,8 @@
  *
  * @module
  */
-import { webSearchMode } from "../exec/args.ts";
-import { flattenConfigEntries } from "../config/toml_literal.ts";
+import { resolveLayers, webSearchMode } from "../options/layers.ts";
+import { checkApprovalOptions, checkServerRequestOptions } from "../options/schema.ts";
 import { CodexError } from "../errors.ts";
 import { openLineLog } from "../fs/line_log.ts";
 import type { LineLog } from "../fs/line_log.ts";
@@ -24,22 +24,20 @@ import {
   APPROVAL_METHODS,
   approvalResult,
   availableDecisions,
-  checkApprovalOptions,
   decideApproval,
   toApprovalRequest,
   wireDecision,
 } from "./approvals.ts";
-import type { ApprovalOptions } from "./approvals.ts";
+import type { ApprovalOptions } from "../options/approvals.ts";
 import { notificationEvents, TurnNormalizer } from "./events.ts";
 import {
-  checkServerRequestOptions,
   CONNECTION_REQUESTS,
   decideServerRequest,
   mergeServerRequestOptions,
   SERVER_REQUEST_HOOKS,
   serverRequestKind,
 } from "./server_requests.ts";
-import type { ServerRequestOptions } from "./server_requests.ts";
+import type { ServerRequestOptions } from "../options/server_requests.ts";
 import type { NormalizedEvent } from "./events.ts";
 import { RunLimits } from "../process/limits.ts";
 import { stopError } from "../process/stop_error.ts";
@@ -107,6 +105,8 @@ interface ActiveTurn {
   normalizer: TurnNormalizer;
   emit: (event: NormalizedEvent) => void;
   fail: (error: unknown) => void;
+  /** Ends the turn with `error` and interrupts it on the server. */
+  stop: (error: unknown) => void;
   approvals: ApprovalOptions;
   hooks: ServerRequestOptions;
   ended: AbortController;
@@ -117,39 +117,42 @@ interface ActiveTurn {
 
 const encoder = new TextEncoder();
 
-/** Maps thread options onto `thread/start` / `thread/resume` / `thread/fork` settings. */
+/**
+ * Maps thread options onto `thread/start` / `thread/resume` / `thread/fork` settings, resolved
+ * through the same layers as an exec turn. The client's config is on the server's own command
+ * line, and a turn adds no layer here: its model, effort and sandbox go with `turn/start`
+ * (see `turnSettings` in the lane), and the door refuses what turn/start has no field for.
+ */
 export function threadSettings(options: ThreadOptions): ThreadSettingsParams {
+  const { thread, config: layered } = resolveLayers({}, options, {});
   const settings: ThreadSettingsParams = {};
-  if (options.model !== undefined) settings.model = options.model;
-  if (options.workingDirectory !== undefined) settings.cwd = options.workingDirectory;
-  if (options.sandboxMode !== undefined) settings.sandbox = options.sandboxMode;
+  if (thread.model !== undefined) settings.model = thread.model;
+  if (thread.workingDirectory !== undefined) settings.cwd = thread.workingDirectory;
+  if (thread.sandboxMode !== undefined) settings.sandbox = thread.sandboxMode;
   // Options were checked where they entered (an "on-failure" policy, which the app-server
   // lacks, is refused there), so this only maps names.
-  if (options.approvalPolicy !== undefined) {
-    settings.approvalPolicy = options.approvalPolicy as AskForApproval;
+  if (thread.approvalPolicy !== undefined) {
+    settings.approvalPolicy = thread.approvalPolicy as AskForApproval;
   }
-  if (options.ephemeral !== undefined) settings.ephemeral = options.ephemeral;
-  if (options.serviceTier !== undefined) settings.serviceTier = options.serviceTier;
-  if (options.approvalsReviewer !== undefined) {
-    settings.approvalsReviewer = options.approvalsReviewer;
+  if (thread.ephemeral !== undefined) settings.ephemeral = thread.ephemeral;
+  if (thread.serviceTier !== undefined) settings.serviceTier = thread.serviceTier;
+  if (thread.approvalsReviewer !== undefined) {
+    settings.approvalsReviewer = thread.approvalsReviewer;
   }
-  const config: Record<string, unknown> = {};
-  if (options.reasoningSummary !== undefined) {
-    config.model_reasoning_summary = options.reasoningSummary;
+  const config: Record<string, unknown> = { ...layered };
+  if (thread.reasoningSummary !== undefined) {
+    config.model_reasoning_summary = thread.reasoningSummary;
   }
-  if (options.config) {
-    for (const [path, value] of flattenConfigEntries(options.config)) config[path] = value;
+  if (thread.networkAccessEnabled !== undefined) {
+    config["sandbox_workspace_write.network_access"] = thread.networkAccessEnabled;
   }
-  if (options.networkAccessEnabled !== undefined) {
-    config["sandbox_workspace_write.network_access"] = options.networkAccessEnabled;
-  }
-  const search = webSearchMode(options);
+  const search = webSearchMode(thread);
   if (search !== undefined) config.web_search = search;
-  if (options.additionalDirectories?.length) {
-    config["sandbox_workspace_write.writable_roots"] = options.additionalDirectories;
+  if (thread.additionalDirectories?.length) {
+    config["sandbox_workspace_write.writable_roots"] = thread.additionalDirectories;
   }
-  if (options.modelReasoningEffort !== undefined) {
-    config.model_reasoning_effort = options.modelReasoningEffort;
+  if (thread.modelReasoningEffort !== undefined) {
+    config.model_reasoning_effort = thread.modelReasoningEffort;
   }
   if (Object.keys(config).length > 0) settings.config = config;
   return settings;
@@ -215,7 +218,7 @@ export function createAppServerLane(options: AppServerLaneOptions): AppServerLan
     );
   }
   if (options.approvals) checkApprovalOptions(options.approvals);
-  if (options.serverRequests) checkServerRequestOptions(options.serverRequests, "serverRequests.");
+  if (options.serverRequests) checkServerRequestOptions(options.serverRequests);
   let serverPromise: Promise<AppServer> | undefined;
   // The server being started, until its handshake completes: what a connect timeout ends.
   let starting: AppServerTransport | undefined;
@@ -233,6 +236,10 @@ export function createAppServerLane(options: AppServerLaneOptions): AppServerLan
   // ran: the next turn shows them after its thread.started.
   const waiting: NormalizedEvent[] = [];
   const WAITING_MAX = 100;
+  // What a turn's eventLog must not show: the secrets errors of this lane do not show.
+  const logSecrets = options.start
+    ? spawnedServerSecrets({ ...options, ...options.start })
+    : options.secrets ?? [];
 
   function attach(server: AppServer): AppServer {
     detach.push(server.onNotification((method, params) => {
@@ -243,7 +250,12 @@ export function createAppServerLane(options: AppServerLaneOptions): AppServerLan
         if (!turn) return;
         if (turn.log) {
           const line = encoder.encode(`${JSON.stringify({ method, params })}\n`);
-          Promise.resolve(turn.log.write(line)).catch((error) => turn.fail(error));
+          try {
+            Promise.resolve(turn.log.write(line)).catch(turn.stop);
+          } catch (error) {
+            // A file log fails at once: the turn ends here, before this notification's events.
+            return turn.stop(error);
+          }
         }
         for (const event of turn.normalizer.push(method, params)) turn.emit(event);
         return;
@@ -285,7 +297,12 @@ export function createAppServerLane(options: AppServerLaneOptions): AppServerLan
       const start = options.start!;
       const spawnOptions = { ...options, ...start };
       ownSecrets = spawnedServerSecrets(spawnOptions);
-      serverPromise = spawnStdioTransport(spawnOptions).then((transport) => {
+      serverPromise = spawnStdioTransport(spawnOptions).then(async (transport) => {
+        if (closed) {
+          // Closed while the process started: it serves nobody.
+          await transport.dispose(0);
+          throw new CodexError("The app-server lane is closed");
+        }
         starting = transport;
         ownTransport = transport;
         return AppServer.open(transport, { ...options, secrets: ownSecrets });
@@ -381,9 +398,12 @@ export function createAppServerLane(options: AppServerLaneOptions): AppServerLan
         throw new TypeError("Cannot use resumeLast on the app-server lane: pass a thread id");
       }
       const tools = (request.threadOptions as AppServerThreadOptions).dynamicTools;
+      const source = request.threadOptions.threadSource;
       opened = await server.call("thread/start", {
         ...settings,
         ...(tools !== undefined ? { dynamicTools: tools } : {}),
+        // Only a new thread is labelled, as exec's --thread-source labels only new ones.
+        ...(source !== undefined ? { threadSource: source } : {}),
       });
     } else if (request.fork) {
       opened = await server.call("thread/fork", { ...settings, threadId: request.threadId });
@@ -479,8 +499,8 @@ export function createAppServerLane(options: AppServerLaneOptions): AppServerLan
         ? { defaultApprovalDecision: threadOptions.defaultApprovalDecision }
         : {}),
     };
-    checkApprovalOptions(approvals);
-    checkServerRequestOptions(threadOptions);
+    // The thread's hooks were checked where the thread entered (`checkThreadOptions`), the
+    // lane's in `createAppServerLane`: nothing here checks again.
     const hooks = mergeServerRequestOptions(options.serverRequests, threadOptions);
     const { signal, timeoutMs, idleTimeoutMs, connectTimeoutMs, eventLog } = request.turnOptions;
     let log: LineLog | undefined;
@@ -548,7 +568,14 @@ export function createAppServerLane(options: AppServerLaneOptions): AppServerLan
         limits.arm();
         if (finished) return;
         try {
-          if (eventLog !== undefined) log = openLineLog(eventLog);
+          if (eventLog !== undefined) {
+            log = openLineLog(eventLog, {
+              secrets: logSecrets,
+              onError: request.turnOptions.eventLogErrors === "warn"
+                ? (error) => options.onWarning?.(error.message)
+                : undefined,
+            });
+          }
         } catch (error) {
           return fail(error);
         }
@@ -574,6 +601,7 @@ export function createAppServerLane(options: AppServerLaneOptions): AppServerLan
             normalizer: new TurnNormalizer(),
             emit,
             fail,
+            stop: stopWith,
             approvals,
             hooks,
             ended: new AbortController(),
@@ -641,6 +669,9 @@ export function createAppServerLane(options: AppServerLaneOptions): AppServerLan
         turn.fail(new CodexError("The app-server lane closed"));
       }
       if (!pending || options.connection) return;
+      // A server still in its handshake may never finish it (one that never answers
+      // initialize): end its process, which fails the handshake and settles `pending`.
+      await starting?.dispose(0);
       const server = await pending.catch(() => undefined);
       await server?.close(options.start?.killGraceMs);
     },

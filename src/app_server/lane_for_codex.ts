@@ -4,10 +4,15 @@
  *
  * @module
  */
+import process from "node:process";
+import { allSettled } from "../_settle.ts";
 import type { ResolvedBinary } from "../binary/resolve.ts";
 import type { ThreadEvent } from "../events.ts";
 import { buildConfigArgs, clientEnv } from "../exec/args.ts";
-import { shellEnvPolicyArgs } from "../exec/shell_env.ts";
+import { withShellEnvExclusion } from "../exec/shell_env.ts";
+import { configuredShellEnvExclude } from "../home/config_toml.ts";
+import { defaultCodexHome } from "../home/layout.ts";
+import { Redactor } from "../redact.ts";
 import type { TurnLane } from "../lane.ts";
 import type { CodexOptions } from "../options.ts";
 import type { Spawner } from "../runtime/mod.ts";
@@ -33,15 +38,29 @@ export async function startAppServerLane(
 ): Promise<TurnLane & { close(): Promise<void>; connection(): Promise<AppServer> }> {
   const { options } = context;
   let lane: AppServerLane;
+  // The client's own secrets, for a shared connection too (its turns' event logs show them).
+  const secrets = Redactor.from({ apiKey: options.apiKey, args: buildConfigArgs(options) }).secrets;
   if (options.appServer) {
-    lane = createAppServerLane({ connection: options.appServer });
+    // The option is typed by the one method the door checks (the options import no
+    // transport); what callers pass is an `AppServer`.
+    lane = createAppServerLane({
+      connection: options.appServer as AppServer,
+      secrets,
+      onWarning: options.onWarning,
+    });
   } else {
-    const [binary, codexHome] = await Promise.all([context.binary(), context.codexHome()]);
-    const args = buildConfigArgs(options);
-    args.push(...shellEnvPolicyArgs(options.config, options.configOverrides));
+    const [binary, codexHome] = await allSettled([context.binary(), context.codexHome()]);
+    const configured = await configuredShellEnvExclude(
+      codexHome ?? defaultCodexHome(options.env ?? process.env),
+      options.profile,
+    );
+    // codex's credentials stay out of the agent's commands; the user's hidden names too.
+    const config = withShellEnvExclusion(options.config, options.configOverrides, configured);
+    const args = buildConfigArgs({ ...options, config });
     if (options.profile !== undefined) args.push("--profile", options.profile);
     lane = createAppServerLane({
       maxLineBytes: options.maxLineBytes,
+      secrets,
       // Drift of a newer CLI's answers goes where the client's other warnings go.
       onWarning: options.onWarning,
       start: {

@@ -5,17 +5,16 @@
  */
 import { UnsupportedError } from "../errors.ts";
 import { encodeTomlValue, flattenConfig } from "../config/toml_literal.ts";
-import type {
-  CodexConfigObject,
-  CodexOptions,
-  CyberAccessProgram,
-  ThreadOptions,
-  WebSearchMode,
-} from "../options.ts";
-import type { GateAnswer, GatedOption, OptionGate, UnsupportedPolicy } from "./gates.ts";
+import type { CodexConfigObject, CodexOptions, ThreadOptions } from "../options.ts";
+import type { TurnOwnSettings } from "../options/layers.ts";
+import { webSearchMode } from "../options/layers.ts";
+import type { GateAnswer, GatedOption, OptionGate, UnsupportedPolicy } from "../options/gates.ts";
 
-/** Everything that shapes the argv of one run. */
-export interface ExecArgsInput {
+/**
+ * Everything that shapes the argv of one run: the turn's own settings (`cyberAccessProgram`,
+ * `outputLastMessage`, ...; those that are no flag of exec are ignored) and the rest.
+ */
+export interface ExecArgsInput extends Omit<TurnOwnSettings, "images"> {
   /** Nested config, flattened to `--config` pairs first. */
   config?: CodexConfigObject;
   /** Raw `key=value` overrides, after `config`. */
@@ -26,8 +25,6 @@ export interface ExecArgsInput {
   profile?: string;
   /** The thread's options, with the turn's overrides applied. */
   thread: ThreadOptions;
-  /** `--cyber-access-program`. */
-  cyberAccessProgram?: CyberAccessProgram;
   /** The thread to resume, or `null` for a new one. */
   threadId: string | null;
   /** Resume the most recent session (`resume --last`). */
@@ -38,8 +35,6 @@ export interface ExecArgsInput {
   images?: readonly string[];
   /** Path of the output schema file. */
   outputSchemaFile?: string;
-  /** `--output-last-message`. */
-  outputLastMessage?: string;
   /** Consulted before optional flags. */
   gate?: OptionGate;
   /** What to do with a flag the gate says is unsupported (default `"drop"`). */
@@ -243,13 +238,6 @@ export function buildConfigArgs(
     args.push("--config", `openai_base_url=${encodeTomlValue(input.baseUrl, "openai_base_url")}`);
   }
   return args;
-}
-
-/** The web search mode a thread asks for: `webSearchMode`, else `webSearchEnabled` as live/disabled. */
-export function webSearchMode(thread: ThreadOptions): WebSearchMode | undefined {
-  if (thread.webSearchMode !== undefined) return thread.webSearchMode;
-  if (thread.webSearchEnabled === undefined) return undefined;
-  return thread.webSearchEnabled ? "live" : "disabled";
 }
 
 /**

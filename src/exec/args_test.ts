@@ -2,7 +2,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { buildExecArgs, buildExecEnv, redactArgs } from "./args.ts";
 import type { ExecArgsInput } from "./args.ts";
-import type { GatedOption, OptionGate } from "./gates.ts";
+import type { GatedOption, OptionGate } from "../options/gates.ts";
 import { UnsupportedError } from "../errors.ts";
 
 const base: ExecArgsInput = { thread: {}, threadId: null };

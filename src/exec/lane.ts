@@ -3,6 +3,8 @@
  *
  * @module
  */
+import process from "node:process";
+import { allSettled } from "../_settle.ts";
 import type { ThreadEvent } from "../events.ts";
 import type { TurnLane, TurnRequest } from "../lane.ts";
 import type { CodexOptions } from "../options.ts";
@@ -13,9 +15,11 @@ import { buildConfigArgs, clientEnv, redactArgs } from "./args.ts";
 import { Redactor } from "../redact.ts";
 import type { ExecArgs } from "./args.ts";
 import { buildExecArgs } from "./args.ts";
-import type { OptionGate } from "./gates.ts";
+import type { OptionGate } from "../options/gates.ts";
 import type { ResolvedSettings } from "../options/layers.ts";
-import { shellEnvPolicyArgs } from "./shell_env.ts";
+import { withShellEnvExclusion } from "./shell_env.ts";
+import { configuredShellEnvExclude } from "../home/config_toml.ts";
+import { defaultCodexHome } from "../home/layout.ts";
 import { writeSchemaFile } from "./schema_file.ts";
 import { runExec } from "./run.ts";
 
@@ -63,27 +67,37 @@ export class ExecLane implements TurnLane {
       idleTimeoutMs: turnOptions.idleTimeoutMs,
       connectTimeoutMs: turnOptions.connectTimeoutMs,
       eventLog: turnOptions.eventLog,
+      onEventLogError: turnOptions.eventLogErrors === "warn"
+        ? (error) => options.onWarning?.(error.message)
+        : undefined,
       onStderr: options.onStderr,
       killGraceMs: options.killGraceMs,
       maxLineBytes: options.maxLineBytes,
       async prepare() {
-        const [binary, codexHome, gate] = await Promise.all([
+        const [binary, codexHome, gate] = await allSettled([
           context.binary(),
           context.codexHome(),
           context.gate ? context.gate() : options.capabilities || undefined,
         ]);
+        const configured = await configuredShellEnvExclude(
+          codexHome ?? defaultCodexHome(options.env ?? process.env),
+          options.profile,
+        );
         const schemaFile = turnOptions.outputSchema
           ? await writeSchemaFile(turnOptions.outputSchema)
           : undefined;
         try {
-          const settings = resolveLayers(options, threadOptions, turnOptions);
+          const layers = resolveLayers(options, threadOptions, turnOptions);
+          // codex's credentials stay out of the agent's commands; the user's hidden names too.
+          const settings = {
+            ...layers,
+            config: withShellEnvExclusion(layers.config, options.configOverrides, configured),
+          };
           const { args, warnings } = turnExecArgs(options, request, settings, {
             outputSchemaFile: schemaFile?.path,
             gate,
           });
           for (const warning of warnings) options.onWarning?.(warning);
-          // Right after `exec --json`: codex's credentials stay out of the agent's commands.
-          args.splice(2, 0, ...shellEnvPolicyArgs(settings.config, options.configOverrides));
           return {
             binary: binary.path,
             args,
@@ -112,20 +126,19 @@ export function turnExecArgs(
   settings: ResolvedSettings,
   extras: { outputSchemaFile?: string; gate?: OptionGate },
 ): ExecArgs {
-  const { turnOptions } = request;
   return buildExecArgs({
+    // The turn's own flags (`--cyber-access-program`, `--output-last-message`, ...).
+    ...settings.turn,
     config: settings.config,
     configOverrides: options.configOverrides,
     baseUrl: options.baseUrl,
     profile: options.profile,
     thread: settings.thread,
-    cyberAccessProgram: settings.cyberAccessProgram,
     threadId: request.threadId,
     resumeLast: request.resumeLast,
     fork: request.fork,
-    images: [...request.input.images, ...(turnOptions.images ?? [])],
+    images: [...request.input.images, ...(settings.turn.images ?? [])],
     outputSchemaFile: extras.outputSchemaFile,
-    outputLastMessage: turnOptions.outputLastMessage,
     gate: extras.gate,
     onUnsupported: options.onUnsupported,
   });

@@ -79,6 +79,7 @@ export type {
   ConnectionClosedErrorOptions,
   ExitErrorOptions,
   FileFormatErrorOptions,
+  FileSystemErrorOptions,
   MalformedOutputErrorOptions,
   OutputLimitErrorOptions,
   RpcErrorOptions,
@@ -147,8 +148,8 @@ export type {
   UserInput,
   WebSearchMode,
 } from "../options.ts";
-export type { RetryOptions } from "../retry.ts";
-export type { GateAnswer, GatedOption, OptionGate, UnsupportedPolicy } from "../exec/gates.ts";
+export type { RetryOptions } from "../options/retry.ts";
+export type { GateAnswer, GatedOption, OptionGate, UnsupportedPolicy } from "../options/gates.ts";
 export type { BinarySource, ResolvedBinary } from "../binary/resolve.ts";
 export type { RuntimeName } from "../runtime/types.ts";
 export type { StreamedTurn, Thread } from "../thread.ts";

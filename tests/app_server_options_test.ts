@@ -98,6 +98,11 @@ for (const transport of ["exec", "app-server"] as const) {
     const [request] = await server.waitForRequests(1);
     assert.equal(body(request).service_tier, "flex");
     assert.equal(body(request).reasoning?.summary, "detailed");
+    if (transport === "app-server") {
+      // The label thread/start took is the thread's own from then on.
+      const saved = await client.codex.threads.read(thread.id!);
+      assert.equal(saved.raw?.threadSource, "nightly-ci");
+    }
   });
 }
 

@@ -18,6 +18,7 @@ import type { ServerRequestOptions } from "./options/server_requests.ts";
 import type { RetryOptions } from "./options/retry.ts";
 export type { RetryOptions } from "./options/retry.ts";
 import type { ThreadEvent } from "./events.ts";
+import type { Tool } from "./tools/tool.ts";
 
 /** A `config` value: what TOML can hold. */
 export type CodexConfigValue =
@@ -300,7 +301,72 @@ export interface ThreadOptions extends AppServerHooks {
    * `approval.review` events). App-server only.
    */
   approvalsReviewer?: "user" | "auto_review";
+  /** TypeScript functions the model may call (see `tool` in `@codexkit/sdk/tools`). */
+  tools?: ToolOption[];
+  /** Instructions added for the model (`developer_instructions`; app-server: `thread/start`). */
+  developerInstructions?: string;
+  /** Replaces codex's built-in base instructions (`model_instructions_file`). */
+  baseInstructions?: string;
+  /** MCP servers for this thread only, by name (`config.toml` is not touched). */
+  mcpServers?: Record<string, McpServerOption>;
 }
+
+/**
+ * A tool for the `tools` option, made by `tool` (documented with `@codexkit/sdk/tools`).
+ *
+ * @ignore
+ */
+export type ToolOption = Tool;
+
+/**
+ * An MCP server for the `mcpServers` option (documented as `McpServerConfig` with
+ * `@codexkit/sdk/tools`).
+ *
+ * @ignore
+ */
+export type McpServerOption = McpServerConfig;
+
+/** What every MCP server of `mcpServers` may say about its tools. */
+export interface McpServerTools {
+  /** Only these tools of the server are offered (`enabled_tools`). */
+  enabledTools?: string[];
+  /** These tools of the server are never offered (`disabled_tools`). */
+  disabledTools?: string[];
+  /**
+   * Let codex run the server's tools without asking (`default_tools_approval_mode =
+   * "approve"`): `codex exec` cannot ask, so it refuses a tool call that needs approval.
+   */
+  approveTools?: boolean;
+  /**
+   * The run fails when the server cannot start, and the turn waits for its tools (`required`;
+   * otherwise codex 0.169 starts the turn while the server is still listing them).
+   */
+  required?: boolean;
+}
+
+/**
+ * An MCP server codex starts for this thread or turn: a command (stdio), or a streamable HTTP
+ * `url`. `env` and `headers` values reach codex through its environment, never its argv.
+ */
+export type McpServerConfig =
+  | McpServerTools & {
+    /** The server's command. */
+    command: string;
+    /** Its arguments. */
+    args?: string[];
+    /** Variables set for the server (the values are secret-safe: passed by name). */
+    env?: Record<string, string>;
+    /** Its working directory. */
+    cwd?: string;
+  }
+  | McpServerTools & {
+    /** The streamable HTTP endpoint. */
+    url: string;
+    /** The name of a variable in codex's environment holding the bearer token. */
+    bearerTokenEnvVar?: string;
+    /** HTTP headers sent with every request (values passed by name, never in argv). */
+    headers?: Record<string, string>;
+  };
 
 /**
  * A piece of input. `image_url` (an inline `data:` URL; codex 0.171.0 refuses remote ones),
@@ -396,4 +462,8 @@ export interface TurnOptions {
    * rejects with `ConnectTimeoutError`.
    */
   connectTimeoutMs?: number;
+  /** More tools for this turn, besides the thread's (exec). */
+  tools?: ToolOption[];
+  /** More MCP servers for this turn, over the thread's by name (exec). */
+  mcpServers?: Record<string, McpServerOption>;
 }

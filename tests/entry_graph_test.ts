@@ -48,3 +48,9 @@ test("the home and schemas entries carry the packages the root leaves out", () =
   assert.ok(loadedBy(join("src", "home", "mod.ts")).packages.has("smol-toml"));
   assert.ok(loadedBy(join("src", "schemas", "mod.ts")).packages.has("valibot"));
 });
+
+test("the tools entry loads no npm package: the MCP SDK loads with a thread's tools", () => {
+  const { packages, files } = loadedBy(join("src", "tools", "mod.ts"));
+  assert.deepEqual([...packages], []);
+  assert.ok(!files.has(join("src", "tools", "mcp_server.ts")));
+});

@@ -146,6 +146,26 @@ test("Thread options: enums, arrays, types and misspelt keys are checked at star
     ],
     [{ serviceTier: "" }, 'Cannot use serviceTier: expected a non-empty string, got ""'],
     ["oops", 'Cannot use thread options: expected an object, got "oops"'],
+    [
+      { tools: [{ name: "t" }] },
+      'Cannot use tools[0]: expected a tool made by tool(), got {"name":"t"}',
+    ],
+    [
+      { developerInstructions: "" },
+      'Cannot use developerInstructions: expected a non-empty string, got ""',
+    ],
+    [
+      { mcpServers: { "a.b": { command: "x" } } },
+      'Cannot use mcpServers.a.b: expected a server name of letters, digits, "_" or "-"',
+    ],
+    [
+      { mcpServers: { docs: { url: "http://x", header: {} } } },
+      "Cannot use mcpServers.docs.header: unknown option",
+    ],
+    [
+      { mcpServers: { local: { command: "srv", env: { KEY: 1 } } } },
+      "Cannot use mcpServers.local.env.KEY: expected a string, got 1",
+    ],
   ];
   for (const [options, message] of cases) {
     assert.throws(() => codex.startThread(options as ThreadOptions), typeError(message));
@@ -205,6 +225,11 @@ test("The app-server transport shares the checks and names the option, not the w
   assert.throws(
     () => codex.resumeLastThread({ transport: "app-server" }),
     /Cannot resume the last thread with transport "app-server"/,
+  );
+  // dynamicTools and MCP servers are fixed at thread/start: a turn cannot add any.
+  await assert.rejects(
+    codex.startThread({ transport: "app-server" }).run("hi", { tools: [] }),
+    typeError('Cannot use tools with transport "app-server": only transport "exec" supports it'),
   );
   assert.throws(
     () => codex.startThread({ transport: "app-server", oss: true }),

@@ -37,7 +37,12 @@ import {
   SERVER_REQUEST_HOOKS,
   serverRequestKind,
 } from "./server_requests.ts";
-import type { ServerRequestOptions } from "../options/server_requests.ts";
+import type {
+  DynamicTool,
+  ServerRequestOptions,
+  ToolCallHandler,
+} from "../options/server_requests.ts";
+import type { Tool } from "../tools/tool.ts";
 import type { NormalizedEvent } from "./events.ts";
 import { RunLimits } from "../process/limits.ts";
 import { stopError } from "../process/stop_error.ts";
@@ -154,7 +159,27 @@ export function threadSettings(options: ThreadOptions): ThreadSettingsParams {
   if (thread.modelReasoningEffort !== undefined) {
     config.model_reasoning_effort = thread.modelReasoningEffort;
   }
+  // Config travels over the connection, not in argv: env and header values go as they are.
+  for (const [name, server] of Object.entries(options.mcpServers ?? {})) {
+    const wire: Record<string, unknown> = "url" in server
+      ? {
+        url: server.url,
+        bearer_token_env_var: server.bearerTokenEnvVar,
+        http_headers: server.headers,
+      }
+      : { command: server.command, args: server.args, env: server.env, cwd: server.cwd };
+    wire.enabled_tools = server.enabledTools;
+    wire.disabled_tools = server.disabledTools;
+    if (server.approveTools) wire.default_tools_approval_mode = "approve";
+    if (server.required) wire.required = true;
+    for (const key of Object.keys(wire)) if (wire[key] === undefined) delete wire[key];
+    config[`mcp_servers.${name}`] = wire;
+  }
   if (Object.keys(config).length > 0) settings.config = config;
+  if (options.developerInstructions !== undefined) {
+    settings.developerInstructions = options.developerInstructions;
+  }
+  if (options.baseInstructions !== undefined) settings.baseInstructions = options.baseInstructions;
   return settings;
 }
 
@@ -231,6 +256,8 @@ export function createAppServerLane(options: AppServerLaneOptions): AppServerLan
   const own = new Map<string, ThreadOwnSettings>();
   const overridden = new Map<string, Set<Overridable>>();
   let closed = false;
+  // Whether the lane's own server was opened with the experimental API.
+  let experimentalOpen = false;
   const detach: (() => void)[] = [];
   // Connection-wide notifications (config warnings, MCP startup, ...) that came while no turn
   // ran: the next turn shows them after its thread.started.
@@ -287,13 +314,41 @@ export function createAppServerLane(options: AppServerLaneOptions): AppServerLan
     return server;
   }
 
-  function connection(): Promise<AppServer> {
+  /**
+   * The connection; `experimental`: the thread needs the experimental API (its tools are
+   * `dynamicTools`, an experimental field of 0.169). The lane's own server opens it when the
+   * first thread needs it, or is restarted for it while no turn runs (its threads are resumed
+   * on their next turn).
+   */
+  function connection(experimental = false): Promise<AppServer> {
     if (closed) return Promise.reject(new CodexError("The app-server lane is closed"));
     if (options.connection) {
       serverPromise ??= Promise.resolve(attach(options.connection));
       return serverPromise;
     }
+    if (experimental && !experimentalOpen && serverPromise && active.size === 0) {
+      // Callers meanwhile wait for the reopened server rather than start one of their own.
+      experimentalOpen = true;
+      const stale = serverPromise;
+      serverPromise = stale.then((server) => server.close(options.start?.killGraceMs), () => {})
+        .then(() => {
+          serverPromise = undefined;
+          return connection(true);
+        });
+      return serverPromise;
+    }
+    if (experimental && !experimentalOpen && serverPromise) {
+      return Promise.reject(
+        new CodexError(
+          "Cannot declare tools while another turn runs on a connection opened without the experimental API: start the thread with tools first, or pass capabilities: { experimentalApi: true }",
+        ),
+      );
+    }
     if (!serverPromise) {
+      experimentalOpen = experimental || options.capabilities?.experimentalApi === true;
+      const capabilities = experimentalOpen
+        ? { ...options.capabilities, experimentalApi: true }
+        : options.capabilities;
       const start = options.start!;
       const spawnOptions = { ...options, ...start };
       ownSecrets = spawnedServerSecrets(spawnOptions);
@@ -305,7 +360,11 @@ export function createAppServerLane(options: AppServerLaneOptions): AppServerLan
         }
         starting = transport;
         ownTransport = transport;
-        return AppServer.open(transport, { ...options, secrets: ownSecrets });
+        return AppServer.open(transport, {
+          ...options,
+          ...(capabilities ? { capabilities } : {}),
+          secrets: ownSecrets,
+        });
       }).then(attach).finally(() => starting = undefined);
       // A failed start is not cached: the next turn tries again.
       serverPromise.catch(() => {
@@ -397,7 +456,10 @@ export function createAppServerLane(options: AppServerLaneOptions): AppServerLan
       if (request.resumeLast) {
         throw new TypeError("Cannot use resumeLast on the app-server lane: pass a thread id");
       }
-      const tools = (request.threadOptions as AppServerThreadOptions).dynamicTools;
+      const raw = (request.threadOptions as AppServerThreadOptions).dynamicTools;
+      const tools = request.threadOptions.tools?.length
+        ? [...(raw ?? []), ...await functionTools(request.threadOptions.tools)]
+        : raw;
       const source = request.threadOptions.threadSource;
       opened = await server.call("thread/start", {
         ...settings,
@@ -502,6 +564,9 @@ export function createAppServerLane(options: AppServerLaneOptions): AppServerLan
     // The thread's hooks were checked where the thread entered (`checkThreadOptions`), the
     // lane's in `createAppServerLane`: nothing here checks again.
     const hooks = mergeServerRequestOptions(options.serverRequests, threadOptions);
+    if (threadOptions.tools?.length) {
+      hooks.onToolCall = toolCallHook(threadOptions.tools, hooks.onToolCall);
+    }
     const { signal, timeoutMs, idleTimeoutMs, connectTimeoutMs, eventLog } = request.turnOptions;
     let log: LineLog | undefined;
     let turn: ActiveTurn | undefined;
@@ -580,7 +645,7 @@ export function createAppServerLane(options: AppServerLaneOptions): AppServerLan
           return fail(error);
         }
         (async () => {
-          server = await connection();
+          server = await connection((threadOptions.tools?.length ?? 0) > 0);
           limits.connected();
           if (finished) return;
           const threadId = await openThread(server, request);
@@ -680,4 +745,26 @@ export function createAppServerLane(options: AppServerLaneOptions): AppServerLan
     },
   };
   return lane;
+}
+
+/** The `dynamicTools` of a thread's `tools` (the spec code loads with the first such thread). */
+async function functionTools(tools: readonly Tool[]): Promise<DynamicTool[]> {
+  const { toolSpecs } = await import("../tools/call.ts");
+  return toolSpecs(tools).map((spec) => ({ type: "function", ...spec }));
+}
+
+/** Answers `item/tool/call` for the thread's `tools`; other tools go to `fallback`. */
+function toolCallHook(tools: readonly Tool[], fallback?: ToolCallHandler): ToolCallHandler {
+  return async (request, context) => {
+    if (request.namespace || !tools.some((t) => t.name === request.tool)) {
+      if (fallback) return fallback(request, context);
+    }
+    const { callTool } = await import("../tools/call.ts");
+    const outcome = await callTool(tools, request.tool, request.arguments, {
+      signal: context.signal,
+      threadId: request.threadId,
+      turnId: request.turnId,
+    });
+    return { success: outcome.ok, contentItems: [{ type: "inputText", text: outcome.text }] };
+  };
 }

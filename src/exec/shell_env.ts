@@ -27,18 +27,21 @@ const EXCLUDE = `${POLICY}.exclude`;
 
 /**
  * The config to pass to codex, flattened to dotted keys, with `shell_environment_policy.exclude`
- * set to the list in force plus {@linkcode SHELL_ENV_EXCLUDED}. The list in force is the
- * caller's own `exclude` in `config` when given, else `configured` (what the home's
- * `config.toml` and active profile file set; see `configuredShellEnvExclude`).
+ * set to the list in force plus {@linkcode SHELL_ENV_EXCLUDED} and `extra` (the variables the
+ * run adds for MCP servers and tools). The list in force is the caller's own `exclude` in
+ * `config` when given, else `configured` (what the home's `config.toml` and active profile
+ * file set; see `configuredShellEnvExclude`).
  *
- * The config comes back unchanged when the caller chose a policy of their own: any other
- * `shell_environment_policy` key in `config` (e.g. `inherit = "all"`), any in the raw
- * `overrides`, or an `exclude` that is not a list of strings (codex reports it).
+ * When the caller chose a policy of their own (any other `shell_environment_policy` key in
+ * `config`, e.g. `inherit = "all"`) it stays theirs: only `extra` joins their `exclude` list.
+ * A policy in the raw `overrides`, or an `exclude` that is not a list of strings (codex
+ * reports it), leaves the config unchanged: nothing can be merged with it.
  */
 export function withShellEnvExclusion(
   config: CodexConfigObject | undefined,
   overrides: readonly string[] = [],
   configured: readonly string[] = [],
+  extra: readonly string[] = [],
 ): CodexConfigObject | undefined {
   if (overrides.some((raw) => raw.trimStart().startsWith(POLICY))) return config;
   const flat: CodexConfigObject = {};
@@ -46,12 +49,15 @@ export function withShellEnvExclusion(
     flat[path] = value as CodexConfigObject[string];
   }
   const chosen = Object.keys(flat).filter((k) => k === POLICY || k.startsWith(`${POLICY}.`));
-  if (chosen.some((key) => key !== EXCLUDE)) return config;
   const own = flat[EXCLUDE];
   if (own !== undefined && !(Array.isArray(own) && own.every((v) => typeof v === "string"))) {
     return config;
   }
-  const names = [...(own as string[] | undefined ?? configured), ...SHELL_ENV_EXCLUDED];
+  const theirs = chosen.some((key) => key !== EXCLUDE);
+  if (theirs && extra.length === 0) return config;
+  const names = theirs
+    ? [...(own as string[] | undefined ?? []), ...extra]
+    : [...(own as string[] | undefined ?? configured), ...SHELL_ENV_EXCLUDED, ...extra];
   flat[EXCLUDE] = names.filter((name, i) => names.indexOf(name) === i);
   return flat;
 }

@@ -54,3 +54,23 @@ test("withShellEnvExclusion leaves a policy the caller chose alone", () => {
     );
   }
 });
+
+test("withShellEnvExclusion keeps the run's own variables from the agent, joining a policy in config", () => {
+  const EXCLUDE = "shell_environment_policy.exclude";
+  assert.deepEqual(withShellEnvExclusion(undefined, [], [], ["CODEXKIT_TOOLS_TOKEN"]), {
+    [EXCLUDE]: [...KEYS, "CODEXKIT_TOOLS_TOKEN"],
+  });
+  assert.deepEqual(
+    withShellEnvExclusion({ shell_environment_policy: { exclude: ["MINE"] } }, [], [], ["T"]),
+    { [EXCLUDE]: ["MINE", ...KEYS, "T"] },
+  );
+  // A policy of the caller's own stays theirs: only the run's variables join it.
+  assert.deepEqual(
+    withShellEnvExclusion({ "shell_environment_policy.inherit": "core" }, [], [], ["T"]),
+    { "shell_environment_policy.inherit": "core", [EXCLUDE]: ["T"] },
+  );
+  assert.deepEqual(
+    withShellEnvExclusion({ "shell_environment_policy.inherit": "core" }),
+    { "shell_environment_policy.inherit": "core" },
+  );
+});

@@ -23,7 +23,7 @@ function importsOf(file: string): string[] {
 function isTransport(path: string): boolean {
   const [first] = path.split(/[\\/]/);
   return first === "exec" || first === "app_server" || path === "retry.ts" ||
-    path === "lane.ts" || path === "lazy_lane.ts";
+    path === "lane.ts";
 }
 
 test("the options files import nothing from src/exec, src/app_server, src/retry or src/lane", () => {

@@ -65,6 +65,9 @@ export function resolveLayers(
   for (const key of TURN_OVERRIDES) if (turn[key] !== undefined) effective[key] = turn[key];
   // A per-turn web search mode beats the thread's boolean shorthand as well.
   if (turn.webSearchMode !== undefined) delete effective.webSearchEnabled;
+  // A turn's tools join the thread's; its MCP servers replace the thread's of the same name.
+  if (turn.tools) effective.tools = [...(thread.tools ?? []), ...turn.tools];
+  if (turn.mcpServers) effective.mcpServers = { ...thread.mcpServers, ...turn.mcpServers };
   delete effective.config;
   delete effective.env;
 

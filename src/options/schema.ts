@@ -141,6 +141,45 @@ const exec = (check: Check): OptionRow => ({ check, transport: "exec" });
 // exec never asks the client: a hook there would silently never run.
 const appServer = (check: Check): OptionRow => ({ check, transport: "app-server" });
 
+const tools = optional(array(
+  withMethod("execute", "a tool made by tool()"),
+  "expected an array of tools made by tool()",
+));
+const serverTools = {
+  enabledTools: texts,
+  disabledTools: texts,
+  approveTools: flag,
+  required: flag,
+};
+const stdioServer = strictObject({
+  command: text,
+  args: optional(array(string("expected a string"), "expected an array of strings")),
+  env,
+  cwd: optText,
+  ...serverTools,
+}, "expected an object");
+const httpServer = strictObject({
+  url: text,
+  bearerTokenEnvVar: optText,
+  headers: env,
+  ...serverTools,
+}, "expected an object");
+// Codex splits -c keys on dots, so a name must be one plain segment.
+const SERVER_NAME = /^[A-Za-z0-9_-]+$/;
+const mcpServers = optional(refine(
+  record({
+    run: (value) =>
+      (typeof value === "object" && value !== null && "url" in value ? httpServer : stdioServer)
+        .run(value),
+  }, "expected an object of MCP servers by name"),
+  (value) => {
+    const bad = Object.keys(value as object).find((name) => !SERVER_NAME.test(name));
+    return bad === undefined
+      ? undefined
+      : `${bad}: expected a server name of letters, digits, "_" or "-"`;
+  },
+));
+
 /** An optional bundle source (see `@codexkit/sdk/bundles`). */
 export const bundleCheck: Check = optional(
   withMethod("resolve", "a bundle source (an object with resolve())"),
@@ -251,6 +290,10 @@ const THREAD_OPTIONS: ThreadTable = {
   config: { ...both(config), turn: "merges" },
   env: { ...exec(env), turn: "merges" },
   retry: both(retry),
+  tools: { ...both(tools), turn: "replaces" },
+  developerInstructions: both(optText),
+  baseInstructions: both(optText),
+  mcpServers: { ...both(mcpServers), turn: "replaces" },
   // thread/start's serviceTier and approvalsReviewer, its config's model_reasoning_summary
   // (exec: -c service_tier, -c model_reasoning_summary; only the app-server has reviewers).
   serviceTier: both(optText),
@@ -290,6 +333,9 @@ const TURN_OPTIONS: Table<TurnOptions> = {
   ))),
   eventLogErrors: both(oneOf(["fail", "warn"])),
   connectTimeoutMs: both(positiveMs),
+  // Dynamic tools and MCP servers are declared with thread/start, for the thread's life.
+  tools: exec(tools),
+  mcpServers: exec(mcpServers),
   // Follow-ups: run after the thread's current turn (both transports).
   queue: both(flag),
 };

@@ -40,13 +40,17 @@ test("the transport-only lists and the turn overrides are read from the tables",
     "config",
     "cyberAccessProgram",
     "env",
+    "mcpServers",
     "outputLastMessage",
+    "tools",
     "webSearchMode",
   ]);
   assert.deepEqual(sorted(TURN_OVERRIDES), [
+    "mcpServers",
     "model",
     "modelReasoningEffort",
     "sandboxMode",
+    "tools",
     "webSearchMode",
   ]);
 });

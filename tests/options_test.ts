@@ -229,7 +229,9 @@ test("The app-server transport shares the checks and names the option, not the w
   // dynamicTools and MCP servers are fixed at thread/start: a turn cannot add any.
   await assert.rejects(
     codex.startThread({ transport: "app-server" }).run("hi", { tools: [] }),
-    typeError('Cannot use tools with transport "app-server": only transport "exec" supports it'),
+    typeError(
+      `Cannot use tools with transport "app-server": codex ${APP_SERVER_CHECKED_VERSION}'s app-server has no such setting; only transport "exec" supports it`,
+    ),
   );
   assert.throws(
     () => codex.startThread({ transport: "app-server", oss: true }),

@@ -153,6 +153,17 @@ export type WebSearchMode = (typeof import("./options.ts"))["WEB_SEARCH_MODES"][
 export const RUNTIME_NAMES = ["deno", "bun", "node"] as const;
 /** Which runtime adapter spawns processes. */
 export type RuntimeName = (typeof import("./options.ts"))["RUNTIME_NAMES"][number];
+/** The reasoning summary settings (the type is written inline in `ThreadOptions`). */
+export const REASONING_SUMMARIES = [
+  "auto",
+  "concise",
+  "detailed",
+  "none",
+] as const satisfies readonly NonNullable<ThreadOptions["reasoningSummary"]>[];
+/** Who may review approval requests (the type is written inline in `ThreadOptions`). */
+export const APPROVALS_REVIEWERS = ["user", "auto_review"] as const satisfies readonly NonNullable<
+  ThreadOptions["approvalsReviewer"]
+>[];
 /** The ways a thread can talk to codex. */
 export const TRANSPORTS = ["exec", "app-server"] as const;
 /** How a thread talks to codex. */
@@ -175,6 +186,11 @@ export interface NormalizedInput {
   prompt: string;
   /** Local image paths, in order. */
   images: string[];
+  /**
+   * The parts as given, in order, when some have no place in `prompt` and `images` (image
+   * URLs, skills, mentions: app-server only).
+   */
+  parts?: UserInput[];
 }
 
 /** Everything a lane needs to run one turn. */
@@ -272,6 +288,19 @@ export interface ThreadOptions extends AppServerHooks {
   env?: Record<string, string>;
   /** Retry turns that fail on transient causes (overrides the client's `retry`). */
   retry?: RetryOptions;
+  /**
+   * The service tier of the thread's model requests (`"flex"`, `"priority"`, ...): the
+   * app-server's `serviceTier`, `-c service_tier` on exec.
+   */
+  serviceTier?: string;
+  /** Reasoning summaries the model writes (`-c model_reasoning_summary`). */
+  reasoningSummary?: "auto" | "concise" | "detailed" | "none";
+  /**
+   * Who answers approval requests: `"user"` (the thread's `onApproval`, the default) or
+   * `"auto_review"` (codex's own reviewer subagent decides; its verdicts arrive as
+   * `approval.review` events). App-server only.
+   */
+  approvalsReviewer?: "user" | "auto_review";
   /** TypeScript functions the model may call (see `tool` in `@codexkit/sdk/tools`). */
   tools?: ToolOption[];
   /** Instructions added for the model (`developer_instructions`; app-server: `thread/start`). */
@@ -339,10 +368,16 @@ export type McpServerConfig =
     headers?: Record<string, string>;
   };
 
-/** A piece of input. */
+/**
+ * A piece of input. `image_url` (an inline `data:` URL; codex 0.171.0 refuses remote ones),
+ * `skill` and `mention` need transport `"app-server"`.
+ */
 export type UserInput =
   | { type: "text"; text: string }
-  | { type: "local_image"; path: string };
+  | { type: "local_image"; path: string }
+  | { type: "image_url"; url: string }
+  | { type: "skill"; name: string; path: string }
+  | { type: "mention"; name: string; path: string };
 
 /** Input of a turn: a prompt, or text and image parts. */
 export type Input = string | UserInput[];
@@ -381,6 +416,12 @@ export interface TurnOptions {
   strictOutput?: boolean;
   /** Cancels the turn; the child is killed and the run rejects with `AbortError`. */
   signal?: AbortSignal;
+  /**
+   * Run after the turns already running or queued on this thread, in order, instead of
+   * rejecting because the thread is busy. Until it starts, `signal` cancels it (an `AbortError`
+   * saying it was cancelled while queued); `timeoutMs` counts from its start.
+   */
+  queue?: boolean;
   /** Limit for the whole turn, in ms; the child is killed and the run rejects with `TimeoutError`. */
   timeoutMs?: number;
   /** Limit without any event, in ms; the child is killed and the run rejects with `IdleTimeoutError`. */

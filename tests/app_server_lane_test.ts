@@ -201,6 +201,17 @@ for (
     assert.equal(existsSync(join(r.work, "ran.txt")), exists);
     assert.equal(seen.length, 1);
     assert.match(seen[0], /^command:.*echo hi > ran.txt/);
+    // The request names the decisions on offer and, when codex parsed it, what the command does.
+    const [requested] = all.filter((e) => e.type === "approval.requested") as {
+      available_decisions: unknown[];
+      command_actions?: { type: string; command: string }[];
+    }[];
+    assert.ok(requested.available_decisions.length > 0);
+    assert.ok(requested.available_decisions.includes("accept"));
+    for (const action of requested.command_actions ?? []) {
+      assert.equal(typeof action.type, "string");
+      assert.equal(typeof action.command, "string");
+    }
     const resolved = all.filter((e) => e.type === "approval.resolved");
     assert.deepEqual(
       resolved.map((

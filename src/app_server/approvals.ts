@@ -6,7 +6,12 @@
  *
  * @module
  */
-import type { ApprovalDefaultReason, ApprovalKind, ApprovalSource } from "../events.ts";
+import type {
+  ApprovalDefaultReason,
+  ApprovalKind,
+  ApprovalSource,
+  CommandAction,
+} from "../events.ts";
 import { setLongTimeout } from "../process/long_timer.ts";
 import type { LongTimer } from "../process/long_timer.ts";
 import { STATIC_APPROVAL_POLICIES } from "../options/approvals.ts";
@@ -74,6 +79,16 @@ export function toApprovalRequest(
     if (Array.isArray(p.proposedExecpolicyAmendment)) {
       request.proposedExecpolicyAmendment = p.proposedExecpolicyAmendment.map(String);
     }
+    if (Array.isArray(p.commandActions)) {
+      request.commandActions = p.commandActions.filter((a): a is CommandAction =>
+        typeof a === "object" && a !== null && typeof (a as CommandAction).type === "string"
+      );
+    }
+    const network = p.networkApprovalContext as { host?: unknown; protocol?: unknown } | null;
+    if (network === null) request.networkApprovalContext = null;
+    else if (typeof network === "object" && typeof network.host === "string") {
+      request.networkApprovalContext = { host: network.host, protocol: String(network.protocol) };
+    }
   } else if (kind === "file_change") {
     request.grantRoot = text(p.grantRoot);
   } else {
@@ -97,6 +112,20 @@ export function isAllowedDecision(request: ApprovalRequest, decision: unknown): 
     (decision as { acceptWithExecpolicyAmendment?: { execpolicy_amendment?: unknown } })
       .acceptWithExecpolicyAmendment?.execpolicy_amendment;
   return Array.isArray(amendment) && amendment.every((part) => typeof part === "string");
+}
+
+/**
+ * The answers `request` allows, in wire form: the list the server sent (`availableDecisions`,
+ * sent by codex 0.169.0 for commands), else what the SDK would accept for its kind.
+ */
+export function availableDecisions(request: ApprovalRequest): unknown[] {
+  const sent = request.params.availableDecisions;
+  if (Array.isArray(sent)) return sent;
+  const decisions: unknown[] = ["accept", "acceptForSession", "decline", "cancel"];
+  if (request.kind === "command" && (request.proposedExecpolicyAmendment?.length ?? 0) > 0) {
+    decisions.splice(2, 0, wireDecision(request, "acceptWithExecpolicyAmendment"));
+  }
+  return decisions;
 }
 
 /** The decision in wire form: the amendment shorthand expands to the rule the server offered. */

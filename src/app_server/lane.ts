@@ -13,7 +13,7 @@ import { openLineLog } from "../fs/line_log.ts";
 import type { LineLog } from "../fs/line_log.ts";
 import type { ThreadEvent } from "../events.ts";
 import type { NormalizedInput, TurnRequest } from "../lane.ts";
-import type { ThreadOptions } from "../options.ts";
+import type { SandboxMode, ThreadOptions } from "../options.ts";
 import { killRunProcessesWith } from "../runtime/mod.ts";
 import type { RuntimeName, Spawner } from "../runtime/mod.ts";
 import { AppServer, spawnedServerSecrets } from "./app_server.ts";
@@ -23,6 +23,7 @@ import type { AppServerOptions } from "./app_server.ts";
 import {
   APPROVAL_METHODS,
   approvalResult,
+  availableDecisions,
   decideApproval,
   toApprovalRequest,
   wireDecision,
@@ -45,6 +46,7 @@ import type { Tool } from "../tools/tool.ts";
 import type { NormalizedEvent } from "./events.ts";
 import { RunLimits } from "../process/limits.ts";
 import { stopError } from "../process/stop_error.ts";
+import type * as P from "./protocol/types.ts";
 import type { AskForApproval } from "./protocol/types.ts";
 import type { ThreadOpenResult, ThreadSettingsParams, WireUserInput } from "./methods.ts";
 
@@ -123,8 +125,8 @@ const encoder = new TextEncoder();
 /**
  * Maps thread options onto `thread/start` / `thread/resume` / `thread/fork` settings, resolved
  * through the same layers as an exec turn. The client's config is on the server's own command
- * line, and a turn adds no layer here: turn/start's settings would stick to later turns
- * (0.169.0), so the door refuses per-turn settings on this transport.
+ * line, and a turn adds no layer here: its model, effort and sandbox go with `turn/start`
+ * (see `turnSettings` in the lane), and the door refuses what turn/start has no field for.
  */
 export function threadSettings(options: ThreadOptions): ThreadSettingsParams {
   const { thread, config: layered } = resolveLayers({}, options, {});
@@ -138,7 +140,14 @@ export function threadSettings(options: ThreadOptions): ThreadSettingsParams {
     settings.approvalPolicy = thread.approvalPolicy as AskForApproval;
   }
   if (thread.ephemeral !== undefined) settings.ephemeral = thread.ephemeral;
+  if (thread.serviceTier !== undefined) settings.serviceTier = thread.serviceTier;
+  if (thread.approvalsReviewer !== undefined) {
+    settings.approvalsReviewer = thread.approvalsReviewer;
+  }
   const config: Record<string, unknown> = { ...layered };
+  if (thread.reasoningSummary !== undefined) {
+    config.model_reasoning_summary = thread.reasoningSummary;
+  }
   if (thread.networkAccessEnabled !== undefined) {
     config["sandbox_workspace_write.network_access"] = thread.networkAccessEnabled;
   }
@@ -177,10 +186,43 @@ export function threadSettings(options: ThreadOptions): ThreadSettingsParams {
 /** Maps normalised input (and extra images) onto `turn/start` input parts. */
 export function turnInput(input: NormalizedInput, images: readonly string[] = []): WireUserInput[] {
   const parts: WireUserInput[] = [];
-  if (input.prompt !== "") parts.push({ type: "text", text: input.prompt });
-  for (const path of [...input.images, ...images]) parts.push({ type: "localImage", path });
+  if (input.parts !== undefined) {
+    // Parts the prompt cannot hold keep their place among the text.
+    for (const part of input.parts) {
+      if (part.type === "text") parts.push({ type: "text", text: part.text });
+      else if (part.type === "local_image") parts.push({ type: "localImage", path: part.path });
+      else if (part.type === "image_url") parts.push({ type: "image", url: part.url });
+      else parts.push({ type: part.type, name: part.name, path: part.path });
+    }
+  } else {
+    if (input.prompt !== "") parts.push({ type: "text", text: input.prompt });
+    for (const path of input.images) parts.push({ type: "localImage", path });
+  }
+  for (const path of images) parts.push({ type: "localImage", path });
   return parts;
 }
+
+/** The `turn/start` sandbox policy of a sandbox mode, with the thread's roots and network. */
+export function sandboxPolicy(mode: SandboxMode, thread: ThreadOptions): P.SandboxPolicy {
+  if (mode === "read-only") return { type: "readOnly" };
+  if (mode === "danger-full-access") return { type: "dangerFullAccess" };
+  return {
+    type: "workspaceWrite",
+    writableRoots: thread.additionalDirectories ?? [],
+    networkAccess: thread.networkAccessEnabled ?? false,
+  };
+}
+
+/** A thread's own settings, as the server reported them when it opened the thread. */
+interface ThreadOwnSettings {
+  model: string;
+  /** `null` until looked up: the server reports none when the model's default applies. */
+  effort: string | null;
+  sandbox: P.SandboxPolicy;
+}
+
+/** What a turn overrode, so the next turn can put the thread's own settings back. */
+type Overridable = "model" | "effort" | "sandboxPolicy";
 
 /**
  * Creates the app-server lane. With `start` it starts one server on first use and serves every
@@ -211,6 +253,8 @@ export function createAppServerLane(options: AppServerLaneOptions): AppServerLan
   let ownSecrets: readonly string[] | undefined;
   const active = new Map<string, ActiveTurn>();
   const loaded = new Set<string>();
+  const own = new Map<string, ThreadOwnSettings>();
+  const overridden = new Map<string, Set<Overridable>>();
   let closed = false;
   // Whether the lane's own server was opened with the experimental API.
   let experimentalOpen = false;
@@ -264,6 +308,7 @@ export function createAppServerLane(options: AppServerLaneOptions): AppServerLan
     }));
     server.closed.then((error) => {
       loaded.clear();
+      overridden.clear();
       for (const turn of active.values()) turn.fail(error);
     });
     return server;
@@ -345,6 +390,11 @@ export function createAppServerLane(options: AppServerLaneOptions): AppServerLan
       ...(request.command !== undefined ? { command: request.command } : {}),
       ...(request.cwd !== undefined ? { cwd: request.cwd } : {}),
       ...(request.reason !== undefined ? { reason: request.reason } : {}),
+      ...(request.commandActions !== undefined ? { command_actions: request.commandActions } : {}),
+      ...(request.networkApprovalContext !== undefined
+        ? { network_context: request.networkApprovalContext }
+        : {}),
+      available_decisions: availableDecisions(request),
     });
     const outcome = await decideApproval(request, turn.approvals, turn.ended.signal);
     turn.emit({
@@ -410,9 +460,12 @@ export function createAppServerLane(options: AppServerLaneOptions): AppServerLan
       const tools = request.threadOptions.tools?.length
         ? [...(raw ?? []), ...await functionTools(request.threadOptions.tools)]
         : raw;
+      const source = request.threadOptions.threadSource;
       opened = await server.call("thread/start", {
         ...settings,
         ...(tools !== undefined ? { dynamicTools: tools } : {}),
+        // Only a new thread is labelled, as exec's --thread-source labels only new ones.
+        ...(source !== undefined ? { threadSource: source } : {}),
       });
     } else if (request.fork) {
       opened = await server.call("thread/fork", { ...settings, threadId: request.threadId });
@@ -423,7 +476,77 @@ export function createAppServerLane(options: AppServerLaneOptions): AppServerLan
       opened = await server.call("thread/resume", { ...resume, threadId: request.threadId });
     }
     loaded.add(opened.thread.id);
+    own.set(opened.thread.id, {
+      model: opened.model,
+      effort: opened.reasoningEffort ?? null,
+      sandbox: opened.sandbox,
+    });
     return opened.thread.id;
+  }
+
+  /**
+   * The per-turn settings of `turn/start`. codex 0.171.0 keeps them for later turns, so a
+   * setting the previous turn overrode and this one does not is set back to the thread's own.
+   */
+  async function turnSettings(
+    server: AppServer,
+    threadId: string,
+    request: TurnRequest,
+  ): Promise<Pick<P.TurnStartParams, Overridable>> {
+    const { model, modelReasoningEffort, sandboxMode } = request.turnOptions;
+    const thread = own.get(threadId);
+    const before = overridden.get(threadId) ?? new Set<Overridable>();
+    const now = new Set<Overridable>();
+    const wanted: Pick<P.TurnStartParams, Overridable> = {
+      ...(model !== undefined ? { model } : {}),
+      ...(modelReasoningEffort !== undefined ? { effort: modelReasoningEffort } : {}),
+      ...(sandboxMode !== undefined
+        ? { sandboxPolicy: sandboxPolicy(sandboxMode, request.threadOptions) }
+        : {}),
+    };
+    if (Object.keys(wanted).length > 0 && thread === undefined) {
+      throw new CodexError(
+        `Cannot override settings for one turn of thread ${threadId}: its own settings are unknown to this connection`,
+      );
+    }
+    if (wanted.effort !== undefined && thread!.effort === null) {
+      // Sending no effort keeps the override; the thread's own is its model's default.
+      thread!.effort = await defaultEffort(server, thread!.model);
+    }
+    const ownValue = {
+      model: thread?.model,
+      effort: thread?.effort,
+      sandboxPolicy: thread?.sandbox,
+    };
+    const settings: Record<string, unknown> = {};
+    for (const key of ["model", "effort", "sandboxPolicy"] as const) {
+      if (wanted[key] !== undefined) {
+        settings[key] = wanted[key];
+        now.add(key);
+      } else if (before.has(key) && ownValue[key] !== undefined) {
+        settings[key] = ownValue[key];
+      }
+    }
+    overridden.set(threadId, now);
+    return settings as Pick<P.TurnStartParams, Overridable>;
+  }
+
+  /** The default reasoning effort of `model`, from `model/list`. */
+  async function defaultEffort(server: AppServer, model: string): Promise<string> {
+    let cursor: string | null | undefined;
+    for (let page = 0; page < 20; page++) {
+      const list = await server.call("model/list", {
+        includeHidden: true,
+        ...(cursor ? { cursor } : {}),
+      });
+      const found = list.data.find((m) => m.model === model || m.id === model);
+      if (found) return found.defaultReasoningEffort;
+      cursor = list.nextCursor;
+      if (!cursor) break;
+    }
+    throw new CodexError(
+      `Cannot use modelReasoningEffort for one turn: codex keeps it for later turns, and the thread's own effort (the default of model ${model}) is not in model/list`,
+    );
   }
 
   function runTurn(request: TurnRequest): ReadableStream<ThreadEvent> {
@@ -558,6 +681,7 @@ export function createAppServerLane(options: AppServerLaneOptions): AppServerLan
               threadId,
               input: turnInput(request.input, images),
               ...(outputSchema !== undefined ? { outputSchema } : {}),
+              ...await turnSettings(server, threadId, request),
             });
             turn.normalizer.turnId ??= started.turn.id;
             resolveTurnId(started.turn.id);

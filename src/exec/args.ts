@@ -181,6 +181,15 @@ export function buildExecArgs(input: ExecArgsInput): ExecArgs {
   ) {
     config("model_reasoning_effort", thread.modelReasoningEffort);
   }
+  if (thread.serviceTier !== undefined && allow("config.service_tier", "service_tier")) {
+    config("service_tier", thread.serviceTier);
+  }
+  if (
+    thread.reasoningSummary !== undefined &&
+    allowValue("config.model_reasoning_summary", "model_reasoning_summary", thread.reasoningSummary)
+  ) {
+    config("model_reasoning_summary", thread.reasoningSummary);
+  }
   if (
     thread.networkAccessEnabled !== undefined &&
     allow("config.sandbox_workspace_write.network_access", "sandbox_workspace_write.network_access")

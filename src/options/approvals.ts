@@ -7,7 +7,7 @@
  *
  * @module
  */
-import type { ApprovalKind } from "../events.ts";
+import type { ApprovalKind, CommandAction } from "../events.ts";
 
 /** An approval request, as handed to `onApproval`. */
 export interface ApprovalRequest {
@@ -31,6 +31,10 @@ export interface ApprovalRequest {
   reason?: string | null;
   /** For commands: an exec-policy rule (argv prefix) that would allow similar commands. */
   proposedExecpolicyAmendment?: string[] | null;
+  /** For commands: what the command does, as codex parsed it (wire shape), when it says. */
+  commandActions?: CommandAction[];
+  /** For a network access request: the host and protocol asked for. */
+  networkApprovalContext?: { host: string; protocol: string } | null;
   /** For patches: a root the agent asks to write under for the session. */
   grantRoot?: string | null;
   /** For permission requests: what is asked for (wire shape). */

@@ -44,9 +44,11 @@ import { flattenConfig } from "../config/toml_literal.ts";
 import { REDACTED } from "../redact.ts";
 import {
   APPROVAL_MODES,
+  APPROVALS_REVIEWERS,
   CYBER_ACCESS_PROGRAMS,
   LOCAL_PROVIDERS,
   REASONING_EFFORTS,
+  REASONING_SUMMARIES,
   RUNTIME_NAMES,
   SANDBOX_MODES,
   TRANSPORTS,
@@ -278,7 +280,7 @@ const THREAD_OPTIONS: ThreadTable = {
   webSearchEnabled: both(flag),
   approvalPolicy: both(oneOf(APPROVAL_MODES)),
   additionalDirectories: both(texts),
-  threadSource: exec(optText),
+  threadSource: both(optText),
   ephemeral: both(flag),
   transport: both(oneOf(TRANSPORTS)),
   oss: exec(flag),
@@ -292,13 +294,19 @@ const THREAD_OPTIONS: ThreadTable = {
   developerInstructions: both(optText),
   baseInstructions: both(optText),
   mcpServers: { ...both(mcpServers), turn: "replaces" },
+  // thread/start's serviceTier and approvalsReviewer, its config's model_reasoning_summary
+  // (exec: -c service_tier, -c model_reasoning_summary; only the app-server has reviewers).
+  serviceTier: both(optText),
+  reasoningSummary: both(oneOf(REASONING_SUMMARIES)),
+  approvalsReviewer: appServer(oneOf(APPROVALS_REVIEWERS)),
   ...APPROVAL_OPTIONS,
   ...SERVER_REQUEST_OPTIONS,
 };
 
 /** The rows of {@linkcode TurnOptions}. */
-// turn/start's settings stick to later turns (0.169.0), so the app-server cannot take a
-// one-turn model, effort, sandbox, web search, config or env: those are exec's alone.
+// codex 0.171.0's turn/start takes a model, effort and sandbox (kept for later turns: the
+// lane puts the thread's own back after); it has no per-turn web search, config, env or cyber
+// program, and the app-server writes no last-message file: those are exec's alone.
 const TURN_OPTIONS: Table<TurnOptions> = {
   outputSchema: both(optional(custom(
     (value) => (typeof value === "string" && value.length > 0) || isObject(value),
@@ -312,9 +320,9 @@ const TURN_OPTIONS: Table<TurnOptions> = {
   outputLastMessage: exec(optText),
   config: exec(config),
   env: exec(env),
-  model: exec(optText),
-  modelReasoningEffort: exec(oneOf(REASONING_EFFORTS)),
-  sandboxMode: exec(oneOf(SANDBOX_MODES)),
+  model: both(optText),
+  modelReasoningEffort: both(oneOf(REASONING_EFFORTS)),
+  sandboxMode: both(oneOf(SANDBOX_MODES)),
   webSearchMode: exec(oneOf(WEB_SEARCH_MODES)),
   cyberAccessProgram: exec(oneOf(CYBER_ACCESS_PROGRAMS)),
   eventLog: both(optional(custom(
@@ -328,6 +336,8 @@ const TURN_OPTIONS: Table<TurnOptions> = {
   // Dynamic tools and MCP servers are declared with thread/start, for the thread's life.
   tools: exec(tools),
   mcpServers: exec(mcpServers),
+  // Follow-ups: run after the thread's current turn (both transports).
+  queue: both(flag),
 };
 
 /** The object check of a table: its rows' checks, unknown keys refused. */
@@ -373,7 +383,14 @@ export const TURN_OVERRIDES: readonly TurnOverride[] = keysWhere<ThreadOptions>(
   (row) => row.turn === "replaces",
 ) as TurnOverride[];
 
-const PART = 'expected a part of type "text" or "local_image"';
+const PART_TYPES = '"text", "local_image", "image_url", "skill" or "mention"';
+const PART = `expected a part of type ${PART_TYPES}`;
+const named = (type: string): Check =>
+  strictObject({
+    type: literal(type, `expected "${type}"`),
+    name: text,
+    path: text,
+  }, "expected an object");
 const inputPart = variant("type", [
   strictObject({
     type: literal("text", 'expected "text"'),
@@ -383,13 +400,22 @@ const inputPart = variant("type", [
     type: literal("local_image", 'expected "local_image"'),
     path: text,
   }, "expected an object"),
+  // The app-server's own input blocks (codex 0.171.0 `UserInput`): exec has no way to send them.
+  strictObject({
+    type: literal("image_url", 'expected "image_url"'),
+    url: text,
+  }, "expected an object"),
+  named("skill"),
+  named("mention"),
 ], PART);
+// Input parts only the app-server can send.
+const APP_SERVER_ONLY_PARTS: readonly string[] = ["image_url", "skill", "mention"];
 
 /** The description of a turn's {@linkcode Input}. */
 export const inputSchema: Check = union([
   string("expected a string"),
   array(inputPart, "expected an array"),
-], 'expected a string or an array of { type: "text" | "local_image" } parts');
+], `expected a string or an array of { type: ${PART_TYPES} } parts`);
 // The array branch alone, so a bad part is reported by its path rather than as "no branch".
 const inputPartsSchema = array(inputPart, "expected an array");
 
@@ -488,10 +514,32 @@ export function checkInput(input: unknown): asserts input is Input {
   }
 }
 
+/**
+ * The codex whose app-server protocol the exec-only rows were checked against. A test keeps it
+ * equal to the generated protocol's version, so a new protocol gets the rows checked again.
+ */
+export const APP_SERVER_CHECKED_VERSION = "0.171.0";
+
 function execOnly(key: string): TypeError {
   return new TypeError(
-    `Cannot use ${key} with transport "app-server": only transport "exec" supports it`,
+    `Cannot use ${key} with transport "app-server": codex ${APP_SERVER_CHECKED_VERSION}'s app-server has no such setting; only transport "exec" supports it`,
   );
+}
+
+/** Checks that a turn's input parts can be sent on the thread's transport. */
+export function checkInputTransport(
+  input: Input,
+  transport: ThreadOptions["transport"] = "exec",
+  laneGiven = false,
+): void {
+  if (laneGiven || transport === "app-server" || typeof input === "string") return;
+  input.forEach((part, i) => {
+    if (APP_SERVER_ONLY_PARTS.includes(part.type)) {
+      throw new TypeError(
+        `Cannot use input[${i}] of type "${part.type}" with transport "exec": codex exec takes text and local images only; set transport: "app-server"`,
+      );
+    }
+  });
 }
 
 function isObject(value: unknown): value is object {

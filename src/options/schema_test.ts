@@ -18,6 +18,7 @@ const sorted = (keys: readonly string[]): string[] => [...keys].sort();
 test("the transport-only lists and the turn overrides are read from the tables", () => {
   assert.deepEqual(sorted(APP_SERVER_ONLY_THREAD), [
     "approvalTimeoutMs",
+    "approvalsReviewer",
     "defaultApprovalDecision",
     "dynamicTools",
     "onApproval",
@@ -34,17 +35,13 @@ test("the transport-only lists and the turn overrides are read from the tables",
     "oss",
     "remote",
     "remoteAuthTokenEnv",
-    "threadSource",
   ]);
   assert.deepEqual(sorted(EXEC_ONLY_TURN), [
     "config",
     "cyberAccessProgram",
     "env",
     "mcpServers",
-    "model",
-    "modelReasoningEffort",
     "outputLastMessage",
-    "sandboxMode",
     "tools",
     "webSearchMode",
   ]);

@@ -116,6 +116,7 @@ export type {
   ApprovalRequestedEvent,
   ApprovalResolvedEvent,
   AppServerNotificationEvent,
+  CommandAction,
   CommandExecutionItem,
   ContextCompactedEvent,
   DiffUpdatedEvent,

@@ -98,6 +98,7 @@ export type {
   ApprovalRequestedEvent,
   ApprovalResolvedEvent,
   ApprovalSource,
+  CommandAction,
   CommandExecutionItem,
   CommandExecutionStatus,
   DiffUpdatedEvent,

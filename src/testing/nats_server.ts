@@ -1,0 +1,170 @@
+/**
+ * A throwaway `nats-server` with JetStream on 127.0.0.1, for tests, examples and benches of the
+ * fleet: `nats-server -js -a 127.0.0.1 -p <free port> -sd <temp dir>`, stopped by pid, its
+ * store removed on dispose. The server is registered with the SDK's child lifeline, so it dies
+ * with the process that started it, however that process ends.
+ *
+ * @module
+ */
+import { spawn } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
+import { existsSync } from "node:fs";
+import { mkdtemp, rm } from "node:fs/promises";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { delimiter, join } from "node:path";
+import process from "node:process";
+import { trackChild } from "../runtime/lifeline.ts";
+
+/** Where to get nats-server when it is missing: printed by tests that skip. */
+export const NATS_SERVER_INSTALL_HINT: string =
+  "nats-server not found: install it (apt-get install nats-server) or set NATS_SERVER_BIN";
+
+/**
+ * The `nats-server` executable: `NATS_SERVER_BIN` when set, else the first on `PATH`, else the
+ * sbin directories Debian installs it to (often not on a user's PATH). `undefined` when none.
+ */
+export function findNatsServer(
+  env: Record<string, string | undefined> = process.env,
+): string | undefined {
+  if (env.NATS_SERVER_BIN) return existsSync(env.NATS_SERVER_BIN) ? env.NATS_SERVER_BIN : undefined;
+  const dirs = [...(env.PATH ?? "").split(delimiter), "/usr/sbin", "/usr/local/sbin", "/sbin"];
+  for (const dir of dirs) {
+    if (dir === "") continue;
+    const candidate = join(dir, "nats-server");
+    if (existsSync(candidate)) return candidate;
+  }
+  return undefined;
+}
+
+/** Options of {@linkcode startNatsServer}. */
+export interface StartNatsServerOptions {
+  /** The executable (default: {@linkcode findNatsServer}). */
+  bin?: string;
+  /** Port on 127.0.0.1 (default: a free one). */
+  port?: number;
+  /** How long to wait for "Server is ready" (default 15000 ms). */
+  readyTimeoutMs?: number;
+}
+
+/** A running nats-server; `await using` stops it and removes its store. */
+export interface NatsServer extends AsyncDisposable {
+  /** `nats://127.0.0.1:<port>`. */
+  readonly url: string;
+  /** The port it listens on (kept across restarts). */
+  readonly port: number;
+  /** The JetStream store directory (kept across restarts, removed on dispose). */
+  readonly storeDir: string;
+  /** The server's pid, or `undefined` while stopped. */
+  readonly pid: number | undefined;
+  /** Stops the server (SIGTERM, then SIGKILL after 5 s) and waits for it to exit. */
+  stop(): Promise<void>;
+  /** Starts it again on the same port with the same store. */
+  start(): Promise<void>;
+}
+
+async function freePort(): Promise<number> {
+  return await new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once("error", reject);
+    probe.listen(0, "127.0.0.1", () => {
+      const address = probe.address();
+      const port = typeof address === "object" && address ? address.port : 0;
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+/**
+ * Starts `nats-server -js` on 127.0.0.1 with a fresh store directory. Throws an `Error` carrying
+ * {@linkcode NATS_SERVER_INSTALL_HINT} when no executable is found.
+ *
+ * @example A server for one test
+ * ```ts ignore
+ * import { startNatsServer } from "@codexkit/sdk/testing";
+ * await using nats = await startNatsServer();
+ * // connectFleet({ servers: nats.url }) ...
+ * ```
+ */
+export async function startNatsServer(options: StartNatsServerOptions = {}): Promise<NatsServer> {
+  const bin = options.bin ?? findNatsServer();
+  if (!bin) throw new Error(NATS_SERVER_INSTALL_HINT);
+  const port = options.port ?? await freePort();
+  const readyTimeoutMs = options.readyTimeoutMs ?? 15_000;
+  const storeDir = await mkdtemp(join(tmpdir(), "codexkit-nats-"));
+  let child: ChildProcess | undefined;
+  let exited: Promise<void> = Promise.resolve();
+
+  const start = async (): Promise<void> => {
+    if (child) return;
+    const proc = spawn(bin, ["-js", "-a", "127.0.0.1", "-p", String(port), "-sd", storeDir], {
+      stdio: ["ignore", "ignore", "pipe"],
+      detached: true,
+    });
+    child = proc;
+    exited = new Promise<void>((resolve) => proc.once("exit", () => resolve()));
+    if (proc.pid !== undefined) trackChild(proc.pid, exited);
+    void exited.then(() => {
+      if (child === proc) child = undefined;
+    });
+    let log = "";
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        reject(
+          new Error(`nats-server did not get ready in ${readyTimeoutMs} ms: ${log.slice(-2000)}`),
+        );
+      }, readyTimeoutMs);
+      const done = (error?: Error): void => {
+        clearTimeout(timer);
+        proc.stderr?.off("data", onData);
+        if (error) reject(error);
+        else resolve();
+      };
+      const onData = (chunk: Uint8Array): void => {
+        log += new TextDecoder().decode(chunk);
+        if (log.includes("Server is ready")) done();
+      };
+      proc.stderr?.on("data", onData);
+      proc.once("error", (error) => done(error));
+      void exited.then(() =>
+        done(new Error(`nats-server exited before ready: ${log.slice(-2000)}`))
+      );
+    }).catch(async (error) => {
+      await stop();
+      throw error;
+    });
+    // Keep reading so the server never blocks on a full stderr pipe.
+    proc.stderr?.resume();
+  };
+
+  const stop = async (): Promise<void> => {
+    const proc = child;
+    if (!proc || proc.pid === undefined) return;
+    const gone = exited;
+    proc.kill("SIGTERM");
+    const timer = setTimeout(() => proc.kill("SIGKILL"), 5_000);
+    await gone;
+    clearTimeout(timer);
+  };
+
+  try {
+    await start();
+  } catch (error) {
+    await rm(storeDir, { recursive: true, force: true });
+    throw error;
+  }
+  return {
+    url: `nats://127.0.0.1:${port}`,
+    port,
+    storeDir,
+    get pid() {
+      return child?.pid;
+    },
+    stop,
+    start,
+    async [Symbol.asyncDispose]() {
+      await stop();
+      await rm(storeDir, { recursive: true, force: true });
+    },
+  };
+}

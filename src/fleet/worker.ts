@@ -325,6 +325,7 @@ async function finish(
   ctx: AttemptContext,
   result: FleetTurnResult,
   attempt: number,
+  count = true,
 ): Promise<void> {
   const { kv, names } = ctx.engine;
   await updateRecord<TurnRecord>(kv, turnRecordKey(names.tenant, result.turnId), (current) => {
@@ -342,7 +343,7 @@ async function finish(
     };
   });
   await publishEnd(ctx, result, attempt);
-  ctx.metric(`turn.${result.status}`, 1, result.turnId);
+  if (count) ctx.metric(`turn.${result.status}`, 1, result.turnId);
 }
 
 function resultOf(
@@ -418,7 +419,8 @@ async function handleMessage(ctx: AttemptContext, msg: JsMsg): Promise<void> {
       const last = thread.value.last;
       const result = turnRecord?.value.result ??
         (last?.turnId === m.turnId ? last : undefined);
-      if (result) await finish(ctx, result, result.attempts);
+      if (result) await finish(ctx, result, result.attempts, false);
+      ctx.metric("reannounced", 1, m.turnId);
       msg.ack();
       return;
     }
@@ -613,9 +615,10 @@ async function runAttempt(
         current.last.attempts === attempt,
     );
     if (revision === undefined) return fenced(ctx, m, attempt);
+    if (outcome.kind === "completed") ctx.metric("turn.committed", 1, m.turnId);
     // Committed: the thread's branch moves only now.
     if (workspace && m.workspace) await moveBranch(workDir, m.workspace.branch, workspace.commit);
-    await finish(ctx, result, attempt);
+    await finish(ctx, result, attempt, outcome.kind === "cancelled");
     if (outcome.kind === "cancelled") {
       ctx.report.cancelled += 1;
       msg.term("cancelled");

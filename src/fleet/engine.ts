@@ -6,7 +6,7 @@
  * @module
  */
 import { connect } from "@nats-io/transport-node";
-import type { ConnectionOptions, NatsConnection } from "@nats-io/transport-node";
+import type { NatsConnection } from "@nats-io/transport-node";
 import {
   AckPolicy,
   DeliverPolicy,
@@ -32,11 +32,18 @@ export interface FleetConnectionOptions {
   tenant?: string;
   /** Connection name shown by the server. */
   name?: string;
-  /**
-   * Further nats.js connection options (credentials: `user`/`pass`, `token`, `authenticator`,
-   * `tls`). Reconnects are on by default, without limit.
-   */
-  connection?: Partial<ConnectionOptions>;
+  /** Credentials of this process (producers and workers should hold different ones). */
+  credentials?: FleetCredentials;
+}
+
+/** NATS credentials: a user and password, or a token. */
+export interface FleetCredentials {
+  /** User name. */
+  user?: string;
+  /** Password. */
+  pass?: string;
+  /** Token. */
+  token?: string;
 }
 
 /** Settings of the engine objects, for {@linkcode ensureFleet}. */
@@ -107,7 +114,7 @@ export async function openEngine(options: FleetConnectionOptions, name: string):
   const nc = await connect({
     maxReconnectAttempts: -1,
     reconnectTimeWait: 250,
-    ...options.connection,
+    ...options.credentials,
     servers,
     name: options.name ?? name,
   });
@@ -159,7 +166,7 @@ export async function ensureFleet(options: EnsureFleetOptions): Promise<void> {
   const eventsMaxAgeMs = positive(options.eventsMaxAgeMs, "eventsMaxAgeMs", 24 * 3600_000);
   const names = fleetNames(tenant);
   const nc = await connect({
-    ...options.connection,
+    ...options.credentials,
     servers,
     name: options.name ?? "codexkit-fleet-setup",
   });

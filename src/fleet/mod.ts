@@ -36,7 +36,7 @@
  * @module
  */
 export { ensureFleet } from "./engine.ts";
-export type { EnsureFleetOptions, FleetConnectionOptions } from "./engine.ts";
+export type { EnsureFleetOptions, FleetConnectionOptions, FleetCredentials } from "./engine.ts";
 export { connectFleet, Fleet, FleetThread, RemoteTurn } from "./producer.ts";
 export type {
   ConnectFleetOptions,
@@ -47,7 +47,7 @@ export type {
   SubmitOptions,
 } from "./producer.ts";
 export { runFleetWorker } from "./worker.ts";
-export type { FleetWorkerOptions, FleetWorkerReport } from "./worker.ts";
+export type { FleetCodexOptions, FleetWorkerOptions, FleetWorkerReport } from "./worker.ts";
 export { FleetError, QueueFullError, SnapshotVersionError } from "./errors.ts";
 export type {
   FleetAttemptEvent,
@@ -68,3 +68,16 @@ export type {
   TurnRecordStatus,
   WorkspaceRef,
 } from "./record.ts";
+// The types the fleet's own name: the root's thread events, options and error base class, and
+// the nats.js connection options.
+export type * from "../events.ts";
+export type { CodexError, CodexErrorOptions } from "../errors.ts";
+export type {
+  ApprovalMode,
+  BundleSource,
+  CodexConfigObject,
+  CodexConfigValue,
+  ModelReasoningEffort,
+  SandboxMode,
+  WebSearchMode,
+} from "../options.ts";

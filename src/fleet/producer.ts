@@ -27,7 +27,13 @@ import {
   turnSubject,
 } from "./record.ts";
 import type { FleetTurnResult, ThreadRecord, TurnMessage, TurnRecord } from "./record.ts";
-import type { ThreadOptions } from "../options.ts";
+import type {
+  ApprovalMode,
+  CodexConfigObject,
+  ModelReasoningEffort,
+  SandboxMode,
+  WebSearchMode,
+} from "../options.ts";
 
 /** Options of {@linkcode connectFleet}. */
 export interface ConnectFleetOptions extends FleetConnectionOptions {
@@ -35,19 +41,30 @@ export interface ConnectFleetOptions extends FleetConnectionOptions {
   submitTimeoutMs?: number;
 }
 
-/** Thread options a fleet turn may carry: plain data, nothing secret, no paths of the producer's. */
-export type FleetThreadOptions = Pick<
-  ThreadOptions,
-  | "model"
-  | "sandboxMode"
-  | "skipGitRepoCheck"
-  | "modelReasoningEffort"
-  | "networkAccessEnabled"
-  | "webSearchMode"
-  | "webSearchEnabled"
-  | "approvalPolicy"
-  | "config"
->;
+/**
+ * Thread options a fleet turn may carry: plain data, nothing secret, no paths of the
+ * producer's (the worker picks the working directory; keys and environment are the worker's).
+ */
+export interface FleetThreadOptions {
+  /** Model slug. */
+  model?: string;
+  /** Sandbox mode. */
+  sandboxMode?: SandboxMode;
+  /** Run outside a git repository (default true on workers: the working directory is fresh). */
+  skipGitRepoCheck?: boolean;
+  /** Reasoning effort. */
+  modelReasoningEffort?: ModelReasoningEffort;
+  /** Network access from the sandbox. */
+  networkAccessEnabled?: boolean;
+  /** Web search mode. */
+  webSearchMode?: WebSearchMode;
+  /** Web search on or off. */
+  webSearchEnabled?: boolean;
+  /** Approval policy. */
+  approvalPolicy?: ApprovalMode;
+  /** Config overrides (never secrets: they travel with the turn). */
+  config?: CodexConfigObject;
+}
 
 const THREAD_OPTION_KEYS: readonly string[] = [
   "model",

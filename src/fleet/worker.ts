@@ -17,7 +17,7 @@ import type { JsMsg } from "@nats-io/jetstream";
 import { Codex } from "../codex.ts";
 import { runCodexCli } from "../home/_cli.ts";
 import { parseVersion } from "../../capabilities/semver.ts";
-import type { CodexOptions, ThreadOptions } from "../options.ts";
+import type { BundleSource, CodexConfigObject, ThreadOptions } from "../options.ts";
 import { Redactor } from "../redact.ts";
 import type { ThreadEvent } from "../events.ts";
 import {
@@ -79,7 +79,7 @@ export interface FleetWorkerOptions extends FleetConnectionOptions {
    * Options of the worker's `Codex` client (its `codexHome` is the one above). Keys come from
    * here or the worker's own environment; they never travel with a turn.
    */
-  codex?: Omit<CodexOptions, "codexHome">;
+  codex?: FleetCodexOptions;
   /** Stops pulling when aborted; in-flight turns then finish or are handed back. */
   signal?: AbortSignal;
   /** How long in-flight turns may run on after `signal` before they are handed back (default 0). */
@@ -88,6 +88,34 @@ export interface FleetWorkerOptions extends FleetConnectionOptions {
   turnTimeoutMs?: number;
   /** Called with each measurement. */
   onMetric?: (metric: FleetMetric) => void;
+}
+
+/** Options of a worker's `Codex` client (see `CodexOptions` of the root entry). */
+export interface FleetCodexOptions {
+  /** Path of the codex binary. */
+  codexPathOverride?: string;
+  /** A pinned bundle to run codex from. */
+  bundle?: BundleSource;
+  /** The API's base URL. */
+  baseUrl?: string;
+  /** The API key (this worker's own; it never travels). */
+  apiKey?: string;
+  /** Nested config. */
+  config?: CodexConfigObject;
+  /** Raw `-c key=value` overrides. */
+  configOverrides?: string[];
+  /** The whole environment of codex children (default: this process's). */
+  env?: Record<string, string>;
+  /** Config profile. */
+  profile?: string;
+  /** Grace period between SIGTERM and SIGKILL. */
+  killGraceMs?: number;
+  /** Longest JSONL line accepted. */
+  maxLineBytes?: number;
+  /** Called with each stderr line of codex. */
+  onStderr?: (line: string) => void;
+  /** Called with warnings. */
+  onWarning?: (message: string) => void;
 }
 
 /** What a worker did, returned when it stops. */
@@ -720,7 +748,7 @@ async function runTurn(
         if (e.type === "item.completed") {
           const item = e.item as { type?: string; text?: string };
           if (item?.type === "agent_message" && typeof item.text === "string") {
-            finalResponse = item.text;
+            finalResponse = ctx.redactor.text(item.text);
           }
         } else if (e.type === "turn.completed") {
           const u = e.usage as unknown as Record<string, number> | undefined;

@@ -19,6 +19,7 @@ import type { FakeResponsesServer } from "../src/testing/fake_responses_server.t
 import { startNatsServer } from "../src/testing/nats_server.ts";
 import type { NatsServer } from "../src/testing/nats_server.ts";
 import { offlineCodexConfig } from "../src/testing/offline.ts";
+import { reply } from "../src/testing/steps.ts";
 import type { Step } from "../src/testing/steps.ts";
 import { NATIVE_CODEX, NATIVE_CODEX_PATH_DIR, tempDir } from "./_codex.ts";
 import type { TempDir } from "./_codex.ts";
@@ -131,8 +132,67 @@ test(
     assert.equal(events[0].type, "fleet.attempt");
     assert.equal(events.at(-1)?.type, "fleet.end");
     assert.ok(events.some((e) => e.type === "turn.completed" && e.attempt === 1));
+    // A producer that restarted attaches again by the turn id alone.
+    const again = await connectFleet({ servers: r.nats.url });
+    try {
+      const turn = await again.turn(turns[1][2].turnId);
+      assert.equal(turn.threadKey, "beta");
+      assert.equal((await turn.result).finalResponse, countingAnswer(3));
+    } finally {
+      await again.close();
+    }
   },
 );
+
+test(
+  "a turn longer than AckWait keeps its lease through in-progress acks: one attempt, no redelivery",
+  {
+    skip: !available,
+  },
+  async () => {
+    await using r = await rig(
+      (info) =>
+        info.prompt.includes("LONG") && !info.afterTool ? reply.execCommand("sleep 4") : undefined,
+      { ackWaitMs: 1500 },
+    );
+    r.worker("a");
+    r.worker("b");
+    const turn = await r.fleet.thread("long").submit("TURN-MARK LONG");
+    const result = await turn.result;
+    assert.equal(result.status, "committed");
+    assert.equal(result.attempts, 1);
+    const events = await collect(turn.events);
+    assert.deepEqual(events.filter((e) => e.type === "fleet.attempt").length, 1);
+    assert.equal((await r.fleet.stats()).redelivered, 0);
+  },
+);
+
+test("a worker refuses a rollout written by a newer codex than its own", {
+  skip: !available,
+}, async () => {
+  await using r = await rig();
+  r.worker("a");
+  const thread = r.fleet.thread("newer");
+  assert.equal((await (await thread.submit("TURN-MARK 1")).result).status, "committed");
+  // As if a newer worker had committed the last turn.
+  const nc = await connect({ servers: r.nats.url });
+  try {
+    const kv = await new Kvm(nc).open("codex-threads");
+    const key = `thread.default.${btoa("newer").replaceAll("=", "")}`;
+    const entry = await kv.get(key);
+    const record = entry!.json<{ snapshot: { cliVersion: string } }>();
+    record.snapshot.cliVersion = "99.0.0";
+    await kv.update(key, JSON.stringify(record), entry!.revision);
+  } finally {
+    await nc.close();
+  }
+  const result = await (await thread.submit("TURN-MARK 2", { maxAttempts: 1 })).result;
+  assert.equal(result.status, "failed");
+  assert.match(
+    result.error ?? "",
+    /SnapshotVersionError: .*codex 99\.0\.0 with codex \d+\.\d+\.\d+/,
+  );
+});
 
 test("a queued turn cancelled before any worker runs it ends cancelled and leaves no history", {
   skip: !available,

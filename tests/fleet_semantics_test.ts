@@ -112,6 +112,8 @@ test(
   },
   async () => {
     await using r = await rig();
+    // Creating the engine objects again changes nothing.
+    await ensureFleet({ servers: r.nats.url, ackWaitMs: 6000 });
     r.worker("a");
     r.worker("b");
     // All turns queued at once: turn k must wait for turn k-1, on whichever worker.

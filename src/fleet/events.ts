@@ -72,7 +72,8 @@ export interface FleetMetric {
    *   `attempts` (per committed turn), `recovery_ms` (a turn committed after a lost attempt:
    *   from that attempt's claim to the commit), `tokens.input`, `tokens.output`;
    * - counters (value 1): `turn.committed`, `turn.failed`, `turn.cancelled`, `commit.fenced`,
-   *   `redelivery`, `handed_back`, `dead_lettered`;
+   *   `redelivery`, `handed_back`, `dead_lettered`, `reannounced` (a turn found ended on
+   *   redelivery: its end is announced again);
    * - gauges: `in_flight` (this worker's running turns).
    */
   name: string;

@@ -296,7 +296,11 @@ export async function runFleetWorker(options: FleetWorkerOptions): Promise<Fleet
     await Promise.allSettled([...inFlight]);
   } finally {
     handBack.abort();
-    await engine.nc.drain().catch(() => engine.nc.close().catch(() => {}));
+    // A server that is away must not hold the shutdown: drain for a while, then close.
+    const drained = engine.nc.drain().then(() => true, () => false);
+    if (!await Promise.race([drained, sleep(5000).then(() => false)])) {
+      await engine.nc.close().catch(() => {});
+    }
   }
   return report;
 }
@@ -438,7 +442,7 @@ async function handleMessage(ctx: AttemptContext, msg: JsMsg): Promise<void> {
     const turnRecord = await readRecord<TurnRecord>(kv, turnRecordKey(names.tenant, m.turnId));
     if (!thread) {
       // The producer numbers a turn in the thread record before queueing it.
-      msg.term("no thread record");
+      msg.term();
       return;
     }
     const decision = decide(thread.value, m.turn, m.turnId, m.maxAttempts);
@@ -483,7 +487,7 @@ async function handleMessage(ctx: AttemptContext, msg: JsMsg): Promise<void> {
       }
       await finish(ctx, turnRecord.value.result ?? resultOf(m, "cancelled", { attempts: 0 }), 0);
       ctx.report.cancelled += 1;
-      msg.term("cancelled");
+      msg.term();
       return;
     }
     const attempt = decision.attempt;
@@ -537,7 +541,7 @@ async function deadLetter(
   await finish(ctx, result, attempts);
   ctx.report.failed += 1;
   ctx.metric("dead_lettered", 1, m.turnId);
-  msg.term("dead-lettered");
+  msg.term();
 }
 
 async function runAttempt(
@@ -649,7 +653,7 @@ async function runAttempt(
     await finish(ctx, result, attempt, outcome.kind === "cancelled");
     if (outcome.kind === "cancelled") {
       ctx.report.cancelled += 1;
-      msg.term("cancelled");
+      msg.term();
       return;
     }
     ctx.report.committed += 1;

@@ -354,6 +354,26 @@ test("a worker stopped by its signal hands its running turn back and another wor
   assert.equal(result.finalResponse, countingAnswer(1));
 });
 
+test("a worker stopped by its signal with drainMs lets its running turn finish first", {
+  skip: !available,
+}, async () => {
+  let held = false;
+  await using r = await rig((info) => {
+    if (!info.prompt.includes("HOLD") || held) return undefined;
+    held = true;
+    return { ...countingScriptMessage(info), hold: true };
+  });
+  const a = r.worker("a", { drainMs: 120_000 });
+  const turn = await r.fleet.thread("drain").submit("TURN-MARK HOLD");
+  await r.fake.waitForHold(1, 30_000);
+  const stopping = a.stop();
+  r.fake.release();
+  const report = await stopping;
+  assert.deepEqual([report.committed, report.handedBack], [1, 0]);
+  const result = await turn.result;
+  assert.deepEqual([result.status, result.worker, result.attempts], ["committed", "a", 1]);
+});
+
 test(
   "no worker key reaches a queued payload, an event, a record or a snapshot; events are redacted",
   {

@@ -49,6 +49,8 @@ export type {
 export { runFleetWorker } from "./worker.ts";
 export type { FleetCodexOptions, FleetWorkerOptions, FleetWorkerReport } from "./worker.ts";
 export { FleetError, QueueFullError, SnapshotVersionError } from "./errors.ts";
+export { openTelemetryMetrics } from "./otel.ts";
+export type { OpenTelemetryMetricsOptions, OtelApiLike } from "./otel.ts";
 export type {
   FleetAttemptEvent,
   FleetEndEvent,

@@ -6,15 +6,14 @@
  *
  * @module
  */
-import { spawn } from "node:child_process";
-import type { ChildProcess } from "node:child_process";
 import { existsSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { delimiter, join } from "node:path";
 import process from "node:process";
-import { trackChild } from "../runtime/lifeline.ts";
+import { getSpawner } from "../runtime/mod.ts";
+import type { ChildProcess } from "../runtime/types.ts";
 
 /** Where to get nats-server when it is missing: printed by tests that skip. */
 export const NATS_SERVER_INSTALL_HINT: string =
@@ -93,57 +92,65 @@ export async function startNatsServer(options: StartNatsServerOptions = {}): Pro
   const readyTimeoutMs = options.readyTimeoutMs ?? 15_000;
   const storeDir = await mkdtemp(join(tmpdir(), "codexkit-nats-"));
   let child: ChildProcess | undefined;
-  let exited: Promise<void> = Promise.resolve();
 
   const start = async (): Promise<void> => {
     if (child) return;
-    const proc = spawn(bin, ["-js", "-a", "127.0.0.1", "-p", String(port), "-sd", storeDir], {
-      stdio: ["ignore", "ignore", "pipe"],
-      detached: true,
-    });
+    // The SDK's own seam: the server gets a process group of its own and dies with this host.
+    const proc = await getSpawner().spawn(
+      bin,
+      ["-js", "-a", "127.0.0.1", "-p", String(port), "-sd", storeDir],
+      { stdin: "null", env: { PATH: process.env.PATH ?? "/usr/bin:/bin" } },
+    );
     child = proc;
-    exited = new Promise<void>((resolve) => proc.once("exit", () => resolve()));
-    if (proc.pid !== undefined) trackChild(proc.pid, exited);
-    void exited.then(() => {
+    void proc.exited.then(() => {
       if (child === proc) child = undefined;
     });
+    void proc.stdout.cancel().catch(() => {});
+    const reader = proc.stderr.getReader();
+    const decoder = new TextDecoder();
     let log = "";
-    await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => {
-        reject(
-          new Error(`nats-server did not get ready in ${readyTimeoutMs} ms: ${log.slice(-2000)}`),
-        );
-      }, readyTimeoutMs);
-      const done = (error?: Error): void => {
-        clearTimeout(timer);
-        proc.stderr?.off("data", onData);
-        if (error) reject(error);
-        else resolve();
-      };
-      const onData = (chunk: Uint8Array): void => {
-        log += new TextDecoder().decode(chunk);
-        if (log.includes("Server is ready")) done();
-      };
-      proc.stderr?.on("data", onData);
-      proc.once("error", (error) => done(error));
-      void exited.then(() =>
-        done(new Error(`nats-server exited before ready: ${log.slice(-2000)}`))
-      );
-    }).catch(async (error) => {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    try {
+      await Promise.race([
+        (async () => {
+          while (!log.includes("Server is ready")) {
+            const { value, done } = await reader.read();
+            if (done) throw new Error(`nats-server exited before ready: ${log.slice(-2000)}`);
+            log += decoder.decode(value, { stream: true });
+          }
+        })(),
+        new Promise<never>((_, reject) => {
+          timer = setTimeout(
+            () =>
+              reject(
+                new Error(`nats-server not ready in ${readyTimeoutMs} ms: ${log.slice(-2000)}`),
+              ),
+            readyTimeoutMs,
+          );
+        }),
+      ]);
+    } catch (error) {
       await stop();
       throw error;
-    });
+    } finally {
+      clearTimeout(timer);
+    }
     // Keep reading so the server never blocks on a full stderr pipe.
-    proc.stderr?.resume();
+    void (async () => {
+      try {
+        while (!(await reader.read()).done) { /* drained */ }
+      } catch {
+        // The stream ends with the process.
+      }
+    })();
   };
 
   const stop = async (): Promise<void> => {
     const proc = child;
-    if (!proc || proc.pid === undefined) return;
-    const gone = exited;
+    if (!proc) return;
     proc.kill("SIGTERM");
     const timer = setTimeout(() => proc.kill("SIGKILL"), 5_000);
-    await gone;
+    await proc.exited;
     clearTimeout(timer);
   };
 

@@ -429,6 +429,9 @@ test(
       for (const info of await os.list()) {
         const data = await os.getBlob(info.name);
         if (!data) continue;
+        // Only rollout files leave a worker's home: every object is a session's JSONL.
+        const firstLine = new TextDecoder().decode(data).split("\n")[0];
+        assert.equal((JSON.parse(firstLine) as { type: string }).type, "session_meta", info.name);
         const echoKey = info.name.includes(btoa("echo").replaceAll("=", ""));
         if (!echoKey) scan(`object ${info.name}`, data);
       }

@@ -154,8 +154,8 @@ test(
   async () => {
     await using r = await rig(
       (info) =>
-        info.prompt.includes("LONG") && !info.afterTool ? reply.execCommand("sleep 4") : undefined,
-      { ackWaitMs: 1500 },
+        info.prompt.includes("LONG") && !info.afterTool ? reply.execCommand("sleep 7") : undefined,
+      { ackWaitMs: 3000 },
     );
     r.worker("a");
     r.worker("b");

@@ -207,13 +207,18 @@ test("a queued turn cancelled before any worker runs it ends cancelled and leave
   const cancelled = await second.result;
   assert.equal(cancelled.status, "cancelled");
   assert.equal(cancelled.attempts, 0);
+  // Aborting the submit's signal cancels too.
+  const abort = new AbortController();
+  const viaSignal = await thread.submit("TURN-MARK 3", { signal: abort.signal });
+  abort.abort();
+  assert.equal((await viaSignal.result).status, "cancelled");
   r.worker("a");
   assert.equal((await first.result).finalResponse, countingAnswer(1));
-  const third = await thread.submit("TURN-MARK 3");
+  const third = await thread.submit("TURN-MARK 4");
   assert.equal(
     (await third.result).finalResponse,
     countingAnswer(2),
-    "the cancelled turn is not in the history",
+    "the cancelled turns are not in the history",
   );
   // The ack follows the announcement: wait for the queue to empty.
   let stats = await r.fleet.stats();

@@ -23,10 +23,14 @@
  * }
  * ```
  *
- * The root holds what a turn needs. The rest has its own entry: `@codexkit/sdk/home` (homes,
- * login, `config.toml`, sessions), `@codexkit/sdk/schemas` (valibot schemas and the decoder of
- * recorded event streams), `@codexkit/sdk/app-server`, `@codexkit/sdk/capabilities`,
- * `@codexkit/sdk/bundles` and `@codexkit/sdk/testing`.
+ * The root holds what an exec turn needs: the client, threads, options, events, items and
+ * errors (every name of `@openai/codex-sdk` among them). The rest has its own entry:
+ * `@codexkit/sdk/app-server` (app-server hooks, events and errors, the conversation calls'
+ * shapes, the JSON-RPC connection and the wire types), `@codexkit/sdk/home` (homes, login,
+ * `config.toml`, sessions), `@codexkit/sdk/schemas` (valibot schemas, event type guards and the
+ * decoder of recorded event streams), `@codexkit/sdk/capabilities`, `@codexkit/sdk/bundles`
+ * (pinned binaries and the binary search) and `@codexkit/sdk/testing` (fakes, mock lanes, error
+ * options).
  *
  * @module
  */
@@ -57,14 +61,8 @@ export type {
 } from "./src/options.ts";
 export type {
   AgentMessageItem,
-  ApprovalDefaultReason,
-  ApprovalKind,
-  ApprovalRequestedEvent,
-  ApprovalResolvedEvent,
-  ApprovalSource,
   CommandExecutionItem,
   CommandExecutionStatus,
-  DiffUpdatedEvent,
   ErrorItem,
   FileChangeItem,
   FileUpdateChange,
@@ -76,6 +74,7 @@ export type {
   PatchApplyStatus,
   PatchChangeKind,
   ReasoningItem,
+  RetryScheduledEvent,
   ThreadError,
   ThreadErrorEvent,
   ThreadEvent,
@@ -89,41 +88,20 @@ export type {
   UnknownThreadEvent,
   UnknownThreadItem,
   Usage,
-  UsageUpdatedEvent,
   WebSearchItem,
 } from "./src/events.ts";
-export type {
-  AccountUpdatedEvent,
-  AppServerNotificationEvent,
-  ContextCompactedEvent,
-  McpServerStatusEvent,
-  PlanUpdatedEvent,
-  RateLimitsUpdatedEvent,
-  RetryScheduledEvent,
-  ServerRequestAnsweredEvent,
-  ServerRequestDefaultReason,
-  ServerRequestKind,
-  ServerRequestRequestedEvent,
-  ServerRequestResolvedEvent,
-  ThreadArchivedEvent,
-  ThreadNameEvent,
-  ThreadStatusEvent,
-  WarningEvent,
-} from "./src/events.ts";
-export { isKnownEventType, isKnownItemType } from "./src/events.ts";
 export {
   AbortError,
   BinaryNotFoundError,
   BundleError,
   CodexError,
-  ConnectionClosedError,
   ConnectTimeoutError,
   ExitError,
   FileFormatError,
+  FileSystemError,
   IdleTimeoutError,
   MalformedOutputError,
   OutputLimitError,
-  RpcError,
   SchemaMismatchError,
   SpawnError,
   ThreadNotFoundError,
@@ -131,67 +109,12 @@ export {
   TurnFailedError,
   UnsupportedError,
 } from "./src/errors.ts";
+export type { SearchedPlace } from "./src/errors.ts";
+export type { BinarySource, ResolvedBinary } from "./src/binary/resolve.ts";
 export type {
-  BundleErrorOptions,
-  CodexErrorOptions,
-  ConnectionClosedErrorOptions,
-  ExitErrorOptions,
-  FileFormatErrorOptions,
-  MalformedOutputErrorOptions,
-  OutputLimitErrorOptions,
-  RpcErrorOptions,
-  SchemaMismatchErrorOptions,
-  SearchedPlace,
-  ThreadNotFoundErrorOptions,
-  TimeoutErrorOptions,
-  UnsupportedErrorOptions,
-} from "./src/errors.ts";
-export type { NormalizedInput, TurnLane, TurnRequest } from "./src/lane.ts";
-export { resolveCodexBinary } from "./src/binary/resolve.ts";
-export type { BinarySource, ResolveBinaryOptions, ResolvedBinary } from "./src/binary/resolve.ts";
-export type { GateAnswer, GatedOption, OptionGate, UnsupportedPolicy } from "./src/exec/gates.ts";
-export type {
-  ApprovalContext,
-  ApprovalDecision,
-  ApprovalHandler,
-  ApprovalOptions,
-  ApprovalPolicy,
-  ApprovalRequest,
-} from "./src/app_server/approvals.ts";
-export type {
-  AttestationHandler,
-  AttestationRequest,
-  AttestationResponse,
-  DynamicTool,
-  ElicitationHandler,
-  ElicitationRequest,
-  ElicitationResponse,
-  ServerRequestContext,
-  ServerRequestOptions,
-  TokenRefreshHandler,
-  TokenRefreshRequest,
-  TokenRefreshResponse,
-  ToolCallHandler,
-  ToolCallRequest,
-  ToolCallResponse,
-  UserInputHandler,
-  UserInputRequest,
-  UserInputResponse,
-} from "./src/app_server/server_requests.ts";
-export type {
-  AccountInfo,
-  ConfigAccess,
-  ConfigWriteOptions,
-  ConfigWritten,
-  EffectiveConfig,
-  ListThreadsOptions,
-  McpAccess,
-  McpServerState,
-  ModelInfo,
-  RateLimits,
-  SavedTurn,
-  ThreadDetails,
-  ThreadPage,
-  ThreadSummary,
-} from "./src/conversations.ts";
+  GateAnswer,
+  GatedOption,
+  OptionGate,
+  UnsupportedPolicy,
+} from "./src/options/gates.ts";
 export type { RuntimeName } from "./src/runtime/types.ts";

@@ -14,7 +14,7 @@ import type { PlatformLabel } from "./platform.ts";
 export interface TarInput {
   path: string;
   body?: string | Uint8Array;
-  type?: "file" | "directory" | "symlink";
+  type?: "file" | "directory" | "symlink" | "hardlink";
   mode?: number;
   linkName?: string;
   /** Write the path in a pax header instead of the ustar name field. */
@@ -28,7 +28,7 @@ export function makeTar(entries: readonly TarInput[]): Uint8Array {
     const body = typeof e.body === "string"
       ? new TextEncoder().encode(e.body)
       : e.body ?? new Uint8Array(0);
-    const flag = e.type === "directory" ? "5" : e.type === "symlink" ? "2" : "0";
+    const flag = { file: "0", directory: "5", symlink: "2", hardlink: "1" }[e.type ?? "file"];
     if (e.pax) {
       const record = paxRecord("path", e.path);
       blocks.push(header("PaxHeader", record.length, "x", 0o644, ""), pad(record));
@@ -72,7 +72,7 @@ export function codexTarball(version: string, platform: PlatformLabel): Promise<
   return gzip(makeTar([
     { path: "package/package.json", body: JSON.stringify({ name: "@openai/codex", version }) },
     { path: "package/README.md", body: "not unpacked" },
-    { path: `${v}/bin/${info.executable}`, body: fakeCodexScript(version), mode: 0o644 },
+    { path: `${v}/bin/${info.executable}`, body: fakeCodexScript(version), mode: 0o755 },
     { path: `${v}/bin/codex-code-mode-host`, body: "#!/bin/sh\n", mode: 0o755 },
     {
       path: `${v}/codex-package.json`,

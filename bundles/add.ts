@@ -7,9 +7,11 @@
  * @module
  */
 import { createHash } from "node:crypto";
-import { chmod, mkdir, mkdtemp, open, rename, rm, stat, symlink } from "node:fs/promises";
-import { dirname, join, posix, resolve as resolvePath } from "node:path";
+import { mkdir, open, rename, rm, stat } from "node:fs/promises";
+import { dirname, join, resolve as resolvePath } from "node:path";
 import { BundleError } from "../src/errors.ts";
+import { removeStaleTemps, tempNameFor } from "../src/fs/atomic_write.ts";
+import { checkLimitOptions, watchBody, Watchdog } from "./_limits.ts";
 import { parseIntegrity } from "./_hash.ts";
 import { readTar } from "./_tar.ts";
 import {
@@ -90,6 +92,15 @@ export interface AddToBundleOptions {
   env?: Record<string, string | undefined>;
   /** Cancels downloads. */
   signal?: AbortSignal;
+  /**
+   * The most bytes one response may have (default 1 GiB; the 0.169.0 linux-x64 tarball is
+   * 167 MB); the unpacked tarball may have four times that. More is a BundleError.
+   */
+  maxBytes?: number;
+  /** How long the registry may send nothing while a response is awaited, in ms (default 60000). */
+  idleTimeoutMs?: number;
+  /** How long the whole call may take, in ms (default 3600000, an hour). */
+  timeoutMs?: number;
 }
 
 /**
@@ -157,18 +168,47 @@ const PROGRESS_STEP = 1 << 20;
 export async function addToBundle(options: AddToBundleOptions): Promise<AddToBundleResult> {
   const root = resolvePath(validateRoot(options.root));
   const wantsLatest = options.version === "latest";
-  let version = wantsLatest ? "latest" : validateVersion(options.version);
+  const version = wantsLatest ? "latest" : validateVersion(options.version);
   const platforms = (options.platforms ?? [requireCurrentPlatform()]).map(validatePlatform);
   if (platforms.length === 0) throw new TypeError("Invalid option platforms: empty list");
   const fetchImpl = options.fetch ?? globalThis.fetch;
   if (typeof fetchImpl !== "function") throw new TypeError("Invalid option fetch: not a function");
   const progress = options.onProgress ?? (() => {});
+  const limits = checkLimitOptions(options);
+  using watchdog = new Watchdog(limits, options.signal);
+  try {
+    return await addAll(
+      options,
+      { root, version, wantsLatest, platforms, fetchImpl, progress },
+      watchdog,
+    );
+  } catch (error) {
+    // a limit that fired surfaces as itself, not as the aborted read it caused
+    throw watchdog.reason ?? error;
+  }
+}
 
+interface CheckedAdd {
+  root: string;
+  version: string;
+  wantsLatest: boolean;
+  platforms: PlatformLabel[];
+  fetchImpl: typeof fetch;
+  progress: (event: BundleProgress) => void;
+}
+
+async function addAll(
+  options: AddToBundleOptions,
+  checked: CheckedAdd,
+  watchdog: Watchdog,
+): Promise<AddToBundleResult> {
+  const { root, wantsLatest, platforms, fetchImpl, progress } = checked;
+  let version = checked.version;
   const registry = await discoverRegistry({ registry: options.registry, env: options.env });
   // the URL may carry credentials (`https://user:token@host/`): progress shows it without them
   progress({ type: "registry", url: redactUrl(registry.url), source: registry.source });
   if (wantsLatest) {
-    const latest = await fetchLatestVersion(registry.url, fetchImpl, options.signal);
+    const latest = await fetchLatestVersion(registry.url, fetchImpl, watchdog);
     try {
       version = validateVersion(latest);
     } catch {
@@ -191,7 +231,7 @@ export async function addToBundle(options: AddToBundleOptions): Promise<AddToBun
         registry: registry.url,
         fetchImpl,
         progress,
-        signal: options.signal,
+        watchdog,
       }),
     );
   }
@@ -205,7 +245,7 @@ interface AddOne {
   registry: string;
   fetchImpl: typeof fetch;
   progress: (event: BundleProgress) => void;
-  signal: AbortSignal | undefined;
+  watchdog: Watchdog;
 }
 
 async function addOne(job: AddOne): Promise<AddedBinary> {
@@ -216,7 +256,7 @@ async function addOne(job: AddOne): Promise<AddedBinary> {
     job.registry,
     npmPlatformVersion(platform, version),
     job.fetchImpl,
-    job.signal,
+    job.watchdog,
   );
   progress({ type: "metadata", platform, spec, tarball: redactUrl(dist.tarball) });
   const integrity = parseIntegrity(dist.integrity);
@@ -243,9 +283,12 @@ async function addOne(job: AddOne): Promise<AddedBinary> {
       cause: error,
     });
   });
-  let temp: string;
+  // An add killed mid-way leaves its temp dir (hundreds of MB): the next add removes those
+  // whose process is gone, as atomic writes do for their temp files.
+  await removeStaleTemps(root, undefined, { directories: true, legacyPrefix: ".bundle-tmp-" });
+  const temp = join(root, tempNameFor(join(root, "bundle")));
   try {
-    temp = await mkdtemp(join(root, ".bundle-tmp-"));
+    await mkdir(temp, { mode: 0o700 });
   } catch (error) {
     throw new BundleError(`Cannot write to the bundle root ${root}: ${(error as Error).message}`, {
       path: root,
@@ -266,7 +309,7 @@ async function addOne(job: AddOne): Promise<AddedBinary> {
     progress({ type: "verified", platform, integrity: dist.integrity as string });
 
     const out = join(temp, "out");
-    const { sha256, size, files } = await unpack(tgz, out, info.triple, info.executable, spec);
+    const { sha256, size, files } = await unpack(tgz, out, info, spec, job.watchdog);
     progress({ type: "unpacked", platform, files });
 
     const dest = join(root, platform, version);
@@ -288,8 +331,9 @@ async function addOne(job: AddOne): Promise<AddedBinary> {
     progress({ type: "added", platform, binary, sha256, size });
     return { platform, binary, entry, unchanged: false };
   } catch (error) {
-    if (error instanceof BundleError || error instanceof TypeError) throw error;
-    throw new BundleError(`Cannot add ${spec} to ${root}: ${(error as Error).message}`, {
+    // Options were checked before; a TypeError here is a runtime's (a broken stream), not ours.
+    if (error instanceof BundleError) throw error;
+    throw new BundleError(`Cannot add ${spec} to ${root}: ${causeText(error)}`, {
       path: root,
       cause: error,
     });
@@ -322,34 +366,56 @@ async function download(
   job: AddOne,
   check: (digest: string) => void,
 ): Promise<void> {
+  const { watchdog } = job;
+  const where = redactUrl(url);
   let response: Response;
   try {
-    response = await job.fetchImpl(url, { signal: job.signal });
+    watchdog.waiting(where);
+    response = await watchdog.race(job.fetchImpl(url, { signal: watchdog.signal }));
   } catch (error) {
-    throw new BundleError(`Cannot download ${redactUrl(url)}: ${causeText(error)}`, {
-      cause: error,
-    });
+    throw new BundleError(`Cannot download ${where}: ${causeText(error)}`, { cause: error });
+  } finally {
+    watchdog.resting();
   }
   if (!response.ok || !response.body) {
     await response.body?.cancel();
-    throw new BundleError(`Cannot download ${redactUrl(url)}: HTTP ${response.status}`);
+    throw new BundleError(`Cannot download ${where}: HTTP ${response.status}`);
   }
   const length = Number(response.headers.get("content-length"));
   const totalBytes = Number.isFinite(length) && length > 0 ? length : undefined;
+  if (totalBytes !== undefined && totalBytes > watchdog.limits.maxBytes) {
+    await response.body.cancel();
+    throw new BundleError(
+      `Cannot download ${where}: it has ${totalBytes} bytes, more than ${watchdog.limits.maxBytes} (option maxBytes)`,
+    );
+  }
   const hash = createHash(algorithm);
-  const file = await open(path, "wx");
+  const file = await open(path, "wx", 0o600);
   let receivedBytes = 0;
   let nextReport = 0;
   try {
-    for await (const chunk of response.body) {
+    for await (const chunk of watchBody(response.body, watchdog, where)) {
       hash.update(chunk);
-      await file.write(chunk);
+      await file.write(chunk).catch((error: unknown) => {
+        throw new BundleError(`Cannot write the download to ${path}: ${causeText(error)}`, {
+          path,
+          cause: error,
+        });
+      });
       receivedBytes += chunk.length;
       if (receivedBytes >= nextReport) {
         job.progress({ type: "download", platform: job.platform, receivedBytes, totalBytes });
         nextReport = receivedBytes + PROGRESS_STEP;
       }
     }
+  } catch (error) {
+    if (error instanceof BundleError) throw error;
+    throw new BundleError(
+      `Cannot download ${where}: the transfer broke after ${receivedBytes} bytes (${
+        causeText(error) || "no reason given"
+      })`,
+      { cause: error },
+    );
   } finally {
     await file.close();
   }
@@ -361,65 +427,79 @@ async function download(
  * Unpacks from `package/vendor/<triple>/` only: the executable (`bin/codex`), the helpers beside
  * it in `bin/`, the path dir, the resources dir (the Linux sandbox needs its `bwrap`, seen on
  * 0.169.0) and `codex-package.json`. Everything else in the tarball is skipped.
+ *
+ * npm tarballs hold no links, so a link entry anywhere is refused: one written first could
+ * carry a later entry out of the bundle. Every directory on the way to a file is one this call
+ * created (a name that exists already is refused), and files are created exclusively, so
+ * nothing is ever written through a link. Files keep the tarball's mode plus owner read (and
+ * owner execute for the binary), created under the process's umask: never wider.
  */
 async function unpack(
   tgz: string,
   out: string,
-  triple: string,
-  executable: string,
+  info: { triple: string; executable: string },
   spec: string,
+  watchdog: Watchdog,
 ): Promise<{ sha256: string; size: number; files: number }> {
-  const prefix = `package/vendor/${triple}/`;
+  const { executable } = info;
+  const prefix = `package/vendor/${info.triple}/`;
   await mkdir(out);
+  const made = new Set<string>([""]);
   let main: { sha256: string; size: number } | undefined;
   let files = 0;
   const gunzip = new DecompressionStream("gzip") as unknown as TransformStream<
     Uint8Array,
     Uint8Array
   >;
-  for await (const entry of readTar(fileStream(tgz).pipeThrough(gunzip))) {
-    if (!entry.path.startsWith(prefix)) continue;
-    const rel = entry.path.slice(prefix.length);
-    const target = selectTarget(rel, executable);
-    if (target === undefined) continue;
-    const dest = join(out, ...target.split("/"));
-    if (entry.type === "directory") {
-      await mkdir(dest, { recursive: true });
-    } else if (entry.type === "symlink") {
-      // a link may only point within the part we unpack
-      const resolved = posix.normalize(posix.join(posix.dirname(target), entry.linkName));
-      if (
-        entry.linkName.startsWith("/") || resolved.startsWith("..") ||
-        !selectTarget(resolved, executable)
-      ) {
+  const tar = fileStream(tgz).pipeThrough(gunzip).pipeThrough(
+    byteCap(UNPACKED_FACTOR * watchdog.limits.maxBytes, spec),
+  );
+  try {
+    for await (const entry of readTar(tar)) {
+      watchdog.signal.throwIfAborted();
+      if (entry.type === "symlink" || entry.type === "hardlink") {
         throw new BundleError(
-          `Cannot unpack ${spec}: link ${entry.path} points outside the package`,
+          `Cannot unpack ${spec}: entry ${entry.path} is a ${
+            entry.type === "symlink" ? "symbolic" : "hard"
+          } link (to ${JSON.stringify(entry.linkName)}); npm packages hold no links`,
         );
       }
-      await mkdir(dirname(dest), { recursive: true });
-      await symlink(entry.linkName, dest);
-      files++;
-    } else if (entry.type === "file") {
-      await mkdir(dirname(dest), { recursive: true });
-      const isMain = target === executable;
-      const hash = isMain ? createHash("sha256") : undefined;
-      const file = await open(dest, "wx");
-      try {
-        for await (const chunk of entry.body()) {
-          hash?.update(chunk);
-          await file.write(chunk);
+      if (!entry.path.startsWith(prefix)) continue;
+      const target = selectTarget(entry.path.slice(prefix.length), executable);
+      if (target === undefined) continue;
+      if (entry.type === "directory") {
+        await makeDirs(out, target, made, spec, entry.mode);
+      } else if (entry.type === "file") {
+        await makeDirs(out, parentOf(target), made, spec);
+        const isMain = target === executable;
+        const hash = isMain ? createHash("sha256") : undefined;
+        const mode = (entry.mode & 0o777) | 0o400 | (isMain ? 0o100 : 0);
+        const dest = join(out, ...target.split("/"));
+        const file = await open(dest, "wx", mode).catch((error: unknown) => {
+          if ((error as { code?: string }).code !== "EEXIST") throw error;
+          throw new BundleError(`Cannot unpack ${spec}: entry ${entry.path} comes twice`);
+        });
+        try {
+          for await (const chunk of entry.body()) {
+            hash?.update(chunk);
+            await file.write(chunk);
+          }
+        } finally {
+          await file.close();
         }
-      } finally {
-        await file.close();
+        if (hash) main = { sha256: hash.digest("hex"), size: entry.size };
+        files++;
       }
-      // the binary, its helpers from bin/ and the tools in the path dir must run
-      const executableBit = isMain || target.startsWith(`${BUNDLE_PATH_DIR}/`) ||
-        (!target.includes("/") && target !== "codex-package.json");
-      await chmod(dest, executableBit ? 0o755 : (entry.mode & 0o777) | 0o644);
-      if (hash) main = { sha256: hash.digest("hex"), size: entry.size };
-      files++;
+      // devices and fifos are not part of a codex package; skip them
     }
-    // hard links and special files are not part of a codex package; skip them
+  } catch (error) {
+    if (error instanceof BundleError) throw error;
+    const code = (error as { code?: unknown }).code;
+    // a file system error has a code (ENOSPC); anything else is the gzip stream's
+    const why = typeof code === "string" && code.startsWith("E")
+      ? causeText(error)
+      : `the tarball is not valid gzip (${causeText(error) || "corrupt or cut short"})`;
+    throw new BundleError(`Cannot unpack ${spec}: ${why}`, { cause: error });
   }
   if (!main) {
     throw new BundleError(`Cannot add ${spec}: the tarball has no ${prefix}bin/${executable}`);
@@ -427,6 +507,58 @@ async function unpack(
   const { size } = await stat(join(out, executable));
   if (size !== main.size) throw new BundleError(`Cannot add ${spec}: the executable was cut short`);
   return { ...main, files };
+}
+
+// The unpacked tarball may be this many times `maxBytes` (a binary compresses about 2:1).
+const UNPACKED_FACTOR = 4;
+
+/** Errors the stream once more than `limit` bytes passed (a gzip bomb). */
+function byteCap(limit: number, spec: string): TransformStream<Uint8Array, Uint8Array> {
+  let total = 0;
+  return new TransformStream({
+    transform(chunk, controller) {
+      total += chunk.length;
+      if (total > limit) {
+        throw new BundleError(
+          `Cannot unpack ${spec}: it unpacks to more than ${limit} bytes (${UNPACKED_FACTOR} times option maxBytes)`,
+        );
+      }
+      controller.enqueue(chunk);
+    },
+  });
+}
+
+function parentOf(rel: string): string {
+  const slash = rel.lastIndexOf("/");
+  return slash === -1 ? "" : rel.slice(0, slash);
+}
+
+/**
+ * Creates `rel` under `out` one level at a time. A level this call did not create is refused:
+ * it is a file entry's name, and writing below it would mean writing through something else.
+ */
+async function makeDirs(
+  out: string,
+  rel: string,
+  made: Set<string>,
+  spec: string,
+  mode?: number,
+): Promise<void> {
+  let at = "";
+  for (const part of rel === "" ? [] : rel.split("/")) {
+    at = at === "" ? part : `${at}/${part}`;
+    if (made.has(at)) continue;
+    try {
+      // owner rwx: later entries are written into it
+      await mkdir(join(out, ...at.split("/")), {
+        mode: at === rel && mode !== undefined ? (mode & 0o777) | 0o700 : 0o777,
+      });
+    } catch (error) {
+      if ((error as { code?: string }).code !== "EEXIST") throw error;
+      throw new BundleError(`Cannot unpack ${spec}: ${at} is both a file and a directory`);
+    }
+    made.add(at);
+  }
 }
 
 /**

@@ -9,11 +9,14 @@ import {
   readFile,
   rm,
   stat,
+  utimes,
   writeFile,
 } from "node:fs/promises";
+import process from "node:process";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { BundleError } from "../src/errors.ts";
+import { TEMP_PREFIX } from "../src/fs/atomic_write.ts";
 import { addToBundle, selectTarget } from "./add.ts";
 import type { BundleProgress } from "./add.ts";
 import { readBundleManifest, recordBundleEntry } from "./manifest.ts";
@@ -324,7 +327,7 @@ test("addToBundle waits for the manifest lock and keeps what another writer reco
     }).finally(() => finished = true);
     // let the add download and unpack: all it has left is what the lock guards
     for (let i = 0; i < 400; i++) {
-      const tmp = (await readdir(root)).find((n) => n.startsWith(".bundle-tmp-"));
+      const tmp = (await readdir(root)).find((n) => n.startsWith(TEMP_PREFIX));
       if (tmp && (await readdir(join(root, tmp))).includes("out")) break;
       await new Promise((resolve) => setTimeout(resolve, 10));
     }
@@ -344,6 +347,30 @@ test("addToBundle waits for the manifest lock and keeps what another writer reco
     assert.equal(result.added[0].unchanged, false);
     const manifest = await readBundleManifest(root);
     assert.deepEqual(Object.keys(manifest!.entries[VERSION]).sort(), ["darwin-arm64", "linux-x64"]);
+  }));
+
+test("addToBundle removes the temp dirs of adds whose process is gone, and only those", () =>
+  withTemp(async (dir) => {
+    await using registry = await registryWith({
+      [`${VERSION}-linux-x64`]: { tarball: await codexTarball(VERSION, "linux-x64") },
+    });
+    const root = join(dir, "bundle");
+    // pid 99999999 is above every pid_max: no such process exists
+    const dead = `${TEMP_PREFIX}99999999-0123456789ab-bundle`;
+    const live = `${TEMP_PREFIX}${process.pid}-0123456789ab-bundle`;
+    const legacyOld = ".bundle-tmp-AbCdEf";
+    const legacyNew = ".bundle-tmp-GhIjKl";
+    for (const name of [dead, live, legacyOld, legacyNew]) {
+      await mkdir(join(root, name, "out", "codex-resources"), { recursive: true });
+      await writeFile(join(root, name, "package.tgz"), new Uint8Array(1 << 16));
+    }
+    const twoHoursAgo = new Date(Date.now() - 2 * 3600_000);
+    await utimes(join(root, legacyOld), twoHoursAgo, twoHoursAgo);
+    await addToBundle({ root, version: VERSION, platforms: ["linux-x64"], registry: registry.url });
+    assert.deepEqual(
+      (await readdir(root)).sort(),
+      [live, legacyNew, "bundle.jsonc", "linux-x64"].sort(),
+    );
   }));
 
 test("selectTarget keeps only the binary, helpers, path and resources dirs", () => {

@@ -33,3 +33,6 @@ export { bundleSource, resolveBundledBinary } from "./resolve.ts";
 export type { BundleBinarySource, BundleLocation, ResolvedBundle } from "./resolve.ts";
 // Named here so this entry documents itself.
 export type { BundleSource } from "../src/options.ts";
+// The whole search a client makes for its binary (override, CODEX_PATH, bundle, npm, PATH).
+export { resolveCodexBinary } from "../src/binary/resolve.ts";
+export type { BinarySource, ResolveBinaryOptions, ResolvedBinary } from "../src/binary/resolve.ts";

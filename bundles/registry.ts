@@ -9,8 +9,11 @@ import { readFile } from "node:fs/promises";
 import { homedir } from "node:os";
 import { dirname, join } from "node:path";
 import process from "node:process";
-import { getSpawner, terminate } from "../src/runtime/mod.ts";
+import { runToEnd } from "../src/process/run_to_end.ts";
+import { spawnerFor } from "../src/process/spawner.ts";
+import type { Spawner } from "../src/runtime/mod.ts";
 import { BundleError } from "../src/errors.ts";
+import { readBoundedText, Watchdog } from "./_limits.ts";
 import { CODEX_NPM_PACKAGE } from "./platform.ts";
 
 /**
@@ -134,6 +137,8 @@ export interface DiscoverRegistryOptions {
   npmTimeoutMs?: number;
   /** Where the project `.npmrc` is looked for (and above); the working directory when omitted. */
   cwd?: string;
+  /** Spawns `npm config get registry` (default: the runtime's adapter). */
+  spawner?: Spawner;
 }
 
 /**
@@ -151,7 +156,7 @@ export async function discoverRegistry(
   const npmrc = await readNpmrcFiles(options.cwd ?? process.cwd(), env);
   const fromFiles = pickRegistry({ env, npmrc });
   if (fromFiles) return fromFiles;
-  const output = await npmConfigRegistry(env, options.npmTimeoutMs ?? 15_000);
+  const output = await npmConfigRegistry(env, options.npmTimeoutMs ?? 15_000, options.spawner);
   return pickRegistry({ env, npmConfigOutput: output }) ??
     { url: PUBLIC_NPM_REGISTRY, source: "default" };
 }
@@ -221,7 +226,7 @@ export async function fetchVersionDist(
   registry: string,
   npmVersion: string,
   fetchImpl: typeof fetch,
-  signal?: AbortSignal,
+  signal?: AbortSignal | Watchdog,
 ): Promise<VersionDist> {
   const spec = `${CODEX_NPM_PACKAGE}@${npmVersion}`;
   const docUrl = versionDocumentUrl(registry, npmVersion);
@@ -271,15 +276,23 @@ async function getJson(
   url: string,
   fetchImpl: typeof fetch,
   accept: string,
-  signal: AbortSignal | undefined,
+  watch: AbortSignal | Watchdog | undefined,
 ): Promise<unknown> {
+  // With a watchdog (addToBundle), the wait and the body are bounded in time and bytes.
+  const watchdog = watch instanceof Watchdog ? watch : undefined;
+  const signal = watchdog?.signal ?? (watch as AbortSignal | undefined);
   let response: Response;
   try {
-    response = await fetchImpl(url, { headers: { accept }, signal });
+    watchdog?.waiting(redactUrl(url));
+    response = await (watchdog
+      ? watchdog.race(fetchImpl(url, { headers: { accept }, signal }))
+      : fetchImpl(url, { headers: { accept }, signal }));
   } catch (error) {
     throw new BundleError(`Cannot reach the registry at ${redactUrl(url)}: ${causeText(error)}`, {
       cause: error,
     });
+  } finally {
+    watchdog?.resting();
   }
   if (response.status === 404 || response.status === 405) {
     await response.body?.cancel();
@@ -289,8 +302,17 @@ async function getJson(
     await response.body?.cancel();
     throw new BundleError(`Cannot read ${redactUrl(url)}: HTTP ${response.status}`);
   }
+  let text: string;
   try {
-    return await response.json();
+    text = watchdog && response.body
+      ? await readBoundedText(response.body, watchdog, redactUrl(url))
+      : await response.text();
+  } catch (error) {
+    if (error instanceof BundleError) throw error;
+    throw new BundleError(`Cannot read ${redactUrl(url)}: ${causeText(error)}`, { cause: error });
+  }
+  try {
+    return JSON.parse(text);
   } catch (error) {
     throw new BundleError(`Cannot read ${redactUrl(url)}: not JSON`, { cause: error });
   }
@@ -317,7 +339,7 @@ export function causeText(error: unknown): string {
 export async function fetchLatestVersion(
   registry: string,
   fetchImpl: typeof fetch,
-  signal?: AbortSignal,
+  signal?: AbortSignal | Watchdog,
 ): Promise<string> {
   // npmjs.org answers `/<package>/latest` with that version's document; others only packuments
   const doc = await getJson(
@@ -353,29 +375,22 @@ function packagePath(): string {
 async function npmConfigRegistry(
   env: Record<string, string | undefined>,
   timeoutMs: number,
+  spawner: Spawner | undefined,
 ): Promise<string | undefined> {
   const childEnv: Record<string, string> = {};
   for (const [k, v] of Object.entries(env)) if (v !== undefined) childEnv[k] = v;
-  let child;
   try {
-    child = await getSpawner().spawn("npm", ["config", "get", "registry"], {
+    // stderr is read to its end, not cancelled: npm warns there, and a closed pipe makes it fail
+    const result = await runToEnd("npm", ["config", "get", "registry"], {
+      spawner: spawnerFor({ spawner }),
       env: childEnv,
-      stdin: "null",
+      timeoutMs,
+      killGraceMs: 1000,
+      maxOutputBytes: 64 * 1024,
     });
+    return result.exitCode === 0 && !result.stopped ? result.stdout : undefined;
   } catch {
     return undefined; // no npm on PATH: the caller reports that no registry is known
-  }
-  const timer = setTimeout(() => void terminate(child, 1000), timeoutMs);
-  try {
-    // drain stderr rather than cancel it: npm warns there, and a closed pipe makes it fail
-    const [stdout] = await Promise.all([
-      new Response(child.stdout).text(),
-      new Response(child.stderr).arrayBuffer(),
-    ]);
-    const status = await child.exited;
-    return status.code === 0 ? stdout : undefined;
-  } finally {
-    clearTimeout(timer);
   }
 }
 

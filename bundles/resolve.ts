@@ -12,6 +12,7 @@ import type { BundleSource } from "../src/options.ts";
 import { lstatSync, realpathSync, statSync } from "node:fs";
 import { isAbsolute, join, relative, resolve as resolvePath, sep } from "node:path";
 import { BundleError } from "../src/errors.ts";
+import { statSettled } from "../src/fs/stat_settled.ts";
 import { sha256File } from "./_hash.ts";
 import { BUNDLE_MANIFEST_FILE, findBundleEntry, readBundleManifest } from "./manifest.ts";
 import type { BundleManifest } from "./manifest.ts";
@@ -22,6 +23,7 @@ import {
   defaultVerifiedDir,
   fileIdentity,
   readVerifiedRecord,
+  recordSettled,
   sameIdentity,
   writeVerifiedRecord,
 } from "./verified.ts";
@@ -96,8 +98,9 @@ export interface ResolvedBundle {
 export type BundleBinarySource = BundleSource;
 
 // Checksums of binaries already verified in this process, keyed by identity and stat fields, so
-// a second resolution of an unchanged 300 MB binary does not hash it again.
-const verifiedDigests = new Map<string, string>();
+// a second resolution of an unchanged 300 MB binary does not hash it again; trusted only once
+// the identity had settled when it was read.
+const verifiedDigests = new Map<string, { digest: string; seenAtMs: number }>();
 
 interface CheckedLocation {
   root: string;
@@ -154,6 +157,8 @@ export async function resolveBundledBinary(options: BundleLocation): Promise<Res
       { path: binary },
     );
   }
+  // Read before the stat: see statSettled.
+  const seenAtMs = Date.now();
   const stats = statSync(target);
   if (!stats.isFile()) {
     throw new BundleError(`Cannot use ${where}: ${binary} is not a regular file`, {
@@ -172,7 +177,8 @@ export async function resolveBundledBinary(options: BundleLocation): Promise<Res
     ? undefined
     : statSync(manifestPath, { throwIfNoEntry: false });
   const record = manifestStats ? readVerifiedRecord(memo!, target) : undefined;
-  const unchanged = record !== undefined && sameIdentity(record.binary, binaryId) &&
+  const unchanged = record !== undefined && recordSettled(record) &&
+    sameIdentity(record.binary, binaryId) &&
     sameIdentity(record.manifest, fileIdentity(manifestStats!));
   const verified = unchanged ? "sha256" : await verifyAgainstManifest();
 
@@ -199,14 +205,18 @@ export async function resolveBundledBinary(options: BundleLocation): Promise<Res
       throw mismatch(`${binaryId.size} bytes instead of ${entry.size}`);
     }
     const key = `${target}\0${Object.values(binaryId).join("\0")}`;
-    let digest = memo === undefined ? undefined : verifiedDigests.get(key);
+    const known = memo === undefined ? undefined : verifiedDigests.get(key);
+    let digest = known && statSettled(binaryId.ctimeMs, known.seenAtMs) ? known.digest : undefined;
     // A record of this binary still saves the hash when only the manifest changed.
-    if (digest === undefined && record && sameIdentity(record.binary, binaryId)) {
+    if (
+      digest === undefined && record && sameIdentity(record.binary, binaryId) &&
+      statSettled(record.binary.ctimeMs, record.seenAtMs)
+    ) {
       digest = record.sha256;
     }
     if (digest !== entry.sha256) digest = await sha256File(target);
     if (digest !== entry.sha256) throw mismatch(digest);
-    verifiedDigests.set(key, digest);
+    verifiedDigests.set(key, { digest, seenAtMs });
     // The manifest's identity from before it was read: if it changed since, the next process
     // sees another identity and checks again.
     if (memo !== undefined && manifestStats) {
@@ -214,6 +224,7 @@ export async function resolveBundledBinary(options: BundleLocation): Promise<Res
         binary: binaryId,
         manifest: fileIdentity(manifestStats),
         sha256: digest,
+        seenAtMs,
       });
     }
     return "sha256";

@@ -233,10 +233,12 @@ test("resolveBundledBinary remembers the checked binary and manifest for the nex
     assert.equal((await resolveBundledBinary(where)).verified, "sha256");
     const target = await realpath(binary);
     const record = readVerifiedRecord(memo, target);
+    assert.ok(record && record.seenAtMs <= Date.now());
     assert.deepEqual(record, {
       binary: await identityOf(target),
       manifest: await identityOf(join(await realpath(root), "bundle.jsonc")),
       sha256: sha256Hex(SCRIPT),
+      seenAtMs: record.seenAtMs,
     });
   }));
 
@@ -255,12 +257,13 @@ test("resolveBundledBinary trusts a record only while the binary and manifest ar
       resolveBundledBinary({ ...base, verifiedDir: false }),
       isBundleError(/does not match bundle.jsonc/),
     );
-    const claim = async () =>
-      await writeVerifiedRecord(memo, target, {
-        binary: await identityOf(target),
-        manifest: await identityOf(manifestPath),
-        sha256: claimed,
-      });
+    // A claim made long after both files last changed: their identities had settled.
+    const claim = async () => {
+      const binary = await identityOf(target);
+      const manifest = await identityOf(manifestPath);
+      const seenAtMs = Math.max(binary.ctimeMs, manifest.ctimeMs) + 60_000;
+      await writeVerifiedRecord(memo, target, { binary, manifest, sha256: claimed, seenAtMs });
+    };
     await claim();
     assert.equal((await resolveBundledBinary({ ...base, verifiedDir: memo })).verified, "sha256");
     // A rewritten manifest is read again; the record still vouches for the unchanged binary.
@@ -273,6 +276,48 @@ test("resolveBundledBinary trusts a record only while the binary and manifest ar
       resolveBundledBinary({ ...base, verifiedDir: memo }),
       isBundleError(/does not match bundle.jsonc/),
     );
+  }));
+
+/** Waits for the start of a wall-clock second, so what follows fits in one second. */
+async function startOfSecond(): Promise<void> {
+  while (Date.now() % 1000 > 50) {
+    await new Promise((resolve) => setTimeout(resolve, 1000 - (Date.now() % 1000)));
+  }
+}
+
+test("resolveBundledBinary hashes a binary rewritten in place in the same second, its mtime restored", () =>
+  withBundle(async (root, dir) => {
+    const memo = join(root, "..", "verified");
+    const where = { root, version: VERSION, platform: PLATFORM, verifiedDir: memo } as const;
+    await recordBundleEntry(root, VERSION, PLATFORM, entryFor(sha256Hex(SCRIPT)));
+    const evil = SCRIPT.replace("codex-cli", "evil-cli!");
+    assert.equal(evil.length, SCRIPT.length);
+    // A whole-second mtime: utimes restores it exactly on every runtime.
+    const stamp = new Date("2025-01-02T03:04:05.000Z");
+    for (let attempt = 1;; attempt++) {
+      await startOfSecond();
+      const binary = await goodBinary(dir);
+      await utimes(binary, stamp, stamp);
+      assert.equal((await resolveBundledBinary(where)).verified, "sha256");
+      const before = await stat(binary);
+      await writeFile(binary, evil);
+      await utimes(binary, stamp, stamp);
+      const after = await stat(binary);
+      assert.deepEqual(
+        [after.ino, after.size, after.mtimeMs],
+        [before.ino, before.size, before.mtimeMs],
+      );
+      // Deno reports ctime in whole seconds: the rewrite must land in the same one to hide.
+      const sameSecond = Math.floor(after.ctimeMs / 1000) === Math.floor(before.ctimeMs / 1000);
+      if (!sameSecond && attempt < 5) continue;
+      assert.ok(sameSecond, "the rewrite never landed in the same second");
+      // in this process (the memo of verified digests) and in a new one (the record)
+      await assert.rejects(
+        resolveBundledBinary(where),
+        isBundleError(/does not match bundle.jsonc/),
+      );
+      return;
+    }
   }));
 
 test("resolveBundledBinary treats an unreadable record as a miss and writes a good one", () =>

@@ -3,17 +3,21 @@
  * costs most of a second per process. Once a binary matched its manifest, a small record keyed
  * by the file's identity (device, inode, size, mtime, ctime) lets a later process skip the hash.
  * Any write, rename over, `touch` or `chmod` changes one of those fields, and then the binary is
- * hashed again. The record also holds the manifest's identity: while neither file changed, a
+ * hashed again, and so is one whose identity was read within a second or two of its last change
+ * (a rewrite in that window can leave every field as it was: `src/fs/stat_settled.ts`). The
+ * record also holds the manifest's identity: while neither file changed, a
  * resolution needs neither the hash nor a parse of the manifest. Records live in `codexkit/verified/` beside the capability cache; a record that
  * cannot be read or written is a miss, never an error.
  *
  * @module
  */
-import { readFileSync } from "node:fs";
+import { closeSync, constants, fstatSync, openSync, readFileSync } from "node:fs";
 import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
+import { BundleError } from "../src/errors.ts";
 import { writeFileAtomic } from "../src/fs/atomic_write.ts";
 import { userCacheDir } from "../src/fs/cache_dir.ts";
+import { statSettled } from "../src/fs/stat_settled.ts";
 
 /** The stat fields that identify one version of a file's content. */
 export interface FileIdentity {
@@ -80,6 +84,17 @@ export interface VerifiedRecord {
   manifest: FileIdentity;
   /** The binary's hex sha256 (equal to the manifest's entry then). */
   sha256: string;
+  /**
+   * The clock (ms since the epoch) just before both identities were read: an identity read
+   * before its ctime settled cannot vouch for the content ({@linkcode recordSettled}).
+   */
+  seenAtMs: number;
+}
+
+/** Whether both identities of `record` were read late enough to show any later change. Pure. */
+export function recordSettled(record: VerifiedRecord): boolean {
+  return statSettled(record.binary.ctimeMs, record.seenAtMs) &&
+    statSettled(record.manifest.ctimeMs, record.seenAtMs);
 }
 
 function isIdentity(value: unknown): value is FileIdentity {
@@ -90,18 +105,39 @@ function isIdentity(value: unknown): value is FileIdentity {
 
 /**
  * The record for the binary at `canonicalPath` in `dir`, or `undefined` when there is none or it
- * cannot be read as one.
+ * cannot be read as one. A record path that is not a regular file (a FIFO, a device) is a
+ * BundleError naming it, found without blocking.
  */
 export function readVerifiedRecord(
   dir: string,
   canonicalPath: string,
 ): VerifiedRecord | undefined {
-  let text: string;
+  const path = recordPath(dir, canonicalPath);
+  let fd: number;
   try {
-    // Synchronous for the reason given in resolve.ts: a small file on the warm path.
-    text = readFileSync(recordPath(dir, canonicalPath), "utf8");
+    // Synchronous for the reason given in resolve.ts: a small file on the warm path. Opened
+    // without blocking and without following a link: a FIFO planted at the record's name
+    // would otherwise hold the whole event loop in a blocking open.
+    fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK | (constants.O_NOFOLLOW ?? 0));
   } catch {
     return undefined;
+  }
+  let text: string;
+  try {
+    const info = fstatSync(fd);
+    if (!info.isFile()) {
+      throw new BundleError(
+        `Cannot read the verified-digest record ${path}: not a regular file`,
+        { path },
+      );
+    }
+    if (info.size > MAX_RECORD_BYTES) return undefined;
+    text = readFileSync(fd, "utf8");
+  } catch (error) {
+    if (error instanceof BundleError) throw error;
+    return undefined;
+  } finally {
+    closeSync(fd);
   }
   if (text.length > MAX_RECORD_BYTES) return undefined;
   let record: unknown;
@@ -115,7 +151,14 @@ export function readVerifiedRecord(
   if (r.kind !== RECORD_KIND || r.path !== canonicalPath) return undefined;
   if (typeof r.sha256 !== "string" || !/^[0-9a-f]{64}$/.test(r.sha256)) return undefined;
   if (!isIdentity(r.binary) || !isIdentity(r.manifest)) return undefined;
-  return { binary: fileIdentity(r.binary), manifest: fileIdentity(r.manifest), sha256: r.sha256 };
+  // A record from before seenAtMs was kept cannot say whether its identities had settled.
+  if (typeof r.seenAtMs !== "number") return undefined;
+  return {
+    binary: fileIdentity(r.binary),
+    manifest: fileIdentity(r.manifest),
+    sha256: r.sha256,
+    seenAtMs: r.seenAtMs,
+  };
 }
 
 /**

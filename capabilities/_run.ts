@@ -1,11 +1,12 @@
 /**
- * Runs one short probe command through the runtime seam with a timeout and an abort signal,
- * and always leaves no process behind.
+ * Runs one short probe command to its end (the process stages' `runToEnd`) with a timeout and
+ * an abort signal, and always leaves no process behind; the outcome is data, never a throw.
  *
  * @module
  */
-import { getSpawner, reapRun, terminate } from "../src/runtime/mod.ts";
-import type { ChildProcess, Spawner } from "../src/runtime/mod.ts";
+import { runToEnd } from "../src/process/run_to_end.ts";
+import { spawnerFor } from "../src/process/spawner.ts";
+import type { Spawner } from "../src/runtime/mod.ts";
 
 /** How a probe command ended. */
 export type RunOutcome =
@@ -23,11 +24,9 @@ export interface RunOptions {
   spawner?: Spawner;
 }
 
-// Help pages are a few KB; anything past this is not a help page.
+// Help pages are a few KB; anything past this is not a help page (the probe is stopped).
 const OUTPUT_LIMIT = 1 << 20;
 const KILL_GRACE_MS = 250;
-// After the command exits, how long its output may take to end before it is let go.
-const DRAIN_MS = 200;
 
 /** Runs `command args`, collecting bounded stdout/stderr; never rejects. */
 export async function runCommand(
@@ -35,13 +34,16 @@ export async function runCommand(
   args: readonly string[],
   options: RunOptions,
 ): Promise<RunOutcome> {
-  if (options.signal?.aborted) return { kind: "aborted", reason: options.signal.reason };
-  let child: ChildProcess;
+  let result;
   try {
-    child = await (options.spawner ?? getSpawner()).spawn(command, args, {
+    result = await runToEnd(command, args, {
+      spawner: spawnerFor(options),
       env: options.env,
       cwd: options.cwd,
-      stdin: "null",
+      signal: options.signal,
+      timeoutMs: options.timeoutMs,
+      killGraceMs: KILL_GRACE_MS,
+      maxOutputBytes: OUTPUT_LIMIT,
     });
   } catch (error) {
     return {
@@ -49,78 +51,15 @@ export async function runCommand(
       message: error instanceof Error ? error.message : String(error),
     };
   }
-  const stdout = collect(child.stdout);
-  const stderr = collect(child.stderr);
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  let onAbort: (() => void) | undefined;
-  const stop = new Promise<RunOutcome>((resolve) => {
-    timer = setTimeout(
-      () => resolve({ kind: "timeout", timeoutMs: options.timeoutMs }),
-      options.timeoutMs,
-    );
-    onAbort = () => resolve({ kind: "aborted", reason: options.signal?.reason });
-    options.signal?.addEventListener("abort", onAbort, { once: true });
-  });
-  try {
-    const ended = await Promise.race([child.exited.then(() => undefined), stop]);
-    if (ended) {
-      await terminate(child, KILL_GRACE_MS);
-      return ended;
-    }
-    const status = await child.exited;
-    const [out, err] = await Promise.all([stdout.text(), stderr.text()]);
-    // Something the command left behind still holds its pipes: end it (the whole run when
-    // the output was cut off, else just the command's process group: one syscall).
-    reapRun(child, [], { search: !(stdout.ended() && stderr.ended()) });
-    return { kind: "exited", code: status.code, signal: status.signal, stdout: out, stderr: err };
-  } finally {
-    clearTimeout(timer);
-    if (onAbort) options.signal?.removeEventListener("abort", onAbort);
-    stdout.cancel();
-    stderr.cancel();
-  }
-}
-
-interface Collector {
-  text(): Promise<string>;
-  /** Whether the stream ended by itself. */
-  ended(): boolean;
-  cancel(): void;
-}
-
-function collect(stream: ReadableStream<Uint8Array>): Collector {
-  const reader = stream.getReader();
-  const decoder = new TextDecoder();
-  let text = "";
-  let done = false;
-  const finished = (async () => {
-    try {
-      for (;;) {
-        const chunk = await reader.read();
-        if (chunk.done) break;
-        if (text.length < OUTPUT_LIMIT) text += decoder.decode(chunk.value, { stream: true });
-      }
-      text += decoder.decode();
-    } catch {
-      // A cancelled or broken pipe ends the output; what was read is kept.
-    } finally {
-      done = true;
-    }
-  })();
+  const { stopped } = result;
+  if (stopped?.kind === "timeout") return { kind: "timeout", timeoutMs: stopped.timeoutMs };
+  if (stopped?.kind === "abort") return { kind: "aborted", reason: stopped.reason };
+  // An overflow ends as the kill it was: a signal, no help page.
   return {
-    // A grandchild may hold the pipe open after the child exits; do not wait for it forever.
-    text: async () => {
-      let timer: ReturnType<typeof setTimeout> | undefined;
-      try {
-        await Promise.race([finished, new Promise((r) => timer = setTimeout(r, DRAIN_MS))]);
-      } finally {
-        clearTimeout(timer);
-      }
-      return text;
-    },
-    ended: () => done,
-    cancel: () => {
-      if (!done) reader.cancel().catch(() => {});
-    },
+    kind: "exited",
+    code: result.exitCode,
+    signal: result.signal,
+    stdout: result.stdout,
+    stderr: result.stderr,
   };
 }

@@ -7,11 +7,12 @@
 import { AbortError } from "../src/errors.ts";
 import { defaultCacheDir, readCacheFile, writeCacheFile } from "./disk_cache.ts";
 import { fingerprintBinary, sameFingerprint } from "./fingerprint.ts";
+import { sha256File } from "../src/fs/sha256_file.ts";
 import { knownSnapshot } from "./known.ts";
 import { applyOverrides } from "./overrides.ts";
 import type { CapabilityOverrides } from "./overrides.ts";
-import { probeCapabilities } from "./probe.ts";
-import type { ProbeOptions } from "./probe.ts";
+import { probeCapabilities, probeVersion } from "./probe.ts";
+import type { ProbeOptions, VersionProbe } from "./probe.ts";
 import { decideCacheUse, DEFAULT_TTL_MS } from "./ttl.ts";
 import type { CachePolicy } from "./ttl.ts";
 import type { CapabilitySnapshot, Fingerprint } from "./types.ts";
@@ -124,33 +125,10 @@ export class CapabilityCache {
       // Nothing to key a cache on; the probe records why in its gaps.
       return this.#fresh(await this.#share(binary, binary, options.signal), done);
     }
-    const key = [
-      fingerprint.path,
-      fingerprint.size,
-      fingerprint.mtimeMs,
-      fingerprint.ctimeMs,
-      fingerprint.dev,
-      fingerprint.ino,
-      fingerprint.sha256,
-    ].join("\n");
+    const key = keyOf(fingerprint);
     if (policy === "preferCache") {
-      const hit = this.#memory.get(key);
-      if (hit && this.#reusable(hit.snapshot, hit.fingerprint, fingerprint)) {
-        return done(hit.snapshot, "memory");
-      }
-      if (this.#dir !== null) {
-        const read = await readCacheFile(this.#dir, fingerprint);
-        if (read.status === "ignored") {
-          this.#warn(`Ignoring capability cache ${read.path}: ${read.reason}`);
-        }
-        if (
-          read.status === "hit" &&
-          this.#reusable(read.snapshot, read.snapshot.fingerprint!, fingerprint)
-        ) {
-          this.#memory.set(key, { snapshot: read.snapshot, fingerprint });
-          return done(read.snapshot, "disk");
-        }
-      }
+      const hit = await this.#stored(key, fingerprint);
+      if (hit) return done(hit.snapshot, hit.origin);
     }
     const snapshot = policy === "bypass"
       ? await probeCapabilities(binary, { ...this.#probe, signal: options.signal })
@@ -164,6 +142,52 @@ export class CapabilityCache {
       }
     }
     return this.#fresh(snapshot, done);
+  }
+
+  /**
+   * The snapshot of `binary` when memory or the disk cache holds a fresh one for its current
+   * fingerprint, else `undefined`; never probes.
+   */
+  async cached(binary: string): Promise<LookupResult | undefined> {
+    const fingerprint = await fingerprintBinary(binary, { hash: this.#probe.hash })
+      .catch(() => undefined);
+    if (!fingerprint) return undefined;
+    return await this.#stored(keyOf(fingerprint), fingerprint);
+  }
+
+  /** The version of `binary` from `--version` alone, run with this cache's probe options. */
+  version(binary: string): Promise<VersionProbe> {
+    return probeVersion(binary, this.#probe);
+  }
+
+  async #stored(
+    key: string,
+    fingerprint: Fingerprint,
+  ): Promise<{ snapshot: CapabilitySnapshot; origin: LookupOrigin } | undefined> {
+    const hit = this.#memory.get(key);
+    if (
+      hit &&
+      this.#reusable(hit.snapshot, hit.fingerprint, await hashedLike(hit.fingerprint, fingerprint))
+    ) {
+      return { snapshot: hit.snapshot, origin: "memory" };
+    }
+    if (this.#dir === null) return undefined;
+    const read = await readCacheFile(this.#dir, fingerprint);
+    if (read.status === "ignored") {
+      this.#warn(`Ignoring capability cache ${read.path}: ${read.reason}`);
+    }
+    if (
+      read.status === "hit" &&
+      this.#reusable(
+        read.snapshot,
+        read.snapshot.fingerprint!,
+        await hashedLike(read.snapshot.fingerprint!, fingerprint),
+      )
+    ) {
+      this.#memory.set(key, { snapshot: read.snapshot, fingerprint });
+      return { snapshot: read.snapshot, origin: "disk" };
+    }
+    return undefined;
   }
 
   /** Forgets every in-memory entry (the disk cache stays). */
@@ -235,6 +259,27 @@ export class CapabilityCache {
       promise.then(resolve, reject).finally(() => signal.removeEventListener("abort", abort));
     });
   }
+}
+
+/**
+ * `now` with the content's hash when `cached` has one: a fingerprint read within its ctime's
+ * tick was hashed ({@linkcode fingerprintBinary}), and only the hash can vouch for it later.
+ */
+async function hashedLike(cached: Fingerprint, now: Fingerprint): Promise<Fingerprint> {
+  if (cached.sha256 === undefined || now.sha256 !== undefined) return now;
+  const sha256 = await sha256File(now.path).catch(() => undefined);
+  return sha256 === undefined ? now : { ...now, sha256 };
+}
+
+function keyOf(fingerprint: Fingerprint): string {
+  return [
+    fingerprint.path,
+    fingerprint.size,
+    fingerprint.mtimeMs,
+    fingerprint.ctimeMs,
+    fingerprint.dev,
+    fingerprint.ino,
+  ].join("\n");
 }
 
 /** Whether a snapshot may be stored: it has a fingerprint and no step failed for a passing reason. */

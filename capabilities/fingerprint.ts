@@ -6,6 +6,7 @@
  * @module
  */
 import { sha256File } from "../src/fs/sha256_file.ts";
+import { statSettled } from "../src/fs/stat_settled.ts";
 import { realpath, stat } from "node:fs/promises";
 import type { Fingerprint } from "./types.ts";
 
@@ -29,6 +30,7 @@ export async function fingerprintBinary(
   options: FingerprintOptions = {},
 ): Promise<Fingerprint> {
   const path = await realpath(binary);
+  const seenAtMs = Date.now();
   const info = await stat(path);
   const fingerprint: Fingerprint = {
     path,
@@ -37,8 +39,14 @@ export async function fingerprintBinary(
     ctimeMs: time(info.ctimeMs),
     ino: Number(info.ino),
     dev: Number(info.dev),
+    seenAtMs,
   };
-  if (options.hash) fingerprint.sha256 = await sha256File(path);
+  // Deno reports ctime in whole seconds: a stat read within the ctime's own tick cannot tell a
+  // same-size rewrite with the mtime restored from the original, so its content is hashed, and
+  // a later lookup compares hashes (see src/fs/stat_settled.ts).
+  if (options.hash || !statSettled(fingerprint.ctimeMs, seenAtMs)) {
+    fingerprint.sha256 = await sha256File(path);
+  }
   return fingerprint;
 }
 
@@ -49,8 +57,8 @@ function time(ms: number): number | null {
 /**
  * Whether `cached` (recorded with a snapshot) still describes the file `now` was read from.
  * Path, size, mtime, ctime, inode and device must all agree; a field `now` has and `cached`
- * lacks (an entry from an older SDK, or a hash asked for now only) cannot vouch for the file,
- * so it does not match. The content hash is compared when `now` carries one.
+ * lacks (an entry from an older SDK) cannot vouch for the file, so it does not match. Content
+ * hashes are compared when both carry one; the cache hashes `now` whenever `cached` has a hash.
  */
 export function sameFingerprint(cached: Fingerprint, now: Fingerprint): boolean {
   if (cached.path !== now.path || cached.size !== now.size || cached.mtimeMs !== now.mtimeMs) {
@@ -59,6 +67,8 @@ export function sameFingerprint(cached: Fingerprint, now: Fingerprint): boolean 
   if (now.ctimeMs !== undefined && cached.ctimeMs !== now.ctimeMs) return false;
   if (now.ino !== undefined && cached.ino !== now.ino) return false;
   if (now.dev !== undefined && cached.dev !== now.dev) return false;
-  if (now.sha256 !== undefined) return cached.sha256 === now.sha256;
+  // Hashes decide when both sides have one; a side without one was read settled (a stat read
+  // within its ctime's tick is always hashed), so its stat fields vouch for it.
+  if (now.sha256 !== undefined && cached.sha256 !== undefined) return cached.sha256 === now.sha256;
   return true;
 }

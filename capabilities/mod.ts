@@ -33,7 +33,7 @@ export type {
 } from "./types.ts";
 export type { FeaturesParse } from "./parse_features.ts";
 export type { HelpParse } from "./parse_help.ts";
-export type { ProbeOptions } from "./probe.ts";
+export type { ProbeOptions, VersionProbe } from "./probe.ts";
 export type { FingerprintOptions } from "./fingerprint.ts";
 export type { CacheDecision, CacheFacts, CachePolicy, CacheVerdict } from "./ttl.ts";
 export type { CacheRead } from "./disk_cache.ts";
@@ -41,13 +41,13 @@ export type { CapabilityCacheOptions, LookupOptions, LookupOrigin, LookupResult 
 export type { CapabilityOverrides, FeatureOverride } from "./overrides.ts";
 export type { GuardResult } from "./guard.ts";
 export type { GateOptions, SnapshotGate } from "./gate.ts";
-export type { GatedBinary, InstalledGateOptions } from "./installed_gate.ts";
+export type { GatedBinary, InstalledGate, InstalledGateOptions } from "./installed_gate.ts";
 export type { AppServerSurface, MethodFields } from "./app_server_surface.ts";
 export type { DriftReport, DriftSection, DriftSide } from "./drift.ts";
 export type { ReleaseBinary, ReleaseOptions } from "./releases.ts";
 export type { BundleProgress } from "../bundles/add.ts";
 export type { Advisory, AdvisoryStatus, ReleaseTable } from "./advisory.ts";
-export type { GateAnswer, GatedOption, OptionGate } from "../src/exec/gates.ts";
+export type { GateAnswer, GatedOption, OptionGate } from "../src/options/gates.ts";
 export type {
   ChildProcess,
   ExitStatus,
@@ -61,7 +61,7 @@ export { SNAPSHOT_SCHEMA_VERSION } from "./types.ts";
 export { compareVersions, parseVersion } from "./semver.ts";
 export { parseFeaturesList } from "./parse_features.ts";
 export { parseHelp } from "./parse_help.ts";
-export { DEFAULT_PROBE_TIMEOUT_MS, probeCapabilities } from "./probe.ts";
+export { DEFAULT_PROBE_TIMEOUT_MS, probeCapabilities, probeVersion } from "./probe.ts";
 export { fingerprintBinary } from "./fingerprint.ts";
 export { decideCacheUse, DEFAULT_TTL_MS, effectiveTtl } from "./ttl.ts";
 export { defaultCacheDir, readCacheFile, writeCacheFile } from "./disk_cache.ts";
@@ -77,6 +77,7 @@ export {
 } from "./snapshot_file.ts";
 export { answerOption, guard, listedValues } from "./guard.ts";
 export { installedGate } from "./installed_gate.ts";
+export { checkCodexRange, requireCodexVersion, versionSatisfies } from "./require.ts";
 export { appServerSurfaceFromSchemas, readAppServerSurface } from "./app_server_surface.ts";
 export { compareReleases, formatDrift, hasDrift } from "./drift.ts";
 export {

@@ -17,7 +17,14 @@ import { runCommand } from "./_run.ts";
 import type { RunOutcome } from "./_run.ts";
 import { parseVersion } from "./semver.ts";
 import { SNAPSHOT_SCHEMA_VERSION } from "./types.ts";
-import type { CapabilitySnapshot, CommandInfo, Feature, Fingerprint, Gap } from "./types.ts";
+import type {
+  CapabilitySnapshot,
+  CommandInfo,
+  Feature,
+  Fingerprint,
+  Gap,
+  VersionInfo,
+} from "./types.ts";
 
 /**
 
@@ -104,20 +111,7 @@ export async function probeCapabilities(
   }
   throwIfAborted(options.signal);
   const collectedAt = new Date().toISOString();
-  const scratch = await mkdtemp(join(tmpdir(), "codexkit-probe-"));
-  try {
-    const home = join(scratch, "home");
-    const tmp = join(scratch, "tmp");
-    await Promise.all([mkdir(home), mkdir(tmp)]);
-    const env = probeEnv(home, tmp, options.env);
-    const run = (args: string[]) =>
-      runCommand(binary, [...PROBE_SAFETY_ARGS, ...args], {
-        env,
-        cwd: scratch,
-        timeoutMs,
-        signal: options.signal,
-        spawner: options.spawner,
-      });
+  return await inScratch(options, timeoutMs, async (run) => {
     const gaps: Gap[] = [];
     const [versionOut, featuresOut, helpOuts, fingerprint] = await Promise.all([
       run(["--version"]),
@@ -147,6 +141,79 @@ export async function probeCapabilities(
     commands.forEach((path, i) => readHelp(path, helpOuts[i], snapshot));
     if (fingerprint) snapshot.fingerprint = fingerprint as Fingerprint;
     return snapshot;
+  }, binary);
+}
+
+/** What {@linkcode probeVersion} learnt: the version, or why there is none. */
+export interface VersionProbe {
+  /** The version `--version` printed, or `null`. */
+  version: VersionInfo | null;
+  /** Why there is no version (empty when there is one). */
+  gaps: Gap[];
+}
+
+/**
+ * Runs only `codex --version` (one process, about 5 ms for the native binary), with the
+ * same isolation as {@linkcode probeCapabilities}: the first turn on a release whose
+ * capabilities are committed needs nothing more before codex starts.
+ *
+ * @example Ask a binary its version
+ * ```ts ignore
+ * const { version } = await probeVersion("/usr/local/bin/codex");
+ * console.log(version?.semver);
+ * ```
+ */
+export async function probeVersion(
+  binary: string,
+  options: Omit<ProbeOptions, "commands" | "hash"> = {},
+): Promise<VersionProbe> {
+  const timeoutMs = options.timeoutMs ?? DEFAULT_PROBE_TIMEOUT_MS;
+  throwIfAborted(options.signal);
+  // `--version` is answered by the argument parser before codex reads or writes its home, so
+  // no scratch dir is made: HOME and CODEX_HOME name a path that does not exist (0.169-0.171).
+  const nowhere = join(tmpdir(), `codexkit-probe-none-${crypto.randomUUID()}`);
+  const out = await runCommand(binary, [...PROBE_SAFETY_ARGS, "--version"], {
+    env: probeEnv(nowhere, nowhere, options.env),
+    timeoutMs,
+    signal: options.signal,
+    spawner: options.spawner,
+  });
+  throwIfAborted(options.signal);
+  const snapshot: CapabilitySnapshot = {
+    schemaVersion: SNAPSHOT_SCHEMA_VERSION,
+    source: "probe",
+    collectedAt: new Date().toISOString(),
+    version: null,
+    features: null,
+    commands: {},
+    gaps: [],
+  };
+  readVersion(out, snapshot);
+  return { version: snapshot.version, gaps: snapshot.gaps };
+}
+
+/** Runs `fn` with a `run` that spawns `binary` in a fresh home and TMPDIR, removed after. */
+async function inScratch<T>(
+  options: Omit<ProbeOptions, "commands" | "hash">,
+  timeoutMs: number,
+  fn: (run: (args: string[]) => Promise<RunOutcome>) => Promise<T>,
+  binary: string,
+): Promise<T> {
+  const scratch = await mkdtemp(join(tmpdir(), "codexkit-probe-"));
+  try {
+    const home = join(scratch, "home");
+    const tmp = join(scratch, "tmp");
+    await Promise.all([mkdir(home), mkdir(tmp)]);
+    const env = probeEnv(home, tmp, options.env);
+    return await fn((args) =>
+      runCommand(binary, [...PROBE_SAFETY_ARGS, ...args], {
+        env,
+        cwd: scratch,
+        timeoutMs,
+        signal: options.signal,
+        spawner: options.spawner,
+      })
+    );
   } finally {
     await rm(scratch, { recursive: true, force: true }).catch(() => {});
   }

@@ -1,13 +1,14 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { existsSync, readFileSync } from "node:fs";
-import { mkdtemp, readFile, realpath, rm } from "node:fs/promises";
+import { mkdtemp, readdir, readFile, realpath, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { AbortError } from "../src/errors.ts";
 import { gateFromSnapshot } from "./gate.ts";
-import { probeCapabilities } from "./probe.ts";
+import { knownSnapshot } from "./known.ts";
+import { probeCapabilities, probeVersion } from "./probe.ts";
 
 const FAKE = fileURLToPath(new URL("./testdata/fake_codex.sh", import.meta.url));
 const NATIVE = fileURLToPath(
@@ -33,13 +34,18 @@ async function gone(pids: number[]): Promise<boolean> {
   return false;
 }
 
-test("probeCapabilities reads the real 0.169.0 binary without gaps", async () => {
+test("probeCapabilities reads the real pinned binary without gaps, as its known snapshot says", async () => {
   const snapshot = await probeCapabilities(NATIVE);
   assert.deepEqual(snapshot.gaps, []);
   assert.equal(snapshot.source, "probe");
-  assert.equal(snapshot.version?.semver, "0.169.0");
+  const pinned = JSON.parse(
+    readFileSync(new URL("../node_modules/@openai/codex/package.json", import.meta.url), "utf8"),
+  ).version;
+  assert.equal(snapshot.version?.semver, pinned);
   assert.equal(snapshot.version?.channel, "stable");
-  assert.equal(snapshot.features?.length, 215);
+  const known = knownSnapshot(pinned);
+  assert.ok(known, `the pinned ${pinned} has a committed snapshot`);
+  assert.equal(snapshot.features?.length, known.features?.length);
   // The probe's own --disable plugins would read as the default; it is recorded as unobserved.
   assert.equal(snapshot.features?.find((f) => f.name === "plugins")?.enabled, null);
   assert.ok(snapshot.commands["codex exec fork"]);
@@ -140,4 +146,19 @@ test("probeCapabilities gives transient gaps, not an exception, for a missing bi
 test("probeCapabilities refuses bad options with a TypeError naming them", async () => {
   await assert.rejects(probeCapabilities(FAKE, { timeoutMs: 0 }), /option timeoutMs/);
   await assert.rejects(probeCapabilities(FAKE, { commands: ["codex ../x"] }), /option commands/);
+});
+
+test("probeVersion asks only --version and leaves nothing in the temp dir", async () => {
+  const before = new Set(await readdir(tmpdir()));
+  const { version, gaps } = await probeVersion(NATIVE);
+  const full = await probeCapabilities(NATIVE);
+  assert.deepEqual(gaps, []);
+  assert.equal(version?.semver, full.version?.semver);
+  const left = (await readdir(tmpdir())).filter((n) =>
+    !before.has(n) && n.startsWith("codexkit-probe-none-")
+  );
+  assert.deepEqual(left, []);
+  const garbage = await probeVersion(FAKE, { env: { FAKE_MODE: "garbage" } });
+  assert.equal(garbage.version, null);
+  assert.equal(garbage.gaps[0].step, "version");
 });

@@ -104,6 +104,11 @@ export interface Fingerprint {
   dev?: number;
   /** SHA-256 of the content (hex), only when asked for. */
   sha256?: string;
+  /**
+   * When the stat was read (ms since the epoch, taken just before it): a stat read within the
+   * ctime's own tick cannot vouch for the content (`statSettled`).
+   */
+  seenAtMs?: number;
 }
 
 /** One probe step that did not give an answer. */

@@ -1,14 +1,16 @@
 /**
  * Generates `src/app_server/protocol/` from the pinned CLI's own description of the app-server
- * protocol (`codex app-server generate-json-schema`): TypeScript types, valibot schemas and the
- * method tables of every client request, server notification and server request.
+ * protocol (`codex app-server generate-json-schema`): TypeScript types (`types.ts`), the method
+ * names (`methods.ts`) and the schema data (`schemas.json`, one definition per line, so a new
+ * CLI's changes read as a diff). The data is interpreted by the hand-written
+ * `src/app_server/wire_schemas.ts`; nothing generated holds code beyond types and name lists.
  *
- *   deno run -A scripts/gen_app_server_protocol.ts [--binary PATH] [--out DIR] [--experimental]
+ *   node_modules/.bin/deno run -A scripts/gen_app_server_protocol.ts [--binary PATH] [--out DIR] [--experimental]
  *
  * `--experimental` adds the methods and fields the CLI marks experimental (the committed output
  * is the stable protocol only). The emitter is a small one of our own: the converters on npm
- * emit types but no valibot, and a second pass over their output would cost more than walking
- * the schema once.
+ * emit types but no schema data, and a second pass over their output would cost more than
+ * walking the schema once.
  *
  * @module
  */
@@ -101,9 +103,18 @@ export interface MethodEntry {
   method: string;
   /** The params node (a `$ref`, `anyOf [ref, null]` or `{type: "null"}`). */
   params: Json | undefined;
-  /** The result definition's name (requests only). */
-  result?: string;
+  /** The result definition's name (requests only); `null` when the schema names none. */
+  result?: string | null;
 }
+
+/**
+ * Why a request's result is typed `unknown`: the CLI's schema names no response definition for
+ * it. What the live server was seen to answer goes in the generated comment.
+ */
+const UNTYPED_RESULT_SEEN: Readonly<Record<string, string>> = {
+  "modelProvider/default/set":
+    "the live 0.171.0 server answers with the `ConfigWriteResponse` shape",
+};
 
 function refName(ref: string): string {
   return ref.split("/").at(-1)!;
@@ -132,10 +143,9 @@ export function methodEntries(
     candidates.push(
       method.split("/").map((part) => part[0].toUpperCase() + part.slice(1)).join("") + "Response",
     );
-    const result = candidates.find((name) => definitions.has(name));
-    if (result === undefined) {
-      throw new Error(`No response definition known for ${method}: add it to RESPONSE_OF`);
-    }
+    // No definition (0.171.0's modelProvider/default/set): typed unknown and passed through,
+    // rather than stopping generation for one method.
+    const result = candidates.find((name) => definitions.has(name)) ?? null;
     return { method, params, result };
   });
 }
@@ -268,156 +278,6 @@ export function compactNode(node: unknown): unknown {
   return out;
 }
 
-/**
- * The runtime half of `schemas.ts`: builds a valibot schema from a compact node on first use.
- * Kept as data plus this walker because runtimes that strip types (Node) parse a large file of
- * schema expressions several times slower than a string of JSON.
- */
-const SCHEMA_RUNTIME = `type Node = boolean | { [key: string]: unknown };
-type Entry = [method: string, params: Node | null, result?: string];
-const DATA: { defs: Record<string, Node>; client: Entry[]; notifications: Entry[]; serverRequests: Entry[] } =
-  JSON.parse(RAW);
-const built = new Map<string, WireSchema>();
-
-function def(name: string): WireSchema {
-  let schema = built.get(name);
-  if (schema === undefined) {
-    const node = Object.hasOwn(DATA.defs, name) ? DATA.defs[name] : undefined;
-    if (node === undefined) throw new Error(\`No protocol definition \${name}\`);
-    schema = build(node);
-    built.set(name, schema);
-  }
-  return schema;
-}
-
-const ref = (name: string): WireSchema => v.lazy(() => def(name));
-
-function kindsOf(n: Record<string, unknown>): string[] {
-  return Array.isArray(n.type) ? n.type as string[] : typeof n.type === "string" ? [n.type] : [];
-}
-
-function objectOf(n: Record<string, unknown>): WireSchema {
-  const props = (n.properties ?? {}) as Record<string, Node>;
-  const required = new Set((n.required ?? []) as string[]);
-  const names = Object.keys(props);
-  if (names.length === 0) {
-    const extra = n.additionalProperties;
-    if (extra && typeof extra === "object") return v.record(v.string(), build(extra as Node));
-    return v.looseObject({});
-  }
-  const entries: Record<string, WireSchema> = {};
-  for (const name of names) {
-    const t = build(props[name]);
-    entries[name] = required.has(name) ? t : v.optional(t);
-  }
-  return v.looseObject(entries);
-}
-
-function build(node: Node | undefined): WireSchema {
-  if (node === true || node === undefined) return v.unknown();
-  if (node === false) return v.never();
-  const n = node;
-  if (typeof n.$ref === "string") return ref(n.$ref);
-  const kinds = kindsOf(n);
-  if (Array.isArray(n.enum)) {
-    const values = n.enum as unknown[];
-    const strings = values.filter((x): x is string => typeof x === "string");
-    let e: WireSchema = strings.length === values.length
-      ? (strings.length === 1 ? v.literal(strings[0]) : v.picklist(strings))
-      : v.union(values.map((x) => v.literal(x as string)));
-    if (kinds.includes("null") && !values.includes(null)) e = v.nullable(e);
-    return e;
-  }
-  const parts: WireSchema[] = [];
-  let nulls = 0;
-  for (const kind of kinds) {
-    if (kind === "string") parts.push(v.string());
-    else if (kind === "integer" || kind === "number") parts.push(v.number());
-    else if (kind === "boolean") parts.push(v.boolean());
-    else if (kind === "null") {
-      parts.push(v.null());
-      nulls++;
-    } else if (kind === "array") parts.push(v.array(build(n.items as Node)));
-    else if (kind === "object") parts.push(objectOf(n));
-  }
-  if (kinds.length === 0 && n.properties !== undefined) parts.push(objectOf(n));
-  let base: WireSchema | undefined;
-  if (parts.length === 1) base = parts[0];
-  else if (parts.length === 2 && nulls === 1) {
-    base = v.nullable(parts.find((_, i) => kinds[i] !== "null")!);
-  } else if (parts.length > 1) base = v.union(parts);
-  const alts = (n.oneOf ?? n.anyOf) as Node[] | undefined;
-  if (alts) {
-    const options = alts.map(build);
-    const union = options.length === 1 ? options[0] : v.union(options);
-    base = base && n.properties !== undefined
-      ? v.intersect([base, union])
-      : base
-      ? v.union([base, union])
-      : union;
-  }
-  const all = n.allOf as Node[] | undefined;
-  if (all) {
-    const members = all.map(build);
-    const inter = members.length === 1 ? members[0] : v.intersect(members);
-    base = base ? v.intersect([base, inter]) : inter;
-  }
-  return base ?? v.unknown();
-}
-
-function isNullable(node: Node): boolean {
-  if (typeof node !== "object") return false;
-  if (kindsOf(node).includes("null")) return true;
-  const alts = (node.oneOf ?? node.anyOf) as Node[] | undefined;
-  return alts?.some((a) =>
-    typeof a === "object" && kindsOf(a).includes("null") && a.properties === undefined
-  ) ?? false;
-}
-
-function paramsOf(node: Node | null): WireSchema {
-  if (node === null || (typeof node === "object" && kindsOf(node).join() === "null")) {
-    return v.nullish(v.looseObject({}));
-  }
-  return isNullable(node) ? v.nullish(build(node)) : build(node);
-}
-
-function lazyTable<T>(entries: Entry[], make: (entry: Entry) => T): Readonly<Record<string, T>> {
-  const out: Record<string, T> = {};
-  for (const entry of entries) {
-    let cached: T | undefined;
-    Object.defineProperty(out, entry[0], {
-      enumerable: true,
-      get: () => (cached ??= make(entry)),
-    });
-  }
-  return Object.freeze(out);
-}
-
-/** Every definition's schema, by its name (each built on first access). */
-export const DEFINITION_SCHEMAS: Readonly<Record<string, WireSchema>> = lazyTable(
-  Object.keys(DATA.defs).map((name): Entry => [name, null]),
-  ([name]) => def(name),
-);
-
-/** The schemas of every client request. */
-export const CLIENT_REQUEST_SCHEMAS: Readonly<Record<string, RequestSchemas>> = lazyTable(
-  DATA.client,
-  ([, params, result]) => ({ params: paramsOf(params), result: ref(result!) }),
-);
-
-/** The params schema of every server notification. */
-export const SERVER_NOTIFICATION_SCHEMAS: Readonly<Record<string, WireSchema>> = lazyTable(
-  DATA.notifications,
-  ([, params]) => paramsOf(params),
-);
-
-/** The schemas of every server->client request. */
-export const SERVER_REQUEST_SCHEMAS: Readonly<Record<string, RequestSchemas>> = lazyTable(
-  DATA.serverRequests,
-  ([, params, result]) => ({ params: paramsOf(params), result: ref(result!) }),
-);
-`;
-
 /** Generated files, by name, and the counts they hold. */
 export interface GeneratedProtocol {
   /** File name -> text. */
@@ -426,7 +286,20 @@ export interface GeneratedProtocol {
   counts: { clientRequests: number; notifications: number; serverRequests: number; types: number };
 }
 
-/** Emits `types.ts`, `schemas.ts` and `methods.ts` for a schema. */
+/** The type of a request's result in `types.ts`. */
+function resultType(e: MethodEntry): string {
+  return e.result ?? "unknown";
+}
+
+/** The doc line of a method in the `types.ts` tables. */
+function methodDoc(e: MethodEntry): string {
+  if (e.result !== null) return `\`${e.method}\`.`;
+  const seen = UNTYPED_RESULT_SEEN[e.method];
+  return `\`${e.method}\`. The CLI's schema names no result: typed \`unknown\` and passed ` +
+    `through unchanged${seen ? ` (${seen})` : ""}.`;
+}
+
+/** Emits `types.ts`, `schemas.json` and `methods.ts` for a schema. */
 export function emitProtocol(
   schema: ProtocolSchema,
   source: { version: string; experimental: boolean },
@@ -439,11 +312,10 @@ export function emitProtocol(
     !/^(JSONRPC|ClientRequest$|ServerRequest$|ServerNotification$|ClientNotification$)/.test(n)
   ).sort();
   const flavour = source.experimental ? "stable + experimental" : "stable";
-  const header = (what: string): string =>
-    `// Generated by scripts/gen_app_server_protocol.ts from codex-cli ${source.version} ` +
+  const made = `Generated by scripts/gen_app_server_protocol.ts from codex-cli ${source.version} ` +
     `(app-server generate-json-schema, ${flavour}); regenerate with ` +
-    "`deno run -A scripts/gen_app_server_protocol.ts`. Do not edit.\n" +
-    `/**\n * ${what}\n *\n * @module\n */\n`;
+    "`node_modules/.bin/deno run -A scripts/gen_app_server_protocol.ts`. Do not edit.";
+  const header = (what: string): string => `// ${made}\n/**\n * ${what}\n *\n * @module\n */\n`;
 
   // types.ts
   let t = header(
@@ -462,13 +334,13 @@ export function emitProtocol(
     body: (e: MethodEntry) => string,
   ): string =>
     `/** ${title} */\nexport interface ${name} {\n${
-      entries.map((e) => `  /** \`${e.method}\`. */\n  ${key(e.method)}: ${body(e)};`).join("\n")
+      entries.map((e) => `  /** ${methodDoc(e)} */\n  ${key(e.method)}: ${body(e)};`).join("\n")
     }\n}\n\n`;
   t += table(
     "Every client request: its params and result.",
     "ClientRequests",
     client,
-    (e) => `{ params: ${paramsType(e.params)}; result: ${e.result} }`,
+    (e) => `{ params: ${paramsType(e.params)}; result: ${resultType(e)} }`,
   );
   t += table(
     "Every server notification: its params.",
@@ -480,31 +352,23 @@ export function emitProtocol(
     "Every server->client request: its params and the result it expects.",
     "ServerRequests",
     serverRequests,
-    (e) => `{ params: ${paramsType(e.params)}; result: ${e.result} }`,
+    (e) => `{ params: ${paramsType(e.params)}; result: ${resultType(e)} }`,
   );
 
-  // schemas.ts
-  let s = header(
-    "valibot schemas of every app-server message, built on first use from the CLI's JSON Schema " +
-      "(kept below as compact JSON). Objects are loose: fields a newer CLI adds pass through.",
-  );
-  s += 'import * as v from "valibot";\n\n';
-  s += "/** A schema of some wire shape. */\nexport type WireSchema = v.GenericSchema<unknown>;\n";
-  s += "/** The schemas of a request: params and result. */\n" +
-    "export interface RequestSchemas {\n  /** Params. */\n  params: WireSchema;\n" +
-    "  /** Result. */\n  result: WireSchema;\n}\n\n";
+  // schemas.json
   const entry = (e: MethodEntry): unknown[] =>
     e.result === undefined
       ? [e.method, e.params === undefined ? null : compactNode(e.params)]
       : [e.method, e.params === undefined ? null : compactNode(e.params), e.result];
-  const data = {
-    defs: Object.fromEntries(names.map((name) => [name, compactNode(definitions.get(name))])),
-    client: client.map(entry),
-    notifications: notes.map(entry),
-    serverRequests: serverRequests.map(entry),
-  };
-  s += `const RAW: string = ${JSON.stringify(JSON.stringify(data))};\n\n`;
-  s += SCHEMA_RUNTIME;
+  const s = protocolJson({
+    comment: `${made} Read by src/app_server/wire_schemas.ts.`,
+    defs: names.map((name) => [name, compactNode(definitions.get(name))]),
+    lists: {
+      client: client.map(entry),
+      notifications: notes.map(entry),
+      serverRequests: serverRequests.map(entry),
+    },
+  });
 
   // methods.ts
   let m = header(
@@ -525,7 +389,7 @@ export function emitProtocol(
   return {
     files: new Map([
       ["types.ts", t.trimEnd() + "\n"],
-      ["schemas.ts", s.trimEnd() + "\n"],
+      ["schemas.json", s],
       ["methods.ts", m.trimEnd() + "\n"],
     ]),
     counts: {
@@ -535,6 +399,31 @@ export function emitProtocol(
       types: names.length,
     },
   };
+}
+
+/**
+ * The schema data as JSON with one definition and one method per line: a new CLI's changes
+ * show as a reviewable diff. `$comment` says what made it.
+ */
+export function protocolJson(parts: {
+  comment: string;
+  defs: [name: string, node: unknown][];
+  lists: Record<string, unknown[]>;
+}): string {
+  const lines = [`{`, `  "$comment": ${JSON.stringify(parts.comment)},`, `  "defs": {`];
+  lines.push(
+    parts.defs.map(([name, node]) => `    ${JSON.stringify(name)}: ${JSON.stringify(node)}`)
+      .join(",\n"),
+  );
+  const lists = Object.entries(parts.lists);
+  lines.push(`  },`);
+  lists.forEach(([name, items], i) => {
+    lines.push(`  ${JSON.stringify(name)}: [`);
+    lines.push(items.map((item) => `    ${JSON.stringify(item)}`).join(",\n"));
+    lines.push(`  ]${i < lists.length - 1 ? "," : ""}`);
+  });
+  lines.push(`}`);
+  return `${lines.filter((line) => line !== "").join("\n")}\n`;
 }
 
 /** The version a binary reports (`codex --version` -> `codex-cli 0.169.0` -> `0.169.0`). */

@@ -14,7 +14,7 @@
  * @module
  */
 import { spawn } from "node:child_process";
-import { mkdir, readFile } from "node:fs/promises";
+import { mkdir, readdir, readFile, rm } from "node:fs/promises";
 import { join } from "node:path";
 import process from "node:process";
 import { fileURLToPath } from "node:url";
@@ -64,17 +64,25 @@ interface Row {
   note: string;
 }
 
+/** The releases the matrix runs: the last `count` stable ones plus `extra`, oldest first. */
+export async function matrixReleases(
+  extra: readonly string[] = [],
+  count: number = COUNT,
+): Promise<string[]> {
+  const latest = await latestStableReleases(count);
+  return [...new Set([...latest, ...extra])].sort(compareVersions);
+}
+
 async function main(): Promise<number> {
   const extra = process.argv.slice(2);
-  let latest: string[];
+  let versions: string[];
   try {
-    latest = await latestStableReleases(COUNT);
+    versions = await matrixReleases(extra);
   } catch (error) {
     console.error(`matrix: cannot list releases: ${(error as Error).message}`);
     console.log("0 passed, 1 failed");
     return 1;
   }
-  const versions = [...new Set([...latest, ...extra])].sort(compareVersions);
   console.log(`matrix: ${versions.join(", ")} (runtimes: ${RUNTIMES}; cache ${CACHE})`);
   for (const version of [...FIXTURE_RELEASES, ...versions]) {
     const started = Date.now();
@@ -99,6 +107,8 @@ async function main(): Promise<number> {
 async function runVersion(version: string): Promise<Row> {
   const started = Date.now();
   const logDir = join(ROOT, ".cache", "test-logs", "matrix", version);
+  // A previous run's logs would name failures this run did not have.
+  await rm(logDir, { recursive: true, force: true });
   await mkdir(logDir, { recursive: true });
   const { code, output } = await run("bash", ["scripts/test.sh", ...MATRIX_TESTS], {
     ...process.env,
@@ -120,16 +130,46 @@ async function runVersion(version: string): Promise<Row> {
   return { version, passed, failed, seconds, note };
 }
 
-async function failingTests(logDir: string): Promise<string[]> {
+/**
+ * The names of the failed tests in one runner's log: node's spec reporter (`✖ name (1ms)`), deno
+ * (`name ... FAILED (1ms)`) and bun (`(fail) name [1ms]`). Each name once, in order.
+ */
+export function failedTestNames(log: string): string[] {
   const names = new Set<string>();
-  for (const rt of RUNTIMES.split(/\s+/).filter(Boolean)) {
-    const log = await readFile(join(logDir, `${rt}.log`), "utf8").catch(() => "");
-    for (const line of log.split("\n")) {
-      const m = /^(?:✖ |\(fail\) )(.+?)(?: \(\d[\d.]*m?s\)| \[\d[\d.]*m?s\])?$/.exec(line);
-      if (m && m[1] !== "failing tests:") names.add(`${rt}: ${m[1]}`);
-    }
+  for (const line of log.split("\n")) {
+    const m = /^\s*✖ (.+?)(?: \(\d[\d.]*m?s\))?$/.exec(line) ??
+      /^(.+?) \.\.\. FAILED(?: \(\d[\d.]*m?s\))?$/.exec(line) ??
+      /^\(fail\) (.+?)(?: \[\d[\d.]*m?s\])?$/.exec(line);
+    if (m && m[1] !== "failing tests:") names.add(m[1].trim());
   }
   return [...names];
+}
+
+/**
+ * The failed tests of a run of scripts/test.sh, from its log dir (`<dir>/<runtime>/<file>.log`,
+ * beside a `.count` file of `pass fail exit seconds`): `runtime file: name` each, or
+ * `runtime file: exit N` for a file that failed without naming a test (it died, or ran none).
+ */
+export async function failingTests(
+  logDir: string,
+  runtimes: readonly string[] = RUNTIMES.split(/\s+/).filter(Boolean),
+): Promise<string[]> {
+  const out: string[] = [];
+  for (const rt of runtimes) {
+    const files = await readdir(join(logDir, rt)).catch(() => [] as string[]);
+    for (const file of files.filter((f) => f.endsWith(".log")).sort()) {
+      const slug = file.slice(0, -".log".length);
+      const log = await readFile(join(logDir, rt, file), "utf8").catch(() => "");
+      const count = await readFile(join(logDir, rt, `${slug}.count`), "utf8").catch(() => "");
+      const [, fail = "0", exit = "0"] = count.trim().split(/\s+/);
+      const names = failedTestNames(log);
+      for (const name of names) out.push(`${rt} ${slug}: ${name}`);
+      if (names.length === 0 && (fail !== "0" || exit !== "0")) {
+        out.push(`${rt} ${slug}: exit ${exit}`);
+      }
+    }
+  }
+  return out;
 }
 
 function printTable(rows: Row[]): void {
@@ -168,4 +208,4 @@ function run(
   });
 }
 
-process.exitCode = await main();
+if ((import.meta as { main?: boolean }).main) process.exitCode = await main();

@@ -1,6 +1,7 @@
 /**
  * Records the committed capability snapshots from real codex binaries:
  *
+ *   node_modules/.bin/deno run -A scripts/record_known.ts --missing       # every matrix release without one
  *   node_modules/.bin/deno run -A scripts/record_known.ts                 # the installed codex
  *   node_modules/.bin/deno run -A scripts/record_known.ts 0.165.0 0.166.0 # releases (fetched)
  *   node_modules/.bin/deno run -A scripts/record_known.ts /path/to/codex
@@ -12,6 +13,7 @@
  *
  * @module
  */
+import { existsSync } from "node:fs";
 import { readdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import process from "node:process";
@@ -23,14 +25,26 @@ import { defaultReleaseCacheDir, releaseBinary } from "../capabilities/releases.
 import { compareVersions } from "../capabilities/semver.ts";
 import { writeFileAtomic } from "../src/fs/atomic_write.ts";
 import { resolveCodexBinary } from "../src/binary/resolve.ts";
+import { matrixReleases } from "./matrix.ts";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const KNOWN = join(ROOT, "capabilities", "known");
 const RELEASES = process.env.CODEXKIT_RELEASE_CACHE ?? defaultReleaseCacheDir();
 
-const targets = process.argv.slice(2);
+let targets = process.argv.slice(2);
+if (targets.includes("--missing")) {
+  // The releases `npm run matrix` runs (the last five stable ones): without a snapshot, a release
+  // whose probe fails runs ungated.
+  const wanted = await matrixReleases(targets.filter((t) => t !== "--missing"));
+  targets = wanted.filter((version) => !existsSync(join(KNOWN, `${version}.json`)));
+  console.log(
+    targets.length === 0
+      ? `Every matrix release has a snapshot: ${wanted.join(", ")}`
+      : `Recording ${targets.join(", ")}`,
+  );
+}
 const binaries: string[] = [];
-if (targets.length === 0) binaries.push((await resolveCodexBinary()).path);
+if (process.argv.length === 2) binaries.push((await resolveCodexBinary()).path);
 for (const target of targets) {
   if (/^\d+\.\d+\.\d+/.test(target)) {
     binaries.push((await releaseBinary(target, { dir: RELEASES })).binary);

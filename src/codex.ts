@@ -3,20 +3,30 @@
  *
  * @module
  */
-import { resolveCodexBinary } from "./binary/resolve.ts";
 import type { ResolvedBinary } from "./binary/resolve.ts";
-import type { ExecLane } from "./exec/lane.ts";
-import type { OptionGate } from "./exec/gates.ts";
+import type { ClientContext } from "./client_context.ts";
 import type { TurnLane } from "./lane.ts";
 import type { CodexOptions, ThreadOptions } from "./options.ts";
 import { checkRuntime } from "./runtime/detect.ts";
-import type { Spawner } from "./runtime/mod.ts";
 import { Thread } from "./thread.ts";
-import type { ThreadStart } from "./thread.ts";
+import type { LaneSource, ThreadStart } from "./thread.ts";
 import { checkCodexOptions, checkThreadOptions } from "./options/schema.ts";
-import { lazyLane } from "./lazy_lane.ts";
 import type { AppServer } from "./app_server/app_server.ts";
 import type * as Talk from "./conversations.ts";
+import type { AccountAccess, ModelsAccess, ThreadsAccess } from "./conversation_access.ts";
+
+// The conversation calls' shapes are documented with the app-server entry, so the root's docs
+// (what an exec turn needs) name them without listing them.
+/** @ignore */
+export type Threads = ThreadsAccess;
+/** @ignore */
+export type Models = ModelsAccess;
+/** @ignore */
+export type Account = AccountAccess;
+/** @ignore */
+export type Config = Talk.ConfigAccess;
+/** @ignore */
+export type Mcp = Talk.McpAccess;
 
 /** A lane that holds resources (an app-server process) until closed. */
 interface ClosableLane extends TurnLane {
@@ -39,16 +49,10 @@ interface ClosableLane extends TurnLane {
  */
 export class Codex implements AsyncDisposable {
   #options: Readonly<CodexOptions>;
-  // The process adapters load with the first lane that spawns.
-  #spawner: Promise<Spawner> | undefined;
-  #binary: Promise<ResolvedBinary> | undefined;
-  #home: Promise<string | undefined> | undefined;
-  // The exec lane's code loads on the first turn (and its secrets are known from then on).
-  #exec: TurnLane;
-  #execLoaded: Promise<ExecLane> | undefined;
-  #execLane: ExecLane | undefined;
+  // Resolved on the first turn (or conversation call) and handed down to every lane.
+  #context: Promise<ClientContext> | undefined;
+  #exec: Promise<TurnLane> | undefined;
   #appServer: Promise<ClosableLane> | undefined;
-  #gateOf: Promise<(binary: ResolvedBinary) => Promise<OptionGate>> | undefined;
   #talk: Promise<Talk.Conversations> | undefined;
 
   /**
@@ -59,27 +63,17 @@ export class Codex implements AsyncDisposable {
     checkCodexOptions(options);
     this.#options = Object.freeze({ ...options });
     checkRuntime(options.runtime);
-    this.#exec = lazyLane(() => this.#loadExec(), {
-      control: false,
-      secrets: () => this.#execLane?.secrets,
-    });
   }
 
   /**
    * The codex binary this client runs, resolved on first use and remembered: override ->
    * `CODEX_PATH` -> bundle -> npm platform package -> PATH. Rejects with
    * `BinaryNotFoundError` listing every place searched (and tries again on the next call).
+   * A binary from a pinned bundle is checked again on every call, so before every spawn: a
+   * few `stat` calls while it is unchanged, a hash when it changed.
    */
-  binary(): Promise<ResolvedBinary> {
-    this.#binary ??= resolveCodexBinary({
-      override: this.#options.codexPathOverride,
-      bundle: this.#options.bundle,
-      env: this.#options.env ?? process.env,
-    }).catch((error) => {
-      this.#binary = undefined;
-      throw error;
-    });
-    return this.#binary;
+  async binary(): Promise<ResolvedBinary> {
+    return await (await this.#clientContext()).binary();
   }
 
   /** Starts a new thread. */
@@ -112,44 +106,35 @@ export class Codex implements AsyncDisposable {
     return this.#thread(options, { kind: "fork", id });
   }
 
-  /** Lists saved threads (over the app-server; the session files when none can start). */
-  async listThreads(options?: Talk.ListThreadsOptions): Promise<Talk.ThreadPage> {
-    return await (await this.#conversations()).listThreads(options);
+  /**
+   * Saved threads: `list`, `read`, `archive`, `unarchive`, `setName`, `revert`, `loaded` (over
+   * the app-server; `list` reads the session files when none can start). The shapes are
+   * documented with `@codexkit/sdk/app-server`.
+   */
+  get threads(): Threads {
+    const c = () => this.#conversations();
+    return {
+      list: async (o) => await (await c()).listThreads(o),
+      read: async (id, o) => await (await c()).readThread(id, o),
+      archive: async (id) => await (await c()).archiveThread(id),
+      unarchive: async (id) => await (await c()).unarchiveThread(id),
+      setName: async (id, name) => await (await c()).setThreadName(id, name),
+      revert: async (id, o) => await (await c()).revertThread(id, o),
+      loaded: async () => await (await c()).loadedThreads(),
+    };
   }
-  /** Reads a thread, with its turns when `turns` is true. */
-  async readThread(id: string, options?: { turns?: boolean }): Promise<Talk.ThreadDetails> {
-    return await (await this.#conversations()).readThread(id, options);
+  /** The models on offer: `codex.models.list()`, with default and supported efforts. */
+  get models(): Models {
+    const c = () => this.#conversations();
+    return { list: async (o) => await (await c()).models(o) };
   }
-  /** Archives a thread. */
-  async archiveThread(id: string): Promise<void> {
-    return await (await this.#conversations()).archiveThread(id);
-  }
-  /** Brings an archived thread back. */
-  async unarchiveThread(id: string): Promise<Talk.ThreadSummary> {
-    return await (await this.#conversations()).unarchiveThread(id);
-  }
-  /** Names a thread. */
-  async setThreadName(id: string, name: string): Promise<void> {
-    return await (await this.#conversations()).setThreadName(id, name);
-  }
-  /** Drops the last `turns` turns from a thread's history (files are not restored). */
-  async revertThread(id: string, options?: { turns?: number }): Promise<Talk.ThreadDetails> {
-    return await (await this.#conversations()).revertThread(id, options);
-  }
-  /** The ids of the threads the app-server has loaded. */
-  async loadedThreads(): Promise<string[]> {
-    return await (await this.#conversations()).loadedThreads();
-  }
-  /** The models on offer, with default and supported reasoning efforts. */
-  async models(options?: { includeHidden?: boolean }): Promise<Talk.ModelInfo[]> {
-    return await (await this.#conversations()).models(options);
-  }
-  /** Login mode, plan and rate limits. */
-  async account(): Promise<Talk.AccountInfo> {
-    return await (await this.#conversations()).account();
+  /** Login mode, plan and rate limits: `codex.account.read()`. */
+  get account(): Account {
+    const c = () => this.#conversations();
+    return { read: async () => await (await c()).account() };
   }
   /** The effective config, and writes to config.toml (over the app-server). */
-  get config(): Talk.ConfigAccess {
+  get config(): Config {
     const c = () => this.#conversations();
     return {
       read: async (o) => await (await c()).config.read(o),
@@ -158,7 +143,7 @@ export class Codex implements AsyncDisposable {
     };
   }
   /** MCP server status and reload (over the app-server). */
-  get mcp(): Talk.McpAccess {
+  get mcp(): Mcp {
     const c = () => this.#conversations();
     return {
       status: async () => await (await c()).mcp.status(),
@@ -167,12 +152,13 @@ export class Codex implements AsyncDisposable {
   }
 
   #conversations(): Promise<Talk.Conversations> {
-    this.#talk ??= import("./conversations.ts").then(({ Conversations, defaultCodexHome }) =>
+    this.#talk ??= Promise.all([import("./conversations.ts"), this.#clientContext()]).then((
+      [{ Conversations, defaultCodexHome }, context],
+    ) =>
       new Conversations({
-        connection: async () =>
-          await (await (this.#appServer ??= this.#startAppServer())).connection(),
+        connection: async () => await (await this.#appServerLane()).connection(),
         codexHome: async () =>
-          (await this.#codexHome()) ?? defaultCodexHome(this.#options.env ?? process.env),
+          (await context.codexHome()) ?? defaultCodexHome(this.#options.env ?? process.env),
       })
     );
     return this.#talk;
@@ -182,7 +168,10 @@ export class Codex implements AsyncDisposable {
   async close(): Promise<void> {
     const lane = this.#appServer;
     this.#appServer = undefined;
-    if (lane) await (await lane).close();
+    if (lane) await (await lane.catch(() => undefined))?.close();
+    // A background probe confirming a known snapshot ends with the client, not after it.
+    const context = this.#context;
+    if (context) await (await context.catch(() => undefined))?.settled();
   }
 
   /** Same as {@linkcode Codex.close}. */
@@ -191,86 +180,55 @@ export class Codex implements AsyncDisposable {
   }
 
   #thread(options: ThreadOptions, start: ThreadStart): Thread {
-    const lane = this.#options.lane;
-    checkThreadOptions(options, lane !== undefined);
-    if (lane) return new Thread(lane, options, start, true);
-    const retry = (inner: TurnLane): TurnLane => {
-      if ((options.retry ?? this.#options.retry) === undefined) return inner;
-      let wrapped: Promise<TurnLane> | undefined;
-      const load = () =>
-        wrapped ??= import("./retry.ts").then((m) => m.withRetry(inner, this.#options.retry));
-      return lazyLane(load, {
-        control: inner.interrupt !== undefined,
-        secrets: () => inner.secrets,
-      });
+    const given = this.#options.lane;
+    checkThreadOptions(options, given !== undefined);
+    if (given) return new Thread(given, options, start, true);
+    const appServer = (options.transport ?? "exec") === "app-server";
+    const load = appServer ? () => this.#appServerLane() : () => this.#execLane();
+    const retrying = (options.retry ?? this.#options.retry) !== undefined;
+    let lane: Promise<TurnLane> | undefined;
+    const source: LaneSource = {
+      control: appServer,
+      // The lane's code loads with the thread's first turn; retry wraps it when asked.
+      load: () =>
+        lane ??= (retrying
+          ? Promise.all([import("./retry.ts"), load()]).then(([m, inner]) =>
+            m.withRetry(inner, this.#options.retry)
+          )
+          : load()).catch((error) => {
+            lane = undefined;
+            throw error;
+          }),
     };
-    if ((options.transport ?? "exec") === "exec") {
-      return new Thread(retry(this.#exec), options, start);
-    }
-    return new Thread(retry(this.#lazyAppServer()), options, start);
+    return new Thread(source, options, start);
   }
 
-  /** A lane that loads and starts the app-server on its first turn. */
-  #lazyAppServer(): TurnLane {
-    return lazyLane(async () => {
-      // The exec lane's module knows the client's secrets; errors of this lane need them too.
-      await this.#loadExec();
-      return await (this.#appServer ??= this.#startAppServer());
-    }, { control: true, secrets: () => this.#execLane?.secrets });
-  }
-
-  #getSpawner(): Promise<Spawner> {
-    this.#spawner ??= import("./runtime/mod.ts").then((m) => m.getSpawner(this.#options.runtime));
-    return this.#spawner;
-  }
-
-  #loadExec(): Promise<ExecLane> {
-    this.#execLoaded ??= Promise.all([import("./exec/lane.ts"), this.#getSpawner()]).then((
-      [{ ExecLane }, spawner],
-    ) =>
-      this.#execLane = new ExecLane({
-        options: this.#options,
-        spawner,
-        binary: () => this.binary(),
-        codexHome: () => this.#codexHome(),
-        gate: () => this.#gate(),
-      })
+  #clientContext(): Promise<ClientContext> {
+    this.#context ??= import("./client_context.ts").then((m) =>
+      m.createClientContext(this.#options)
     );
-    return this.#execLoaded;
+    return this.#context;
   }
 
-  async #startAppServer(): Promise<ClosableLane> {
-    const { startAppServerLane } = await import("./app_server/lane_for_codex.ts");
-    return startAppServerLane({
-      options: this.#options,
-      spawner: await this.#getSpawner(),
-      binary: () => this.binary(),
-      codexHome: () => this.#codexHome(),
-    });
+  #execLane(): Promise<TurnLane> {
+    this.#exec ??= Promise.all([import("./exec/lane.ts"), this.#clientContext()]).then((
+      [{ ExecLane }, context],
+    ) => new ExecLane(context));
+    return this.#exec;
   }
 
-  /** `capabilities` as given, or (left out) the installed binary's gate, loaded on first use. */
-  async #gate(): Promise<OptionGate | undefined> {
-    const given = this.#options.capabilities;
-    if (given !== undefined) return given === false ? undefined : given;
-    const onWarning = this.#options.onWarning;
-    this.#gateOf ??= import("../capabilities/installed_gate.ts").then((m) =>
-      m.installedGate({ onWarning })
-    );
-    return (await this.#gateOf)(await this.binary());
-  }
-
-  #codexHome(): Promise<string | undefined> {
-    const home = this.#options.codexHome;
-    if (home === undefined) return Promise.resolve(undefined);
-    // Loaded on first use: a client without codexHome never needs the home helpers.
-    this.#home ??= import("./home/layout.ts").then((m) => m.ensureCodexHome(home)).catch(
+  #appServerLane(): Promise<ClosableLane> {
+    this.#appServer ??= Promise.all([
+      import("./app_server/lane_for_codex.ts"),
+      this.#clientContext(),
+    ]).then(([{ startAppServerLane }, context]) => startAppServerLane(context)).catch(
       (error) => {
-        this.#home = undefined;
+        // A server that could not start is tried again by the next turn.
+        this.#appServer = undefined;
         throw error;
       },
     );
-    return this.#home;
+    return this.#appServer;
   }
 }
 

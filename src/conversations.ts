@@ -16,9 +16,10 @@ import process from "node:process";
 import { CodexError, UnsupportedError } from "./errors.ts";
 import { findSession, listSessions } from "./home/sessions.ts";
 import type { SessionSummary } from "./home/sessions.ts";
-import { join } from "node:path";
-import { homedir } from "node:os";
-import { getSpawner } from "./runtime/mod.ts";
+import { runToEnd } from "./process/run_to_end.ts";
+import { spawnerFor } from "./process/spawner.ts";
+import { stopError } from "./process/stop_error.ts";
+import type { Spawner } from "./runtime/mod.ts";
 import type { AppServer } from "./app_server/app_server.ts";
 import type * as P from "./app_server/protocol/types.ts";
 import { snakeStatus, toThreadItem } from "./app_server/events.ts";
@@ -59,10 +60,54 @@ export interface ThreadPage {
   source: "app-server" | "sessions";
 }
 
+/**
+ * Every kind of client a thread can come from (`ThreadSourceKind` of the app-server protocol,
+ * the same ten values on codex 0.140.0 to 0.171.0): `"cli"` and `"vscode"` (interactive; the
+ * app-server records its own threads as `"vscode"`), `"exec"` (`codex exec`, the default
+ * transport), `"appServer"` (codex as an MCP server), `"subAgent"` (any sub-agent) and its
+ * kinds, and `"unknown"`.
+ */
+export const THREAD_SOURCE_KINDS: readonly ThreadSourceKind[] = Object.freeze(
+  [
+    "cli",
+    "vscode",
+    "exec",
+    "appServer",
+    "subAgent",
+    "subAgentReview",
+    "subAgentCompact",
+    "subAgentThreadSpawn",
+    "subAgentOther",
+    "unknown",
+  ] as const satisfies readonly P.ThreadSourceKind[],
+);
+
+/** One kind of client a thread can come from; see {@linkcode THREAD_SOURCE_KINDS}. */
+export type ThreadSourceKind =
+  | "cli"
+  | "vscode"
+  | "exec"
+  | "appServer"
+  | "subAgent"
+  | "subAgentReview"
+  | "subAgentCompact"
+  | "subAgentThreadSpawn"
+  | "subAgentOther"
+  | "unknown";
+
+// A protocol regenerated with a new kind fails to compile here until the list names it.
+type _EveryKindListed = [P.ThreadSourceKind] extends [ThreadSourceKind] ? true : never;
+const _everyKindListed: _EveryKindListed = true;
+
 /** Options of `listThreads`. */
 export interface ListThreadsOptions {
   /** Only threads started in this directory (or these). */
   cwd?: string | string[];
+  /**
+   * Only threads from these kinds of client. Default: every kind (codex's `thread/list` alone
+   * lists interactive ones only, which would leave out the threads of `codex exec`).
+   */
+  sourceKinds?: readonly ThreadSourceKind[];
   /** List archived threads instead of the others. */
   archived?: boolean;
   /** Page size. */
@@ -315,6 +360,46 @@ function checkCount(what: string, name: string, value: unknown): void {
   }
 }
 
+function checkSourceKinds(kinds: unknown): readonly ThreadSourceKind[] {
+  if (kinds === undefined) return THREAD_SOURCE_KINDS;
+  if (
+    !Array.isArray(kinds) || kinds.length === 0 ||
+    !kinds.every((kind) => THREAD_SOURCE_KINDS.includes(kind))
+  ) {
+    throw new TypeError(
+      `Cannot list threads: sourceKinds must be a non-empty array of ${
+        THREAD_SOURCE_KINDS.map((k) => JSON.stringify(k)).join(", ")
+      }, got ${JSON.stringify(kinds)}`,
+    );
+  }
+  return kinds;
+}
+
+/**
+ * The kinds a rollout's `session_meta.source` matches, as codex's `thread/list` filters them
+ * (0.169.0): `"mcp"` is the `appServer` kind, a sub-agent matches `subAgent` and its own kind,
+ * and a missing source is codex's default, `"vscode"`.
+ */
+export function sourceKindsOf(source: unknown): ThreadSourceKind[] {
+  if (source === undefined) return ["vscode"];
+  if (source === "cli" || source === "vscode" || source === "exec") return [source];
+  if (source === "mcp") return ["appServer"];
+  const sub = typeof source === "object" && source !== null
+    ? (source as { subagent?: unknown }).subagent
+    : undefined;
+  if (sub === undefined) return ["unknown"];
+  const own: ThreadSourceKind | undefined = sub === "review"
+    ? "subAgentReview"
+    : sub === "compact"
+    ? "subAgentCompact"
+    : typeof sub === "object" && sub !== null && "thread_spawn" in sub
+    ? "subAgentThreadSpawn"
+    : typeof sub === "object" && sub !== null && "other" in sub
+    ? "subAgentOther"
+    : undefined;
+  return own ? ["subAgent", own] : ["subAgent"];
+}
+
 /** Whether an error means "this thread is not loaded on the server" (resume it first). */
 function notLoaded(error: unknown): boolean {
   return error instanceof Error && /thread not (found|loaded)/i.test(error.message);
@@ -339,17 +424,22 @@ export class Conversations {
     this.#context = context;
   }
 
-  /** Lists saved threads (app-server `thread/list`; else the session files, `cwd`/`limit` only). */
+  /**
+   * Lists saved threads of every kind of client unless `sourceKinds` narrows them (app-server
+   * `thread/list`; else the session files, `cwd`/`limit`/`sourceKinds` only).
+   */
   async listThreads(options: ListThreadsOptions = {}): Promise<ThreadPage> {
     checkCount("list threads", "limit", options.limit);
+    const sourceKinds = checkSourceKinds(options.sourceKinds);
     let server: AppServer;
     try {
       server = await this.#context.connection();
     } catch (error) {
       if (error instanceof TypeError) throw error;
-      return await this.#listSessions(options, error);
+      return await this.#listSessions(options, sourceKinds, error);
     }
     const result = await server.call("thread/list", {
+      sourceKinds: [...sourceKinds],
       ...(options.cwd !== undefined ? { cwd: options.cwd } : {}),
       ...(options.archived !== undefined ? { archived: options.archived } : {}),
       ...(options.limit !== undefined ? { limit: options.limit } : {}),
@@ -362,7 +452,11 @@ export class Conversations {
     };
   }
 
-  async #listSessions(options: ListThreadsOptions, cause: unknown): Promise<ThreadPage> {
+  async #listSessions(
+    options: ListThreadsOptions,
+    sourceKinds: readonly ThreadSourceKind[],
+    cause: unknown,
+  ): Promise<ThreadPage> {
     if (options.archived || options.cursor !== undefined) {
       throw new UnsupportedError(
         "Listing archived threads or pages needs the app-server, which could not start",
@@ -371,8 +465,14 @@ export class Conversations {
     }
     const home = await this.#context.codexHome();
     const cwds = options.cwd === undefined ? undefined : [options.cwd].flat();
-    let sessions = await listSessions(home, cwds ? {} : { limit: options.limit });
+    const every = sourceKinds.length === THREAD_SOURCE_KINDS.length;
+    let sessions = await listSessions(home, cwds || !every ? {} : { limit: options.limit });
     if (cwds) sessions = sessions.filter((s) => s.cwd !== undefined && cwds.includes(s.cwd));
+    if (!every) {
+      sessions = sessions.filter((s) =>
+        sourceKindsOf(s.source).some((kind) => sourceKinds.includes(kind))
+      );
+    }
     if (options.limit !== undefined) sessions = sessions.slice(0, options.limit);
     return { threads: sessions.map(summaryOfSession), nextCursor: null, source: "sessions" };
   }
@@ -549,10 +649,7 @@ export class Conversations {
   }
 }
 
-/** The CODEX_HOME codex uses without a `codexHome` option: `$CODEX_HOME`, else `~/.codex`. */
-export function defaultCodexHome(env: Record<string, string | undefined>): string {
-  return env.CODEX_HOME || join(env.HOME || homedir(), ".codex");
-}
+export { defaultCodexHome } from "./home/layout.ts";
 
 /** Options of {@linkcode applyTurnDiff}. */
 export interface ApplyDiffOptions {
@@ -562,6 +659,8 @@ export interface ApplyDiffOptions {
   reverse?: boolean;
   /** Only check that it would apply; change nothing. */
   check?: boolean;
+  /** Spawns git (default: the runtime's adapter). */
+  spawner?: Spawner;
 }
 
 /**
@@ -581,22 +680,17 @@ export async function applyTurnDiff(diff: string, options: ApplyDiffOptions): Pr
   if (options.reverse) args.push("--reverse");
   if (options.check) args.push("--check");
   args.push("-");
-  const child = await getSpawner().spawn("git", args, {
+  const result = await runToEnd("git", args, {
+    spawner: spawnerFor(options),
     cwd: options.cwd,
-    stdin: "piped",
+    stdin: diff.endsWith("\n") ? diff : `${diff}\n`,
     env: { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: process.env.HOME ?? options.cwd },
+    // git apply prints a line per hunk at most; a bound keeps a runaway from filling memory.
+    maxOutputBytes: 1 << 20,
   });
-  const writer = child.stdin.getWriter();
-  await writer.write(new TextEncoder().encode(diff.endsWith("\n") ? diff : `${diff}\n`));
-  await writer.close();
-  const [, stderr, status] = await Promise.all([
-    new Response(child.stdout).text(),
-    new Response(child.stderr).text(),
-    child.exited,
-  ]);
-  if (status.code !== 0) {
-    throw new CodexError(
-      `git apply${options.reverse ? " --reverse" : ""} failed: ${stderr.trim() || "no output"}`,
-    );
+  const subject = `git apply${options.reverse ? " --reverse" : ""}`;
+  if (result.stopped) throw stopError(result.stopped, { subject, stderrTail: result.stderr });
+  if (result.exitCode !== 0) {
+    throw new CodexError(`${subject} failed: ${result.stderr.trim() || "no output"}`);
   }
 }

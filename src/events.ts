@@ -493,7 +493,9 @@ export interface RetryScheduledEvent {
 
 /**
  * Every event type this SDK knows. Events of types it does not know still arrive at run time
- * (see {@linkcode UnknownThreadEvent}): keep a default branch when switching on `type`.
+ * (see {@linkcode UnknownThreadEvent}): keep a default branch when switching on `type`. An
+ * app-server thread also yields the events of `AppServerEvent` (documented with
+ * `@codexkit/sdk/app-server`).
  */
 export type ThreadEvent =
   | ThreadStartedEvent
@@ -504,6 +506,11 @@ export type ThreadEvent =
   | ItemUpdatedEvent
   | ItemCompletedEvent
   | ThreadErrorEvent
+  | RetryScheduledEvent
+  | AppServerEventRef;
+
+/** The events only an app-server thread yields: approvals, server requests, notifications. */
+export type AppServerEvent =
   | ApprovalRequestedEvent
   | ApprovalResolvedEvent
   | UsageUpdatedEvent
@@ -520,8 +527,15 @@ export type ThreadEvent =
   | ThreadNameEvent
   | ThreadArchivedEvent
   | PlanUpdatedEvent
-  | AppServerNotificationEvent
-  | RetryScheduledEvent;
+  | AppServerNotificationEvent;
+
+/**
+ * `AppServerEvent` under a name the root entry's docs leave out: the root documents what an
+ * exec turn yields, the app-server entry the rest.
+ *
+ * @ignore
+ */
+export type AppServerEventRef = AppServerEvent;
 
 /** An event whose type this SDK does not know (from a newer CLI); passed through unchanged. */
 export interface UnknownThreadEvent {

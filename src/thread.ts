@@ -54,11 +54,24 @@ export function normalizeInput(input: Input): NormalizedInput {
 }
 
 /**
+ * Where a thread gets its lane: loaded with its first turn (the lanes are most of the SDK's
+ * code), and whether that lane takes `interrupt` and `steer`.
+ */
+export interface LaneSource {
+  /** The lane, loaded on first use. */
+  load(): Promise<TurnLane>;
+  /** The lane supports `interrupt` and `steer`. */
+  control: boolean;
+}
+
+/**
  * A thread of conversation. Get one from `Codex.startThread`, `resumeThread`,
  * `resumeLastThread` or `forkThread`; its id is known once its first turn has started.
  */
 export class Thread {
-  #lane: TurnLane;
+  #source: LaneSource;
+  // The lane once a turn has loaded it: a run's errors are scrubbed of its secrets.
+  #lane: TurnLane | undefined;
   #options: ThreadOptions;
   #id: string | null;
   #start: ThreadStart;
@@ -69,8 +82,19 @@ export class Thread {
    * @internal Threads come from a `Codex` client, which has checked `options`. `laneGiven`:
    * the client runs threads on a lane of its own, which decides what it honours.
    */
-  constructor(lane: TurnLane, options: ThreadOptions, start: ThreadStart, laneGiven = false) {
-    this.#lane = lane;
+  constructor(
+    lane: TurnLane | LaneSource,
+    options: ThreadOptions,
+    start: ThreadStart,
+    laneGiven = false,
+  ) {
+    if ("load" in lane && typeof lane.load === "function") {
+      this.#source = lane;
+    } else {
+      const given = lane as TurnLane;
+      this.#lane = given;
+      this.#source = { load: () => Promise.resolve(given), control: given.interrupt !== undefined };
+    }
     this.#laneGiven = laneGiven;
     this.#options = Object.freeze({ ...options });
     this.#start = start;
@@ -107,7 +131,7 @@ export class Thread {
   run<T = unknown>(input: Input, turnOptions?: TurnOptions): Promise<Turn<T>>;
   async run(input: Input, turnOptions: TurnOptions = {}): Promise<Turn<unknown>> {
     const { events, schema } = await this.#open(input, turnOptions);
-    const turn = await collectTurn(events, () => this.#lane.secrets);
+    const turn = await collectTurn(events, () => this.#lane?.secrets);
     if (!schema) return turn;
     try {
       return { ...turn, output: schema.parse(turn.finalResponse) };
@@ -119,21 +143,23 @@ export class Thread {
 
   /** Interrupts the running turn (app-server transport only). */
   async interrupt(): Promise<void> {
-    if (!this.#lane.interrupt) {
+    if (!this.#source.control) {
       throw new TypeError(
         'Cannot interrupt: needs transport "app-server" (use an AbortSignal with exec)',
       );
     }
     if (this.#id === null) throw new CodexError("Cannot interrupt: the thread has not started");
-    await this.#lane.interrupt(this.#id);
+    await (await this.#source.load()).interrupt?.(this.#id);
   }
 
   /** Adds input to the running turn (app-server transport only). */
   async steer(input: Input): Promise<void> {
-    if (!this.#lane.steer) throw new TypeError('Cannot steer: needs transport "app-server"');
+    if (!this.#source.control) {
+      throw new TypeError('Cannot steer: needs transport "app-server"');
+    }
     if (this.#id === null) throw new CodexError("Cannot steer: the thread has not started");
     checkInput(input);
-    await this.#lane.steer(this.#id, normalizeInput(input));
+    await (await this.#source.load()).steer?.(this.#id, normalizeInput(input));
   }
 
   async #open(input: Input, turnOptions: TurnOptions): Promise<{
@@ -178,6 +204,7 @@ export class Thread {
     };
     let reader: ReadableStreamDefaultReader<ThreadEvent[]>;
     try {
+      this.#lane = await this.#source.load();
       reader = this.#lane.runTurn(request).getReader();
     } catch (error) {
       this.#busy = false;

@@ -37,7 +37,7 @@ test("Codex manages conversations over the app-server: list, read, name, archive
   await thread.run("third");
   const id = thread.id!;
 
-  const page = await codex.listThreads({ cwd: work, limit: 10 });
+  const page = await codex.threads.list({ cwd: work, limit: 10 });
   assert.equal(page.source, "app-server");
   assert.deepEqual(page.threads.map((t) => t.id), [id]);
   assert.equal(page.threads[0].preview, "first");
@@ -45,7 +45,7 @@ test("Codex manages conversations over the app-server: list, read, name, archive
 
   assert.equal(page.threads[0].raw?.id, id);
 
-  const read = await codex.readThread(id, { turns: true });
+  const read = await codex.threads.read(id, { turns: true });
   assert.equal(read.turns.length, 3);
   // Saved turns come in the SDK's shapes: items as in turn events, the wire record under `raw`.
   const [first] = read.turns;
@@ -59,33 +59,33 @@ test("Codex manages conversations over the app-server: list, read, name, archive
   );
   assert.ok(first.items.every((item) => item.type !== "userMessage"));
   assert.equal(first.raw.id, first.id);
-  assert.equal((await codex.readThread(id)).turns.length, 0);
+  assert.equal((await codex.threads.read(id)).turns.length, 0);
 
-  await codex.setThreadName(id, "Greetings");
-  assert.equal((await codex.readThread(id)).name, "Greetings");
-  assert.ok((await codex.loadedThreads()).includes(id));
+  await codex.threads.setName(id, "Greetings");
+  assert.equal((await codex.threads.read(id)).name, "Greetings");
+  assert.ok((await codex.threads.loaded()).includes(id));
 
-  await codex.archiveThread(id);
-  assert.deepEqual((await codex.listThreads({ cwd: work })).threads, []);
+  await codex.threads.archive(id);
+  assert.deepEqual((await codex.threads.list({ cwd: work })).threads, []);
   assert.deepEqual(
-    (await codex.listThreads({ cwd: work, archived: true })).threads.map((t) => t.id),
+    (await codex.threads.list({ cwd: work, archived: true })).threads.map((t) => t.id),
     [id],
   );
-  assert.equal((await codex.unarchiveThread(id)).id, id);
-  assert.deepEqual((await codex.listThreads({ cwd: work })).threads.map((t) => t.id), [id]);
+  assert.equal((await codex.threads.unarchive(id)).id, id);
+  assert.deepEqual((await codex.threads.list({ cwd: work })).threads.map((t) => t.id), [id]);
 
-  const reverted = await codex.revertThread(id, { turns: 2 });
+  const reverted = await codex.threads.revert(id, { turns: 2 });
   assert.equal(reverted.turns.length, 1);
-  assert.equal((await codex.readThread(id, { turns: true })).turns.length, 1);
-  await assert.rejects(codex.revertThread(id, { turns: 5 }), RangeError);
-  await assert.rejects(codex.revertThread(id, { turns: 0 }), TypeError);
+  assert.equal((await codex.threads.read(id, { turns: true })).turns.length, 1);
+  await assert.rejects(codex.threads.revert(id, { turns: 5 }), RangeError);
+  await assert.rejects(codex.threads.revert(id, { turns: 0 }), TypeError);
 });
 
 test("Codex reads models, account, config and MCP status over the app-server", async () => {
   await using fake = await startFakeResponsesServer([]);
   await using client = await offlineClient(fake);
   const { codex, home } = client;
-  const models = await codex.models();
+  const models = await codex.models.list();
   assert.ok(models.length > 0);
   for (const model of models) {
     assert.equal(typeof model.id, "string");
@@ -94,7 +94,7 @@ test("Codex reads models, account, config and MCP status over the app-server", a
   }
   assert.ok(models.some((m) => m.isDefault));
 
-  const account = await codex.account();
+  const account = await codex.account.read();
   assert.equal(typeof account.requiresOpenaiAuth, "boolean");
   assert.equal(account.rateLimits, null);
 
@@ -127,16 +127,60 @@ test("Codex lists and reads saved sessions from CODEX_HOME when no app-server ca
     codexHome: first.home,
     env: first.env,
   });
-  const page = await codex.listThreads({ cwd: first.work });
+  const page = await codex.threads.list({ cwd: first.work });
   assert.equal(page.source, "sessions");
   assert.deepEqual(page.threads.map((t) => t.id), [thread.id]);
   assert.equal(page.threads[0].preview, "remember me");
-  const read = await codex.readThread(thread.id!);
+  const read = await codex.threads.read(thread.id!);
   assert.equal(read.id, thread.id);
   assert.deepEqual(read.turns, []);
   // What only the server can do says so instead of guessing.
-  await assert.rejects(codex.listThreads({ archived: true }), /needs the app-server/);
-  await assert.rejects(codex.readThread(thread.id!, { turns: true }), /needs the app-server/);
+  await assert.rejects(codex.threads.list({ archived: true }), /needs the app-server/);
+  await assert.rejects(codex.threads.read(thread.id!, { turns: true }), /needs the app-server/);
+});
+
+test("listThreads lists exec and app-server threads alike, over the app-server and from the session files", async () => {
+  await using fake = await startFakeResponsesServer([reply.message("one"), reply.message("two")]);
+  await using client = await offlineClient(fake);
+  const { codex, work } = client;
+  const exec = codex.startThread({ workingDirectory: work, skipGitRepoCheck: true });
+  await exec.run("by exec");
+  const served = codex.startThread({ transport: "app-server", workingDirectory: work });
+  await served.run("by the app-server");
+  const both = [exec.id!, served.id!].sort();
+  const ids = (page: { threads: { id: string }[] }) => page.threads.map((t) => t.id).sort();
+
+  const page = await codex.threads.list({ cwd: work });
+  assert.equal(page.source, "app-server");
+  assert.deepEqual(ids(page), both);
+  assert.deepEqual(ids(await codex.threads.list({ cwd: work, sourceKinds: ["exec"] })), [exec.id]);
+  assert.deepEqual(ids(await codex.threads.list({ cwd: work, sourceKinds: ["vscode"] })), [
+    served.id,
+  ]);
+  await assert.rejects(codex.threads.list({ sourceKinds: [] }), TypeError);
+  await assert.rejects(codex.threads.list({ sourceKinds: ["nope" as "exec"] }), /sourceKinds/);
+
+  // The same home read without an app-server gives the same set.
+  const broken = join(work, "no-app-server.sh");
+  await writeFile(broken, "#!/bin/sh\nexit 3\n");
+  await chmod(broken, 0o755);
+  await using offline = new Codex({ codexPathOverride: broken, codexHome: client.home });
+  const fallback = await offline.threads.list({ cwd: work });
+  assert.equal(fallback.source, "sessions");
+  assert.deepEqual(ids(fallback), both);
+  assert.deepEqual(ids(await offline.threads.list({ cwd: work, sourceKinds: ["exec"] })), [
+    exec.id,
+  ]);
+  assert.deepEqual(ids(await offline.threads.list({ cwd: work, sourceKinds: ["vscode"] })), [
+    served.id,
+  ]);
+
+  // An exec thread archives and comes back like any other.
+  await codex.threads.archive(exec.id!);
+  assert.deepEqual(ids(await codex.threads.list({ cwd: work })), [served.id]);
+  assert.deepEqual(ids(await codex.threads.list({ cwd: work, archived: true })), [exec.id]);
+  assert.equal((await codex.threads.unarchive(exec.id!)).id, exec.id);
+  assert.deepEqual(ids(await codex.threads.list({ cwd: work })), both);
 });
 
 test("applyTurnDiff undoes and reapplies the diff of an app-server turn", async () => {

@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { ConnectionClosedError, RpcError, TurnFailedError } from "../src/errors.ts";
+import { AbortError, ConnectionClosedError, RpcError, TurnFailedError } from "../src/errors.ts";
 import type { ThreadEvent } from "../src/events.ts";
 import type { TurnRequest } from "../src/lane.ts";
 import { collectTurn } from "../src/turn.ts";
@@ -321,6 +321,23 @@ test("App-server lane interrupts a turn mid-stream and run() rejects with TurnFa
     error: { message: "Turn interrupted" },
     interrupted: true,
   });
+});
+
+test("App-server lane stops an aborted turn with the exec lane's words and the server's command", async () => {
+  await using r = await rig([{ ...reply.message("never finished"), textDeltas: true, hold: true }]);
+  const controller = new AbortController();
+  const stream = r.lane.runTurn({
+    ...turn("long one", null, { workingDirectory: r.work }),
+    turnOptions: { signal: controller.signal },
+  });
+  const error = events(stream).catch((e) => e);
+  await r.server.waitForHold(1);
+  controller.abort("enough");
+  const stopped = await error;
+  assert.ok(stopped instanceof AbortError && stopped.isCanceled);
+  assert.equal(stopped.message.split("\n")[0], "The run was aborted");
+  assert.equal(stopped.cause, "enough");
+  assert.ok(stopped.command?.includes("app-server"), String(stopped.command));
 });
 
 test("App-server lane steers a running turn with more input", async () => {

@@ -126,7 +126,7 @@ test("App-server schema: the committed protocol is what the generator makes of t
 
 test("App-server schema: every method has typed params and result tables and names", async () => {
   const { CLIENT_REQUEST_SCHEMAS, SERVER_NOTIFICATION_SCHEMAS, SERVER_REQUEST_SCHEMAS } =
-    await import("../src/app_server/protocol/schemas.ts");
+    await import("../src/app_server/wire_schemas.ts");
   const cli = {
     client: [...schema.client.keys()].sort(),
     notifications: [...schema.notifications.keys()].sort(),
@@ -171,7 +171,7 @@ test("App-server schema: every method has typed params and result tables and nam
 });
 
 test("App-server schema: every definition builds a schema that parses without throwing", async () => {
-  const { DEFINITION_SCHEMAS } = await import("../src/app_server/protocol/schemas.ts");
+  const { DEFINITION_SCHEMAS } = await import("../src/app_server/wire_schemas.ts");
   assert.equal(Object.keys(DEFINITION_SCHEMAS).length > 700, true);
   for (const [name, schema] of Object.entries(DEFINITION_SCHEMAS)) {
     for (const sample of [{}, [], "x", 1, null]) {
@@ -181,7 +181,7 @@ test("App-server schema: every definition builds a schema that parses without th
 });
 
 test("App-server schema: unknown fields pass through the generated schemas", async () => {
-  const { CLIENT_REQUEST_SCHEMAS } = await import("../src/app_server/protocol/schemas.ts");
+  const { CLIENT_REQUEST_SCHEMAS } = await import("../src/app_server/wire_schemas.ts");
   const value = { threadId: "t", input: [{ type: "text", text: "x", future: 1 }], future: true };
   const parsed = v.parse(CLIENT_REQUEST_SCHEMAS["turn/start"].params, value);
   assert.deepEqual(parsed, value);

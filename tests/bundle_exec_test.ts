@@ -3,10 +3,13 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { copyFile, link, mkdir } from "node:fs/promises";
+import { copyFile, link, mkdir, rename, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { bundleSource, currentPlatform } from "../bundles/mod.ts";
+import type { PlatformLabel } from "../bundles/mod.ts";
 import { BundleError } from "../src/errors.ts";
+import { sha256File } from "../src/fs/sha256_file.ts";
+import { recordBundleEntry } from "../bundles/manifest.ts";
 import { reply, startFakeResponsesServer } from "../src/testing/mod.ts";
 import { NATIVE_CODEX, NATIVE_CODEX_PATH_DIR, tempDir, TEST_CODEX_VERSION } from "./_codex.ts";
 
@@ -54,4 +57,41 @@ test("A missing bundle is an error, never a fallback to another codex", async ()
     (e: unknown) => e instanceof BundleError && e.message.includes(root.path),
   );
   assert.equal(server.requests.length, 0);
+});
+
+test("A bundled binary swapped after the first turn is refused on the next turn of the same client", async () => {
+  await using root = await tempDir("codexkit-bundle-");
+  await pinnedBundle(root.path, TEST_CODEX_VERSION);
+  const binary = join(root.path, PLATFORM, TEST_CODEX_VERSION, "codex");
+  await recordBundleEntry(root.path, TEST_CODEX_VERSION, PLATFORM as PlatformLabel, {
+    sha256: await sha256File(binary),
+    size: (await stat(binary)).size,
+    source: { tarball: "http://127.0.0.1/codex.tgz", integrity: "sha512-x" },
+    addedAt: new Date().toISOString(),
+  });
+  await using server = await startFakeResponsesServer([
+    reply.message("from the bundle"),
+    reply.message("from the swapped binary"),
+  ]);
+  await using client = await offlineClient(server, {
+    bundle: bundleSource({
+      root: root.path,
+      version: TEST_CODEX_VERSION,
+      verifiedDir: join(root.path, ".verified"),
+    }),
+  });
+  const thread = client.codex.startThread({
+    skipGitRepoCheck: true,
+    workingDirectory: client.work,
+  });
+  assert.equal((await thread.run("x")).finalResponse, "from the bundle");
+  // Another program takes the binary's place, as a package manager's rename would.
+  const staged = join(root.path, "staged");
+  await writeFile(staged, "#!/bin/sh\necho swapped\n", { mode: 0o755 });
+  await rename(staged, binary);
+  await assert.rejects(
+    thread.run("y"),
+    (e: unknown) => e instanceof BundleError && /does not match bundle\.jsonc/.test(e.message),
+  );
+  assert.equal(server.requests.length, 1);
 });

@@ -61,3 +61,9 @@ test("the NATS client loads with the fleet entry only", () => {
     assert.deepEqual(nats, [], `${entry} loads no NATS package`);
   }
 });
+
+test("the tools entry loads no npm package: the MCP SDK loads with a thread's tools", () => {
+  const { packages, files } = loadedBy(join("src", "tools", "mod.ts"));
+  assert.deepEqual([...packages], []);
+  assert.ok(!files.has(join("src", "tools", "mcp_server.ts")));
+});

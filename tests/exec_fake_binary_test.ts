@@ -134,12 +134,14 @@ test("With nothing to find, BinaryNotFoundError lists every place searched", asy
   const { resolveCodexBinary } = await import("../src/binary/resolve.ts");
   await assert.rejects(
     resolveCodexBinary({
-      env: { PATH: "/nonexistent-a", CODEX_PATH: "/nonexistent/codex" },
+      env: { PATH: "/nonexistent-a", CODEX_PATH: "/nonexistent/codex", HOME: "/nonexistent-h" },
       searchFrom: ["/"],
+      installDirs: ["/nonexistent-b"],
     }),
     (e: unknown) =>
       e instanceof BinaryNotFoundError &&
-      e.searched.map((s) => s.source).join(",") === "env,npm,path" &&
+      e.searched.map((s) => s.source).join(",") === "env,npm,path,path" &&
+      e.message.includes("usual install dirs (/nonexistent-b)") &&
       e.message.includes("/nonexistent/codex"),
   );
 });

@@ -11,7 +11,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Codex } from "../src/codex.ts";
 import type { CodexOptions, Input, ThreadOptions, TurnOptions } from "../src/options.ts";
-import { suggest } from "../src/options/schema.ts";
+import { suggest } from "../src/options/_check.ts";
 
 /** A fake codex that only records that it was started; dispose removes it. */
 async function recordingCodex(): Promise<
@@ -115,10 +115,42 @@ test("Thread options: enums, arrays, types and misspelt keys are checked at star
       'Cannot use localProvider: expected one of ollama, lmstudio, got "vllm"',
     ],
     [
+      { remote: "ws://127.0.0.1:1", remoteAuthTokenEnv: "sk-secret-token-0123" },
+      'Cannot use remoteAuthTokenEnv: expected the name of an environment variable (the token itself goes in that variable), got "[redacted]"',
+    ],
+    [
+      { remoteAuthTokenEnv: "REMOTE_TOKEN" },
+      "Cannot use thread options.remoteAuthTokenEnv without remote: it names the token of the remote app-server",
+    ],
+    [
+      { remote: "ws://127.0.0.1:1", transport: "app-server" },
+      'Cannot use remote with transport "app-server": only transport "exec" supports it',
+    ],
+    [
       { onApproval: "accept" },
       'Cannot use onApproval with transport "exec": codex exec never asks the client; set transport: "app-server"',
     ],
     ["oops", 'Cannot use thread options: expected an object, got "oops"'],
+    [
+      { tools: [{ name: "t" }] },
+      'Cannot use tools[0]: expected a tool made by tool(), got {"name":"t"}',
+    ],
+    [
+      { developerInstructions: "" },
+      'Cannot use developerInstructions: expected a non-empty string, got ""',
+    ],
+    [
+      { mcpServers: { "a.b": { command: "x" } } },
+      'Cannot use mcpServers.a.b: expected a server name of letters, digits, "_" or "-"',
+    ],
+    [
+      { mcpServers: { docs: { url: "http://x", header: {} } } },
+      "Cannot use mcpServers.docs.header: unknown option",
+    ],
+    [
+      { mcpServers: { local: { command: "srv", env: { KEY: 1 } } } },
+      "Cannot use mcpServers.local.env.KEY: expected a string, got 1",
+    ],
   ];
   for (const [options, message] of cases) {
     assert.throws(() => codex.startThread(options as ThreadOptions), typeError(message));
@@ -149,6 +181,11 @@ test("The app-server transport shares the checks and names the option, not the w
   assert.throws(
     () => codex.resumeLastThread({ transport: "app-server" }),
     /Cannot resume the last thread with transport "app-server"/,
+  );
+  // dynamicTools and MCP servers are fixed at thread/start: a turn cannot add any.
+  await assert.rejects(
+    codex.startThread({ transport: "app-server" }).run("hi", { tools: [] }),
+    typeError('Cannot use tools with transport "app-server": only transport "exec" supports it'),
   );
   assert.throws(
     () => codex.startThread({ transport: "app-server", oss: true }),

@@ -5,7 +5,11 @@ import v0_163_0 from "./0.163.0.json" with { type: "json" };
 import v0_164_0 from "./0.164.0.json" with { type: "json" };
 import v0_165_0 from "./0.165.0.json" with { type: "json" };
 import v0_166_0 from "./0.166.0.json" with { type: "json" };
+import v0_168_0 from "./0.168.0.json" with { type: "json" };
 import v0_169_0 from "./0.169.0.json" with { type: "json" };
+import v0_169_1 from "./0.169.1.json" with { type: "json" };
+import v0_170_0 from "./0.170.0.json" with { type: "json" };
+import v0_171_0 from "./0.171.0.json" with { type: "json" };
 
 /** The recorded snapshots by version, oldest first. */
 export const RECORDED: Record<string, unknown> = {
@@ -14,5 +18,9 @@ export const RECORDED: Record<string, unknown> = {
   "0.164.0": v0_164_0,
   "0.165.0": v0_165_0,
   "0.166.0": v0_166_0,
+  "0.168.0": v0_168_0,
   "0.169.0": v0_169_0,
+  "0.169.1": v0_169_1,
+  "0.170.0": v0_170_0,
+  "0.171.0": v0_171_0,
 };

@@ -16,12 +16,12 @@ import type {
   AppServerResult,
   InitializeResult,
 } from "./methods.ts";
-import type { InitializeCapabilities, ServerNotifications } from "./protocol/types.ts";
-import type { GatedOption, OptionGate } from "../exec/gates.ts";
+import type { P } from "./_wire.ts";
+import type { GatedOption, OptionGate } from "../options/gates.ts";
 import { RpcConnection } from "./rpc.ts";
 import type { NotificationListener, RequestOptions, RpcId } from "./rpc.ts";
 import { decideServerRequest } from "./server_requests.ts";
-import type { ServerRequestOptions } from "./server_requests.ts";
+import type { ServerRequestOptions } from "../options/server_requests.ts";
 import { spawnStdioTransport } from "./stdio_transport.ts";
 import type { AppServerTransport, StdioServerOptions } from "./stdio_transport.ts";
 import { connectWebSocketTransport } from "./websocket_transport.ts";
@@ -32,13 +32,20 @@ export interface AppServerOptions {
   /** Sent in `initialize` (default `{ name: "codexkit", version: "0.1.0" }`). */
   clientInfo?: { name: string; title?: string; version: string };
   /** Sent in `initialize`: experimental API, notification methods to leave out. */
-  capabilities?: InitializeCapabilities;
+  capabilities?: P.InitializeCapabilities;
   /** Default time limit of every request, in ms (default: none). */
   requestTimeoutMs?: number;
   /** Gets each output line that is not JSON; the connection goes on. */
   onMalformed?: (error: MalformedOutputError) => void;
   /** Gets errors of listeners and handlers; the connection goes on. */
   onError?: (error: unknown) => void;
+  /**
+   * Gets warnings, such as drift: a result whose shape the SDK's pinned protocol does not
+   * describe (a newer CLI changed it). Such a result passes through unchanged; each kind of
+   * drift is reported once per connection. A lane also reports here a turn's `eventLog` that
+   * stopped (`eventLogErrors: "warn"`). Default: none are printed.
+   */
+  onWarning?: (message: string) => void;
   /** Leave out the handshake (to observe the server before it). */
   skipInitialize?: boolean;
   /**
@@ -95,11 +102,14 @@ export class AppServer implements AsyncDisposable {
   #info: InitializeResult | undefined;
   #unsupported = new Set<string>();
   #closing: Promise<void> | undefined;
+  #redactor: Redactor;
+  #drift = new Set<string>();
 
   /** Wraps a connected transport; use the static constructors instead. */
   private constructor(transport: AppServerTransport, options: AppServerOptions) {
     this.#transport = transport;
     this.#options = options;
+    this.#redactor = new Redactor(options.secrets);
     this.#rpc = new RpcConnection(transport, {
       onMalformed: options.onMalformed,
       onListenerError: options.onError,
@@ -178,8 +188,9 @@ export class AppServer implements AsyncDisposable {
 
   /**
    * Calls a client request of the protocol, typed from the generated tables: params are
-   * checked before sending (a TypeError names the bad field), the result on arrival
-   * (`AppServerProtocolError`). Unknown fields pass through. A method the server lacks (an
+   * checked before sending (a TypeError names the bad field); of the result, only what the SDK
+   * reads can fail the call (`AppServerProtocolError`), and a shape the pinned protocol does not
+   * describe passes through, reported once to `onWarning`. Unknown fields pass through. A method the server lacks (an
    * older CLI) rejects with `UnsupportedError` naming it; later calls fail without sending.
    */
   async call<M extends AppServerMethod>(
@@ -187,9 +198,15 @@ export class AppServer implements AsyncDisposable {
     ...[params, options]: CallArgs<M>
   ): Promise<AppServerResult<M>> {
     this.#checkSupported(method);
-    await checkParams(method, params);
+    const redact = (text: string) => this.#redactor.text(text);
+    await checkParams(method, params, { redact });
     const result = await this.#send(method, params, options);
-    return await checkResult(method, result) as AppServerResult<M>;
+    return await checkResult(method, result, {
+      redact,
+      onDrift: this.#options.onWarning,
+      reported: this.#drift,
+      version: this.version,
+    }) as AppServerResult<M>;
   }
 
   /** Calls any method, unchecked (a method the server lacks is an `UnsupportedError`). */
@@ -247,12 +264,12 @@ export class AppServer implements AsyncDisposable {
    * Adds a listener for one notification method, with its params typed from the generated
    * protocol (fields a newer CLI adds are there too); returns its remover.
    */
-  on<M extends keyof ServerNotifications>(
+  on<M extends keyof P.ServerNotifications>(
     method: M,
-    listener: (params: ServerNotifications[M]) => void,
+    listener: (params: P.ServerNotifications[M]) => void,
   ): () => void {
     return this.#rpc.onNotification((name, params) => {
-      if (name === method) listener(params as ServerNotifications[M]);
+      if (name === method) listener(params as P.ServerNotifications[M]);
     });
   }
 

@@ -94,11 +94,36 @@ export function toThreadItem(wire: unknown): Item | null {
         error: (item.error ?? null) as null,
         status: snakeStatus(item.status) as "in_progress",
       };
+    case "dynamicToolCall": {
+      // One shape for a tool call on both transports: exec reports the SDK's tools as
+      // mcp_tool_call items of its MCP server, so the app-server's dynamic calls say the same.
+      const parts: unknown[] = Array.isArray(item.contentItems) ? item.contentItems : [];
+      const text = parts.map((part) => str(obj(part).text)).join("\n");
+      const failed = item.success === false;
+      return {
+        id,
+        type: "mcp_tool_call",
+        server: str(item.namespace, "codexkit"),
+        tool: str(item.tool),
+        arguments: item.arguments,
+        result: item.success === true ? { content: parts.map(toMcpContent) } : null,
+        error: failed ? { message: text } : null,
+        status: (failed ? "failed" : snakeStatus(item.status)) as "in_progress",
+      };
+    }
     case "webSearch":
       return { id, type: "web_search", query: str(item.query), action: item.action };
     default:
       return { ...item, id, type: str(item.type, "unknown") };
   }
+}
+
+/** A dynamic tool's output part as MCP content (`inputText` -> `text`, images by URL). */
+function toMcpContent(raw: unknown): unknown {
+  const part = obj(raw);
+  if (part.type === "inputText") return { type: "text", text: str(part.text) };
+  if (part.type === "inputImage") return { type: "image", url: str(part.imageUrl) };
+  return part;
 }
 
 /** Converts the app-server's camelCase usage to the exec lane's. */

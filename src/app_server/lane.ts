@@ -6,22 +6,16 @@
  *
  * @module
  */
-import { webSearchMode } from "../exec/args.ts";
-import { flattenConfigEntries } from "../config/toml_literal.ts";
-import {
-  AbortError,
-  CodexError,
-  ConnectTimeoutError,
-  IdleTimeoutError,
-  TimeoutError,
-} from "../errors.ts";
+import { resolveLayers, webSearchMode } from "../options/layers.ts";
+import { checkApprovalOptions, checkServerRequestOptions } from "../options/schema.ts";
+import { CodexError } from "../errors.ts";
 import { openLineLog } from "../fs/line_log.ts";
 import type { LineLog } from "../fs/line_log.ts";
 import type { ThreadEvent } from "../events.ts";
 import type { NormalizedInput, TurnRequest } from "../lane.ts";
 import type { ThreadOptions } from "../options.ts";
 import { killRunProcessesWith } from "../runtime/mod.ts";
-import type { RuntimeName } from "../runtime/mod.ts";
+import type { RuntimeName, Spawner } from "../runtime/mod.ts";
 import { AppServer, spawnedServerSecrets } from "./app_server.ts";
 import { spawnStdioTransport } from "./stdio_transport.ts";
 import type { AppServerTransport } from "./stdio_transport.ts";
@@ -29,25 +23,28 @@ import type { AppServerOptions } from "./app_server.ts";
 import {
   APPROVAL_METHODS,
   approvalResult,
-  checkApprovalOptions,
   decideApproval,
   toApprovalRequest,
   wireDecision,
 } from "./approvals.ts";
-import type { ApprovalOptions } from "./approvals.ts";
+import type { ApprovalOptions } from "../options/approvals.ts";
 import { notificationEvents, TurnNormalizer } from "./events.ts";
 import {
-  checkServerRequestOptions,
   CONNECTION_REQUESTS,
   decideServerRequest,
   mergeServerRequestOptions,
   SERVER_REQUEST_HOOKS,
   serverRequestKind,
 } from "./server_requests.ts";
-import type { ServerRequestOptions } from "./server_requests.ts";
+import type {
+  DynamicTool,
+  ServerRequestOptions,
+  ToolCallHandler,
+} from "../options/server_requests.ts";
+import type { Tool } from "../tools/tool.ts";
 import type { NormalizedEvent } from "./events.ts";
-import { setLongTimeout } from "../_timer.ts";
-import type { LongTimer } from "../_timer.ts";
+import { RunLimits } from "../process/limits.ts";
+import { stopError } from "../process/stop_error.ts";
 import type { AskForApproval } from "./protocol/types.ts";
 import type { ThreadOpenResult, ThreadSettingsParams, WireUserInput } from "./methods.ts";
 
@@ -66,6 +63,8 @@ export interface AppServerStart {
   cwd?: string;
   /** Process adapter. */
   runtime?: RuntimeName;
+  /** Spawns the server (default: the adapter of `runtime`). */
+  spawner?: Spawner;
   /** Receives each stderr line. */
   onStderr?: (line: string) => void;
   /** SIGTERM -> SIGKILL grace, in ms. */
@@ -109,6 +108,8 @@ interface ActiveTurn {
   normalizer: TurnNormalizer;
   emit: (event: NormalizedEvent) => void;
   fail: (error: unknown) => void;
+  /** Ends the turn with `error` and interrupts it on the server. */
+  stop: (error: unknown) => void;
   approvals: ApprovalOptions;
   hooks: ServerRequestOptions;
   ended: AbortController;
@@ -119,34 +120,57 @@ interface ActiveTurn {
 
 const encoder = new TextEncoder();
 
-/** Maps thread options onto `thread/start` / `thread/resume` / `thread/fork` settings. */
+/**
+ * Maps thread options onto `thread/start` / `thread/resume` / `thread/fork` settings, resolved
+ * through the same layers as an exec turn. The client's config is on the server's own command
+ * line, and a turn adds no layer here: turn/start's settings would stick to later turns
+ * (0.169.0), so the door refuses per-turn settings on this transport.
+ */
 export function threadSettings(options: ThreadOptions): ThreadSettingsParams {
+  const { thread, config: layered } = resolveLayers({}, options, {});
   const settings: ThreadSettingsParams = {};
-  if (options.model !== undefined) settings.model = options.model;
-  if (options.workingDirectory !== undefined) settings.cwd = options.workingDirectory;
-  if (options.sandboxMode !== undefined) settings.sandbox = options.sandboxMode;
+  if (thread.model !== undefined) settings.model = thread.model;
+  if (thread.workingDirectory !== undefined) settings.cwd = thread.workingDirectory;
+  if (thread.sandboxMode !== undefined) settings.sandbox = thread.sandboxMode;
   // Options were checked where they entered (an "on-failure" policy, which the app-server
   // lacks, is refused there), so this only maps names.
-  if (options.approvalPolicy !== undefined) {
-    settings.approvalPolicy = options.approvalPolicy as AskForApproval;
+  if (thread.approvalPolicy !== undefined) {
+    settings.approvalPolicy = thread.approvalPolicy as AskForApproval;
   }
-  if (options.ephemeral !== undefined) settings.ephemeral = options.ephemeral;
-  const config: Record<string, unknown> = {};
-  if (options.config) {
-    for (const [path, value] of flattenConfigEntries(options.config)) config[path] = value;
+  if (thread.ephemeral !== undefined) settings.ephemeral = thread.ephemeral;
+  const config: Record<string, unknown> = { ...layered };
+  if (thread.networkAccessEnabled !== undefined) {
+    config["sandbox_workspace_write.network_access"] = thread.networkAccessEnabled;
   }
-  if (options.networkAccessEnabled !== undefined) {
-    config["sandbox_workspace_write.network_access"] = options.networkAccessEnabled;
-  }
-  const search = webSearchMode(options);
+  const search = webSearchMode(thread);
   if (search !== undefined) config.web_search = search;
-  if (options.additionalDirectories?.length) {
-    config["sandbox_workspace_write.writable_roots"] = options.additionalDirectories;
+  if (thread.additionalDirectories?.length) {
+    config["sandbox_workspace_write.writable_roots"] = thread.additionalDirectories;
   }
-  if (options.modelReasoningEffort !== undefined) {
-    config.model_reasoning_effort = options.modelReasoningEffort;
+  if (thread.modelReasoningEffort !== undefined) {
+    config.model_reasoning_effort = thread.modelReasoningEffort;
+  }
+  // Config travels over the connection, not in argv: env and header values go as they are.
+  for (const [name, server] of Object.entries(options.mcpServers ?? {})) {
+    const wire: Record<string, unknown> = "url" in server
+      ? {
+        url: server.url,
+        bearer_token_env_var: server.bearerTokenEnvVar,
+        http_headers: server.headers,
+      }
+      : { command: server.command, args: server.args, env: server.env, cwd: server.cwd };
+    wire.enabled_tools = server.enabledTools;
+    wire.disabled_tools = server.disabledTools;
+    if (server.approveTools) wire.default_tools_approval_mode = "approve";
+    if (server.required) wire.required = true;
+    for (const key of Object.keys(wire)) if (wire[key] === undefined) delete wire[key];
+    config[`mcp_servers.${name}`] = wire;
   }
   if (Object.keys(config).length > 0) settings.config = config;
+  if (options.developerInstructions !== undefined) {
+    settings.developerInstructions = options.developerInstructions;
+  }
+  if (options.baseInstructions !== undefined) settings.baseInstructions = options.baseInstructions;
   return settings;
 }
 
@@ -177,20 +201,28 @@ export function createAppServerLane(options: AppServerLaneOptions): AppServerLan
     );
   }
   if (options.approvals) checkApprovalOptions(options.approvals);
-  if (options.serverRequests) checkServerRequestOptions(options.serverRequests, "serverRequests.");
+  if (options.serverRequests) checkServerRequestOptions(options.serverRequests);
   let serverPromise: Promise<AppServer> | undefined;
   // The server being started, until its handshake completes: what a connect timeout ends.
   let starting: AppServerTransport | undefined;
   // The lane's own server process: where a stopped turn's commands are looked for.
   let ownTransport: AppServerTransport | undefined;
+  // What errors of the lane's own server must not show.
+  let ownSecrets: readonly string[] | undefined;
   const active = new Map<string, ActiveTurn>();
   const loaded = new Set<string>();
   let closed = false;
+  // Whether the lane's own server was opened with the experimental API.
+  let experimentalOpen = false;
   const detach: (() => void)[] = [];
   // Connection-wide notifications (config warnings, MCP startup, ...) that came while no turn
   // ran: the next turn shows them after its thread.started.
   const waiting: NormalizedEvent[] = [];
   const WAITING_MAX = 100;
+  // What a turn's eventLog must not show: the secrets errors of this lane do not show.
+  const logSecrets = options.start
+    ? spawnedServerSecrets({ ...options, ...options.start })
+    : options.secrets ?? [];
 
   function attach(server: AppServer): AppServer {
     detach.push(server.onNotification((method, params) => {
@@ -201,7 +233,12 @@ export function createAppServerLane(options: AppServerLaneOptions): AppServerLan
         if (!turn) return;
         if (turn.log) {
           const line = encoder.encode(`${JSON.stringify({ method, params })}\n`);
-          Promise.resolve(turn.log.write(line)).catch((error) => turn.fail(error));
+          try {
+            Promise.resolve(turn.log.write(line)).catch(turn.stop);
+          } catch (error) {
+            // A file log fails at once: the turn ends here, before this notification's events.
+            return turn.stop(error);
+          }
         }
         for (const event of turn.normalizer.push(method, params)) turn.emit(event);
         return;
@@ -232,21 +269,56 @@ export function createAppServerLane(options: AppServerLaneOptions): AppServerLan
     return server;
   }
 
-  function connection(): Promise<AppServer> {
+  /**
+   * The connection; `experimental`: the thread needs the experimental API (its tools are
+   * `dynamicTools`, an experimental field of 0.169). The lane's own server opens it when the
+   * first thread needs it, or is restarted for it while no turn runs (its threads are resumed
+   * on their next turn).
+   */
+  function connection(experimental = false): Promise<AppServer> {
     if (closed) return Promise.reject(new CodexError("The app-server lane is closed"));
     if (options.connection) {
       serverPromise ??= Promise.resolve(attach(options.connection));
       return serverPromise;
     }
+    if (experimental && !experimentalOpen && serverPromise && active.size === 0) {
+      // Callers meanwhile wait for the reopened server rather than start one of their own.
+      experimentalOpen = true;
+      const stale = serverPromise;
+      serverPromise = stale.then((server) => server.close(options.start?.killGraceMs), () => {})
+        .then(() => {
+          serverPromise = undefined;
+          return connection(true);
+        });
+      return serverPromise;
+    }
+    if (experimental && !experimentalOpen && serverPromise) {
+      return Promise.reject(
+        new CodexError(
+          "Cannot declare tools while another turn runs on a connection opened without the experimental API: start the thread with tools first, or pass capabilities: { experimentalApi: true }",
+        ),
+      );
+    }
     if (!serverPromise) {
+      experimentalOpen = experimental || options.capabilities?.experimentalApi === true;
+      const capabilities = experimentalOpen
+        ? { ...options.capabilities, experimentalApi: true }
+        : options.capabilities;
       const start = options.start!;
       const spawnOptions = { ...options, ...start };
-      serverPromise = spawnStdioTransport(spawnOptions).then((transport) => {
+      ownSecrets = spawnedServerSecrets(spawnOptions);
+      serverPromise = spawnStdioTransport(spawnOptions).then(async (transport) => {
+        if (closed) {
+          // Closed while the process started: it serves nobody.
+          await transport.dispose(0);
+          throw new CodexError("The app-server lane is closed");
+        }
         starting = transport;
         ownTransport = transport;
         return AppServer.open(transport, {
           ...options,
-          secrets: spawnedServerSecrets(spawnOptions),
+          ...(capabilities ? { capabilities } : {}),
+          secrets: ownSecrets,
         });
       }).then(attach).finally(() => starting = undefined);
       // A failed start is not cached: the next turn tries again.
@@ -334,7 +406,10 @@ export function createAppServerLane(options: AppServerLaneOptions): AppServerLan
       if (request.resumeLast) {
         throw new TypeError("Cannot use resumeLast on the app-server lane: pass a thread id");
       }
-      const tools = (request.threadOptions as AppServerThreadOptions).dynamicTools;
+      const raw = (request.threadOptions as AppServerThreadOptions).dynamicTools;
+      const tools = request.threadOptions.tools?.length
+        ? [...(raw ?? []), ...await functionTools(request.threadOptions.tools)]
+        : raw;
       opened = await server.call("thread/start", {
         ...settings,
         ...(tools !== undefined ? { dynamicTools: tools } : {}),
@@ -363,26 +438,23 @@ export function createAppServerLane(options: AppServerLaneOptions): AppServerLan
         ? { defaultApprovalDecision: threadOptions.defaultApprovalDecision }
         : {}),
     };
-    checkApprovalOptions(approvals);
-    checkServerRequestOptions(threadOptions);
+    // The thread's hooks were checked where the thread entered (`checkThreadOptions`), the
+    // lane's in `createAppServerLane`: nothing here checks again.
     const hooks = mergeServerRequestOptions(options.serverRequests, threadOptions);
+    if (threadOptions.tools?.length) {
+      hooks.onToolCall = toolCallHook(threadOptions.tools, hooks.onToolCall);
+    }
     const { signal, timeoutMs, idleTimeoutMs, connectTimeoutMs, eventLog } = request.turnOptions;
-    let connectTimer: LongTimer | undefined;
     let log: LineLog | undefined;
     let turn: ActiveTurn | undefined;
     let finished = false;
     let server: AppServer | undefined;
-    let timer: LongTimer | undefined;
-    let idleTimer: LongTimer | undefined;
-    let onAbort: (() => void) | undefined;
+    let limits: RunLimits | undefined;
 
     const finish = (): void => {
       finished = true;
-      timer?.clear();
-      idleTimer?.clear();
-      connectTimer?.clear();
+      limits?.finish();
       void log?.close().catch(() => {});
-      if (onAbort) signal?.removeEventListener("abort", onAbort);
       if (turn) {
         turn.ended.abort();
         if (active.get(turn.threadId) === turn) active.delete(turn.threadId);
@@ -411,19 +483,9 @@ export function createAppServerLane(options: AppServerLaneOptions): AppServerLan
           stopTurn();
           fail(error);
         };
-        const armIdle = (): void => {
-          if (idleTimeoutMs === undefined) return;
-          idleTimer?.clear();
-          idleTimer = setLongTimeout(() =>
-            stopWith(
-              new IdleTimeoutError(`No app-server event for ${idleTimeoutMs} ms`, {
-                timeoutMs: idleTimeoutMs,
-              }),
-            ), idleTimeoutMs);
-        };
         const emit = (event: NormalizedEvent): void => {
           if (finished) return;
-          armIdle();
+          limits!.activity();
           controller.enqueue(event as ThreadEvent);
           if (
             turn?.normalizer.done &&
@@ -433,43 +495,35 @@ export function createAppServerLane(options: AppServerLaneOptions): AppServerLan
             controller.close();
           }
         };
-        if (timeoutMs !== undefined) {
-          timer = setLongTimeout(
-            () =>
-              stopWith(
-                new TimeoutError(`The turn took longer than ${timeoutMs} ms`, { timeoutMs }),
-              ),
-            timeoutMs,
-          );
-        }
-        if (signal) {
-          onAbort = () =>
-            stopWith(new AbortError("The turn was aborted", { cause: signal.reason }));
-          if (signal.aborted) return onAbort();
-          signal.addEventListener("abort", onAbort, { once: true });
-        }
-        armIdle();
-        if (connectTimeoutMs !== undefined) {
-          connectTimer = setLongTimeout(() => {
-            // A server hung before its handshake serves nobody: end it, the next turn starts
-            // a fresh one.
-            void starting?.dispose(0);
-            stopWith(
-              new ConnectTimeoutError(
-                `No app-server handshake within ${connectTimeoutMs} ms`,
-                { timeoutMs: connectTimeoutMs },
-              ),
-            );
-          }, connectTimeoutMs);
-        }
+        // The same race and the same words as an exec run; the command and stderr tail are
+        // those of the lane's own server (a shared connection shows its command only).
+        limits = new RunLimits({ signal, timeoutMs, idleTimeoutMs, connectTimeoutMs }, (reason) => {
+          // A server hung before its handshake serves nobody: end it, the next turn starts a
+          // fresh one.
+          if (reason.kind === "connect") void starting?.dispose(0);
+          stopWith(stopError(reason, {
+            command: (server ?? options.connection)?.command ?? ownTransport?.command,
+            stderrTail: ownTransport?.stderrTail?.(),
+            secrets: ownSecrets ?? options.secrets,
+          }));
+        });
+        limits.arm();
+        if (finished) return;
         try {
-          if (eventLog !== undefined) log = openLineLog(eventLog);
+          if (eventLog !== undefined) {
+            log = openLineLog(eventLog, {
+              secrets: logSecrets,
+              onError: request.turnOptions.eventLogErrors === "warn"
+                ? (error) => options.onWarning?.(error.message)
+                : undefined,
+            });
+          }
         } catch (error) {
           return fail(error);
         }
         (async () => {
-          server = await connection();
-          connectTimer?.clear();
+          server = await connection((threadOptions.tools?.length ?? 0) > 0);
+          limits.connected();
           if (finished) return;
           const threadId = await openThread(server, request);
           if (finished) return;
@@ -489,6 +543,7 @@ export function createAppServerLane(options: AppServerLaneOptions): AppServerLan
             normalizer: new TurnNormalizer(),
             emit,
             fail,
+            stop: stopWith,
             approvals,
             hooks,
             ended: new AbortController(),
@@ -555,6 +610,9 @@ export function createAppServerLane(options: AppServerLaneOptions): AppServerLan
         turn.fail(new CodexError("The app-server lane closed"));
       }
       if (!pending || options.connection) return;
+      // A server still in its handshake may never finish it (one that never answers
+      // initialize): end its process, which fails the handshake and settles `pending`.
+      await starting?.dispose(0);
       const server = await pending.catch(() => undefined);
       await server?.close(options.start?.killGraceMs);
     },
@@ -563,4 +621,26 @@ export function createAppServerLane(options: AppServerLaneOptions): AppServerLan
     },
   };
   return lane;
+}
+
+/** The `dynamicTools` of a thread's `tools` (the spec code loads with the first such thread). */
+async function functionTools(tools: readonly Tool[]): Promise<DynamicTool[]> {
+  const { toolSpecs } = await import("../tools/call.ts");
+  return toolSpecs(tools).map((spec) => ({ type: "function", ...spec }));
+}
+
+/** Answers `item/tool/call` for the thread's `tools`; other tools go to `fallback`. */
+function toolCallHook(tools: readonly Tool[], fallback?: ToolCallHandler): ToolCallHandler {
+  return async (request, context) => {
+    if (request.namespace || !tools.some((t) => t.name === request.tool)) {
+      if (fallback) return fallback(request, context);
+    }
+    const { callTool } = await import("../tools/call.ts");
+    const outcome = await callTool(tools, request.tool, request.arguments, {
+      signal: context.signal,
+      threadId: request.threadId,
+      turnId: request.turnId,
+    });
+    return { success: outcome.ok, contentItems: [{ type: "inputText", text: outcome.text }] };
+  };
 }

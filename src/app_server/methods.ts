@@ -1,15 +1,20 @@
 /**
  * The app-server methods, typed from the generated protocol (`./protocol/`, made from the
- * pinned CLI's own JSON Schema): every client request's params and result, checked by the
- * generated valibot schemas before sending and on arrival. The schemas load on the first typed
- * call, not with this module. Unknown fields pass through both ways. The short names below are
+ * pinned CLI's own JSON Schema): every client request's params, checked strictly before
+ * sending, and its result, checked on arrival only as far as the SDK reads it (the rest is
+ * drift, reported and passed through). The schemas load on the first typed call, not with this
+ * module. Unknown fields pass through both ways. The short names below are
  * the ones the lane uses; each is the generated type of the same shape.
  *
  * @module
  */
 import { CodexError, RpcError, UnsupportedError } from "../errors.ts";
 import type { CodexErrorOptions } from "../errors.ts";
-import type * as P from "./protocol/types.ts";
+import type { P } from "./_wire.ts";
+import { PROTOCOL_CLI_VERSION } from "./protocol/methods.ts";
+import { reliedProblems } from "./relied_fields.ts";
+import { describeIssues } from "./wire_issues.ts";
+import type { WireIssue } from "./wire_issues.ts";
 
 /** A result or params object that did not match what the SDK expects of the protocol. */
 export class AppServerProtocolError extends CodexError {
@@ -100,29 +105,37 @@ export type AccountReadResult = P.GetAccountResponse;
 /** Result of `command/exec`. */
 export type CommandExecResult = P.CommandExecResponse;
 
-type Schemas = typeof import("./protocol/schemas.ts");
+type Schemas = typeof import("./wire_schemas.ts");
 let schemas: Promise<Schemas> | undefined;
 
 /** The generated schemas, loaded on first use. */
 export function protocolSchemas(): Promise<Schemas> {
-  schemas ??= import("./protocol/schemas.ts");
+  schemas ??= import("./wire_schemas.ts");
   return schemas;
 }
 
-type Issue = { message: string; path?: { key: unknown }[] };
-
-function issueLines(issues: readonly Issue[]): string[] {
-  return issues.slice(0, 5).map((issue) => {
-    const path = issue.path?.map((p) => String(p.key)).join(".");
-    return path ? `${path}: ${issue.message}` : issue.message;
-  });
+/** How {@linkcode checkParams} and {@linkcode checkResult} report. */
+export interface WireCheckOptions {
+  /** Scrubs known secrets from a message before it is thrown or reported. */
+  redact?: (text: string) => string;
+  /** Gets each drift report (a result shape the pinned protocol does not describe). */
+  onDrift?: (message: string) => void;
+  /** What was already reported (method and paths), so each drift is reported once. */
+  reported?: Set<string>;
+  /** The server's version, for the drift report. */
+  version?: string;
 }
 
 /**
- * Checks the params of a client request; throws a TypeError naming the bad fields. Methods
- * this SDK's protocol does not list pass unchecked.
+ * Checks the params of a client request; throws a TypeError naming each bad field, what the
+ * protocol expects there and what it got. Methods this SDK's protocol does not list pass
+ * unchecked.
  */
-export async function checkParams(method: string, params: unknown): Promise<void> {
+export async function checkParams(
+  method: string,
+  params: unknown,
+  options: WireCheckOptions = {},
+): Promise<void> {
   const { CLIENT_REQUEST_SCHEMAS } = await protocolSchemas();
   const { safeParse } = await import("valibot");
   const entry = Object.hasOwn(CLIENT_REQUEST_SCHEMAS, method)
@@ -131,16 +144,31 @@ export async function checkParams(method: string, params: unknown): Promise<void
   if (!entry) return;
   const result = safeParse(entry.params, params);
   if (result.success) return;
+  const redact = options.redact ?? ((text: string) => text);
   throw new TypeError(
-    `Cannot call ${method}: ${issueLines(result.issues as Issue[]).join("; ")}`,
+    redact(`Cannot call ${method}: ${describeIssues(result.issues as WireIssue[]).join("; ")}`),
   );
 }
 
 /**
- * Checks the result of a client request and returns it unchanged (unknown fields kept);
- * throws {@linkcode AppServerProtocolError} when it does not match the protocol.
+ * Checks the result of a client request and returns it unchanged (unknown fields kept). Only
+ * the fields the SDK reads (`RELIED_FIELDS` in `relied_fields.ts`) can fail it, with
+ * {@linkcode AppServerProtocolError}; any other difference from the pinned protocol is drift
+ * from a newer (or older) CLI: reported once to `onDrift` and passed through.
  */
-export async function checkResult(method: string, value: unknown): Promise<unknown> {
+export async function checkResult(
+  method: string,
+  value: unknown,
+  options: WireCheckOptions = {},
+): Promise<unknown> {
+  const redact = options.redact ?? ((text: string) => text);
+  const problems = reliedProblems(method, value).map(redact);
+  if (problems.length > 0) {
+    throw new AppServerProtocolError(
+      `The app-server answered ${method} without what the SDK reads: ${problems.join("; ")}`,
+      { method, issues: problems },
+    );
+  }
   const { CLIENT_REQUEST_SCHEMAS } = await protocolSchemas();
   const { safeParse } = await import("valibot");
   const entry = Object.hasOwn(CLIENT_REQUEST_SCHEMAS, method)
@@ -149,11 +177,20 @@ export async function checkResult(method: string, value: unknown): Promise<unkno
   if (!entry) return value;
   const result = safeParse(entry.result, value);
   if (result.success) return value;
-  const issues = issueLines(result.issues as Issue[]);
-  throw new AppServerProtocolError(
-    `The app-server answered ${method} with an unexpected result: ${issues.join("; ")}`,
-    { method, issues },
-  );
+  const issues = result.issues as WireIssue[];
+  // One report per method and place (array positions folded), however often it recurs.
+  const key = `${method} ${
+    issues.map((issue) => issue.path?.map((p) => typeof p.key === "number" ? "*" : p.key).join("."))
+      .join(" ")
+  }`;
+  if (options.reported?.has(key)) return value;
+  options.reported?.add(key);
+  options.onDrift?.(redact(
+    `codex${options.version ? ` ${options.version}` : ""} answered ${method} with a shape the ` +
+      `SDK's protocol (codex ${PROTOCOL_CLI_VERSION}) does not describe; passed through ` +
+      `unchanged: ${describeIssues(issues).join("; ")}`,
+  ));
+  return value;
 }
 
 /**

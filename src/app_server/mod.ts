@@ -30,6 +30,7 @@ export {
   defaultServerAnswer,
   SERVER_REQUEST_HOOKS,
 } from "./server_requests.ts";
+export type { ServerRequestOutcome } from "./server_requests.ts";
 export type {
   AttestationHandler,
   AttestationRequest,
@@ -40,7 +41,6 @@ export type {
   ElicitationResponse,
   ServerRequestContext,
   ServerRequestOptions,
-  ServerRequestOutcome,
   TokenRefreshHandler,
   TokenRefreshRequest,
   TokenRefreshResponse,
@@ -50,8 +50,13 @@ export type {
   UserInputHandler,
   UserInputRequest,
   UserInputResponse,
-} from "./server_requests.ts";
-export { applyTurnDiff, Conversations, defaultCodexHome } from "../conversations.ts";
+} from "../options/server_requests.ts";
+export {
+  applyTurnDiff,
+  Conversations,
+  defaultCodexHome,
+  THREAD_SOURCE_KINDS,
+} from "../conversations.ts";
 export type {
   AccountInfo,
   ApplyDiffOptions,
@@ -68,18 +73,19 @@ export type {
   SavedTurn,
   ThreadDetails,
   ThreadPage,
+  ThreadSourceKind,
   ThreadSummary,
 } from "../conversations.ts";
 export { notificationEvents } from "./events.ts";
+export type { ApprovalOutcome } from "./approvals.ts";
 export type {
   ApprovalContext,
   ApprovalDecision,
   ApprovalHandler,
   ApprovalOptions,
-  ApprovalOutcome,
   ApprovalPolicy,
   ApprovalRequest,
-} from "./approvals.ts";
+} from "../options/approvals.ts";
 export { AppServerProtocolError } from "./methods.ts";
 export type {
   AccountReadParams,
@@ -106,30 +112,40 @@ export type {
   WireUserInput,
   WithExtra,
 } from "./methods.ts";
-export type * from "./protocol/types.ts";
-// The SDK's event and item types; where a generated name is the same, the SDK's is the one
-// exported (the generated one as ...Wire below).
-export type * from "../events.ts";
+/**
+ * Every type of the app-server protocol, generated from the pinned CLI's JSON Schema, under
+ * the schema's own names: `wire.ThreadStartParams`, `wire.ThreadItem`, ...
+ */
+export type * as wire from "./protocol/types.ts";
+// The events only an app-server thread yields, and the shapes they use.
 export type {
-  CommandExecutionStatus,
-  FileUpdateChange,
-  McpToolCallStatus,
-  PatchApplyStatus,
-  PatchChangeKind,
-  ThreadItem,
+  AccountUpdatedEvent,
+  ApprovalDefaultReason,
+  ApprovalKind,
+  ApprovalRequestedEvent,
+  ApprovalResolvedEvent,
+  ApprovalSource,
+  AppServerEvent,
+  AppServerNotificationEvent,
+  ContextCompactedEvent,
+  DiffUpdatedEvent,
+  McpServerStatusEvent,
+  PlanUpdatedEvent,
+  RateLimitsUpdatedEvent,
+  ServerRequestAnsweredEvent,
+  ServerRequestDefaultReason,
+  ServerRequestKind,
+  ServerRequestRequestedEvent,
+  ServerRequestResolvedEvent,
+  ThreadArchivedEvent,
+  ThreadNameEvent,
+  ThreadStatusEvent,
+  UsageUpdatedEvent,
+  WarningEvent,
 } from "../events.ts";
-// Generated types whose names the SDK's own types (below) take in this entry, under `...Wire`.
-export type {
-  CommandExecutionStatus as CommandExecutionStatusWire,
-  CyberAccessProgram as CyberAccessProgramWire,
-  FileUpdateChange as FileUpdateChangeWire,
-  McpToolCallStatus as McpToolCallStatusWire,
-  PatchApplyStatus as PatchApplyStatusWire,
-  PatchChangeKind as PatchChangeKindWire,
-  SandboxMode as SandboxModeWire,
-  ThreadItem as ThreadItemWire,
-  WebSearchMode as WebSearchModeWire,
-} from "./protocol/types.ts";
+export type { AccountAccess, ModelsAccess, ThreadsAccess } from "../conversation_access.ts";
+// Errors only the app-server transport raises.
+export { ConnectionClosedError, RpcError } from "../errors.ts";
 export {
   CLIENT_REQUEST_METHODS,
   PROTOCOL_CLI_VERSION,
@@ -151,15 +167,13 @@ export type { NormalizedEvent } from "./events.ts";
 export type { AppServerTransport, StdioServerOptions } from "./stdio_transport.ts";
 export type { WebSocketTransportOptions } from "./websocket_transport.ts";
 export type { NormalizedInput, TurnRequest } from "../lane.ts";
-export type { ConnectionClosedErrorOptions } from "../errors.ts";
-export type { GateAnswer, GatedOption, OptionGate } from "../exec/gates.ts";
+export type { GateAnswer, GatedOption, OptionGate } from "../options/gates.ts";
 // The shared types these signatures use, named here so this entry documents itself.
 export type {
   CodexError,
   CodexErrorOptions,
-  ConnectionClosedError,
+  ConnectionClosedErrorOptions,
   MalformedOutputError,
-  RpcError,
   RpcErrorOptions,
 } from "../errors.ts";
 export type {
@@ -178,4 +192,43 @@ export type {
   TurnOptions,
   WebSearchMode,
 } from "../options.ts";
-export type { ChildProcess, ExitStatus, RuntimeName } from "../runtime/types.ts";
+export type {
+  ChildProcess,
+  ExitStatus,
+  RuntimeName,
+  Spawner,
+  SpawnOptions,
+  StdinMode,
+} from "../runtime/types.ts";
+// The event and item types these signatures use, named here so this entry documents itself.
+export type {
+  AgentMessageItem,
+  CommandExecutionItem,
+  CommandExecutionStatus,
+  ErrorItem,
+  FileChangeItem,
+  FileUpdateChange,
+  ItemCompletedEvent,
+  ItemStartedEvent,
+  ItemUpdatedEvent,
+  McpToolCallItem,
+  McpToolCallStatus,
+  PatchApplyStatus,
+  PatchChangeKind,
+  ReasoningItem,
+  RetryScheduledEvent,
+  ThreadError,
+  ThreadErrorEvent,
+  ThreadEvent,
+  ThreadItem,
+  ThreadStartedEvent,
+  TodoItem,
+  TodoListItem,
+  TurnCompletedEvent,
+  TurnFailedEvent,
+  TurnStartedEvent,
+  UnknownThreadEvent,
+  UnknownThreadItem,
+  Usage,
+  WebSearchItem,
+} from "../events.ts";

@@ -2,85 +2,13 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { AppServer } from "./app_server.ts";
 import type { AppServerOptions } from "./app_server.ts";
-import type { AppServerTransport } from "./stdio_transport.ts";
+import { scriptedTransport } from "./_test_helpers.ts";
 import { UnsupportedError } from "../errors.ts";
 
 type Message = Record<string, unknown>;
 
-/** A transport whose far end is this test: it reads what the client sends and writes back. */
-function scripted() {
-  const toClient = new TransformStream<Uint8Array, Uint8Array>();
-  const toServer = new TransformStream<Uint8Array, Uint8Array>();
-  const writer = toClient.writable.getWriter();
-  const sent: Message[] = [];
-  const waiters: { match: (m: Message) => boolean; resolve: (m: Message) => void }[] = [];
-  (async () => {
-    const lines = toServer.readable.pipeThrough(new TextDecoderStream());
-    let buffer = "";
-    for await (const chunk of lines) {
-      buffer += chunk;
-      let nl;
-      while ((nl = buffer.indexOf("\n")) >= 0) {
-        const message = JSON.parse(buffer.slice(0, nl)) as Message;
-        buffer = buffer.slice(nl + 1);
-        sent.push(message);
-        for (const w of [...waiters]) {
-          if (w.match(message)) {
-            waiters.splice(waiters.indexOf(w), 1);
-            w.resolve(message);
-          }
-        }
-        // Answer the client's own requests like a 0.169 server would.
-        if (typeof message.method === "string" && message.id !== undefined) {
-          if (message.method === "initialize") {
-            send({
-              id: message.id,
-              result: {
-                userAgent: "codexkit/0.169.0 (test)",
-                codexHome: "/h",
-                platformFamily: "unix",
-                platformOs: "linux",
-              },
-            });
-          } else if (message.method === "thread/loaded/list") {
-            send({ id: message.id, result: { data: ["t1"], nextCursor: null } });
-          } else {
-            send({
-              id: message.id,
-              error: {
-                code: -32600,
-                message: `Invalid request: unknown variant \`${message.method}\`, expected one of`,
-              },
-            });
-          }
-        }
-      }
-    }
-    // Like the real server: stdin closed, so it ends its output.
-    await writer.close().catch(() => {});
-  })();
-  const encoder = new TextEncoder();
-  function send(message: Message): Promise<void> {
-    return writer.write(encoder.encode(`${JSON.stringify(message)}\n`));
-  }
-  function answerTo(id: number | string): Promise<Message> {
-    const found = sent.find((m) => m.id === id && m.method === undefined);
-    if (found) return Promise.resolve(found);
-    return new Promise((resolve) =>
-      waiters.push({ match: (m) => m.id === id && m.method === undefined, resolve })
-    );
-  }
-  const transport: AppServerTransport = {
-    readable: toClient.readable,
-    writable: toServer.writable,
-    description: "scripted app-server",
-    describeClose: () => Promise.resolve({}),
-    dispose: async () => {
-      await writer.close().catch(() => {});
-    },
-  };
-  return { transport, send, sent, answerTo };
-}
+const scripted = () =>
+  scriptedTransport({ "thread/loaded/list": { data: ["t1"], nextCursor: null } });
 
 async function open(options: AppServerOptions = {}) {
   const far = scripted();

@@ -1,15 +1,17 @@
 /**
  * The stdio transport: a `codex app-server` child started through the runtime seam, its stdin
- * and stdout as the JSON-RPC duplex, stderr kept as a bounded tail for errors.
+ * and stdout as the JSON-RPC duplex, stderr read by the process stages' stderr stage (a bounded
+ * tail for errors, each line to `onStderr`).
  *
  * @module
  */
-import { boundTail, STDERR_TAIL_LIMIT } from "../errors.ts";
 import type { ConnectionClosedErrorOptions } from "../errors.ts";
+import { within } from "../process/long_timer.ts";
+import { spawnerFor } from "../process/spawner.ts";
+import { StderrCollector } from "../process/stderr.ts";
 import { redactArgs } from "../redact.ts";
-import { DEFAULT_KILL_GRACE_MS, getSpawner, terminate } from "../runtime/mod.ts";
-import type { ChildProcess, RuntimeName } from "../runtime/mod.ts";
-import { TextLineStream } from "../streams/text_line_stream.ts";
+import { DEFAULT_KILL_GRACE_MS, terminate } from "../runtime/mod.ts";
+import type { ChildProcess, RuntimeName, Spawner } from "../runtime/mod.ts";
 import type { RpcDuplex } from "./rpc.ts";
 
 /** How to start `codex app-server`. */
@@ -29,6 +31,8 @@ export interface StdioServerOptions {
   cwd?: string;
   /** Which process adapter to use (default: the current runtime's). */
   runtime?: RuntimeName;
+  /** Spawns the server (default: the adapter of `runtime`). */
+  spawner?: Spawner;
   /** Receives each stderr line. */
   onStderr?: (line: string) => void;
   /** Time between SIGTERM and SIGKILL when the server must be stopped (default 2000 ms). */
@@ -43,6 +47,8 @@ export interface AppServerTransport extends RpcDuplex {
   readonly command?: readonly string[];
   /** The server process, when the transport started one. */
   readonly child?: ChildProcess;
+  /** The server's stderr so far (bounded), when the transport started one. */
+  stderrTail?(): string;
   /** Describes the closure: exit code, signal and stderr tail when known. */
   describeClose(): Promise<ConnectionClosedErrorOptions & { reason?: string }>;
   /** Ends whatever is left after the duplex closed (waits for exit, then escalates). */
@@ -72,45 +78,22 @@ export async function startServerProcess(options: StdioServerOptions): Promise<S
     throw new TypeError("Cannot start the app-server: options.binary must be a path");
   }
   const argv = appServerArgv(options);
-  const child = await getSpawner(options.runtime).spawn(options.binary, argv, {
+  const child = await spawnerFor(options).spawn(options.binary, argv, {
     cwd: options.cwd,
     env: options.env,
     stdin: "piped",
   });
-  let tail = "";
-  const drained = child.stderr
-    .pipeThrough(new TextDecoderStream())
-    .pipeThrough(new TextLineStream())
-    .pipeTo(
-      new WritableStream({
-        write(line) {
-          tail = boundTail(`${tail}${line}\n`, STDERR_TAIL_LIMIT);
-          try {
-            options.onStderr?.(line);
-          } catch {
-            // A stderr observer that throws must not stall the pipe.
-          }
-        },
-      }),
-    )
-    .catch(() => {});
+  const stderr = new StderrCollector(child.stderr, options.onStderr);
   const grace = options.killGraceMs ?? DEFAULT_KILL_GRACE_MS;
   return {
     child,
     // Quoted in errors and shown as AppServer.command: secret config pairs masked.
     command: redactArgs([options.binary, ...argv]),
-    stderrTail: () => tail,
+    stderrTail: () => stderr.tail(),
     async stop(waitMs = 0) {
-      let timer: ReturnType<typeof setTimeout> | undefined;
-      const waited = await Promise.race([
-        child.exited.then(() => true),
-        new Promise<boolean>((resolve) => {
-          timer = setTimeout(() => resolve(false), waitMs);
-        }),
-      ]);
-      clearTimeout(timer);
-      if (!waited) await terminate(child, grace);
-      await drained;
+      if (!(await within(child.exited, waitMs))) await terminate(child, grace);
+      // The run is gone, so stderr ends; still, never wait on a pipe out of reach.
+      await stderr.settle(grace);
     },
   };
 }
@@ -127,26 +110,20 @@ export async function spawnStdioTransport(
   return {
     description: "app-server",
     command: server.command,
+    stderrTail: server.stderrTail,
     child,
     readable: child.stdout,
     writable: child.stdin,
     async describeClose() {
       // stdout can end a moment before the exit status is known; do not wait forever for it.
-      let timer: ReturnType<typeof setTimeout> | undefined;
-      const status = await Promise.race([
-        child.exited,
-        new Promise<undefined>((resolve) => {
-          timer = setTimeout(() => resolve(undefined), 2000);
-        }),
-      ]);
-      clearTimeout(timer);
-      if (!status) {
+      if (!(await within(child.exited, 2000))) {
         return {
           reason: "its output ended",
           stderrTail: server.stderrTail(),
           command: server.command,
         };
       }
+      const status = await child.exited;
       return {
         reason: status.signal
           ? `the server was ended by ${status.signal}`

@@ -1,16 +1,20 @@
 /**
- * Finds the codex binary: override -> `CODEX_PATH` -> pinned bundle -> the native binary of
- * the installed npm platform package (either layout) -> `codex` on PATH. The JS launcher of `@openai/codex`
+ * Finds the codex binary: override -> `CODEX_PATH` / `CODEX_BINARY` -> pinned bundle -> the
+ * native binary of the installed npm platform package (either layout) -> `codex` on PATH ->
+ * the usual global install dirs. On PATH, npm launchers (`codex.cmd` on Windows) and the
+ * shims of asdf, mise and volta are followed to the native binary ({@linkcode followShim}). The JS launcher of `@openai/codex`
  * is never chosen from node_modules: it costs a Node start (about 65 ms) on every call.
  *
  * @module
  */
-import { access, constants, readFile, realpath, stat } from "node:fs/promises";
+import { access, constants, readFile, stat } from "node:fs/promises";
 import { delimiter, dirname, isAbsolute, join, resolve as resolvePath } from "node:path";
 import { BinaryNotFoundError } from "../errors.ts";
 import type { SearchedPlace } from "../errors.ts";
 import type { BundleSource } from "../options.ts";
 import { npmPlatformTarget } from "./platform.ts";
+import { followShim } from "./shims.ts";
+import type { ShimContext } from "./shims.ts";
 
 /** Where the binary was found. */
 export type BinarySource = "override" | "env" | "bundle" | "npm" | "path";
@@ -25,6 +29,8 @@ export interface ResolvedBinary {
   pathDirs: string[];
   /** The version the package says it holds, when known. */
   version?: string;
+  /** The launcher or version-manager shim on PATH it was found through, when there was one. */
+  shim?: string;
 }
 
 /** Inputs of {@linkcode resolveCodexBinary}. */
@@ -41,6 +47,10 @@ export interface ResolveBinaryOptions {
   platform?: string;
   /** CPU architecture (default: the process's). */
   arch?: string;
+  /** Where a version manager's `.tool-versions` lookup starts (default: the process's cwd). */
+  cwd?: string;
+  /** Searched after PATH (default {@linkcode globalInstallDirs} of `env` and `platform`). */
+  installDirs?: readonly string[];
 }
 
 /**
@@ -59,12 +69,14 @@ export async function resolveCodexBinary(
     if (reason === undefined) return { path, source: "override", pathDirs: [] };
     throw new BinaryNotFoundError([{ source: "override", path, reason }]);
   }
-  const fromEnv = env.CODEX_PATH;
-  if (fromEnv) {
+  // CODEX_PATH first (ours since the start), then CODEX_BINARY (the name other SDKs read).
+  for (const name of ["CODEX_PATH", "CODEX_BINARY"] as const) {
+    const fromEnv = env[name];
+    if (!fromEnv) continue;
     const path = resolvePath(fromEnv);
     const reason = await checkExecutable(path);
     if (reason === undefined) return { path, source: "env", pathDirs: [] };
-    searched.push({ source: "env", path: `CODEX_PATH=${path}`, reason });
+    searched.push({ source: "env", path: `${name}=${path}`, reason });
   }
   if (options.bundle) {
     const bundled = await options.bundle.resolve();
@@ -81,17 +93,97 @@ export async function resolveCodexBinary(
     searched,
   );
   if (npm) return npm;
-  const onPath = await findOnPath(env.PATH ?? "", platform, searched);
-  if (onPath) {
-    // A global npm install puts the JS launcher on PATH; run its native binary instead.
-    const launcherPackage = await launcherPackageDir(onPath);
-    if (launcherPackage) {
-      const native = await findNpmBinary(platform, arch, [launcherPackage], searched);
-      if (native) return { ...native, source: "path" };
-    }
-    return { path: onPath, source: "path", pathDirs: [] };
-  }
+  const context = { env, platform, cwd: options.cwd };
+  const dirs = pathDirs(env.PATH ?? env.Path ?? "", platform);
+  const onPath = await findIn(dirs, platform, arch, context, "path", searched);
+  if (onPath) return onPath;
+  const common = (options.installDirs ?? globalInstallDirs(env, platform))
+    .filter((d) => !dirs.includes(d));
+  const installed = await findIn(common, platform, arch, context, "global", searched);
+  if (installed) return installed;
   throw new BinaryNotFoundError(searched);
+}
+
+/**
+ * Where codex lands when users install it globally, for hosts whose PATH lacks it (a GUI app,
+ * a service manager): npm's and bun's global bins, `~/.local/bin`, Homebrew, volta's and
+ * asdf's and mise's shims. Pure.
+ */
+export function globalInstallDirs(
+  env: Record<string, string | undefined>,
+  platform: string,
+): string[] {
+  const home = env.HOME ?? env.USERPROFILE;
+  if (platform === "win32") {
+    return [
+      env.APPDATA && join(env.APPDATA, "npm"),
+      home && join(home, ".bun", "bin"),
+      env.VOLTA_HOME
+        ? join(env.VOLTA_HOME, "bin")
+        : env.LOCALAPPDATA && join(env.LOCALAPPDATA, "Volta", "bin"),
+    ].filter((d): d is string => typeof d === "string" && d.length > 0);
+  }
+  return [
+    env.NPM_CONFIG_PREFIX && join(env.NPM_CONFIG_PREFIX, "bin"),
+    home && join(home, ".npm-global", "bin"),
+    home && join(home, ".local", "bin"),
+    home && join(home, ".bun", "bin"),
+    join(env.VOLTA_HOME ?? (home ? join(home, ".volta") : ""), "bin"),
+    join(env.ASDF_DATA_DIR ?? (home ? join(home, ".asdf") : ""), "shims"),
+    join(env.MISE_DATA_DIR ?? (home ? join(home, ".local", "share", "mise") : ""), "shims"),
+    "/opt/homebrew/bin",
+    "/usr/local/bin",
+  ].filter((d): d is string => typeof d === "string" && isAbsolute(d));
+}
+
+function pathDirs(pathVar: string, platform: string): string[] {
+  return pathVar.split(platform === "win32" ? ";" : delimiter).filter((d) => d.length > 0);
+}
+
+/**
+ * The first codex in `dirs`, followed through npm launchers and version-manager shims to the
+ * native binary. A Windows `.cmd` is never returned: Node cannot spawn it without a shell,
+ * and its native `codex.exe` is what it would run.
+ */
+async function findIn(
+  dirs: readonly string[],
+  platform: string,
+  arch: string,
+  context: ShimContext,
+  where: "path" | "global",
+  searched: SearchedPlace[],
+): Promise<ResolvedBinary | undefined> {
+  const names = platform === "win32" ? ["codex.exe", "codex.cmd"] : ["codex"];
+  for (const dir of dirs) {
+    for (const name of names) {
+      const path = join(dir, name);
+      if ((await checkExecutable(path)) !== undefined) continue;
+      const target = await followShim(path, context);
+      if (target?.kind === "package") {
+        const native = await findNpmBinary(platform, arch, [target.dir], searched);
+        if (native) return { ...native, source: "path", shim: path };
+      } else if (target?.kind === "executable") {
+        return { path: target.path, source: "path", pathDirs: [], shim: path };
+      }
+      if (/\.cmd$/i.test(name)) {
+        searched.push({
+          source: "path",
+          path,
+          reason: "an npm .cmd launcher whose codex.exe was not found",
+        });
+        continue;
+      }
+      return { path, source: "path", pathDirs: [] };
+    }
+  }
+  searched.push({
+    source: "path",
+    path: where === "path"
+      ? (dirs.length ? `codex on PATH (${dirs.length} dirs)` : "PATH is empty")
+      : `codex in the usual install dirs (${dirs.join(", ")})`,
+    reason: "missing",
+  });
+  return undefined;
 }
 
 /** Why `path` is not a runnable file, or `undefined` when it is. */
@@ -211,18 +303,6 @@ async function olderLayout(
   return { path, source: "npm", pathDirs: hasPathDir ? [pathDir] : [] };
 }
 
-/** The `@openai/codex` package dir when `path` is (a link to) its JS launcher. */
-async function launcherPackageDir(path: string): Promise<string | undefined> {
-  let real: string;
-  try {
-    real = await realpath(path);
-  } catch {
-    return undefined;
-  }
-  const match = /^(.*[\\/]@openai[\\/]codex)[\\/]bin[\\/]codex\.js$/.exec(real);
-  return match?.[1];
-}
-
 async function readCodexPackageJson(path: string): Promise<CodexPackageJson | "missing" | null> {
   let text: string;
   try {
@@ -237,25 +317,4 @@ async function readCodexPackageJson(path: string): Promise<CodexPackageJson | "m
     // A damaged manifest still leaves the conventional layout to try.
     return null;
   }
-}
-
-async function findOnPath(
-  pathVar: string,
-  platform: string,
-  searched: SearchedPlace[],
-): Promise<string | undefined> {
-  const names = platform === "win32" ? ["codex.exe", "codex.cmd", "codex"] : ["codex"];
-  const dirs = pathVar.split(platform === "win32" ? ";" : delimiter).filter((d) => d.length > 0);
-  for (const dir of dirs) {
-    for (const name of names) {
-      const path = join(dir, name);
-      if ((await checkExecutable(path)) === undefined) return path;
-    }
-  }
-  searched.push({
-    source: "path",
-    path: dirs.length ? `codex on PATH (${dirs.length} dirs)` : "PATH is empty",
-    reason: "missing",
-  });
-  return undefined;
 }

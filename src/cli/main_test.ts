@@ -79,6 +79,35 @@ test("cli bundle add pins a version from the npm_config_registry registry", () =
     ]);
   }));
 
+test("cli bundle add reports a corrupt tarball as a bundle failure (exit 1), not a usage error", () =>
+  withTemp(async (dir, env) => {
+    const corrupt = (await codexTarball("0.169.0", "linux-x64")).map((b, i) =>
+      i > 20 ? b ^ 0x5a : b
+    );
+    await using registry = await startFakeRegistry({ "0.169.0-linux-x64": { tarball: corrupt } });
+    const run = await cli(
+      [
+        "bundle",
+        "add",
+        "0.169.0",
+        "--root",
+        "b",
+        "--platform",
+        "linux-x64",
+        "--registry",
+        registry.url,
+      ],
+      env,
+      dir,
+    );
+    assert.equal(run.code, 1);
+    assert.match(
+      run.stderr,
+      /codexkit: BundleError: Cannot unpack @openai\/codex@0\.169\.0-linux-x64: \S/,
+    );
+    assert.doesNotMatch(run.stderr, /--help/);
+  }));
+
 test("cli bundle add fails with exit 1 on an unknown version and exit 2 on ../../etc", () =>
   withTemp(async (dir, env) => {
     await using registry = await startFakeRegistry({});

@@ -77,6 +77,13 @@ export type { StdioToUdsRelay } from "./stdio_to_uds.ts";
 export { completion } from "./completion.ts";
 export type { CompletionShell } from "./completion.ts";
 export { loginStatus } from "./login.ts";
+export { debugModels, debugPromptInput, helpPage } from "./debug.ts";
+export type {
+  CatalogEffort,
+  CatalogModel,
+  DebugModelsOptions,
+  DebugPromptInputOptions,
+} from "./debug.ts";
 export { parseHelpUsage } from "./_prepare.ts";
 export type { AuthStatus } from "../home/auth.ts";
 export type {
@@ -88,7 +95,7 @@ export type {
   UnknownAuthStatus,
 } from "../home/auth.ts";
 export type { BundleSource, CodexConfigObject } from "../options.ts";
-export type { GateAnswer, GatedOption, OptionGate } from "../exec/gates.ts";
+export type { GateAnswer, GatedOption, OptionGate } from "../options/gates.ts";
 export type { ExitStatus, RuntimeName } from "../runtime/mod.ts";
 export type { Turn } from "../turn.ts";
 export type { StreamedTurn } from "../thread.ts";

@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { CodexError } from "../errors.ts";
 import { DEFAULT_KILL_GRACE_MS, terminate, writeStdin } from "../runtime/mod.ts";
 import type { ExitStatus } from "../runtime/mod.ts";
-import { StderrCollector } from "../exec/stderr.ts";
+import { StderrCollector } from "../process/stderr.ts";
 import { redactText } from "../redact.ts";
 import { checkCommandOptions, prepareCommand } from "./_prepare.ts";
 import type { CodexCommandOptions } from "./_prepare.ts";

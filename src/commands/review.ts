@@ -8,7 +8,7 @@
 import type { TurnLane, TurnRequest } from "../lane.ts";
 import type { ThreadEvent } from "../events.ts";
 import { runExec } from "../exec/run.ts";
-import { getSpawner } from "../runtime/mod.ts";
+import { spawnerFor } from "../process/spawner.ts";
 import { Thread } from "../thread.ts";
 import type { StreamedTurn } from "../thread.ts";
 import type { Turn } from "../turn.ts";
@@ -119,7 +119,7 @@ function reviewThread(options: ReviewOptions): { thread: Thread; instructions: s
   const lane: TurnLane = {
     runTurn(_request: TurnRequest): ReadableStream<ThreadEvent[]> {
       return runExec({
-        spawner: getSpawner(options.runtime),
+        spawner: spawnerFor(options),
         // Instructions are the prompt; with a target flag (--uncommitted, ...) there is none.
         stdinText: options.instructions ?? "",
         signal: options.signal,

@@ -4,10 +4,21 @@
  *
  * @module
  */
-import { AbortError, CodexError, ExitError, TimeoutError } from "../errors.ts";
+import { CodexError } from "../errors.ts";
+import type { ExitError } from "../errors.ts";
+import { runToEnd } from "../process/run_to_end.ts";
+import { exitError as exitErrorOf, stopError } from "../process/stop_error.ts";
 import { redactText } from "../redact.ts";
-import { DEFAULT_KILL_GRACE_MS, terminate, writeStdin } from "../runtime/mod.ts";
-import { checkCommandOptions, prepareCommand } from "./_prepare.ts";
+import { COMMAND_OPTIONS, prepareCommand } from "./_prepare.ts";
+import {
+  boolean,
+  type Check,
+  checkOptions,
+  looseObject,
+  number,
+  optional,
+  string,
+} from "../options/_check.ts";
 import type { CodexCommandOptions, PreparedCommand } from "./_prepare.ts";
 
 export type { CodexCommandOptions } from "./_prepare.ts";
@@ -41,8 +52,6 @@ export interface CommandResult {
   command: string[];
 }
 
-const DEFAULT_MAX_OUTPUT = 16 * 1024 * 1024;
-
 /**
  * Runs `codex [-c k=v ...] [--enable f] [--disable f] <args...>` and collects its output.
  * The first word of `args` is gated as `command.<word>` (see `capabilities`). Resolves even
@@ -74,24 +83,22 @@ export async function runCodexCommand(
   return await runPrepared(prepared, options);
 }
 
-/** Checks the options of a run; a TypeError names the option. */
-export function checkRunOptions(options: RunCommandOptions, where = "options"): void {
-  checkCommandOptions(options, where);
-  if (options.stdin !== undefined && typeof options.stdin !== "string") {
-    throw new TypeError(`Cannot run codex: ${where}.stdin must be a string`);
-  }
-  const max = options.maxOutputBytes;
-  if (max !== undefined && !(Number.isInteger(max) && max > 0)) {
-    throw new TypeError(
-      `Cannot run codex: ${where}.maxOutputBytes must be a positive integer, got ${String(max)}`,
-    );
-  }
-}
+const runOptionsSchema = looseObject(
+  {
+    ...COMMAND_OPTIONS,
+    stdin: optional(string("expected a string")),
+    check: optional(boolean("expected true or false")),
+    maxOutputBytes: optional(
+      number((n) => Number.isInteger(n) && n > 0, "expected a positive integer number of bytes"),
+    ),
+  } satisfies { readonly [K in keyof Required<RunCommandOptions>]: Check },
+  "expected an object",
+);
 
-type Stop = { kind: "timeout" } | { kind: "abort"; reason: unknown } | {
-  kind: "overflow";
-  stream: string;
-};
+/** Checks the options of a run; a TypeError names the option path. */
+export function checkRunOptions(options: RunCommandOptions, where = "options"): void {
+  checkOptions(runOptionsSchema, options, where, `${where}.`);
+}
 
 /** Spawns a prepared command and collects its output under every limit. */
 export async function runPrepared(
@@ -99,126 +106,53 @@ export async function runPrepared(
   options: RunCommandOptions,
 ): Promise<CommandResult> {
   const { secrets, display } = prepared;
-  const grace = options.killGraceMs ?? DEFAULT_KILL_GRACE_MS;
-  const max = options.maxOutputBytes ?? DEFAULT_MAX_OUTPUT;
+  const subject = `codex ${commandWords(display)}`;
   if (options.signal?.aborted) throw aborted(display, options.signal.reason);
-  const started = performance.now();
-  const child = await prepared.spawner.spawn(prepared.binary.path, prepared.args, {
+  const result = await runToEnd(prepared.binary.path, prepared.args, {
+    spawner: prepared.spawner,
     cwd: options.cwd,
     env: prepared.env,
-    stdin: options.stdin === undefined ? "null" : "piped",
+    stdin: options.stdin,
+    signal: options.signal,
+    timeoutMs: options.timeoutMs,
+    killGraceMs: options.killGraceMs,
+    maxOutputBytes: options.maxOutputBytes,
   });
-  let stopped: Stop | undefined;
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  let stopping: Promise<unknown> | undefined;
-  const stop = (reason: Stop) => {
-    if (stopped) return;
-    stopped = reason;
-    stopping = terminate(child, grace);
+  const clean = (text: string) => redactText(text, secrets);
+  const done: CommandResult = {
+    exitCode: result.exitCode,
+    signal: result.signal,
+    stdout: clean(result.stdout),
+    stderr: clean(result.stderr),
+    durationMs: result.durationMs,
+    command: display,
   };
-  const onAbort = () => stop({ kind: "abort", reason: options.signal!.reason });
-  options.signal?.addEventListener("abort", onAbort, { once: true });
-  if (options.timeoutMs !== undefined) {
-    timer = setTimeout(() => stop({ kind: "timeout" }), options.timeoutMs);
-  }
-  try {
-    const [status, stdout, stderr] = await Promise.all([
-      child.exited,
-      collect(child.stdout, max, () => stop({ kind: "overflow", stream: "stdout" })),
-      collect(child.stderr, max, () => stop({ kind: "overflow", stream: "stderr" })),
-      writeStdin(child, options.stdin),
-    ]);
-    const durationMs = performance.now() - started;
-    const clean = (text: string) => redactText(text, secrets);
-    const result: CommandResult = {
-      exitCode: status.code,
-      signal: status.signal,
-      stdout: clean(stdout),
-      stderr: clean(stderr),
-      durationMs,
+  if (result.stopped) {
+    throw stopError(result.stopped, {
+      subject,
       command: display,
-    };
-    if (stopped) throw stopError(stopped, result, options);
-    if (options.check && (status.code !== 0 || status.signal !== null)) {
-      throw exitError(result);
-    }
-    return result;
-  } finally {
-    clearTimeout(timer);
-    options.signal?.removeEventListener("abort", onAbort);
-    await stopping;
-    // Every path leaves no process group behind (a child may have forked helpers).
-    await terminate(child, grace);
+      stderrTail: done.stderr,
+      secrets,
+    });
   }
+  if (options.check && (done.exitCode !== 0 || done.signal !== null)) throw exitError(done);
+  return done;
 }
 
 /** The `ExitError` of a finished command, with its stderr tail. */
 export function exitError(result: CommandResult): ExitError {
-  const words = commandWords(result.command);
-  const how = result.signal
-    ? `was killed by ${result.signal}`
-    : `exited with code ${result.exitCode}`;
-  return new ExitError(`codex ${words} ${how}`, {
-    exitCode: result.exitCode,
-    signal: result.signal,
+  return exitErrorOf({ code: result.exitCode, signal: result.signal }, {
+    subject: `codex ${commandWords(result.command)}`,
     command: result.command,
     stderrTail: result.stderr,
   });
 }
 
-function stopError(stop: Stop, result: CommandResult, options: RunCommandOptions): Error {
-  const words = commandWords(result.command);
-  switch (stop.kind) {
-    case "timeout":
-      return new TimeoutError(`codex ${words} timed out after ${options.timeoutMs} ms`, {
-        timeoutMs: options.timeoutMs!,
-        command: result.command,
-        stderrTail: result.stderr,
-      });
-    case "abort":
-      return aborted(result.command, stop.reason, result.stderr);
-    case "overflow":
-      return new CodexError(
-        `codex ${words} printed more than ${
-          options.maxOutputBytes ?? DEFAULT_MAX_OUTPUT
-        } bytes on ${stop.stream}; it was stopped (raise maxOutputBytes)`,
-        { command: result.command },
-      );
-  }
-}
-
-function aborted(command: readonly string[], reason: unknown, stderrTail?: string): AbortError {
-  return new AbortError(`codex ${commandWords(command)} was cancelled`, {
-    cause: reason,
+function aborted(command: readonly string[], reason: unknown): CodexError {
+  return stopError({ kind: "abort", reason }, {
+    subject: `codex ${commandWords(command)}`,
     command,
-    stderrTail,
   });
-}
-
-async function collect(
-  stream: ReadableStream<Uint8Array>,
-  max: number,
-  onOverflow: () => void,
-): Promise<string> {
-  const decoder = new TextDecoder();
-  let text = "";
-  let size = 0;
-  let over = false;
-  try {
-    for await (const chunk of stream) {
-      if (over) continue; // keep draining so the child never blocks on a full pipe
-      size += chunk.byteLength;
-      if (size > max) {
-        over = true;
-        onOverflow();
-        continue;
-      }
-      text += decoder.decode(chunk, { stream: true });
-    }
-  } catch {
-    // A stream torn down by the stop: what was read is all there is.
-  }
-  return text + decoder.decode();
 }
 
 /**

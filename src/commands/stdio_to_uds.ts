@@ -6,7 +6,7 @@
  */
 import { DEFAULT_KILL_GRACE_MS, terminate } from "../runtime/mod.ts";
 import type { ExitStatus } from "../runtime/mod.ts";
-import { StderrCollector } from "../exec/stderr.ts";
+import { StderrCollector } from "../process/stderr.ts";
 import { checkCommandOptions, prepareCommand } from "./_prepare.ts";
 import type { CodexCommandOptions } from "./_prepare.ts";
 

@@ -1,32 +1,28 @@
 /**
- * One `codex exec --json` run as a stream of events. Every way a run can end (exit, abort,
- * timeout, idle, consumer cancel, malformed output) is one race: the first reason wins and is
- * kept; the child's process group is then stopped (SIGTERM, then SIGKILL) on every path.
+ * One `codex exec --json` run as a stream of events: spawn, stdin, pump, finish. The process
+ * stages do the rest: every way a run can end (exit, abort, timeout, idle, connect, consumer
+ * cancel, malformed output) is one race (`RunLimits`) whose first reason wins and is kept,
+ * mapped to its error by `stopError`; the child's process group is then stopped (SIGTERM, then
+ * SIGKILL) on every path.
  *
- * The run ends when codex EXITS, not when its pipes close: a background process it left
- * behind may hold stdout/stderr open for as long as it lives. After the exit the output is
- * read ahead until it has been quiet for `drainMs` (bounded by `DRAIN_CAP_MS`), then the pipes
+ * The run ends when codex EXITS, not when its pipes close: after the exit the output is read
+ * ahead through the exit drain (quiet for `drainMs`, at most `DRAIN_CAP_MS`), then the pipes
  * are let go and whatever of the run is still alive is killed.
  *
  * @module
  */
-import {
-  AbortError,
-  ConnectTimeoutError,
-  execExitMessage,
-  ExitError,
-  IdleTimeoutError,
-  TimeoutError,
-} from "../errors.ts";
+import type { FileSystemError } from "../errors.ts";
 import { openLineLog } from "../fs/line_log.ts";
 import type { LineLog, LineLogTarget } from "../fs/line_log.ts";
 import type { ThreadEvent } from "../events.ts";
 import { DEFAULT_KILL_GRACE_MS, reapRun, terminate } from "../runtime/mod.ts";
 import type { ChildProcess, Spawner } from "../runtime/mod.ts";
 import { ThreadEventDecoder } from "../streams/thread_event_stream.ts";
-import { StderrCollector } from "./stderr.ts";
-import { setLongTimeout } from "../_timer.ts";
-import type { LongTimer } from "../_timer.ts";
+import { DEFAULT_DRAIN_MS, ExitDrain } from "../process/drain.ts";
+import { RunLimits } from "../process/limits.ts";
+import type { StopReason } from "../process/limits.ts";
+import { StderrCollector } from "../process/stderr.ts";
+import { exitError, stopError } from "../process/stop_error.ts";
 
 /** The parts of a run that take async preparation (binary lookup, temp files). */
 export interface ExecCommand {
@@ -65,8 +61,13 @@ export interface ExecRunOptions {
   idleTimeoutMs?: number;
   /** Limit until the first event, in ms. */
   connectTimeoutMs?: number;
-  /** Where the raw stdout lines are teed as they arrive. */
+  /** Where the raw stdout lines are teed as they arrive (the run's secrets scrubbed). */
   eventLog?: LineLogTarget;
+  /**
+   * Gets the event log's failure, after which the run goes on unlogged; without it, a log that
+   * cannot be written ends the run with a `FileSystemError`.
+   */
+  onEventLogError?: (error: FileSystemError) => void;
   /** Each stderr line. */
   onStderr?: (line: string) => void;
   /** SIGTERM -> SIGKILL grace. */
@@ -75,22 +76,10 @@ export interface ExecRunOptions {
   maxLineBytes?: number;
   /**
    * After codex exits, how long its output may stay quiet before the run stops waiting for
-   * EOF (default {@linkcode DEFAULT_DRAIN_MS}).
+   * EOF (default 200 ms, the exit drain stage's `DEFAULT_DRAIN_MS`).
    */
   drainMs?: number;
 }
-
-/** Default of {@linkcode ExecRunOptions.drainMs}. */
-export const DEFAULT_DRAIN_MS = 200;
-/** However busy the leftover output, the run ends this long after codex's exit. */
-export const DRAIN_CAP_MS = 5000;
-
-type StopReason =
-  | { kind: "abort"; reason: unknown }
-  | { kind: "timeout" }
-  | { kind: "idle" }
-  | { kind: "connect" }
-  | { kind: "cancel" };
 
 /**
  * Starts the run and returns its events in batches (the events of each stdout chunk, in order).
@@ -100,89 +89,40 @@ type StopReason =
  */
 export function runExec(options: ExecRunOptions): ReadableStream<ThreadEvent[]> {
   const grace = options.killGraceMs ?? DEFAULT_KILL_GRACE_MS;
-  let command: string[] = [];
-  let secrets: readonly string[] | undefined;
-  let onSettled: (() => Promise<void> | void) | undefined;
+  let prepared: ExecCommand | undefined;
   let child: ChildProcess | undefined;
   let stdout: ReadableStreamDefaultReader<Uint8Array> | undefined;
   // Set once codex has exited: from then on stdout is read ahead through it.
   let drain: ExitDrain | undefined;
   let decoder: ThreadEventDecoder | undefined;
   let stderr: StderrCollector | undefined;
-  let stopped: StopReason | undefined;
-  let settled = false;
-  let totalTimer: LongTimer | undefined;
-  let idleTimer: LongTimer | undefined;
-  let connectTimer: LongTimer | undefined;
   let log: LineLog | undefined;
   let output!: ReadableStreamDefaultController<ThreadEvent[]>;
-  let onAbort: (() => void) | undefined;
+  let stopping: Promise<void> | undefined;
+  const limits = new RunLimits(options, (reason) => void (stopping = stop(reason)));
+  const context = () => ({
+    command: prepared?.displayCommand ?? [],
+    stderrTail: stderr?.tail(),
+    secrets: prepared?.secrets,
+  });
 
   let released: Promise<void> | undefined;
-  const release = () => (released ??= Promise.resolve(onSettled?.()).then(() => {}));
-
-  const settle = async () => {
-    if (settled) return;
-    settled = true;
-    totalTimer?.clear();
-    idleTimer?.clear();
-    connectTimer?.clear();
-    if (onAbort) options.signal?.removeEventListener("abort", onAbort);
-    await Promise.all([release(), log?.close().catch(() => {})]);
-  };
-
-  const stopError = (reason: StopReason): Error => {
-    const tail = stderr?.tail();
-    switch (reason.kind) {
-      case "abort":
-        return new AbortError("The run was aborted", {
-          cause: reason.reason,
-          command,
-          stderrTail: tail,
-          secrets,
-        });
-      case "timeout":
-        return new TimeoutError(`The run timed out after ${options.timeoutMs} ms`, {
-          timeoutMs: options.timeoutMs!,
-          command,
-          stderrTail: tail,
-          secrets,
-        });
-      case "idle":
-        return new IdleTimeoutError(
-          `No event for ${options.idleTimeoutMs} ms; the run was stopped`,
-          {
-            timeoutMs: options.idleTimeoutMs!,
-            command,
-            stderrTail: tail,
-            secrets,
-          },
-        );
-      case "connect":
-        return new ConnectTimeoutError(
-          `No event within ${options.connectTimeoutMs} ms of the start; the run was stopped`,
-          { timeoutMs: options.connectTimeoutMs!, command, stderrTail: tail, secrets },
-        );
-      case "cancel":
-        return new AbortError("The run was cancelled by its reader", {
-          command,
-          stderrTail: tail,
-          secrets,
-        });
-    }
+  const release = () => (released ??= Promise.resolve(prepared?.onSettled?.()).then(() => {}));
+  let settled: Promise<void> | undefined;
+  const settle = () => {
+    limits.clear();
+    return settled ??= Promise.all([release(), log?.close().catch(() => {})]).then(() => {});
   };
 
   /**
-   * First reason wins. Temp files go first (a few ms), then the output errors, and the child
-   * is stopped in the background: an abort must not wait out a SIGTERM grace period.
+   * The reason that won the race. Temp files go first (a few ms), then the output errors, and
+   * the child is stopped in the background: an abort must not wait out a SIGTERM grace period.
    */
   const stop = async (reason: StopReason): Promise<void> => {
-    if (stopped || settled) return;
-    stopped = reason;
     if (reason.kind !== "cancel") {
       await release();
       try {
-        output.error(stopError(reason));
+        output.error(stopError(reason, context()));
       } catch {
         // Already closed.
       }
@@ -204,8 +144,7 @@ export function runExec(options: ExecRunOptions): ReadableStream<ThreadEvent[]> 
     const status = await child!.exited;
     // stderr gets what is left of the drain window, then is let go.
     const heldOpen = drain?.cut === true || !(await stderr!.settle(drain?.quietMs ?? 0));
-    if (stopped) return;
-    stopped = { kind: "cancel" };
+    if (!limits.finish()) return;
     // Clean up before settling the stream, so a caller that sees the end sees no leftovers.
     // A normal end only needs codex's group checked (one syscall); when something held the
     // pipes past the exit, the whole run is searched and stopped.
@@ -214,47 +153,28 @@ export function runExec(options: ExecRunOptions): ReadableStream<ThreadEvent[]> 
       reapRun(child!, [], { search: false });
       await settle();
     }
-    if (status.code === 0) {
-      controller.close();
-      return;
-    }
-    const stderrTail = stderr!.tail();
-    controller.error(
-      new ExitError(execExitMessage(status.code, status.signal, stderrTail), {
-        exitCode: status.code,
-        signal: status.signal,
-        command,
-        stderrTail,
-        secrets,
-      }),
-    );
-  };
-
-  const armIdle = () => {
-    if (options.idleTimeoutMs === undefined) return;
-    idleTimer?.clear();
-    idleTimer = setLongTimeout(() => void stop({ kind: "idle" }), options.idleTimeoutMs);
+    if (status.code === 0) controller.close();
+    else controller.error(exitError(status, { subject: "Codex Exec", ...context() }));
   };
 
   return new ReadableStream<ThreadEvent[]>({
     async start(controller) {
       output = controller;
+      const aborted = () => stopError({ kind: "abort", reason: options.signal!.reason }, context());
+      if (options.signal?.aborted) throw aborted();
+      prepared = await options.prepare();
       if (options.signal?.aborted) {
-        stopped = { kind: "abort", reason: options.signal.reason };
-        throw stopError(stopped);
-      }
-      const prepared = await options.prepare();
-      command = prepared.displayCommand;
-      secrets = prepared.secrets;
-      onSettled = prepared.onSettled;
-      if (options.signal?.aborted) {
-        stopped = { kind: "abort", reason: options.signal.reason };
         await settle();
-        throw stopError(stopped);
+        throw aborted();
       }
       try {
         // Opened before the spawn: a log that cannot be written fails the run with no child.
-        if (options.eventLog !== undefined) log = openLineLog(options.eventLog);
+        if (options.eventLog !== undefined) {
+          log = openLineLog(options.eventLog, {
+            secrets: prepared.secrets,
+            onError: options.onEventLogError,
+          });
+        }
         child = await options.spawner.spawn(prepared.binary, prepared.args, {
           cwd: prepared.cwd,
           env: prepared.env,
@@ -268,26 +188,13 @@ export function runExec(options: ExecRunOptions): ReadableStream<ThreadEvent[]> 
       stdout = child.stdout.getReader();
       const reader = stdout;
       void child.exited.then(() => {
-        if (!stopped) drain = new ExitDrain(reader, options.drainMs ?? DEFAULT_DRAIN_MS);
+        if (!limits.over) drain = new ExitDrain(reader, options.drainMs ?? DEFAULT_DRAIN_MS);
       });
-      decoder = new ThreadEventDecoder(`${command[0]} output`, {
+      decoder = new ThreadEventDecoder(`${prepared.displayCommand[0]} output`, {
         maxLineBytes: options.maxLineBytes,
-        secrets,
+        secrets: prepared.secrets,
       });
-      if (options.signal) {
-        onAbort = () => void stop({ kind: "abort", reason: options.signal!.reason });
-        options.signal.addEventListener("abort", onAbort, { once: true });
-      }
-      if (options.timeoutMs !== undefined) {
-        totalTimer = setLongTimeout(() => void stop({ kind: "timeout" }), options.timeoutMs);
-      }
-      if (options.connectTimeoutMs !== undefined) {
-        connectTimer = setLongTimeout(
-          () => void stop({ kind: "connect" }),
-          options.connectTimeoutMs,
-        );
-      }
-      armIdle();
+      limits.arm();
       const writer = child.stdin.getWriter();
       // A child that exits before reading stdin is reported by its exit, not by EPIPE.
       writer.write(new TextEncoder().encode(options.stdinText)).then(() => writer.close()).catch(
@@ -298,12 +205,12 @@ export function runExec(options: ExecRunOptions): ReadableStream<ThreadEvent[]> 
     // One stdout read per pull, and the events it completes go out as one batch: a stream hop
     // per event costs more than parsing it.
     async pull(controller) {
-      while (!stopped) {
+      while (!limits.over) {
         let events: ThreadEvent[];
         let done = false;
         try {
           const next = await (drain ? drain.read() : stdout!.read());
-          if (stopped) return;
+          if (limits.over) return;
           if (next.done) {
             done = true;
             events = decoder!.flush();
@@ -313,15 +220,14 @@ export function runExec(options: ExecRunOptions): ReadableStream<ThreadEvent[]> 
             events = decoder!.decode(next.value);
           }
         } catch (error) {
-          if (stopped) return;
-          stopped = { kind: "cancel" };
+          if (!limits.finish()) return;
           await cleanup();
           controller.error(error);
           return;
         }
         if (events.length > 0) {
-          connectTimer?.clear();
-          armIdle();
+          limits.connected();
+          limits.activity();
           controller.enqueue(events);
         }
         if (done) return finish(controller);
@@ -330,88 +236,8 @@ export function runExec(options: ExecRunOptions): ReadableStream<ThreadEvent[]> 
     },
 
     async cancel() {
-      await stop({ kind: "cancel" });
+      limits.stop({ kind: "cancel" });
+      await stopping;
     },
   }, { highWaterMark: 0 });
-}
-
-/** One read of a byte stream (spelled out: not every TypeScript lib names it). */
-type ReadResult = Awaited<ReturnType<ReadableStreamDefaultReader<Uint8Array>["read"]>>;
-
-/**
- * Reads a pipe ahead after its writer has exited, so the run does not wait on a background
- * process that inherited it: the output ends once no chunk has arrived for `quietMs`, or
- * {@linkcode DRAIN_CAP_MS} after the exit, whichever is first. Reads that were already
- * pending on the reader are served first (a reader resolves reads in order), so nothing is
- * reordered or lost; what a dead codex wrote is in the pipe and arrives at once.
- */
-class ExitDrain {
-  /** True when the output was cut off rather than ended: something still holds the pipe. */
-  cut = false;
-  readonly quietMs: number;
-  #reader: ReadableStreamDefaultReader<Uint8Array>;
-  #queue: ReadResult[] = [];
-  #waiting: ((r: ReadResult) => void) | undefined;
-  #quiet: ReturnType<typeof setTimeout> | undefined;
-  #cap: ReturnType<typeof setTimeout>;
-  #ended = false;
-
-  constructor(reader: ReadableStreamDefaultReader<Uint8Array>, quietMs: number) {
-    this.#reader = reader;
-    this.quietMs = quietMs;
-    this.#cap = setTimeout(() => this.#cutOff(), DRAIN_CAP_MS);
-    void this.#pump();
-  }
-
-  /** The next chunk, in order; `done` once the pipe ended or was cut off. */
-  read(): Promise<ReadResult> {
-    const next = this.#queue.shift();
-    if (next) return Promise.resolve(next);
-    if (this.#ended) return Promise.resolve({ done: true, value: undefined });
-    return new Promise((resolve) => this.#waiting = resolve);
-  }
-
-  /** Lets the pipe go now. */
-  stop(): void {
-    this.#finish();
-  }
-
-  async #pump(): Promise<void> {
-    while (!this.#ended) {
-      clearTimeout(this.#quiet);
-      this.#quiet = setTimeout(() => this.#cutOff(), this.quietMs);
-      let result: ReadResult;
-      try {
-        result = await this.#reader.read();
-      } catch {
-        result = { done: true, value: undefined };
-      }
-      if (this.#ended) return;
-      if (result.done) return this.#finish();
-      this.#push(result);
-    }
-  }
-
-  #push(result: ReadResult): void {
-    const waiting = this.#waiting;
-    this.#waiting = undefined;
-    if (waiting) waiting(result);
-    else this.#queue.push(result);
-  }
-
-  #cutOff(): void {
-    if (this.#ended) return;
-    this.cut = true;
-    this.#finish();
-    // Resolves the pending read with done (and closes our side of the pipe).
-    this.#reader.cancel().catch(() => {});
-  }
-
-  #finish(): void {
-    if (this.#ended) return;
-    this.#ended = true;
-    clearTimeout(this.#quiet);
-    clearTimeout(this.#cap);
-    this.#push({ done: true, value: undefined });
-  }
 }

@@ -11,7 +11,8 @@
  * @module
  */
 import { randomBytes } from "node:crypto";
-import { chmod, lstat, open, readdir, rename, unlink } from "node:fs/promises";
+import { chmod, lstat, open, readdir, rename, rm, unlink } from "node:fs/promises";
+import type { FileHandle } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 import process from "node:process";
 
@@ -60,12 +61,25 @@ function pidAlive(pid: number): boolean {
   }
 }
 
+/** Options of {@linkcode removeStaleTemps}. */
+export interface StaleTempOptions {
+  /** Also remove stale temp directories, with what they hold (a bundle's unpack dirs). */
+  directories?: boolean;
+  /** Names of an earlier naming without a pid (`.bundle-tmp-`), stale by age alone. */
+  legacyPrefix?: string;
+}
+
 /**
  * Removes the stale temp files of {@linkcode isStaleTemp} from `dir` (those of the earlier
- * naming only for `target`). Best effort: a file another cleaner removed first, or one that
- * cannot be read, is passed over. Returns the names removed.
+ * naming only for `target`), and with `directories` the stale temp directories too. Best
+ * effort: an entry another cleaner removed first, or one that cannot be read, is passed over.
+ * Returns the names removed.
  */
-export async function removeStaleTemps(dir: string, target?: string): Promise<string[]> {
+export async function removeStaleTemps(
+  dir: string,
+  target?: string,
+  options: StaleTempOptions = {},
+): Promise<string[]> {
   let names: string[];
   try {
     names = await readdir(dir);
@@ -76,13 +90,17 @@ export async function removeStaleTemps(dir: string, target?: string): Promise<st
   const now = Date.now();
   for (const name of names) {
     if (!name.startsWith(".")) continue;
-    if (!name.startsWith(TEMP_PREFIX) && !name.endsWith(".tmp")) continue;
+    const legacy = options.legacyPrefix !== undefined && name.startsWith(options.legacyPrefix);
+    if (!legacy && !name.startsWith(TEMP_PREFIX) && !name.endsWith(".tmp")) continue;
     const path = join(dir, name);
     try {
       const info = await lstat(path);
-      if (info.isDirectory()) continue;
-      if (!isStaleTemp(name, now - info.mtimeMs, target)) continue;
-      await unlink(path);
+      const isDir = info.isDirectory();
+      if (isDir && !options.directories) continue;
+      const ageMs = now - info.mtimeMs;
+      if (legacy ? ageMs <= STALE_TEMP_MS : !isStaleTemp(name, ageMs, target)) continue;
+      // rm does not follow links inside the directory: only what is in it goes
+      await (isDir ? rm(path, { recursive: true, force: true }) : unlink(path));
       removed.push(name);
     } catch {
       // Gone already, or not ours to touch.
@@ -90,6 +108,13 @@ export async function removeStaleTemps(dir: string, target?: string): Promise<st
   }
   return removed;
 }
+
+/**
+ * A fault point for tests: when `midWrite` is set, every write stops with the first half of
+ * its data in the temp file and waits on it, so a test can kill the writer at that moment
+ * instead of hoping a random kill lands inside a write. Left unset outside tests.
+ */
+export const atomicWriteFaults: { midWrite?: (temp: string) => Promise<void> } = {};
 
 /**
  * Writes `data` to `path` atomically with `mode` (applied after creation too, so the umask
@@ -111,7 +136,14 @@ export async function writeFileAtomic(
   let renamed = false;
   try {
     try {
-      await handle.writeFile(data);
+      const midWrite = atomicWriteFaults.midWrite;
+      if (midWrite) {
+        const bytes = typeof data === "string" ? new TextEncoder().encode(data) : data;
+        const half = bytes.length >> 1;
+        await writeAt(handle, bytes.subarray(0, half), 0);
+        await midWrite(temp);
+        await writeAt(handle, bytes.subarray(half), half);
+      } else await handle.writeFile(data);
       await handle.sync();
     } finally {
       await handle.close();
@@ -121,5 +153,13 @@ export async function writeFileAtomic(
     renamed = true;
   } finally {
     if (!renamed) await unlink(temp).catch(() => {});
+  }
+}
+
+/** Writes all of `bytes` at `position` (a write may take fewer bytes than it was given). */
+async function writeAt(handle: FileHandle, bytes: Uint8Array, position: number): Promise<void> {
+  for (let done = 0; done < bytes.length;) {
+    const { bytesWritten } = await handle.write(bytes, done, bytes.length - done, position + done);
+    done += bytesWritten;
   }
 }

@@ -1,7 +1,7 @@
 /**
- * Runs one short codex command against a CODEX_HOME through the runtime seam: CODEX_HOME goes
- * into the child's environment only, output is collected (bounded) and secrets are redacted
- * before any text leaves this file.
+ * Runs one short codex command against a CODEX_HOME to its end (the process stages'
+ * `runToEnd`): CODEX_HOME goes into the child's environment only, output is collected (bounded)
+ * and secrets are redacted before any text leaves this file.
  *
  * @module
  */
@@ -9,8 +9,10 @@ import process from "node:process";
 import { resolveCodexBinary } from "../binary/resolve.ts";
 import { flattenConfig } from "../config/toml_literal.ts";
 import { buildExecEnv } from "../exec/args.ts";
-import { AbortError } from "../errors.ts";
-import { getSpawner, terminate, writeStdin } from "../runtime/mod.ts";
+import { runToEnd } from "../process/run_to_end.ts";
+import { spawnerFor } from "../process/spawner.ts";
+import { stopError } from "../process/stop_error.ts";
+import type { Spawner } from "../runtime/mod.ts";
 import { redactText } from "../redact.ts";
 import { storedSecrets } from "./auth_file.ts";
 import { ensureCodexHome } from "./layout.ts";
@@ -50,10 +52,12 @@ export interface CliRun {
   secrets?: readonly string[];
   /** Called with the (redacted) text of both streams so far, each time either grows. */
   onOutput?: (stdout: string, stderr: string) => void;
+  /** Spawns the child (default: the runtime's adapter). */
+  spawner?: Spawner;
 }
 
+// Characters kept of each stream (the end: where codex says what happened).
 const OUTPUT_LIMIT = 64 * 1024;
-const OUTPUT_DRAIN_MS = 200;
 
 /** Builds `<sub...> [-c k=v ...] [--disable f ...] <rest...>`; pure. */
 export function cliArgs(
@@ -79,7 +83,10 @@ export async function runCodexCli(
   options: CodexCliOptions,
   run: CliRun = {},
 ): Promise<CliResult> {
-  if (options.signal?.aborted) throw abortError(args, options.signal);
+  const subject = `codex ${args.join(" ")}`;
+  if (options.signal?.aborted) {
+    throw stopError({ kind: "abort", reason: options.signal.reason }, { subject });
+  }
   const codexHome = await ensureCodexHome(home);
   // Whatever credentials the home already holds are secrets too, whatever the command.
   const secrets = [...(run.secrets ?? []), ...await storedSecrets(codexHome)];
@@ -87,82 +94,24 @@ export async function runCodexCli(
   const binary = await resolveCodexBinary({ override: options.codexPath, env: baseEnv });
   const env = buildExecEnv({ base: baseEnv, codexHome, pathDirs: binary.pathDirs });
   const command = [binary.path, ...args];
-  const child = await getSpawner().spawn(binary.path, args, {
+  // Only the kept tail is scrubbed; a secret cut at its start is removed too.
+  const clean = (text: string) =>
+    redactText(text, secrets, { cutStart: text.length >= OUTPUT_LIMIT });
+  const onOutput = run.onOutput;
+  const result = await runToEnd(binary.path, args, {
+    spawner: spawnerFor(run),
     env,
-    stdin: run.stdin === undefined ? "null" : "piped",
+    stdin: run.stdin,
+    signal: options.signal,
+    killGraceMs: 500,
+    tailChars: OUTPUT_LIMIT,
+    // A throwing output callback ends the command at once, and the call rejects with it.
+    onOutput: onOutput && ((stdout, stderr) => onOutput(clean(stdout), clean(stderr))),
   });
-  let stdout = "";
-  let stderr = "";
-  const report = () => run.onOutput?.(stdout, stderr);
-  const readers: ReadableStreamDefaultReader<Uint8Array>[] = [];
-  const onAbort = () => void terminate(child, 500);
-  options.signal?.addEventListener("abort", onAbort, { once: true });
-  try {
-    const feed = writeStdin(child, run.stdin);
-    const outputs = Promise.all([
-      collect(child.stdout, readers, (text) => {
-        stdout = bounded(redactText(stdout + text, secrets));
-        report();
-      }),
-      collect(child.stderr, readers, (text) => {
-        stderr = bounded(redactText(stderr + text, secrets));
-        report();
-      }),
-    ]);
-    let failed: { error: unknown } | undefined;
-    outputs.catch((error) => failed ??= { error });
-    // A throwing output callback ends the command at once.
-    const status = await Promise.race([child.exited, outputs.then(() => child.exited)]);
-    // The command ends when codex exits: a background process holding its pipes gets a short
-    // drain, then the pipes are let go (and `terminate` below ends the process).
-    await within(Promise.all([outputs, feed]), OUTPUT_DRAIN_MS);
-    if (failed) throw failed.error;
-    if (options.signal?.aborted) throw abortError(args, options.signal);
-    return { code: status.code, signal: status.signal, stdout, stderr, command };
-  } finally {
-    options.signal?.removeEventListener("abort", onAbort);
-    // Every exit path (a throwing callback included) leaves no process behind.
-    await terminate(child, 500);
-    for (const reader of readers) await reader.cancel().catch(() => {});
+  const stdout = clean(result.stdout);
+  const stderr = clean(result.stderr);
+  if (result.stopped) {
+    throw stopError(result.stopped, { subject, command, stderrTail: stderr, secrets });
   }
-}
-
-function abortError(args: readonly string[], signal: AbortSignal): AbortError {
-  return new AbortError(`codex ${args.join(" ")} was cancelled`, { cause: signal.reason });
-}
-
-async function collect(
-  stream: ReadableStream<Uint8Array>,
-  readers: ReadableStreamDefaultReader<Uint8Array>[],
-  onText: (text: string) => void,
-): Promise<void> {
-  const decoder = new TextDecoder();
-  const reader = stream.getReader();
-  readers.push(reader);
-  try {
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      const text = decoder.decode(value, { stream: true });
-      if (text) onText(text);
-    }
-    const rest = decoder.decode();
-    if (rest) onText(rest);
-  } finally {
-    reader.releaseLock();
-  }
-}
-
-/** Waits for `promise` at most `ms` (never rejects). */
-async function within(promise: Promise<unknown>, ms: number): Promise<void> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  await Promise.race([
-    promise.catch(() => {}),
-    new Promise((resolve) => timer = setTimeout(resolve, ms)),
-  ]);
-  clearTimeout(timer);
-}
-
-function bounded(text: string): string {
-  return text.length > OUTPUT_LIMIT ? text.slice(-OUTPUT_LIMIT) : text;
+  return { code: result.exitCode, signal: result.signal, stdout, stderr, command };
 }

@@ -24,9 +24,41 @@
  * @module
  */
 export { threadEventSchema, threadItemSchema } from "../event_schemas.ts";
-export type { EventSchema } from "../event_schemas.ts";
 export { EVENT_FIELDS, ITEM_FIELDS } from "../events.ts";
-// Every event and item type the schemas describe, named here so this entry documents itself.
-export type * from "../events.ts";
+export { isKnownEventType, isKnownItemType } from "../events.ts";
 export { decodeThreadEvents } from "../streams/thread_event_stream.ts";
+// The event and item types these signatures use, named here so this entry documents itself.
+export type { EventSchema } from "../event_schemas.ts";
 export type { ThreadEventDecoderOptions } from "../streams/thread_event_stream.ts";
+export type {
+  AgentMessageItem,
+  CommandExecutionItem,
+  CommandExecutionStatus,
+  ErrorItem,
+  FieldSpec,
+  FileChangeItem,
+  FileUpdateChange,
+  ItemCompletedEvent,
+  ItemStartedEvent,
+  ItemUpdatedEvent,
+  McpToolCallItem,
+  McpToolCallStatus,
+  PatchApplyStatus,
+  PatchChangeKind,
+  ReasoningItem,
+  RetryScheduledEvent,
+  ThreadError,
+  ThreadErrorEvent,
+  ThreadEvent,
+  ThreadItem,
+  ThreadStartedEvent,
+  TodoItem,
+  TodoListItem,
+  TurnCompletedEvent,
+  TurnFailedEvent,
+  TurnStartedEvent,
+  UnknownThreadEvent,
+  UnknownThreadItem,
+  Usage,
+  WebSearchItem,
+} from "../events.ts";

@@ -52,7 +52,6 @@ export type { OfflineCodex, OfflineCodexOptions, OfflineConfig, OfflineOss } fro
 // A lane combinator: mostly of use with lanes of one's own, such as the mock lane.
 export { withRetry } from "../retry.ts";
 export { chunkBytes, fixtureStream, readFixture } from "./fixtures.ts";
-export type { FixtureStreamOptions } from "./fixtures.ts";
 export { createMockCodex, mockLane } from "./mock_lane.ts";
 export type {
   MockCodex,
@@ -75,9 +74,88 @@ export type {
   TurnBuilderOptions,
 } from "./events.ts";
 export { namedFixtures } from "./named_fixtures.ts";
+// A mock lane stands in for exec or the app-server (`new Codex({ lane })`), and fakes build the
+// SDK's errors: the lane's shape and the errors' options are documented here.
+export type { NormalizedInput, TurnLane, TurnRequest } from "../lane.ts";
+export type {
+  BundleErrorOptions,
+  CodexErrorOptions,
+  ConnectionClosedErrorOptions,
+  ExitErrorOptions,
+  FileFormatErrorOptions,
+  FileSystemErrorOptions,
+  MalformedOutputErrorOptions,
+  OutputLimitErrorOptions,
+  RpcErrorOptions,
+  SchemaMismatchErrorOptions,
+  ThreadNotFoundErrorOptions,
+  TimeoutErrorOptions,
+  UnsupportedErrorOptions,
+} from "../errors.ts";
+// The client, options, events and errors a mock lane's signatures use, named here so this entry documents itself (import values from @codexkit/sdk).
+export type { FixtureStreamOptions } from "./fixtures.ts";
 export type { NamedFixture } from "./named_fixtures.ts";
-// The mock lane hands out a real `Codex`, so its types reach the whole root API: every root name
-// is here as a type (import values from `@codexkit/sdk`). The two the Responses API steps above
-// already name are here as `TurnUsage` and `ReasoningThreadItem`.
-export type * from "../../mod.ts";
+export type {
+  AgentMessageItem,
+  ApprovalDefaultReason,
+  ApprovalKind,
+  ApprovalRequestedEvent,
+  ApprovalResolvedEvent,
+  ApprovalSource,
+  CommandExecutionItem,
+  CommandExecutionStatus,
+  DiffUpdatedEvent,
+  ErrorItem,
+  FileChangeItem,
+  FileUpdateChange,
+  ItemCompletedEvent,
+  ItemStartedEvent,
+  ItemUpdatedEvent,
+  McpToolCallItem,
+  McpToolCallStatus,
+  PatchApplyStatus,
+  PatchChangeKind,
+  RetryScheduledEvent,
+  ThreadError,
+  ThreadErrorEvent,
+  ThreadEvent,
+  ThreadItem,
+  ThreadStartedEvent,
+  TodoItem,
+  TodoListItem,
+  TurnCompletedEvent,
+  TurnFailedEvent,
+  TurnStartedEvent,
+  UsageUpdatedEvent,
+  WebSearchItem,
+} from "../events.ts";
+// The SDK's own two whose names the Responses API steps above already take.
 export type { ReasoningItem as ReasoningThreadItem, Usage as TurnUsage } from "../events.ts";
+export type { Codex } from "../codex.ts";
+export type {
+  ApprovalMode,
+  BundleSource,
+  CodexConfigObject,
+  CodexConfigValue,
+  CodexOptions,
+  CyberAccessProgram,
+  InferSchemaOutput,
+  Input,
+  LocalProvider,
+  ModelReasoningEffort,
+  OutputSchema,
+  SandboxMode,
+  StandardSchemaLike,
+  ThreadOptions,
+  Transport,
+  TurnOptions,
+  UserInput,
+  WebSearchMode,
+} from "../options.ts";
+export type { RetryOptions } from "../options/retry.ts";
+export type { GateAnswer, GatedOption, OptionGate, UnsupportedPolicy } from "../options/gates.ts";
+export type { BinarySource, ResolvedBinary } from "../binary/resolve.ts";
+export type { RuntimeName } from "../runtime/types.ts";
+export type { StreamedTurn, Thread } from "../thread.ts";
+export type { Turn } from "../turn.ts";
+export type { CodexError, SchemaMismatchError } from "../errors.ts";

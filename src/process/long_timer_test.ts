@@ -1,42 +1,8 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { MAX_TIMER_DELAY, setLongTimeout } from "./_timer.ts";
-import type { TimerClock } from "./_timer.ts";
-
-/** A clock whose time moves only when the test says; records every delay it was asked for. */
-function fakeClock(): TimerClock & { advance(ms: number): void; delays: number[] } {
-  let now = 0;
-  let next = 1;
-  const timers = new Map<number, { at: number; fn: () => void }>();
-  const delays: number[] = [];
-  return {
-    delays,
-    now: () => now,
-    setTimeout(fn, ms) {
-      // What a real runtime does with an over-long delay: it fires after about 1 ms.
-      const effective = ms > MAX_TIMER_DELAY ? 1 : ms;
-      delays.push(ms);
-      const id = next++;
-      timers.set(id, { at: now + effective, fn });
-      return id;
-    },
-    clearTimeout(handle) {
-      timers.delete(handle as number);
-    },
-    advance(ms) {
-      const end = now + ms;
-      while (true) {
-        let first: [number, { at: number; fn: () => void }] | undefined;
-        for (const entry of timers) if (!first || entry[1].at < first[1].at) first = entry;
-        if (!first || first[1].at > end) break;
-        timers.delete(first[0]);
-        now = first[1].at;
-        first[1].fn();
-      }
-      now = end;
-    },
-  };
-}
+import { MAX_TIMER_DELAY, setLongTimeout, within } from "./long_timer.ts";
+import type { TimerClock } from "./long_timer.ts";
+import { fakeClock } from "./_fakes.ts";
 
 test("setLongTimeout chains timers for 2**31 ms and fires exactly at the deadline", () => {
   const clock = fakeClock();
@@ -107,4 +73,9 @@ test("setLongTimeout with the real clock fires a short limit", async () => {
     setLongTimeout(() => resolve(true), 5);
   });
   assert.equal(fired, true);
+});
+
+test("within says whether the promise settled in time, and never rejects", async () => {
+  assert.equal(await within(Promise.reject(new Error("x")), 1000), true);
+  assert.equal(await within(new Promise(() => {}), 1), false);
 });

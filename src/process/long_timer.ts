@@ -39,7 +39,7 @@ export interface LongTimer {
  *
  * @example A limit of 30 days
  * ```ts
- * import { setLongTimeout } from "./_timer.ts";
+ * import { setLongTimeout } from "./long_timer.ts";
  * const timer = setLongTimeout(() => console.log("late"), 30 * 24 * 3600 * 1000);
  * timer.clear();
  * ```
@@ -73,4 +73,25 @@ export function setLongTimeout(
   };
   handle = clock.setTimeout(step, Math.min(delay, MAX_TIMER_DELAY));
   return { clear };
+}
+
+/**
+ * Waits for `promise` at most `ms` milliseconds; never rejects. Resolves `true` when the promise
+ * settled in time. The one short bounded wait of the process stages (a drain, a grace period).
+ *
+ * @example Give a pipe 200 ms to end
+ * ```ts
+ * import { within } from "./long_timer.ts";
+ * const ended = await within(Promise.resolve(), 200);
+ * ```
+ */
+export async function within(promise: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let settled = false;
+  await Promise.race([
+    promise.then(() => settled = true, () => settled = true),
+    new Promise((resolve) => timer = setTimeout(resolve, ms)),
+  ]);
+  clearTimeout(timer);
+  return settled;
 }

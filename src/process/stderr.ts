@@ -1,10 +1,13 @@
 /**
- * Drains a child's stderr as it arrives, so a flood can never stall the child on a full pipe,
- * keeping only a bounded tail for error messages and handing lines to an optional callback.
+ * The stderr stage: drains a child's stderr as it arrives, so a flood can never stall the child
+ * on a full pipe, keeping only a bounded tail for error messages and handing lines to an
+ * optional callback. Every child the SDK runs for longer than a short command (exec turns, the
+ * app-server, the proxy commands) has its stderr read here.
  *
  * @module
  */
 import { STDERR_TAIL_LIMIT } from "../errors.ts";
+import { within } from "./long_timer.ts";
 
 const MAX_LINE = 64 * 1024;
 
@@ -70,11 +73,7 @@ export class StderrCollector {
    * child still holds the pipe), stops reading it. Resolves `true` when it ended by itself.
    */
   async settle(waitMs: number): Promise<boolean> {
-    if (!this.#ended) {
-      let timer: ReturnType<typeof setTimeout> | undefined;
-      await Promise.race([this.done, new Promise((r) => timer = setTimeout(r, waitMs))]);
-      clearTimeout(timer);
-    }
+    if (!this.#ended) await within(this.done, waitMs);
     if (this.#ended) return true;
     await this.#reader?.cancel().catch(() => {});
     await this.done;

@@ -1,0 +1,111 @@
+/**
+ * A transport whose far end is a test: it records what the client sends, answers the client's
+ * requests from a script (like a real server would, an unknown method gets the 0.x servers'
+ * "unknown variant" error), and lets the test send its own messages. Test-only.
+ *
+ * @module
+ */
+import type { AppServerTransport } from "./stdio_transport.ts";
+
+/** A wire message. */
+export type Message = Record<string, unknown>;
+
+/** The answers of a scripted server: a result per method, or a function of the params. */
+export type Script = Record<string, unknown | ((params: unknown) => unknown)>;
+
+/** A scripted transport and the far end's controls. */
+export interface ScriptedTransport {
+  /** The transport to open an `AppServer` on. */
+  transport: AppServerTransport;
+  /** Sends a message to the client. */
+  send(message: Message): Promise<void>;
+  /** Everything the client sent, in order. */
+  sent: Message[];
+  /** The client's answer to the server request `id`, once it comes. */
+  answerTo(id: number | string): Promise<Message>;
+}
+
+/**
+ * A scripted app-server. `initialize` answers like a server of `userAgentVersion` (default
+ * 0.169.0); every other request gets its `script` result.
+ */
+export function scriptedTransport(
+  script: Script = {},
+  options: { userAgentVersion?: string } = {},
+): ScriptedTransport {
+  const toClient = new TransformStream<Uint8Array, Uint8Array>();
+  const toServer = new TransformStream<Uint8Array, Uint8Array>();
+  const writer = toClient.writable.getWriter();
+  const sent: Message[] = [];
+  const waiters: { match: (m: Message) => boolean; resolve: (m: Message) => void }[] = [];
+  const encoder = new TextEncoder();
+  const send = (message: Message): Promise<void> =>
+    writer.write(encoder.encode(`${JSON.stringify(message)}\n`));
+  const answer = (message: Message): Promise<void> => {
+    const method = message.method as string;
+    if (method === "initialize") {
+      return send({
+        id: message.id,
+        result: {
+          userAgent: `codexkit/${options.userAgentVersion ?? "0.169.0"} (test)`,
+          codexHome: "/h",
+          platformFamily: "unix",
+          platformOs: "linux",
+        },
+      });
+    }
+    if (Object.hasOwn(script, method)) {
+      const entry = script[method];
+      const result = typeof entry === "function" ? entry(message.params) : entry;
+      return send({ id: message.id, result });
+    }
+    return send({
+      id: message.id,
+      error: {
+        code: -32600,
+        message: `Invalid request: unknown variant \`${method}\`, expected one of`,
+      },
+    });
+  };
+  (async () => {
+    const lines = toServer.readable.pipeThrough(new TextDecoderStream());
+    let buffer = "";
+    for await (const chunk of lines) {
+      buffer += chunk;
+      let nl;
+      while ((nl = buffer.indexOf("\n")) >= 0) {
+        const message = JSON.parse(buffer.slice(0, nl)) as Message;
+        buffer = buffer.slice(nl + 1);
+        sent.push(message);
+        for (const w of [...waiters]) {
+          if (w.match(message)) {
+            waiters.splice(waiters.indexOf(w), 1);
+            w.resolve(message);
+          }
+        }
+        if (typeof message.method === "string" && message.id !== undefined) {
+          await answer(message);
+        }
+      }
+    }
+    // Like the real server: stdin closed, so it ends its output.
+    await writer.close().catch(() => {});
+  })();
+  function answerTo(id: number | string): Promise<Message> {
+    const found = sent.find((m) => m.id === id && m.method === undefined);
+    if (found) return Promise.resolve(found);
+    return new Promise((resolve) =>
+      waiters.push({ match: (m) => m.id === id && m.method === undefined, resolve })
+    );
+  }
+  const transport: AppServerTransport = {
+    readable: toClient.readable,
+    writable: toServer.writable,
+    description: "scripted app-server",
+    describeClose: () => Promise.resolve({}),
+    dispose: async () => {
+      await writer.close().catch(() => {});
+    },
+  };
+  return { transport, send, sent, answerTo };
+}

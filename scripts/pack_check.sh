@@ -183,6 +183,7 @@ import * as capabilities from "@codexkit/sdk/capabilities";
 import * as bundles from "@codexkit/sdk/bundles";
 import * as appServer from "@codexkit/sdk/app-server";
 import * as testing from "@codexkit/sdk/testing";
+import * as fleet from "@codexkit/sdk/fleet";
 import { tool } from "@codexkit/sdk/tools";
 import type { Tool } from "@codexkit/sdk/tools";
 
@@ -216,6 +217,8 @@ export const used = [
   capabilities,
   appServer.AppServer,
   CodexError,
+  fleet.connectFleet,
+  fleet.QueueFullError,
 ];
 EOF
 if out=$(cd "$app" && ./node_modules/.bin/tsc -p tsconfig.json 2>&1); then

@@ -43,6 +43,10 @@ export type {
   StreamOptions,
   Usage,
 } from "./steps.ts";
+export { countingAnswer, countingScript, readCountingRequest } from "./counting_script.ts";
+export type { CountingRequest, CountingScriptOptions } from "./counting_script.ts";
+export { findNatsServer, NATS_SERVER_INSTALL_HINT, startNatsServer } from "./nats_server.ts";
+export type { NatsServer, StartNatsServerOptions } from "./nats_server.ts";
 export { offlineCodexConfig, offlineOssConfig } from "./offline.ts";
 export type { OfflineCodex, OfflineCodexOptions, OfflineConfig, OfflineOss } from "./offline.ts";
 // A lane combinator: mostly of use with lanes of one's own, such as the mock lane.

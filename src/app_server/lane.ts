@@ -89,12 +89,12 @@ export interface AppServerLaneOptions extends AppServerOptions {
 }
 
 /**
- * A lane on the app-server. Its `runTurn` yields one event at a time (notifications arrive one
- * by one); `Codex` batches them into the `TurnLane` shape.
+ * A lane on the app-server, of the same shape as the exec lane: its `runTurn` yields batches
+ * of events (one notification arrives at a time, so each batch holds one event).
  */
 export interface AppServerLane extends AsyncDisposable {
   /** Starts a turn; the stream ends with the turn and errors with its typed error. */
-  runTurn(request: TurnRequest): ReadableStream<ThreadEvent>;
+  runTurn(request: TurnRequest): ReadableStream<ThreadEvent[]>;
   /** Interrupts the running turn of `threadId`; does nothing when none runs. */
   interrupt(threadId: string): Promise<void>;
   /** Adds input to the running turn of `threadId`; rejects when none runs. */
@@ -549,7 +549,7 @@ export function createAppServerLane(options: AppServerLaneOptions): AppServerLan
     );
   }
 
-  function runTurn(request: TurnRequest): ReadableStream<ThreadEvent> {
+  function runTurn(request: TurnRequest): ReadableStream<ThreadEvent[]> {
     const threadOptions = request.threadOptions as AppServerThreadOptions;
     const approvals: ApprovalOptions = {
       ...options.approvals,
@@ -594,7 +594,7 @@ export function createAppServerLane(options: AppServerLaneOptions): AppServerLan
         .finally(() => child && killRunProcessesWith(child, `CODEX_THREAD_ID=${threadId}`));
     };
 
-    return new ReadableStream<ThreadEvent>({
+    return new ReadableStream<ThreadEvent[]>({
       start: (controller) => {
         const fail = (error: unknown): void => {
           if (finished) return;
@@ -609,7 +609,7 @@ export function createAppServerLane(options: AppServerLaneOptions): AppServerLan
         const emit = (event: NormalizedEvent): void => {
           if (finished) return;
           limits!.activity();
-          controller.enqueue(event as ThreadEvent);
+          controller.enqueue([event as ThreadEvent]);
           if (
             turn?.normalizer.done &&
             (event.type === "turn.completed" || event.type === "turn.failed")

@@ -5,7 +5,6 @@
  * @module
  */
 import type { TurnContext } from "../client_context.ts";
-import type { ThreadEvent } from "../events.ts";
 import { buildConfigArgs, clientEnv } from "../exec/args.ts";
 import { withShellEnvExclusion } from "../exec/shell_env.ts";
 import type { TurnLane } from "../lane.ts";
@@ -55,15 +54,7 @@ export async function startAppServerLane(
     });
   }
   return {
-    // Notifications arrive one by one, so each is its own batch.
-    runTurn: (request) =>
-      lane.runTurn(request).pipeThrough(
-        new TransformStream<ThreadEvent, ThreadEvent[]>({
-          transform(event, controller) {
-            controller.enqueue([event]);
-          },
-        }),
-      ),
+    runTurn: (request) => lane.runTurn(request),
     secrets,
     interrupt: (threadId) => lane.interrupt(threadId),
     steer: (threadId, input) => lane.steer(threadId, input),

@@ -7,7 +7,8 @@
  *
  * @module
  */
-import { within } from "./long_timer.ts";
+import { DRAIN_CAP_MS } from "./drain.ts";
+import { turn, within } from "./long_timer.ts";
 
 /** How much of a stream {@linkcode OutputCollector} keeps. */
 export interface CollectOptions {
@@ -41,6 +42,8 @@ export class OutputCollector {
   #overflowed = false;
   #ended = false;
   #letGo = false;
+  #chunks = 0;
+  #finished = false;
 
   /** Starts reading `stream`. */
   constructor(stream: ReadableStream<Uint8Array>, options: CollectOptions = {}) {
@@ -68,10 +71,20 @@ export class OutputCollector {
    * child still holds the pipe), lets it go. Resolves `true` when it ended by itself.
    */
   async settle(waitMs: number): Promise<boolean> {
-    if (!this.#ended && !(await within(this.done, waitMs))) {
-      this.#letGo = true;
-      await this.#reader.cancel().catch(() => {});
-      await this.done;
+    const cap = Date.now() + DRAIN_CAP_MS;
+    while (!this.#ended) {
+      const seen = this.#chunks;
+      if (await within(this.done, waitMs)) break;
+      // Output that is already in the pipe is not lost to a busy event loop: the quiet window
+      // counts only once a whole loop turn (its I/O phase included) brought nothing new.
+      await turn();
+      if (this.#ended || this.#finished) break;
+      if (this.#chunks === seen || Date.now() >= cap) {
+        this.#letGo = true;
+        await this.#reader.cancel().catch(() => {});
+        await this.done;
+        break;
+      }
     }
     return this.#ended;
   }
@@ -90,6 +103,7 @@ export class OutputCollector {
       for (;;) {
         const { done, value } = await this.#reader.read();
         if (done) break;
+        this.#chunks++;
         if (this.#overflowed) continue;
         this.#size += value.byteLength;
         if (options.maxBytes !== undefined && this.#size > options.maxBytes) {
@@ -104,6 +118,7 @@ export class OutputCollector {
       cancelled = true;
     }
     this.#ended = !cancelled && !this.#letGo;
+    this.#finished = true;
     if (!this.#overflowed) add(decoder.decode());
   }
 }

@@ -43,3 +43,19 @@ test("OutputCollector.settle lets go of a stream something still holds, keeping 
   assert.equal(out.text(), "partial");
   assert.equal(out.ended, false);
 });
+
+test("settle lets go only of quiet output: a stream still delivering is read to its end", async () => {
+  // Each chunk arrives one loop turn after the last, so 2000 of them outlast a 1 ms window
+  // many times over; a wait counted from the first moment would cut them off.
+  let sent = 0;
+  const stream = new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      await new Promise((resolve) => setImmediate(resolve));
+      if (sent++ === 2000) controller.close();
+      else controller.enqueue(new TextEncoder().encode("x"));
+    },
+  });
+  const collector = new OutputCollector(stream);
+  assert.equal(await collector.settle(1), true);
+  assert.equal(collector.text().length, 2000);
+});

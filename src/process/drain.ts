@@ -6,6 +6,7 @@
  *
  * @module
  */
+import { turn } from "./long_timer.ts";
 
 /** How long the output may stay quiet after the exit before the run stops waiting for EOF. */
 export const DEFAULT_DRAIN_MS = 200;
@@ -39,6 +40,7 @@ export class ExitDrain {
   #quiet: ReturnType<typeof setTimeout> | undefined;
   #cap: ReturnType<typeof setTimeout>;
   #ended = false;
+  #chunks = 0;
 
   /** Starts reading `reader` ahead; the cap counts from now (the exit). */
   constructor(reader: ReadableStreamDefaultReader<Uint8Array>, quietMs: number) {
@@ -64,7 +66,13 @@ export class ExitDrain {
   async #pump(): Promise<void> {
     while (!this.#ended) {
       clearTimeout(this.#quiet);
-      this.#quiet = setTimeout(() => this.#cutOff(), this.quietMs);
+      const seen = this.#chunks;
+      // Cut off only when a whole loop turn after the quiet window brought nothing: output
+      // already in the pipe is not lost to a busy event loop.
+      this.#quiet = setTimeout(() =>
+        void turn().then(() => {
+          if (this.#chunks === seen) this.#cutOff();
+        }), this.quietMs);
       let result: ReadResult;
       try {
         result = await this.#reader.read();
@@ -73,6 +81,7 @@ export class ExitDrain {
       }
       if (this.#ended) return;
       if (result.done) return this.#finish();
+      this.#chunks++;
       this.#push(result);
     }
   }

@@ -95,3 +95,12 @@ export async function within(promise: Promise<unknown>, ms: number): Promise<boo
   clearTimeout(timer);
   return settled;
 }
+
+/**
+ * Settles after one whole turn of the event loop, its I/O phase included: what the runtime
+ * has already read from a pipe is delivered before it settles. A wait that ends on a timer
+ * can use it to tell "nothing came" from "the loop was too busy to look".
+ */
+export function turn(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}

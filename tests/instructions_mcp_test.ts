@@ -100,6 +100,9 @@ for (const transport of TRANSPORTS) {
             headers: { Authorization: `Bearer ${external.token}` },
             disabledTools: ["hidden"],
             approveTools: true,
+            // codex (0.169-0.171) starts the turn while an HTTP server still lists its tools:
+            // without this the model's first call can come before codex knows the tool.
+            required: true,
           },
         },
       }, "echo b");

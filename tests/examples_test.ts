@@ -88,3 +88,11 @@ test("examples/bundles.ts runs a turn on the bundled binary", async () => {
   assert.match(out, /^binary from bundle: inside the bundle$/m);
   assert.match(out, /^codex [\d.]+: Ran on the bundle\.$/m);
 });
+
+test("examples/exec_pieces.ts builds the argv and env and runs one exec process", async () => {
+  const out = await runExample("exec_pieces.ts");
+  assert.match(out, /^argv: codex exec --json \.\.\. .*--skip-git-repo-check -$/m);
+  assert.match(out, /^item command_execution$/m);
+  assert.match(out, /^item agent_message$/m);
+  assert.match(out, /^turn completed$/m);
+});

@@ -19,6 +19,8 @@ import { lazyLane } from "./lazy_lane.ts";
 import type { AppServer } from "./app_server/app_server.ts";
 import type * as Talk from "./conversations.ts";
 import type { AccountAccess, ModelsAccess, ThreadsAccess } from "./conversation_access.ts";
+import { attachmentsAccess, skillsAccess } from "./attachments.ts";
+import type { AttachmentsAccess, SkillsAccess } from "./attachments.ts";
 
 // The conversation calls' shapes are documented with the app-server entry, so the root's docs
 // (what an exec turn needs) name them without listing them.
@@ -28,6 +30,10 @@ export type Threads = ThreadsAccess;
 export type Models = ModelsAccess;
 /** @ignore */
 export type Account = AccountAccess;
+/** @ignore */
+export type Attachments = AttachmentsAccess;
+/** @ignore */
+export type Skills = SkillsAccess;
 /** @ignore */
 export type Config = Talk.ConfigAccess;
 /** @ignore */
@@ -178,6 +184,22 @@ export class Codex implements AsyncDisposable {
       status: async () => await (await c()).mcp.status(),
       reload: async () => await (await c()).mcp.reload(),
     };
+  }
+
+  /**
+   * Attachments codex keeps with a thread, free-form and never sent to the model (over the
+   * app-server): `codex.attachments.add(threadId, { attachmentType, identityKey, payload })`.
+   */
+  get attachments(): Attachments {
+    return attachmentsAccess(() => this.#connection());
+  }
+  /** The skills codex offers, and turning one on or off (over the app-server). */
+  get skills(): Skills {
+    return skillsAccess(() => this.#connection());
+  }
+
+  async #connection(): Promise<AppServer> {
+    return await (await (this.#appServer ??= this.#startAppServer())).connection();
   }
 
   #conversations(): Promise<Talk.Conversations> {

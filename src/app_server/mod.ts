@@ -138,6 +138,17 @@ export type {
   WarningEvent,
 } from "../events.ts";
 export type { AccountAccess, ModelsAccess, ThreadsAccess } from "../conversation_access.ts";
+export type {
+  AttachmentKey,
+  AttachmentOwnerPage,
+  AttachmentPage,
+  AttachmentsAccess,
+  PageOptions,
+  SkillInfo,
+  SkillsAccess,
+  SkillsOfDirectory,
+  ThreadAttachment,
+} from "../attachments.ts";
 // Errors only the app-server transport raises.
 export { ConnectionClosedError, RpcError } from "../errors.ts";
 export {

@@ -20,6 +20,7 @@ import type { AppServer } from "./app_server/app_server.ts";
 import type * as Talk from "./conversations.ts";
 import type { AccountAccess, ModelsAccess, ThreadsAccess } from "./conversation_access.ts";
 import { attachmentsAccess, skillsAccess } from "./attachments.ts";
+import { checkLabels, readLabels, updateLabels } from "./thread_labels.ts";
 import type { AttachmentsAccess, SkillsAccess } from "./attachments.ts";
 
 // The conversation calls' shapes are documented with the app-server entry, so the root's docs
@@ -156,6 +157,15 @@ export class Codex implements AsyncDisposable {
       setName: async (id, name) => await (await c()).setThreadName(id, name),
       revert: async (id, o) => await (await c()).revertThread(id, o),
       loaded: async () => await (await c()).loadedThreads(),
+      labels: async (id) => {
+        checkThreadId(id, "read thread labels");
+        return await readLabels(await this.#connection(), id);
+      },
+      setLabels: async (id, labels) => {
+        checkThreadId(id, "label a thread");
+        checkLabels("label a thread", labels, true);
+        return await updateLabels(await this.#connection(), id, labels);
+      },
     };
   }
   /** The models on offer: `codex.models.list()`, with default and supported efforts. */

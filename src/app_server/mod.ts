@@ -149,6 +149,12 @@ export type {
   SkillsOfDirectory,
   ThreadAttachment,
 } from "../attachments.ts";
+export { signWebSocketBearer, startWebSocketAppServer } from "./websocket_server.ts";
+export type {
+  WebSocketAppServer,
+  WebSocketAuth,
+  WebSocketServerOptions,
+} from "./websocket_server.ts";
 // Errors only the app-server transport raises.
 export { ConnectionClosedError, RpcError } from "../errors.ts";
 export {

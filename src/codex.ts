@@ -20,6 +20,8 @@ import type { AppServer } from "./app_server/app_server.ts";
 import type * as Talk from "./conversations.ts";
 import type { AccountAccess, ModelsAccess, ThreadsAccess } from "./conversation_access.ts";
 import { attachmentsAccess, skillsAccess } from "./attachments.ts";
+import { accountLogin } from "./account_login.ts";
+import type { AccountLoginAccess } from "./account_login.ts";
 import { checkLabels, readLabels, updateLabels } from "./thread_labels.ts";
 import type { AttachmentsAccess, SkillsAccess } from "./attachments.ts";
 
@@ -30,7 +32,7 @@ export type Threads = ThreadsAccess;
 /** @ignore */
 export type Models = ModelsAccess;
 /** @ignore */
-export type Account = AccountAccess;
+export type Account = AccountAccess & AccountLoginAccess;
 /** @ignore */
 export type Attachments = AttachmentsAccess;
 /** @ignore */
@@ -173,10 +175,22 @@ export class Codex implements AsyncDisposable {
     const c = () => this.#conversations();
     return { list: async (o) => await (await c()).models(o) };
   }
-  /** Login mode, plan and rate limits: `codex.account.read()`. */
+  /**
+   * Login mode, plan and rate limits (`codex.account.read()`), and logging in and out over the
+   * app-server: `loginWithChatGpt()` (browser), `loginWithDeviceCode()`, `loginWithTokens()`,
+   * `loginWithApiKey()`, `logout()`.
+   */
   get account(): Account {
     const c = () => this.#conversations();
-    return { read: async () => await (await c()).account() };
+    const login = async () => accountLogin(await this.#connection());
+    return {
+      read: async () => await (await c()).account(),
+      loginWithApiKey: async (key, o) => await (await login()).loginWithApiKey(key, o),
+      loginWithChatGpt: async () => await (await login()).loginWithChatGpt(),
+      loginWithDeviceCode: async () => await (await login()).loginWithDeviceCode(),
+      loginWithTokens: async (t, o) => await (await login()).loginWithTokens(t, o),
+      logout: async () => await (await login()).logout(),
+    };
   }
   /** The effective config, and writes to config.toml (over the app-server). */
   get config(): Config {

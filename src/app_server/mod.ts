@@ -155,6 +155,15 @@ export type {
   WebSocketAuth,
   WebSocketServerOptions,
 } from "./websocket_server.ts";
+export { accountLogin } from "../account_login.ts";
+export type {
+  AccountLoginAccess,
+  ExternalTokens,
+  LoginOutcome,
+  LoginWaitOptions,
+  PendingLogin,
+  TokenLoginOptions,
+} from "../account_login.ts";
 // Errors only the app-server transport raises.
 export { ConnectionClosedError, RpcError } from "../errors.ts";
 export {

@@ -98,6 +98,7 @@ export {
   ConnectTimeoutError,
   ExitError,
   FileFormatError,
+  FileSystemError,
   IdleTimeoutError,
   MalformedOutputError,
   OutputLimitError,
@@ -110,5 +111,10 @@ export {
 } from "./src/errors.ts";
 export type { SearchedPlace } from "./src/errors.ts";
 export type { BinarySource, ResolvedBinary } from "./src/binary/resolve.ts";
-export type { GateAnswer, GatedOption, OptionGate, UnsupportedPolicy } from "./src/exec/gates.ts";
+export type {
+  GateAnswer,
+  GatedOption,
+  OptionGate,
+  UnsupportedPolicy,
+} from "./src/options/gates.ts";
 export type { RuntimeName } from "./src/runtime/types.ts";

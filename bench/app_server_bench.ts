@@ -79,7 +79,7 @@ const N = 500;
     const t2 = performance.now();
     let first = -1;
     for await (
-      const event of lane.runTurn({
+      const [event] of lane.runTurn({
         input: { prompt: "count", images: [] },
         threadId: null,
         threadOptions: { workingDirectory: home.path },
@@ -135,7 +135,7 @@ for (const threads of [1, 4, 16]) {
     let threadId: string | null = null;
     for (let i = 0; i < turnsEach; i++) {
       for await (
-        const event of lane.runTurn({
+        const [event] of lane.runTurn({
           input: { prompt: `turn ${i}`, images: [] },
           threadId,
           threadOptions: { workingDirectory: home.path },

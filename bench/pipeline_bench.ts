@@ -148,8 +148,14 @@ const stages: [string, Reader][] = [
     const lane = new ExecLane({
       options: { env },
       spawner: getSpawner(),
-      binary: () => Promise.resolve({ path: fake.bin, source: "override", pathDirs: [] }),
-      codexHome: () => Promise.resolve(undefined),
+      secrets: [],
+      resolve: () =>
+        Promise.resolve({
+          binary: { path: fake.bin, source: "override", pathDirs: [] },
+          codexHome: undefined,
+          gate: undefined,
+          configuredExclude: undefined,
+        }),
     });
     return countStream(lane.runTurn({
       input: { prompt: "go", images: [] },

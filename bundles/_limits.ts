@@ -148,9 +148,12 @@ export async function readBoundedText(
   watchdog: Watchdog,
   what: string,
 ): Promise<string> {
-  const parts: Uint8Array[] = [];
-  for await (const chunk of watchBody(body, watchdog, what)) parts.push(chunk);
-  return new TextDecoder().decode(await new Blob(parts as BufferSource[]).arrayBuffer());
+  const decoder = new TextDecoder();
+  let text = "";
+  for await (const chunk of watchBody(body, watchdog, what)) {
+    text += decoder.decode(chunk, { stream: true });
+  }
+  return text + decoder.decode();
 }
 
 /**

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import type { GateAnswer, GatedOption, OptionGate } from "../src/exec/gates.ts";
+import type { GateAnswer, GatedOption, OptionGate } from "../src/options/gates.ts";
 import { answerOption, listedValues, versionLabel } from "./guard.ts";
 import type { GuardResult } from "./guard.ts";
 import { applyOverrides } from "./overrides.ts";

@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import type { GateAnswer, GatedOption } from "../src/exec/gates.ts";
+import type { GateAnswer, GatedOption } from "../src/options/gates.ts";
 import { GATED_OPTIONS, gateFromSnapshot } from "./gate.ts";
 import { guard } from "./guard.ts";
 import { knownSnapshot } from "./known.ts";

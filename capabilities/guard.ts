@@ -3,7 +3,7 @@
  *
  * @module
  */
-import type { GateAnswer } from "../src/exec/gates.ts";
+import type { GateAnswer } from "../src/options/gates.ts";
 import { findFlag } from "./parse_help.ts";
 import type { CapabilitySnapshot } from "./types.ts";
 

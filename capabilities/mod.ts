@@ -47,7 +47,7 @@ export type { DriftReport, DriftSection, DriftSide } from "./drift.ts";
 export type { ReleaseBinary, ReleaseOptions } from "./releases.ts";
 export type { BundleProgress } from "../bundles/add.ts";
 export type { Advisory, AdvisoryStatus, ReleaseTable } from "./advisory.ts";
-export type { GateAnswer, GatedOption, OptionGate } from "../src/exec/gates.ts";
+export type { GateAnswer, GatedOption, OptionGate } from "../src/options/gates.ts";
 export type {
   ChildProcess,
   ExitStatus,

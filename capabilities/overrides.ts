@@ -4,7 +4,7 @@
  *
  * @module
  */
-import type { GateAnswer, GatedOption } from "../src/exec/gates.ts";
+import type { GateAnswer, GatedOption } from "../src/options/gates.ts";
 import { parseVersion } from "./semver.ts";
 import type { CapabilitySnapshot, Feature } from "./types.ts";
 

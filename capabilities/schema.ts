@@ -7,6 +7,7 @@
 import * as v from "valibot";
 import type { CapabilitySnapshot, Fingerprint } from "./types.ts";
 import type { CapabilityOverrides } from "./overrides.ts";
+import { GATE_ANSWERS } from "../src/options/gates.ts";
 
 const VersionSchema = v.looseObject({
   raw: v.string(),
@@ -79,7 +80,7 @@ export const OverridesSchema: v.GenericSchema<CapabilityOverrides> = v.looseObje
       ]),
     ),
   ),
-  options: v.optional(v.record(v.string(), v.picklist(["supported", "unsupported", "unknown"]))),
+  options: v.optional(v.record(v.string(), v.picklist(GATE_ANSWERS))),
 }) as v.GenericSchema<CapabilityOverrides>;
 
 /** Turns valibot issues into short "path: message" lines. */

@@ -183,10 +183,19 @@ import * as capabilities from "@codexkit/sdk/capabilities";
 import * as bundles from "@codexkit/sdk/bundles";
 import * as appServer from "@codexkit/sdk/app-server";
 import * as testing from "@codexkit/sdk/testing";
+import * as fleet from "@codexkit/sdk/fleet";
+import { tool } from "@codexkit/sdk/tools";
+import type { Tool } from "@codexkit/sdk/tools";
 
+const echo: Tool = tool({
+  name: "echo",
+  description: "Echoes",
+  parameters: { type: "object", properties: { text: { type: "string" } } },
+  execute: ({ text }) => String(text),
+});
 const options: CodexOptions = { codexHome: "/tmp/home" };
 async function firstTurn(): Promise<Turn> {
-  const thread = new Codex(options).startThread({ skipGitRepoCheck: true });
+  const thread = new Codex(options).startThread({ skipGitRepoCheck: true, tools: [echo] });
   const { events } = await thread.runStreamed("hi");
   for await (const event of events) {
     const e: ThreadEvent = event;
@@ -208,6 +217,8 @@ export const used = [
   capabilities,
   appServer.AppServer,
   CodexError,
+  fleet.connectFleet,
+  fleet.QueueFullError,
 ];
 EOF
 if out=$(cd "$app" && ./node_modules/.bin/tsc -p tsconfig.json 2>&1); then

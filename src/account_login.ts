@@ -17,7 +17,7 @@
  * @module
  */
 import type { AppServer } from "./app_server/app_server.ts";
-import type { TokenRefreshRequest } from "./app_server/server_requests.ts";
+import type { TokenRefreshRequest } from "./options/server_requests.ts";
 import { RpcError, TimeoutError, UnsupportedError } from "./errors.ts";
 import { within } from "./process/long_timer.ts";
 

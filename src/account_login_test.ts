@@ -9,8 +9,10 @@ import { TimeoutError, UnsupportedError } from "./errors.ts";
 const COMPLETED = "account/login/completed";
 
 async function open(script: (far: () => ScriptedTransport) => Script) {
-  let far!: ScriptedTransport;
-  far = scriptedTransport(script(() => far), { userAgentVersion: "0.171.0" });
+  // The script's entries reach the far end once it exists, to send notifications from it.
+  const holder: { far?: ScriptedTransport } = {};
+  const far = scriptedTransport(script(() => holder.far!), { userAgentVersion: "0.171.0" });
+  holder.far = far;
   const server = await AppServer.open(far.transport, { onWarning: () => {} });
   return { far, server, login: accountLogin(server) };
 }

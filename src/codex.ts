@@ -3,19 +3,14 @@
  *
  * @module
  */
-import { resolveCodexBinary } from "./binary/resolve.ts";
 import type { ResolvedBinary } from "./binary/resolve.ts";
-import type { ExecLane } from "./exec/lane.ts";
-import type { OptionGate } from "./exec/gates.ts";
-import type { InstalledGate } from "../capabilities/installed_gate.ts";
+import type { ClientContext } from "./client_context.ts";
 import type { TurnLane } from "./lane.ts";
 import type { CodexOptions, ThreadOptions } from "./options.ts";
 import { checkRuntime } from "./runtime/detect.ts";
-import type { Spawner } from "./runtime/mod.ts";
 import { Thread } from "./thread.ts";
-import type { ThreadStart } from "./thread.ts";
+import type { LaneSource, ThreadStart } from "./thread.ts";
 import { checkCodexOptions, checkThreadOptions } from "./options/schema.ts";
-import { lazyLane } from "./lazy_lane.ts";
 import type { AppServer } from "./app_server/app_server.ts";
 import type * as Talk from "./conversations.ts";
 import type { AccountAccess, ModelsAccess, ThreadsAccess } from "./conversation_access.ts";
@@ -63,17 +58,10 @@ interface ClosableLane extends TurnLane {
  */
 export class Codex implements AsyncDisposable {
   #options: Readonly<CodexOptions>;
-  // The process adapters load with the first lane that spawns.
-  #spawner: Promise<Spawner> | undefined;
-  #versionChecks = new Map<string, Promise<void>>();
-  #binary: Promise<ResolvedBinary> | undefined;
-  #home: Promise<string | undefined> | undefined;
-  // The exec lane's code loads on the first turn (and its secrets are known from then on).
-  #exec: TurnLane;
-  #execLoaded: Promise<ExecLane> | undefined;
-  #execLane: ExecLane | undefined;
+  // Resolved on the first turn (or conversation call) and handed down to every lane.
+  #context: Promise<ClientContext> | undefined;
+  #exec: Promise<TurnLane> | undefined;
   #appServer: Promise<ClosableLane> | undefined;
-  #gateOf: Promise<InstalledGate> | undefined;
   #talk: Promise<Talk.Conversations> | undefined;
 
   /**
@@ -84,10 +72,6 @@ export class Codex implements AsyncDisposable {
     checkCodexOptions(options);
     this.#options = Object.freeze({ ...options });
     checkRuntime(options.runtime);
-    this.#exec = lazyLane(() => this.#loadExec(), {
-      control: false,
-      secrets: () => this.#execLane?.secrets,
-    });
   }
 
   /**
@@ -97,21 +81,8 @@ export class Codex implements AsyncDisposable {
    * A binary from a pinned bundle is checked again on every call, so before every spawn: a
    * few `stat` calls while it is unchanged, a hash when it changed.
    */
-  binary(): Promise<ResolvedBinary> {
-    this.#binary ??= resolveCodexBinary({
-      override: this.#options.codexPathOverride,
-      bundle: this.#options.bundle,
-      env: this.#options.env ?? process.env,
-    }).then(async (resolved) => {
-      await this.#checkVersion(resolved.path);
-      // A bundled binary swapped after the first turn must not run unchecked on the next.
-      if (resolved.source === "bundle") this.#binary = undefined;
-      return resolved;
-    }).catch((error) => {
-      this.#binary = undefined;
-      throw error;
-    });
-    return this.#binary;
+  async binary(): Promise<ResolvedBinary> {
+    return await (await this.#clientContext()).binary();
   }
 
   /** Starts a new thread. */
@@ -223,16 +194,17 @@ export class Codex implements AsyncDisposable {
   }
 
   async #connection(): Promise<AppServer> {
-    return await (await (this.#appServer ??= this.#startAppServer())).connection();
+    return await (await this.#appServerLane()).connection();
   }
 
   #conversations(): Promise<Talk.Conversations> {
-    this.#talk ??= import("./conversations.ts").then(({ Conversations, defaultCodexHome }) =>
+    this.#talk ??= Promise.all([import("./conversations.ts"), this.#clientContext()]).then((
+      [{ Conversations, defaultCodexHome }, context],
+    ) =>
       new Conversations({
-        connection: async () =>
-          await (await (this.#appServer ??= this.#startAppServer())).connection(),
+        connection: async () => await (await this.#appServerLane()).connection(),
         codexHome: async () =>
-          (await this.#codexHome()) ?? defaultCodexHome(this.#options.env ?? process.env),
+          (await context.codexHome()) ?? defaultCodexHome(this.#options.env ?? process.env),
       })
     );
     return this.#talk;
@@ -242,10 +214,10 @@ export class Codex implements AsyncDisposable {
   async close(): Promise<void> {
     const lane = this.#appServer;
     this.#appServer = undefined;
-    if (lane) await (await lane).close();
+    if (lane) await (await lane.catch(() => undefined))?.close();
     // A background probe confirming a known snapshot ends with the client, not after it.
-    const gateOf = this.#gateOf;
-    if (gateOf) await (await gateOf).settled();
+    const context = this.#context;
+    if (context) await (await context.catch(() => undefined))?.settled();
   }
 
   /** Same as {@linkcode Codex.close}. */
@@ -254,105 +226,55 @@ export class Codex implements AsyncDisposable {
   }
 
   #thread(options: ThreadOptions, start: ThreadStart): Thread {
-    const lane = this.#options.lane;
-    checkThreadOptions(options, lane !== undefined);
-    if (lane) return new Thread(lane, options, start, true);
-    const retry = (inner: TurnLane): TurnLane => {
-      if ((options.retry ?? this.#options.retry) === undefined) return inner;
-      let wrapped: Promise<TurnLane> | undefined;
-      const load = () =>
-        wrapped ??= import("./retry.ts").then((m) => m.withRetry(inner, this.#options.retry));
-      return lazyLane(load, {
-        control: inner.interrupt !== undefined,
-        secrets: () => inner.secrets,
-      });
+    const given = this.#options.lane;
+    checkThreadOptions(options, given !== undefined);
+    if (given) return new Thread(given, options, start, true);
+    const appServer = (options.transport ?? "exec") === "app-server";
+    const load = appServer ? () => this.#appServerLane() : () => this.#execLane();
+    const retrying = (options.retry ?? this.#options.retry) !== undefined;
+    let lane: Promise<TurnLane> | undefined;
+    const source: LaneSource = {
+      control: appServer,
+      // The lane's code loads with the thread's first turn; retry wraps it when asked.
+      load: () =>
+        lane ??= (retrying
+          ? Promise.all([import("./retry.ts"), load()]).then(([m, inner]) =>
+            m.withRetry(inner, this.#options.retry)
+          )
+          : load()).catch((error) => {
+            lane = undefined;
+            throw error;
+          }),
     };
-    if ((options.transport ?? "exec") === "exec") {
-      return new Thread(retry(this.#exec), options, start);
-    }
-    return new Thread(retry(this.#lazyAppServer()), options, start);
+    return new Thread(source, options, start);
   }
 
-  /** A lane that loads and starts the app-server on its first turn. */
-  #lazyAppServer(): TurnLane {
-    return lazyLane(async () => {
-      // The exec lane's module knows the client's secrets; errors of this lane need them too.
-      await this.#loadExec();
-      return await (this.#appServer ??= this.#startAppServer());
-    }, { control: true, secrets: () => this.#execLane?.secrets });
-  }
-
-  /** `requireCodex` against the binary's `--version`, once per binary path. */
-  #checkVersion(path: string): Promise<void> {
-    const range = this.#options.requireCodex;
-    if (range === undefined) return Promise.resolve();
-    let checked = this.#versionChecks.get(path);
-    if (!checked) {
-      checked = (async () => {
-        const { requireCodexVersion } = await import("../capabilities/require.ts");
-        await requireCodexVersion(path, range, { spawner: await this.#clientSpawner() });
-      })();
-      this.#versionChecks.set(path, checked);
-      // A failure is not remembered: the next turn asks again.
-      checked.catch(() => this.#versionChecks.delete(path));
-    }
-    return checked;
-  }
-
-  #clientSpawner(): Promise<Spawner> {
-    this.#spawner ??= import("./process/spawner.ts").then((m) =>
-      m.spawnerFor({ runtime: this.#options.runtime })
+  #clientContext(): Promise<ClientContext> {
+    this.#context ??= import("./client_context.ts").then((m) =>
+      m.createClientContext(this.#options)
     );
-    return this.#spawner;
+    return this.#context;
   }
 
-  #loadExec(): Promise<ExecLane> {
-    this.#execLoaded ??= Promise.all([import("./exec/lane.ts"), this.#clientSpawner()]).then((
-      [{ ExecLane }, spawner],
-    ) =>
-      this.#execLane = new ExecLane({
-        options: this.#options,
-        spawner,
-        binary: () => this.binary(),
-        codexHome: () => this.#codexHome(),
-        gate: () => this.#gate(),
-      })
-    );
-    return this.#execLoaded;
+  #execLane(): Promise<TurnLane> {
+    this.#exec ??= Promise.all([import("./exec/lane.ts"), this.#clientContext()]).then((
+      [{ ExecLane }, context],
+    ) => new ExecLane(context));
+    return this.#exec;
   }
 
-  async #startAppServer(): Promise<ClosableLane> {
-    const { startAppServerLane } = await import("./app_server/lane_for_codex.ts");
-    return startAppServerLane({
-      options: this.#options,
-      spawner: await this.#clientSpawner(),
-      binary: () => this.binary(),
-      codexHome: () => this.#codexHome(),
-    });
-  }
-
-  /** `capabilities` as given, or (left out) the installed binary's gate, loaded on first use. */
-  async #gate(): Promise<OptionGate | undefined> {
-    const given = this.#options.capabilities;
-    if (given !== undefined) return given === false ? undefined : given;
-    const onWarning = this.#options.onWarning;
-    this.#gateOf ??= import("../capabilities/installed_gate.ts").then((m) =>
-      m.installedGate({ onWarning })
-    );
-    return (await this.#gateOf)(await this.binary());
-  }
-
-  #codexHome(): Promise<string | undefined> {
-    const home = this.#options.codexHome;
-    if (home === undefined) return Promise.resolve(undefined);
-    // Loaded on first use: a client without codexHome never needs the home helpers.
-    this.#home ??= import("./home/layout.ts").then((m) => m.ensureCodexHome(home)).catch(
+  #appServerLane(): Promise<ClosableLane> {
+    this.#appServer ??= Promise.all([
+      import("./app_server/lane_for_codex.ts"),
+      this.#clientContext(),
+    ]).then(([{ startAppServerLane }, context]) => startAppServerLane(context)).catch(
       (error) => {
-        this.#home = undefined;
+        // A server that could not start is tried again by the next turn.
+        this.#appServer = undefined;
         throw error;
       },
     );
-    return this.#home;
+    return this.#appServer;
   }
 }
 

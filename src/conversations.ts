@@ -17,8 +17,6 @@ import process from "node:process";
 import { CodexError, UnsupportedError } from "./errors.ts";
 import { findSession, listSessions } from "./home/sessions.ts";
 import type { SessionSummary } from "./home/sessions.ts";
-import { join } from "node:path";
-import { homedir } from "node:os";
 import { runToEnd } from "./process/run_to_end.ts";
 import { spawnerFor } from "./process/spawner.ts";
 import { stopError } from "./process/stop_error.ts";
@@ -63,10 +61,54 @@ export interface ThreadPage {
   source: "app-server" | "sessions";
 }
 
+/**
+ * Every kind of client a thread can come from (`ThreadSourceKind` of the app-server protocol,
+ * the same ten values on codex 0.140.0 to 0.171.0): `"cli"` and `"vscode"` (interactive; the
+ * app-server records its own threads as `"vscode"`), `"exec"` (`codex exec`, the default
+ * transport), `"appServer"` (codex as an MCP server), `"subAgent"` (any sub-agent) and its
+ * kinds, and `"unknown"`.
+ */
+export const THREAD_SOURCE_KINDS: readonly ThreadSourceKind[] = Object.freeze(
+  [
+    "cli",
+    "vscode",
+    "exec",
+    "appServer",
+    "subAgent",
+    "subAgentReview",
+    "subAgentCompact",
+    "subAgentThreadSpawn",
+    "subAgentOther",
+    "unknown",
+  ] as const satisfies readonly P.ThreadSourceKind[],
+);
+
+/** One kind of client a thread can come from; see {@linkcode THREAD_SOURCE_KINDS}. */
+export type ThreadSourceKind =
+  | "cli"
+  | "vscode"
+  | "exec"
+  | "appServer"
+  | "subAgent"
+  | "subAgentReview"
+  | "subAgentCompact"
+  | "subAgentThreadSpawn"
+  | "subAgentOther"
+  | "unknown";
+
+// A protocol regenerated with a new kind fails to compile here until the list names it.
+type _EveryKindListed = [P.ThreadSourceKind] extends [ThreadSourceKind] ? true : never;
+const _everyKindListed: _EveryKindListed = true;
+
 /** Options of `listThreads`. */
 export interface ListThreadsOptions {
   /** Only threads started in this directory (or these). */
   cwd?: string | string[];
+  /**
+   * Only threads from these kinds of client. Default: every kind (codex's `thread/list` alone
+   * lists interactive ones only, which would leave out the threads of `codex exec`).
+   */
+  sourceKinds?: readonly ThreadSourceKind[];
   /** List archived threads instead of the others. */
   archived?: boolean;
   /** Page size. */
@@ -324,6 +366,46 @@ function checkCount(what: string, name: string, value: unknown): void {
   }
 }
 
+function checkSourceKinds(kinds: unknown): readonly ThreadSourceKind[] {
+  if (kinds === undefined) return THREAD_SOURCE_KINDS;
+  if (
+    !Array.isArray(kinds) || kinds.length === 0 ||
+    !kinds.every((kind) => THREAD_SOURCE_KINDS.includes(kind))
+  ) {
+    throw new TypeError(
+      `Cannot list threads: sourceKinds must be a non-empty array of ${
+        THREAD_SOURCE_KINDS.map((k) => JSON.stringify(k)).join(", ")
+      }, got ${JSON.stringify(kinds)}`,
+    );
+  }
+  return kinds;
+}
+
+/**
+ * The kinds a rollout's `session_meta.source` matches, as codex's `thread/list` filters them
+ * (0.169.0): `"mcp"` is the `appServer` kind, a sub-agent matches `subAgent` and its own kind,
+ * and a missing source is codex's default, `"vscode"`.
+ */
+export function sourceKindsOf(source: unknown): ThreadSourceKind[] {
+  if (source === undefined) return ["vscode"];
+  if (source === "cli" || source === "vscode" || source === "exec") return [source];
+  if (source === "mcp") return ["appServer"];
+  const sub = typeof source === "object" && source !== null
+    ? (source as { subagent?: unknown }).subagent
+    : undefined;
+  if (sub === undefined) return ["unknown"];
+  const own: ThreadSourceKind | undefined = sub === "review"
+    ? "subAgentReview"
+    : sub === "compact"
+    ? "subAgentCompact"
+    : typeof sub === "object" && sub !== null && "thread_spawn" in sub
+    ? "subAgentThreadSpawn"
+    : typeof sub === "object" && sub !== null && "other" in sub
+    ? "subAgentOther"
+    : undefined;
+  return own ? ["subAgent", own] : ["subAgent"];
+}
+
 /** Whether an error means "this thread is not loaded on the server" (resume it first). */
 function notLoaded(error: unknown): boolean {
   return error instanceof Error && /thread not (found|loaded)/i.test(error.message);
@@ -348,22 +430,27 @@ export class Conversations {
     this.#context = context;
   }
 
-  /** Lists saved threads (app-server `thread/list`; else the session files, `cwd`/`limit` only). */
+  /**
+   * Lists saved threads of every kind of client unless `sourceKinds` narrows them (app-server
+   * `thread/list`; else the session files, `cwd`/`limit`/`sourceKinds` only).
+   */
   async listThreads(options: ListThreadsOptions = {}): Promise<ThreadPage> {
     checkCount("list threads", "limit", options.limit);
+    const sourceKinds = checkSourceKinds(options.sourceKinds);
     if (options.labels !== undefined) checkLabels("list threads", options.labels);
     let server: AppServer;
     try {
       server = await this.#context.connection();
     } catch (error) {
       if (error instanceof TypeError) throw error;
-      return await this.#listSessions(options, error);
+      return await this.#listSessions(options, sourceKinds, error);
     }
     const labelled = options.labels === undefined
       ? undefined
       : await threadsLabelled(server, options.labels, options.archived);
     if (labelled?.size === 0) return { threads: [], nextCursor: null, source: "app-server" };
     const result = await server.call("thread/list", {
+      sourceKinds: [...sourceKinds],
       ...(options.cwd !== undefined ? { cwd: options.cwd } : {}),
       ...(options.archived !== undefined ? { archived: options.archived } : {}),
       ...(options.limit !== undefined ? { limit: options.limit } : {}),
@@ -379,7 +466,11 @@ export class Conversations {
     };
   }
 
-  async #listSessions(options: ListThreadsOptions, cause: unknown): Promise<ThreadPage> {
+  async #listSessions(
+    options: ListThreadsOptions,
+    sourceKinds: readonly ThreadSourceKind[],
+    cause: unknown,
+  ): Promise<ThreadPage> {
     if (options.labels !== undefined) {
       throw new UnsupportedError(
         "Listing threads by label needs the app-server, which could not start",
@@ -394,8 +485,14 @@ export class Conversations {
     }
     const home = await this.#context.codexHome();
     const cwds = options.cwd === undefined ? undefined : [options.cwd].flat();
-    let sessions = await listSessions(home, cwds ? {} : { limit: options.limit });
+    const every = sourceKinds.length === THREAD_SOURCE_KINDS.length;
+    let sessions = await listSessions(home, cwds || !every ? {} : { limit: options.limit });
     if (cwds) sessions = sessions.filter((s) => s.cwd !== undefined && cwds.includes(s.cwd));
+    if (!every) {
+      sessions = sessions.filter((s) =>
+        sourceKindsOf(s.source).some((kind) => sourceKinds.includes(kind))
+      );
+    }
     if (options.limit !== undefined) sessions = sessions.slice(0, options.limit);
     return { threads: sessions.map(summaryOfSession), nextCursor: null, source: "sessions" };
   }
@@ -572,10 +669,7 @@ export class Conversations {
   }
 }
 
-/** The CODEX_HOME codex uses without a `codexHome` option: `$CODEX_HOME`, else `~/.codex`. */
-export function defaultCodexHome(env: Record<string, string | undefined>): string {
-  return env.CODEX_HOME || join(env.HOME || homedir(), ".codex");
-}
+export { defaultCodexHome } from "./home/layout.ts";
 
 /** Options of {@linkcode applyTurnDiff}. */
 export interface ApplyDiffOptions {

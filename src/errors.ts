@@ -372,6 +372,78 @@ export class FileFormatError extends CodexError {
   }
 }
 
+/** Fields of {@linkcode FileSystemError}. */
+export interface FileSystemErrorOptions extends CodexErrorOptions {
+  /** The file, or `undefined` for a caller's stream. */
+  path?: string;
+  /** What was being done with it. */
+  operation: "open" | "read" | "write" | "create" | "replace";
+  /** The system error code (`"ENOSPC"`, `"EISDIR"`, ...), when there was one. */
+  code?: string;
+}
+
+/**
+ * A file the SDK writes or reads on the caller's behalf (a turn's `eventLog`, the temp file of
+ * an `outputSchema`, a small file it reads) cannot be used: the disk is full, the path is a
+ * directory, a FIFO or a device, permissions say no. `cause` is the system's error.
+ */
+export class FileSystemError extends CodexError {
+  /** The file, or `undefined` for a caller's stream. */
+  declare readonly path: string | undefined;
+  /** What was being done with it: open, read, write, create or replace. */
+  readonly operation: "open" | "read" | "write" | "create" | "replace";
+  /** The system error code, when there was one. */
+  declare readonly code: string | undefined;
+
+  /** Creates the error. */
+  constructor(message: string, options: FileSystemErrorOptions) {
+    super(message, options);
+    this.name = "FileSystemError";
+    this.operation = options.operation;
+    if (options.path !== undefined) this.path = options.path;
+    if (options.code !== undefined) this.code = options.code;
+  }
+}
+
+/** What the SDK was doing with a file when the file system said no. */
+export type FileOperation = FileSystemErrorOptions["operation"];
+
+/**
+ * A {@linkcode FileSystemError} for `error` (what `node:fs` threw) while doing `operation` on
+ * `path`: "Cannot write the event log /x: ENOSPC: no space left on device". `what` names the
+ * file's role ("the event log", "the output schema file").
+ */
+export function fileSystemError(
+  what: string,
+  operation: FileOperation,
+  path: string | undefined,
+  error: unknown,
+  secrets?: readonly string[],
+): FileSystemError {
+  const code = (error as { code?: unknown } | null)?.code;
+  return new FileSystemError(
+    `Cannot ${operation} ${what}${path === undefined ? "" : ` ${path}`}: ${systemReason(error)}`,
+    {
+      path,
+      operation,
+      code: typeof code === "string" ? code : undefined,
+      cause: error,
+      secrets,
+    },
+  );
+}
+
+/**
+ * What a system error says, starting with its code on every runtime: Node and Bun put it
+ * first ("ENOSPC: no space left on device, write"), Deno does not ("No space left on device
+ * (os error 28)").
+ */
+export function systemReason(error: unknown): string {
+  const code = (error as { code?: unknown } | null)?.code;
+  const reason = error instanceof Error ? error.message : String(error);
+  return typeof code === "string" && !reason.includes(code) ? `${code}: ${reason}` : reason;
+}
+
 /** Fields of {@linkcode UnsupportedError}. */
 export interface UnsupportedErrorOptions extends CodexErrorOptions {
   /** The flag, subcommand or feature the CLI lacks. */

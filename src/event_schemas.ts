@@ -32,6 +32,8 @@ function fieldSchema(spec: FieldSpec): v.GenericSchema {
       return v.optional(v.number(), 0);
     case "nullish-number":
       return v.nullish(v.number());
+    case "strings":
+      return v.array(v.string());
     case "item":
       return itemSchema;
   }

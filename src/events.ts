@@ -137,6 +137,130 @@ export interface TodoListItem {
   items: TodoItem[];
 }
 
+/** Which collaboration tool the agent called (wire names of `collab_tool_call.tool`). */
+export type CollabTool =
+  | "spawn_agent"
+  | "send_input"
+  | "resume_agent"
+  | "wait"
+  | "close_agent"
+  | "send_message"
+  | "followup_task"
+  | "interrupt_agent"
+  | "list_agents";
+
+/** What one agent reported when a collaboration call ended. */
+export interface CollabAgentState {
+  /** `pending_init`, `running`, `interrupted`, `completed`, `errored`, `shutdown`, `not_found`. */
+  status: string;
+  /** The agent's last message, when it has one. */
+  message?: string | null;
+}
+
+/**
+ * The agent worked with subagents: spawned one, sent it input, waited for it, closed it
+ * (`collab_tool_call` on exec, `collabAgentToolCall` on the app-server). Each subagent runs in a
+ * child thread of its own, named by `receiver_thread_ids`.
+ */
+export interface CollabToolCallItem {
+  /** Item id. */
+  id: string;
+  /** Discriminator. */
+  type: "collab_tool_call";
+  /** The tool called (`spawn_agent`, `wait`, ...; a newer CLI may add others). */
+  tool: CollabTool | (string & Record<never, never>);
+  /** The thread that made the call. */
+  sender_thread_id: string;
+  /** The child threads the call is about (the spawned agent's, the agents waited on, ...). */
+  receiver_thread_ids: string[];
+  /** The prompt sent to the subagent, for calls that send one. */
+  prompt?: string | null;
+  /** Each child thread's state, by thread id, once known. */
+  agents_states: Record<string, CollabAgentState>;
+  /** The spawned agent's model, when the call chose one. */
+  model?: string | null;
+  /** The spawned agent's reasoning effort, when the call chose one. */
+  reasoning_effort?: string | null;
+  /** `in_progress`, `completed`, `failed`, `interrupted`. */
+  status: string;
+}
+
+/** A subagent of this thread started, was talked to, was interrupted or finished (app-server). */
+export interface SubAgentActivityItem {
+  /** Item id. */
+  id: string;
+  /** Discriminator. */
+  type: "sub_agent_activity";
+  /** `started`, `interacted`, `interrupted`, `completed`. */
+  kind: string;
+  /** The subagent's own thread. */
+  agent_thread_id: string;
+  /** The subagent's path in the agent tree. */
+  agent_path: string;
+  /** Its model, when known. */
+  model?: string | null;
+  /** Its reasoning effort, when known. */
+  reasoning_effort?: string | null;
+}
+
+/** The agent generated an image. */
+export interface ImageGenerationItem {
+  /** Item id. */
+  id: string;
+  /** Discriminator. */
+  type: "image_generation";
+  /** Where it stands (`in_progress`, `completed`, `failed`, ... as codex reports it). */
+  status: string;
+  /** The file the image was saved to, once saved. */
+  saved_path?: string | null;
+  /** The prompt as the image model rewrote it. */
+  revised_prompt?: string | null;
+  /** Why it failed (`{ type: "usageLimitExceeded", ... }`), when it did. */
+  failure?: unknown;
+}
+
+/** The agent looked at an image file. */
+export interface ImageViewItem {
+  /** Item id. */
+  id: string;
+  /** Discriminator. */
+  type: "image_view";
+  /** The image's path. */
+  path: string;
+}
+
+/** The thread entered or left review mode (`codex review`, `review/start`). */
+export interface ReviewModeItem {
+  /** Item id. */
+  id: string;
+  /** Discriminator: entering or leaving. */
+  type: "entered_review_mode" | "exited_review_mode";
+  /** What is reviewed (on entering) or the review's text (on leaving). */
+  review: string;
+}
+
+/** codex compacted the thread's context to fit the model's window. */
+export interface ContextCompactionItem {
+  /** Item id. */
+  id: string;
+  /** Discriminator. */
+  type: "context_compaction";
+}
+
+/**
+ * The items of subagents, images, review mode and compaction, under a name the root entry's
+ * docs leave out (they are documented with `@codexkit/sdk/app-server`).
+ *
+ * @ignore
+ */
+export type AgentItemRef =
+  | CollabToolCallItem
+  | SubAgentActivityItem
+  | ImageGenerationItem
+  | ImageViewItem
+  | ReviewModeItem
+  | ContextCompactionItem;
+
 /** Every item type this SDK knows. */
 export type ThreadItem =
   | AgentMessageItem
@@ -146,7 +270,8 @@ export type ThreadItem =
   | McpToolCallItem
   | WebSearchItem
   | TodoListItem
-  | ErrorItem;
+  | ErrorItem
+  | AgentItemRef;
 
 /** An item whose type this SDK does not know (from a newer CLI); passed through unchanged. */
 export interface UnknownThreadItem {
@@ -278,6 +403,59 @@ export interface ApprovalRequestedEvent {
   cwd?: string | null;
   /** Why codex asks, when it says. */
   reason?: string | null;
+  /**
+   * For commands: what the command does, as codex parsed it (`{ type: "read", path }`,
+   * `{ type: "search", query }`, `{ type: "listFiles" }`, `{ type: "unknown" }`), when it says.
+   */
+  command_actions?: CommandAction[];
+  /** For a network access request: the host and protocol asked for. */
+  network_context?: { host: string; protocol: string } | null;
+  /** The answers this request allows, in wire form (`"accept"`, `"decline"`, ...). */
+  available_decisions: unknown[];
+}
+
+/** One action of a command as codex parsed it (wire names). */
+export interface CommandAction {
+  /** `read`, `listFiles`, `search` or `unknown` (a newer CLI may add others). */
+  type: string;
+  /** The part of the command line this action is. */
+  command: string;
+  /** The file or directory concerned, when there is one. */
+  path?: string | null;
+  /** The search query, for `search`. */
+  query?: string | null;
+  /** The file name, for `read`. */
+  name?: string;
+}
+
+/**
+ * An approval was reviewed by codex's automatic reviewer (the guardian subagent, with
+ * `approvalsReviewer: "auto_review"`) instead of the client: `started` when the review begins,
+ * `completed` with its verdict.
+ */
+export interface ApprovalReviewEvent {
+  /** Discriminator. */
+  type: "approval.review";
+  /** `started` or `completed`. */
+  phase: "started" | "completed";
+  /** The review's id. */
+  review_id: string;
+  /** The item reviewed, when there is one (network reviews have none). */
+  target_item_id?: string | null;
+  /** `inProgress`, `approved`, `denied`, `timedOut`, `aborted`. */
+  status: string;
+  /** `low`, `medium`, `high`, `critical`, when rated. */
+  risk_level?: string | null;
+  /** Why, in the reviewer's words. */
+  rationale?: string | null;
+  /** What was reviewed, in wire form (`{ type: "command", command, cwd }`, ...). */
+  action: unknown;
+}
+
+/** The thread was rolled back to an earlier turn (`thread/reverted`). */
+export interface ThreadRolledBackEvent {
+  /** Discriminator. */
+  type: "thread.rolled_back";
 }
 
 /** An approval request was answered (app-server lane only). */
@@ -389,8 +567,11 @@ export interface ContextCompactedEvent {
 export interface WarningEvent {
   /** Discriminator. */
   type: "warning";
-  /** `config` (`configWarning`), `deprecation` (`deprecationNotice`) or `general` (`warning`). */
-  kind: "config" | "deprecation" | "general";
+  /**
+   * `config` (`configWarning`), `deprecation` (`deprecationNotice`), `guardian` (the automatic
+   * approval reviewer's `guardianWarning`) or `general` (`warning`).
+   */
+  kind: "config" | "deprecation" | "guardian" | "general";
   /** The message (the summary, for config and deprecation notices). */
   message: string;
   /** More detail, when given. */
@@ -513,6 +694,8 @@ export type ThreadEvent =
 export type AppServerEvent =
   | ApprovalRequestedEvent
   | ApprovalResolvedEvent
+  | ApprovalReviewEvent
+  | ThreadRolledBackEvent
   | UsageUpdatedEvent
   | DiffUpdatedEvent
   | ServerRequestRequestedEvent
@@ -549,7 +732,7 @@ export interface UnknownThreadEvent {
  * The fields the SDK reads, per item and event type: one table that drives both the hot-path
  * check below and the valibot schemas in `event_schemas.ts` (a test keeps them in agreement).
  * `"count"` is a number that older CLIs may omit (then 0); `"nullish-number"` may be null or
- * absent; `"id"` is a string or a number.
+ * absent; `"id"` is a string or a number; `"strings"` is an array of strings.
  */
 export type FieldSpec =
   | "string"
@@ -559,6 +742,7 @@ export type FieldSpec =
   | "id"
   | "count"
   | "nullish-number"
+  | "strings"
   | "item"
   | { array: Record<string, FieldSpec> }
   | { object: Record<string, FieldSpec> };
@@ -588,6 +772,18 @@ export const ITEM_FIELDS: Readonly<Record<string, Record<string, FieldSpec>>> = 
   web_search: { query: "string" },
   todo_list: { items: { array: { text: "string", completed: "boolean" } } },
   error: { message: "string" },
+  collab_tool_call: {
+    tool: "string",
+    sender_thread_id: "string",
+    receiver_thread_ids: "strings",
+    status: "string",
+  },
+  sub_agent_activity: { kind: "string", agent_thread_id: "string" },
+  image_generation: { status: "string" },
+  image_view: { path: "string" },
+  entered_review_mode: { review: "string" },
+  exited_review_mode: { review: "string" },
+  context_compaction: {},
 });
 
 const USAGE: FieldSpec = {
@@ -612,7 +808,13 @@ export const EVENT_FIELDS: Readonly<Record<string, Record<string, FieldSpec>>> =
   "item.updated": { item: "item" },
   "item.completed": { item: "item" },
   "error": { message: "string" },
-  "approval.requested": { request_id: "id", kind: "string", item_id: "string" },
+  "approval.requested": {
+    request_id: "id",
+    kind: "string",
+    item_id: "string",
+  },
+  "approval.review": { phase: "string", review_id: "string", status: "string" },
+  "thread.rolled_back": {},
   "approval.resolved": {
     request_id: "id",
     kind: "string",
@@ -712,6 +914,12 @@ function checkField(
       return value === undefined || value === null || typeof value === "number"
         ? undefined
         : ": expected number or null";
+    case "strings":
+      if (!Array.isArray(value)) return ": expected array";
+      for (let i = 0; i < value.length; i++) {
+        if (typeof value[i] !== "string") return `.${i}: expected string`;
+      }
+      return undefined;
     case "item":
       return checkItem(value);
   }

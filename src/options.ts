@@ -2,16 +2,23 @@
  * Options of `Codex`, `Thread` and a turn. The names match `@openai/codex-sdk` 0.163 where it
  * has them, so code written for it keeps working when only the import changes.
  *
+ * Each list of allowed values is written once, here, and its type derived from it. The types
+ * are derived through `import()` of this very file rather than `typeof LIST` so that an entry
+ * may name the type (`SandboxMode`) without naming the list: `deno doc --lint` accepts a type
+ * query through `import()` but not a reference to a symbol the entry does not export.
+ *
+ * These types import nothing from the transports (`exec/`, `app_server/`, the lanes, retry):
+ * the transports import their option-facing types from here and from `options/`.
+ *
  * @module
  */
-import type { OptionGate, UnsupportedPolicy } from "./exec/gates.ts";
-import type { RuntimeName } from "./runtime/types.ts";
-import type { ApprovalOptions } from "./app_server/approvals.ts";
-import type { ServerRequestOptions } from "./app_server/server_requests.ts";
-import type { RetryOptions } from "./retry.ts";
-export type { RetryOptions } from "./retry.ts";
-import type { AppServer } from "./app_server/app_server.ts";
-import type { TurnLane } from "./lane.ts";
+import type { OptionGate, UnsupportedPolicy } from "./options/gates.ts";
+import type { ApprovalOptions } from "./options/approvals.ts";
+import type { ServerRequestOptions } from "./options/server_requests.ts";
+import type { RetryOptions } from "./options/retry.ts";
+export type { RetryOptions } from "./options/retry.ts";
+import type { ThreadEvent } from "./events.ts";
+import type { Tool } from "./tools/tool.ts";
 
 /** A `config` value: what TOML can hold. */
 export type CodexConfigValue =
@@ -97,7 +104,7 @@ export interface CodexOptions {
    *
    * @ignore
    */
-  appServer?: AppServer;
+  appServer?: AppServerConnection;
   /**
    * Run every thread on this lane instead of exec / app-server (for tests and mocks; see
    * `TurnLane` in `@codexkit/sdk/testing`).
@@ -109,28 +116,116 @@ export interface CodexOptions {
   retry?: RetryOptions;
 }
 
+/** The approval policies the CLI accepts. */
+export const APPROVAL_MODES = ["never", "on-request", "on-failure", "untrusted"] as const;
 /** Approval policy names the CLI accepts. */
-export type ApprovalMode = "never" | "on-request" | "on-failure" | "untrusted";
+export type ApprovalMode = (typeof import("./options.ts"))["APPROVAL_MODES"][number];
+/** The sandbox modes. */
+export const SANDBOX_MODES = ["read-only", "workspace-write", "danger-full-access"] as const;
 /** Sandbox modes. */
-export type SandboxMode = "read-only" | "workspace-write" | "danger-full-access";
+export type SandboxMode = (typeof import("./options.ts"))["SANDBOX_MODES"][number];
+/** The reasoning effort levels. */
+export const REASONING_EFFORTS = [
+  "minimal",
+  "low",
+  "medium",
+  "high",
+  "xhigh",
+  "max",
+  "ultra",
+  "persistent",
+] as const;
 /** Reasoning effort levels. */
-export type ModelReasoningEffort =
-  | "minimal"
-  | "low"
-  | "medium"
-  | "high"
-  | "xhigh"
-  | "max"
-  | "ultra"
-  | "persistent";
+export type ModelReasoningEffort = (typeof import("./options.ts"))["REASONING_EFFORTS"][number];
+/** The cyber access programs. */
+export const CYBER_ACCESS_PROGRAMS = ["standard", "daybreak_blue", "daybreak_red"] as const;
 /** Cyber access programs (`--cyber-access-program`). */
-export type CyberAccessProgram = "standard" | "daybreak_blue" | "daybreak_red";
+export type CyberAccessProgram = (typeof import("./options.ts"))["CYBER_ACCESS_PROGRAMS"][number];
+/** The local model providers. */
+export const LOCAL_PROVIDERS = ["ollama", "lmstudio"] as const;
 /** Local model providers for `oss` threads (`--local-provider`). */
-export type LocalProvider = "ollama" | "lmstudio";
+export type LocalProvider = (typeof import("./options.ts"))["LOCAL_PROVIDERS"][number];
+/** The web search modes. */
+export const WEB_SEARCH_MODES = ["disabled", "cached", "live"] as const;
 /** Web search modes. */
-export type WebSearchMode = "disabled" | "cached" | "live";
+export type WebSearchMode = (typeof import("./options.ts"))["WEB_SEARCH_MODES"][number];
+/** The runtimes with a process adapter. */
+export const RUNTIME_NAMES = ["deno", "bun", "node"] as const;
+/** Which runtime adapter spawns processes. */
+export type RuntimeName = (typeof import("./options.ts"))["RUNTIME_NAMES"][number];
+/** The reasoning summary settings (the type is written inline in `ThreadOptions`). */
+export const REASONING_SUMMARIES = [
+  "auto",
+  "concise",
+  "detailed",
+  "none",
+] as const satisfies readonly NonNullable<ThreadOptions["reasoningSummary"]>[];
+/** Who may review approval requests (the type is written inline in `ThreadOptions`). */
+export const APPROVALS_REVIEWERS = ["user", "auto_review"] as const satisfies readonly NonNullable<
+  ThreadOptions["approvalsReviewer"]
+>[];
+/** The ways a thread can talk to codex. */
+export const TRANSPORTS = ["exec", "app-server"] as const;
 /** How a thread talks to codex. */
-export type Transport = "exec" | "app-server";
+export type Transport = (typeof import("./options.ts"))["TRANSPORTS"][number];
+
+/**
+ * A connection to a running `codex app-server`: an `AppServer` of `@codexkit/sdk/app-server`,
+ * named here by the one method the client checks for, so these options import no transport.
+ *
+ * @ignore
+ */
+export interface AppServerConnection {
+  /** Sends a request and resolves with its result. */
+  call(method: never, ...params: never[]): Promise<unknown>;
+}
+
+/** Input of a turn, normalised: the prompt text and image paths. */
+export interface NormalizedInput {
+  /** Text parts joined with blank lines. */
+  prompt: string;
+  /** Local image paths, in order. */
+  images: string[];
+  /**
+   * The parts as given, in order, when some have no place in `prompt` and `images` (image
+   * URLs, skills, mentions: app-server only).
+   */
+  parts?: UserInput[];
+}
+
+/** Everything a lane needs to run one turn. */
+export interface TurnRequest {
+  /** The turn's input. */
+  input: NormalizedInput;
+  /** The thread to continue, or `null` for a new one. */
+  threadId: string | null;
+  /** Resume the most recent session instead of `threadId` (exec lane). */
+  resumeLast?: boolean;
+  /** Fork `threadId` into a new thread instead of continuing it. */
+  fork?: boolean;
+  /** The thread's options. */
+  threadOptions: ThreadOptions;
+  /** The turn's options; `outputSchema` is already a JSON Schema object. */
+  turnOptions: Omit<TurnOptions, "outputSchema"> & { outputSchema?: Record<string, unknown> };
+}
+
+/**
+ * Runs turns (the `lane` option takes one; see `../lane.ts`). `runTurn` returns the turn's
+ * events as a stream of batches (arrays of events, in order; batching keeps the per-event cost
+ * off fast CLIs) that ends when the turn ends and errors with a typed error (`TimeoutError`,
+ * `AbortError`, `ExitError`, ...) when the run does. Cancelling the stream stops the turn and
+ * leaves no process behind.
+ */
+export interface TurnLane {
+  /** Starts a turn. */
+  runTurn(request: TurnRequest): ReadableStream<ThreadEvent[]>;
+  /** Interrupts the running turn of `threadId` (app-server lane only). */
+  interrupt?(threadId: string): Promise<void>;
+  /** Adds input to the running turn of `threadId` (app-server lane only). */
+  steer?(threadId: string, input: NormalizedInput): Promise<void>;
+  /** Known secrets of the client (API key, ...), scrubbed from the errors of its turns. */
+  readonly secrets?: readonly string[];
+}
 
 /**
  * The hooks of an app-server thread (`onApproval`, `onUserInput`, ...), documented as
@@ -193,12 +288,96 @@ export interface ThreadOptions extends AppServerHooks {
   env?: Record<string, string>;
   /** Retry turns that fail on transient causes (overrides the client's `retry`). */
   retry?: RetryOptions;
+  /**
+   * The service tier of the thread's model requests (`"flex"`, `"priority"`, ...): the
+   * app-server's `serviceTier`, `-c service_tier` on exec.
+   */
+  serviceTier?: string;
+  /** Reasoning summaries the model writes (`-c model_reasoning_summary`). */
+  reasoningSummary?: "auto" | "concise" | "detailed" | "none";
+  /**
+   * Who answers approval requests: `"user"` (the thread's `onApproval`, the default) or
+   * `"auto_review"` (codex's own reviewer subagent decides; its verdicts arrive as
+   * `approval.review` events). App-server only.
+   */
+  approvalsReviewer?: "user" | "auto_review";
+  /** TypeScript functions the model may call (see `tool` in `@codexkit/sdk/tools`). */
+  tools?: ToolOption[];
+  /** Instructions added for the model (`developer_instructions`; app-server: `thread/start`). */
+  developerInstructions?: string;
+  /** Replaces codex's built-in base instructions (`model_instructions_file`). */
+  baseInstructions?: string;
+  /** MCP servers for this thread only, by name (`config.toml` is not touched). */
+  mcpServers?: Record<string, McpServerOption>;
 }
 
-/** A piece of input. */
+/**
+ * A tool for the `tools` option, made by `tool` (documented with `@codexkit/sdk/tools`).
+ *
+ * @ignore
+ */
+export type ToolOption = Tool;
+
+/**
+ * An MCP server for the `mcpServers` option (documented as `McpServerConfig` with
+ * `@codexkit/sdk/tools`).
+ *
+ * @ignore
+ */
+export type McpServerOption = McpServerConfig;
+
+/** What every MCP server of `mcpServers` may say about its tools. */
+export interface McpServerTools {
+  /** Only these tools of the server are offered (`enabled_tools`). */
+  enabledTools?: string[];
+  /** These tools of the server are never offered (`disabled_tools`). */
+  disabledTools?: string[];
+  /**
+   * Let codex run the server's tools without asking (`default_tools_approval_mode =
+   * "approve"`): `codex exec` cannot ask, so it refuses a tool call that needs approval.
+   */
+  approveTools?: boolean;
+  /**
+   * The run fails when the server cannot start, and the turn waits for its tools (`required`;
+   * otherwise codex 0.169 starts the turn while the server is still listing them).
+   */
+  required?: boolean;
+}
+
+/**
+ * An MCP server codex starts for this thread or turn: a command (stdio), or a streamable HTTP
+ * `url`. `env` and `headers` values reach codex through its environment, never its argv.
+ */
+export type McpServerConfig =
+  | McpServerTools & {
+    /** The server's command. */
+    command: string;
+    /** Its arguments. */
+    args?: string[];
+    /** Variables set for the server (the values are secret-safe: passed by name). */
+    env?: Record<string, string>;
+    /** Its working directory. */
+    cwd?: string;
+  }
+  | McpServerTools & {
+    /** The streamable HTTP endpoint. */
+    url: string;
+    /** The name of a variable in codex's environment holding the bearer token. */
+    bearerTokenEnvVar?: string;
+    /** HTTP headers sent with every request (values passed by name, never in argv). */
+    headers?: Record<string, string>;
+  };
+
+/**
+ * A piece of input. `image_url` (an inline `data:` URL; codex 0.171.0 refuses remote ones),
+ * `skill` and `mention` need transport `"app-server"`.
+ */
 export type UserInput =
   | { type: "text"; text: string }
-  | { type: "local_image"; path: string };
+  | { type: "local_image"; path: string }
+  | { type: "image_url"; url: string }
+  | { type: "skill"; name: string; path: string }
+  | { type: "mention"; name: string; path: string };
 
 /** Input of a turn: a prompt, or text and image parts. */
 export type Input = string | UserInput[];
@@ -237,6 +416,12 @@ export interface TurnOptions {
   strictOutput?: boolean;
   /** Cancels the turn; the child is killed and the run rejects with `AbortError`. */
   signal?: AbortSignal;
+  /**
+   * Run after the turns already running or queued on this thread, in order, instead of
+   * rejecting because the thread is busy. Until it starts, `signal` cancels it (an `AbortError`
+   * saying it was cancelled while queued); `timeoutMs` counts from its start.
+   */
+  queue?: boolean;
   /** Limit for the whole turn, in ms; the child is killed and the run rejects with `TimeoutError`. */
   timeoutMs?: number;
   /** Limit without any event, in ms; the child is killed and the run rejects with `IdleTimeoutError`. */
@@ -266,8 +451,19 @@ export interface TurnOptions {
    */
   eventLog?: string | WritableStream<Uint8Array>;
   /**
+   * What a failing `eventLog` does (full disk, a path that is a directory, a stream that
+   * errors): `"fail"` (default) ends the turn with a `FileSystemError` naming the log and the
+   * cause, and stops its process; `"warn"` reports it once through the client's `onWarning`
+   * and lets the turn finish unlogged.
+   */
+  eventLogErrors?: "fail" | "warn";
+  /**
    * Limit until the first event (exec) or the completed app-server handshake, in ms; the run
    * rejects with `ConnectTimeoutError`.
    */
   connectTimeoutMs?: number;
+  /** More tools for this turn, besides the thread's (exec). */
+  tools?: ToolOption[];
+  /** More MCP servers for this turn, over the thread's by name (exec). */
+  mcpServers?: Record<string, McpServerOption>;
 }

@@ -14,51 +14,7 @@
 import { AbortError, ConnectionClosedError } from "./errors.ts";
 import type { ThreadEvent } from "./events.ts";
 import type { TurnLane, TurnRequest } from "./lane.ts";
-
-/** The retry policy (`retry` on the client or a thread; the thread's wins). */
-export interface RetryOptions {
-  /** Most attempts in all, the first included (default 3; 1 = no retry). */
-  attempts?: number;
-  /** First backoff, in ms (default 500); doubles per attempt, with jitter. */
-  baseDelayMs?: number;
-  /** Longest wait, in ms (default 30000). A longer retry-after from the CLI is not waited for. */
-  maxDelayMs?: number;
-  /** Retry even after files changed or commands ran in the failed attempt (default false). */
-  retryAfterFileChanges?: boolean;
-}
-
-/** Checks retry options; throws a TypeError naming the option path, the value and what fits. */
-export function checkRetryOptions(options: unknown, path = "retry"): void {
-  if (typeof options !== "object" || options === null || Array.isArray(options)) {
-    throw new TypeError(`Cannot use ${path}: expected an object, got ${JSON.stringify(options)}`);
-  }
-  const o = options as Record<string, unknown>;
-  for (const key of Object.keys(o)) {
-    if (!["attempts", "baseDelayMs", "maxDelayMs", "retryAfterFileChanges"].includes(key)) {
-      throw new TypeError(
-        `Cannot use ${path}.${key}: not a retry option (attempts, baseDelayMs, maxDelayMs, retryAfterFileChanges)`,
-      );
-    }
-  }
-  const positiveInt = (key: string, min: number): void => {
-    const value = o[key];
-    if (value !== undefined && !(Number.isInteger(value) && (value as number) >= min)) {
-      throw new TypeError(
-        `Cannot use ${path}.${key}: expected an integer >= ${min}, got ${JSON.stringify(value)}`,
-      );
-    }
-  };
-  positiveInt("attempts", 1);
-  positiveInt("baseDelayMs", 0);
-  positiveInt("maxDelayMs", 0);
-  if (o.retryAfterFileChanges !== undefined && typeof o.retryAfterFileChanges !== "boolean") {
-    throw new TypeError(
-      `Cannot use ${path}.retryAfterFileChanges: expected a boolean, got ${
-        JSON.stringify(o.retryAfterFileChanges)
-      }`,
-    );
-  }
-}
+import type { RetryOptions } from "./options/retry.ts";
 
 /** Why a failure counts as transient, or `undefined` when it does not. */
 export interface TransientCause {

@@ -5,6 +5,7 @@
  */
 import { stat } from "node:fs/promises";
 import {
+  AbortError,
   CodexError,
   ExitError,
   RpcError,
@@ -20,7 +21,7 @@ import type {
   ThreadOptions,
   TurnOptions,
 } from "./options.ts";
-import { checkInput, checkTurnOptions } from "./options/schema.ts";
+import { checkInput, checkInputTransport, checkTurnOptions } from "./options/schema.ts";
 import type { PreparedSchema } from "./exec/output_schema.ts";
 import { collectTurn } from "./turn.ts";
 import type { Turn } from "./turn.ts";
@@ -46,11 +47,26 @@ export function normalizeInput(input: Input): NormalizedInput {
   if (typeof input === "string") return { prompt: input, images: [] };
   const texts: string[] = [];
   const images: string[] = [];
+  let other = false;
   for (const part of input) {
     if (part.type === "text") texts.push(part.text);
-    else images.push(part.path);
+    else if (part.type === "local_image") images.push(part.path);
+    else other = true;
   }
-  return { prompt: texts.join("\n\n"), images };
+  const normalized: NormalizedInput = { prompt: texts.join("\n\n"), images };
+  if (other) normalized.parts = input.map((part) => ({ ...part }));
+  return normalized;
+}
+
+/**
+ * Where a thread gets its lane: loaded with its first turn (the lanes are most of the SDK's
+ * code), and whether that lane takes `interrupt` and `steer`.
+ */
+export interface LaneSource {
+  /** The lane, loaded on first use. */
+  load(): Promise<TurnLane>;
+  /** The lane supports `interrupt` and `steer`. */
+  control: boolean;
 }
 
 /**
@@ -58,19 +74,34 @@ export function normalizeInput(input: Input): NormalizedInput {
  * `resumeLastThread` or `forkThread`; its id is known once its first turn has started.
  */
 export class Thread {
-  #lane: TurnLane;
+  #source: LaneSource;
+  // The lane once a turn has loaded it: a run's errors are scrubbed of its secrets.
+  #lane: TurnLane | undefined;
   #options: ThreadOptions;
   #id: string | null;
   #start: ThreadStart;
-  #busy = false;
+  // Turns running or waiting their turn (`queue: true`), and the end of the last of them.
+  #pending = 0;
+  #tail: Promise<void> = Promise.resolve();
   #laneGiven: boolean;
 
   /**
    * @internal Threads come from a `Codex` client, which has checked `options`. `laneGiven`:
    * the client runs threads on a lane of its own, which decides what it honours.
    */
-  constructor(lane: TurnLane, options: ThreadOptions, start: ThreadStart, laneGiven = false) {
-    this.#lane = lane;
+  constructor(
+    lane: TurnLane | LaneSource,
+    options: ThreadOptions,
+    start: ThreadStart,
+    laneGiven = false,
+  ) {
+    if ("load" in lane && typeof lane.load === "function") {
+      this.#source = lane;
+    } else {
+      const given = lane as TurnLane;
+      this.#lane = given;
+      this.#source = { load: () => Promise.resolve(given), control: given.interrupt !== undefined };
+    }
     this.#laneGiven = laneGiven;
     this.#options = Object.freeze({ ...options });
     this.#start = start;
@@ -107,7 +138,7 @@ export class Thread {
   run<T = unknown>(input: Input, turnOptions?: TurnOptions): Promise<Turn<T>>;
   async run(input: Input, turnOptions: TurnOptions = {}): Promise<Turn<unknown>> {
     const { events, schema } = await this.#open(input, turnOptions);
-    const turn = await collectTurn(events, () => this.#lane.secrets);
+    const turn = await collectTurn(events, () => this.#lane?.secrets);
     if (!schema) return turn;
     try {
       return { ...turn, output: schema.parse(turn.finalResponse) };
@@ -119,21 +150,24 @@ export class Thread {
 
   /** Interrupts the running turn (app-server transport only). */
   async interrupt(): Promise<void> {
-    if (!this.#lane.interrupt) {
+    if (!this.#source.control) {
       throw new TypeError(
         'Cannot interrupt: needs transport "app-server" (use an AbortSignal with exec)',
       );
     }
     if (this.#id === null) throw new CodexError("Cannot interrupt: the thread has not started");
-    await this.#lane.interrupt(this.#id);
+    await (await this.#source.load()).interrupt?.(this.#id);
   }
 
   /** Adds input to the running turn (app-server transport only). */
   async steer(input: Input): Promise<void> {
-    if (!this.#lane.steer) throw new TypeError('Cannot steer: needs transport "app-server"');
+    if (!this.#source.control) {
+      throw new TypeError('Cannot steer: needs transport "app-server"');
+    }
     if (this.#id === null) throw new CodexError("Cannot steer: the thread has not started");
     checkInput(input);
-    await this.#lane.steer(this.#id, normalizeInput(input));
+    checkInputTransport(input, this.#options.transport, this.#laneGiven);
+    await (await this.#source.load()).steer?.(this.#id, normalizeInput(input));
   }
 
   async #open(input: Input, turnOptions: TurnOptions): Promise<{
@@ -141,6 +175,7 @@ export class Thread {
     schema: PreparedSchema | undefined;
   }> {
     checkInput(input);
+    checkInputTransport(input, this.#options.transport, this.#laneGiven);
     checkTurnOptions(turnOptions, this.#options.transport, this.#laneGiven);
     const normalized = normalizeInput(input);
     const schema = turnOptions.outputSchema === undefined ? undefined : (
@@ -159,14 +194,35 @@ export class Thread {
     turnOptions: TurnOptions,
     schema: PreparedSchema | undefined,
   ): AsyncGenerator<ThreadEvent> {
-    if (this.#busy) throw new CodexError("Cannot start a turn: this thread is already running one");
-    this.#busy = true;
-    try {
-      await checkWorkingDirectory(this.#options.workingDirectory);
-    } catch (error) {
-      this.#busy = false;
-      throw error;
+    if (this.#pending > 0 && !turnOptions.queue) {
+      throw new CodexError(
+        "Cannot start a turn: this thread is already running one (pass queue: true to run it after)",
+      );
     }
+    this.#pending++;
+    const previous = this.#tail;
+    let settled!: () => void;
+    const ended = new Promise<void>((resolve) => (settled = resolve));
+    // A turn cancelled while queued ends early; those after it still wait for the ones before.
+    this.#tail = Promise.all([previous, ended]).then(() => {});
+    try {
+      yield* this.#turn(input, turnOptions, schema, previous);
+    } finally {
+      this.#pending--;
+      settled();
+    }
+  }
+
+  async *#turn(
+    input: NormalizedInput,
+    turnOptions: TurnOptions,
+    schema: PreparedSchema | undefined,
+    previous: Promise<void>,
+  ): AsyncGenerator<ThreadEvent> {
+    // codex 0.171.0's app-server announces its own queue (`thread/queue/changed`) but offers
+    // no method to add to it, so both transports queue here, in order, one turn at a time.
+    await waitForTurn(previous, turnOptions.signal);
+    await checkWorkingDirectory(this.#options.workingDirectory);
     const start = this.#start;
     const request: TurnRequest = {
       input,
@@ -176,13 +232,8 @@ export class Thread {
       threadOptions: this.#options,
       turnOptions: { ...turnOptions, outputSchema: schema?.jsonSchema },
     };
-    let reader: ReadableStreamDefaultReader<ThreadEvent[]>;
-    try {
-      reader = this.#lane.runTurn(request).getReader();
-    } catch (error) {
-      this.#busy = false;
-      throw error;
-    }
+    this.#lane = await this.#source.load();
+    const reader = this.#lane.runTurn(request).getReader();
     let finished = false;
     try {
       while (true) {
@@ -217,10 +268,32 @@ export class Thread {
       }
       throw error;
     } finally {
-      this.#busy = false;
       if (!finished) await reader.cancel().catch(() => {});
       reader.releaseLock();
     }
+  }
+}
+
+/**
+ * Waits until the turns queued before this one have ended; a `signal` that aborts meanwhile
+ * cancels this turn before it starts (nothing was sent to codex for it).
+ */
+async function waitForTurn(previous: Promise<void>, signal: AbortSignal | undefined) {
+  const cancelled = () =>
+    new AbortError("The turn was cancelled while queued: it never started", {
+      cause: signal?.reason,
+    });
+  if (signal?.aborted) throw cancelled();
+  if (signal === undefined) return await previous;
+  let onAbort!: () => void;
+  const aborted = new Promise<never>((_, reject) => {
+    onAbort = () => reject(cancelled());
+    signal.addEventListener("abort", onAbort, { once: true });
+  });
+  try {
+    await Promise.race([previous, aborted]);
+  } finally {
+    signal.removeEventListener("abort", onAbort);
   }
 }
 

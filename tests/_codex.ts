@@ -16,7 +16,7 @@ import { probeCapabilities } from "../capabilities/probe.ts";
 import { defaultReleaseCacheDir, releaseBinary } from "../capabilities/releases.ts";
 import type { CapabilitySnapshot } from "../capabilities/types.ts";
 import { gateFromSnapshot } from "../capabilities/gate.ts";
-import type { GatedOption } from "../src/exec/gates.ts";
+import type { GatedOption } from "../src/options/gates.ts";
 import { parseVersion } from "../capabilities/semver.ts";
 import { getSpawner } from "../src/runtime/mod.ts";
 import { offlineCodexConfig } from "../src/testing/offline.ts";

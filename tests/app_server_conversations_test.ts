@@ -139,6 +139,50 @@ test("Codex lists and reads saved sessions from CODEX_HOME when no app-server ca
   await assert.rejects(codex.threads.read(thread.id!, { turns: true }), /needs the app-server/);
 });
 
+test("listThreads lists exec and app-server threads alike, over the app-server and from the session files", async () => {
+  await using fake = await startFakeResponsesServer([reply.message("one"), reply.message("two")]);
+  await using client = await offlineClient(fake);
+  const { codex, work } = client;
+  const exec = codex.startThread({ workingDirectory: work, skipGitRepoCheck: true });
+  await exec.run("by exec");
+  const served = codex.startThread({ transport: "app-server", workingDirectory: work });
+  await served.run("by the app-server");
+  const both = [exec.id!, served.id!].sort();
+  const ids = (page: { threads: { id: string }[] }) => page.threads.map((t) => t.id).sort();
+
+  const page = await codex.threads.list({ cwd: work });
+  assert.equal(page.source, "app-server");
+  assert.deepEqual(ids(page), both);
+  assert.deepEqual(ids(await codex.threads.list({ cwd: work, sourceKinds: ["exec"] })), [exec.id]);
+  assert.deepEqual(ids(await codex.threads.list({ cwd: work, sourceKinds: ["vscode"] })), [
+    served.id,
+  ]);
+  await assert.rejects(codex.threads.list({ sourceKinds: [] }), TypeError);
+  await assert.rejects(codex.threads.list({ sourceKinds: ["nope" as "exec"] }), /sourceKinds/);
+
+  // The same home read without an app-server gives the same set.
+  const broken = join(work, "no-app-server.sh");
+  await writeFile(broken, "#!/bin/sh\nexit 3\n");
+  await chmod(broken, 0o755);
+  await using offline = new Codex({ codexPathOverride: broken, codexHome: client.home });
+  const fallback = await offline.threads.list({ cwd: work });
+  assert.equal(fallback.source, "sessions");
+  assert.deepEqual(ids(fallback), both);
+  assert.deepEqual(ids(await offline.threads.list({ cwd: work, sourceKinds: ["exec"] })), [
+    exec.id,
+  ]);
+  assert.deepEqual(ids(await offline.threads.list({ cwd: work, sourceKinds: ["vscode"] })), [
+    served.id,
+  ]);
+
+  // An exec thread archives and comes back like any other.
+  await codex.threads.archive(exec.id!);
+  assert.deepEqual(ids(await codex.threads.list({ cwd: work })), [served.id]);
+  assert.deepEqual(ids(await codex.threads.list({ cwd: work, archived: true })), [exec.id]);
+  assert.equal((await codex.threads.unarchive(exec.id!)).id, exec.id);
+  assert.deepEqual(ids(await codex.threads.list({ cwd: work })), both);
+});
+
 test("applyTurnDiff undoes and reapplies the diff of an app-server turn", async () => {
   await using fake = await startFakeResponsesServer([
     reply.addFile("hello.txt", "hello\n"),

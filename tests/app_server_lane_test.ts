@@ -77,10 +77,15 @@ const NOTICES = new Set([
 ]);
 
 /** The turn's item-flow events (notices left out). */
-async function events(stream: ReadableStream<ThreadEvent>): Promise<ThreadEvent[]> {
+async function events(stream: ReadableStream<ThreadEvent[]>): Promise<ThreadEvent[]> {
   const out: ThreadEvent[] = [];
-  for await (const event of stream) if (!NOTICES.has(event.type)) out.push(event);
+  for await (const event of flat(stream)) if (!NOTICES.has(event.type)) out.push(event);
   return out;
+}
+
+/** The events of a lane's batches, one by one. */
+async function* flat(stream: ReadableStream<ThreadEvent[]>): AsyncGenerator<ThreadEvent> {
+  for await (const batch of stream) yield* batch;
 }
 
 function userTexts(request: RecordedRequest): string {
@@ -134,7 +139,7 @@ test("App-server lane runs two turns on one thread with exec-shaped events", asy
   });
   const done = first.at(-1) as { usage: { input_tokens: number; output_tokens: number } };
   assert.equal(done.usage.input_tokens, 1200);
-  const second = await collectTurn(r.lane.runTurn(turn("hello two", threadId)).values());
+  const second = await collectTurn(flat(r.lane.runTurn(turn("hello two", threadId))));
   assert.equal(second.finalResponse, "second answer");
   const requests = await r.server.waitForRequests(2);
   assert.match(userTexts(requests[1]), /hello one.*first answer.*hello two/s);
@@ -201,6 +206,17 @@ for (
     assert.equal(existsSync(join(r.work, "ran.txt")), exists);
     assert.equal(seen.length, 1);
     assert.match(seen[0], /^command:.*echo hi > ran.txt/);
+    // The request names the decisions on offer and, when codex parsed it, what the command does.
+    const [requested] = all.filter((e) => e.type === "approval.requested") as {
+      available_decisions: unknown[];
+      command_actions?: { type: string; command: string }[];
+    }[];
+    assert.ok(requested.available_decisions.length > 0);
+    assert.ok(requested.available_decisions.includes("accept"));
+    for (const action of requested.command_actions ?? []) {
+      assert.equal(typeof action.type, "string");
+      assert.equal(typeof action.command, "string");
+    }
     const resolved = all.filter((e) => e.type === "approval.resolved");
     assert.deepEqual(
       resolved.map((
@@ -305,7 +321,7 @@ test("App-server lane interrupts a turn mid-stream and run() rejects with TurnFa
   const stream = r.lane.runTurn(turn("long one", null, { workingDirectory: r.work }));
   const seen: ThreadEvent[] = [];
   const collected = collectTurn((async function* () {
-    for await (const event of stream) {
+    for await (const event of flat(stream)) {
       seen.push(event);
       yield event;
     }
@@ -349,7 +365,7 @@ test("App-server lane steers a running turn with more input", async () => {
   ]);
   const stream = r.lane.runTurn(turn("start", null, { workingDirectory: r.work }));
   const reader = stream.getReader();
-  const first = (await reader.read()).value as { thread_id: string };
+  const first = (await reader.read()).value![0] as { thread_id: string };
   await r.server.waitForHold(1);
   await r.lane.steer(first.thread_id, { prompt: "also do this", images: [] });
   release();
@@ -357,7 +373,7 @@ test("App-server lane steers a running turn with more input", async () => {
   while (true) {
     const { done, value } = await reader.read();
     if (done) break;
-    rest.push(value);
+    rest.push(...value);
   }
   assert.equal(rest.at(-1)?.type, "turn.completed");
   const requests = await r.server.waitForRequests(2);

@@ -53,7 +53,7 @@ async function runTurn(
     threadOptions,
     turnOptions: {},
   });
-  for await (const event of stream) out.push(event);
+  for await (const batch of stream) out.push(...batch);
   return out;
 }
 

@@ -63,13 +63,13 @@ test("App-server over WebSocket on 127.0.0.1 runs a turn with a bearer token", a
     await using lane = createAppServerLane({ connection });
     const events: ThreadEvent[] = [];
     for await (
-      const event of lane.runTurn({
+      const batch of lane.runTurn({
         input: { prompt: "hello socket", images: [] },
         threadId: null,
         threadOptions: { workingDirectory: home.path },
         turnOptions: {},
       })
-    ) events.push(event);
+    ) events.push(...batch);
     const message = events.find((e) => e.type === "item.completed") as {
       item: { type: string; text: string };
     };

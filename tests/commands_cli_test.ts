@@ -78,7 +78,11 @@ test("runCodexCommand runs any subcommand and reports exit code, output and dura
   assert.equal(result.exitCode, 0);
   assert.match(result.stdout, /^unified_exec\s+\S.*\s+(true|false)$/m);
   assert.ok(result.durationMs >= 0);
-  assert.deepEqual(result.command.slice(0, 3), [NATIVE_CODEX, "-c", "analytics.enabled=false"]);
+  assert.deepEqual(result.command.slice(0, 3), [
+    NATIVE_CODEX,
+    "--config",
+    "analytics.enabled=false",
+  ]);
   assert.ok(result.command.includes("--disable"));
 });
 

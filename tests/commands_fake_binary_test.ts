@@ -5,10 +5,10 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { existsSync } from "node:fs";
 import { chmod, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import process from "node:process";
 import {
   applyTask,
   cloudApply,
@@ -22,6 +22,7 @@ import {
 } from "../src/commands/mod.ts";
 import type { OptionGate } from "../src/commands/mod.ts";
 import { AbortError, CodexError, TimeoutError, UnsupportedError } from "../src/errors.ts";
+import { eventually, processesMatching } from "./_offline_codex.ts";
 
 interface Fake extends AsyncDisposable {
   path: string;
@@ -84,9 +85,9 @@ test("runCodexCommand puts config, enable and disable before the subcommand", as
     cwd: tmpdir(),
   });
   assert.deepEqual((await fake.calls())[0], [
-    "-c",
+    "--config",
     "analytics.enabled=false",
-    "-c",
+    "--config",
     'model="m"',
     "--enable",
     "a_flag",
@@ -98,13 +99,22 @@ test("runCodexCommand puts config, enable and disable before the subcommand", as
 });
 
 test("runCodexCommand stops a command at timeoutMs with TimeoutError and leaves no process", async () => {
-  await using fake = await fakeCodex(`echo $$ > "$(dirname "$0")/pid"; sleep 30`);
+  await using fake = await fakeCodex(`sleep 30`);
+  // Every process of the run carries the mark, however far the script got before the timeout.
+  const mark = `CODEXKIT_TEST_MARK=${fake.path}`;
+  const env = { ...process.env, CODEXKIT_TEST_MARK: fake.path } as Record<string, string>;
   await assert.rejects(
-    runCodexCommand(["features", "list"], { ...base(fake.path), timeoutMs: 300, killGraceMs: 200 }),
+    runCodexCommand(["features", "list"], {
+      ...base(fake.path),
+      env,
+      timeoutMs: 300,
+      killGraceMs: 200,
+    }),
     (e: unknown) => e instanceof TimeoutError && e.timeoutMs === 300,
   );
-  const pid = (await readFile(join(fake.path, "..", "pid"), "utf8")).trim();
-  assert.equal(existsSync(`/proc/${pid}`), false);
+  // Killed processes may take a moment to go on a busy machine: wait for it, then check.
+  await eventually(async () => (await processesMatching(mark)).length === 0, 10_000);
+  assert.deepEqual(await processesMatching(mark), []);
 });
 
 test("runCodexCommand takes a timeoutMs of 2**31 ms and more, which does not end a quick command", async () => {

@@ -48,3 +48,22 @@ test("the home and schemas entries carry the packages the root leaves out", () =
   assert.ok(loadedBy(join("src", "home", "mod.ts")).packages.has("smol-toml"));
   assert.ok(loadedBy(join("src", "schemas", "mod.ts")).packages.has("valibot"));
 });
+
+test("the NATS client loads with the fleet entry only", () => {
+  const fleet = loadedBy(join("src", "fleet", "mod.ts")).packages;
+  for (
+    const name of ["@nats-io/transport-node", "@nats-io/jetstream", "@nats-io/kv", "@nats-io/obj"]
+  ) {
+    assert.ok(fleet.has(name), `the fleet entry loads ${name}`);
+  }
+  for (const entry of ["mod.ts", join("src", "testing", "mod.ts"), join("src", "home", "mod.ts")]) {
+    const nats = [...loadedBy(entry).packages].filter((p) => p.startsWith("@nats-io/"));
+    assert.deepEqual(nats, [], `${entry} loads no NATS package`);
+  }
+});
+
+test("the tools entry loads no npm package: the MCP SDK loads with a thread's tools", () => {
+  const { packages, files } = loadedBy(join("src", "tools", "mod.ts"));
+  assert.deepEqual([...packages], []);
+  assert.ok(!files.has(join("src", "tools", "mcp_server.ts")));
+});

@@ -12,6 +12,7 @@ import {
   ExitError,
   exitReason,
   FileFormatError,
+  FileSystemError,
   ThreadNotFoundError,
   UnsupportedError,
 } from "../src/errors.ts";
@@ -22,6 +23,7 @@ test("Printed errors show only the fields that are set", () => {
     new FileFormatError("bad file", { path: "/p" }),
     new UnsupportedError("no flag", { feature: "exec.oss" }),
     new BundleError("no bundle"),
+    new FileSystemError("Cannot write the event log stream: x", { operation: "write" }),
     new ThreadNotFoundError("t-1"),
     new ExitError("Codex Exec exited with code 1", { exitCode: 1, signal: null }),
   ];

@@ -11,10 +11,20 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import process from "node:process";
 import { Codex } from "../src/codex.ts";
-import { AbortError, ConnectTimeoutError, TimeoutError } from "../src/errors.ts";
+import { existsSync, readFileSync } from "node:fs";
+import {
+  AbortError,
+  ConnectTimeoutError,
+  FileSystemError,
+  TimeoutError,
+  TurnFailedError,
+} from "../src/errors.ts";
 import type { ThreadEvent } from "../src/events.ts";
 import { reply, startFakeResponsesServer } from "../src/testing/mod.ts";
 import { eventually, offlineClient, processesMatching } from "./_offline_codex.ts";
+
+// A turn that hangs fails the test instead of the run.
+const HANG_LIMIT = { timeout: 60_000 };
 
 async function scratch(): Promise<{ path: string } & AsyncDisposable> {
   const path = await mkdtemp(join(tmpdir(), "codexkit-log-"));
@@ -174,6 +184,40 @@ test("app-server: connectTimeoutMs stops a server that never completes its hands
   await codex.close();
 });
 
+test("app-server: close() ends a server that never answered initialize", HANG_LIMIT, async () => {
+  await using dir = await scratch();
+  const pidFile = join(dir.path, "pid");
+  // Reads stdin and never answers; stays alive after stdin ends, so only a kill ends it.
+  const path = await fakeCodex(dir.path, `echo $$ > "${pidFile}"\ncat >/dev/null\nexec sleep 600`);
+  const { codex } = markedClient(path);
+  const controller = new AbortController();
+  const run = codex.startThread({ transport: "app-server" }).run("x", {
+    signal: controller.signal,
+  });
+  run.catch(() => {});
+  assert.ok(
+    await eventually(() => Promise.resolve(existsSync(pidFile)), 30_000),
+    "the server started",
+  );
+  const pid = Number((await readFile(pidFile, "utf8")).trim());
+  controller.abort();
+  await assert.rejects(run, AbortError);
+  await codex.close();
+  assert.ok(
+    await eventually(() => Promise.resolve(!alive(pid))),
+    `the server (pid ${pid}) is gone`,
+  );
+});
+
+/** Whether `pid` runs (a zombie has exited and only waits to be reaped). */
+function alive(pid: number): boolean {
+  try {
+    return !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, "utf8"));
+  } catch {
+    return false;
+  }
+}
+
 test("A connectTimeoutMs that is not a positive number is a TypeError naming it", async () => {
   const codex = new Codex({ codexPathOverride: "/nonexistent/codex" });
   await assert.rejects(
@@ -185,3 +229,74 @@ test("A connectTimeoutMs that is not a positive number is a TypeError naming it"
     (e: unknown) => e instanceof TypeError && e.message.includes("eventLog"),
   );
 });
+
+// /dev/full answers every write with ENOSPC (Linux): a disk that fills mid-turn, on demand.
+const noDevFull = !existsSync("/dev/full") && "needs /dev/full";
+
+for (const transport of ["exec", "app-server"] as const) {
+  test(`${transport}: an eventLog on a full disk ends the turn with a FileSystemError naming it`, {
+    skip: noDevFull,
+    ...HANG_LIMIT,
+  }, async () => {
+    await using server = await startFakeResponsesServer([reply.message("never logged")]);
+    await using client = await offlineClient(server);
+    const thread = client.codex.startThread({
+      transport,
+      skipGitRepoCheck: transport === "exec" ? true : undefined,
+      workingDirectory: client.work,
+    });
+    await assert.rejects(
+      thread.run("go", { eventLog: "/dev/full" }),
+      (e: unknown) =>
+        e instanceof FileSystemError && e.path === "/dev/full" && e.code === "ENOSPC" &&
+        e.operation === "write" && e.message.includes("/dev/full"),
+    );
+    // exec: the run's processes are stopped (the app-server stays, for the client's next turn).
+    if (transport === "exec") {
+      assert.ok(await eventually(async () => (await processesMatching(client.home)).length === 0));
+    }
+  });
+
+  test(`${transport}: eventLogErrors "warn" reports a failing log once and the turn completes`, {
+    skip: noDevFull,
+    ...HANG_LIMIT,
+  }, async () => {
+    await using server = await startFakeResponsesServer([reply.message("done anyway")]);
+    const warnings: string[] = [];
+    await using client = await offlineClient(server, {
+      onWarning: (message) => void warnings.push(message),
+    });
+    const turn = await client.codex.startThread({
+      transport,
+      skipGitRepoCheck: transport === "exec" ? true : undefined,
+      workingDirectory: client.work,
+    }).run("go", { eventLog: "/dev/full", eventLogErrors: "warn" });
+    assert.equal(turn.finalResponse, "done anyway");
+    const logWarnings = warnings.filter((w) => w.includes("/dev/full"));
+    assert.equal(logWarnings.length, 1, warnings.join("\n"));
+    assert.match(logWarnings[0], /^Cannot write the event log \/dev\/full: .*ENOSPC/);
+  });
+
+  test(`${transport}: a key the provider echoes is scrubbed from the eventLog as from the error`, {
+    ...HANG_LIMIT,
+  }, async () => {
+    await using dir = await scratch();
+    const apiKey = "sk-eventlog-echo-0123456789";
+    await using server = await startFakeResponsesServer([
+      reply.failed("invalid_api_key", `Incorrect API key provided: ${apiKey}`),
+    ]);
+    await using client = await offlineClient(server, { apiKey });
+    const log = join(dir.path, "turn.jsonl");
+    const error = await client.codex.startThread({
+      transport,
+      skipGitRepoCheck: transport === "exec" ? true : undefined,
+      workingDirectory: client.work,
+    }).run("go", { eventLog: log }).then(() => undefined, (e: unknown) => e);
+    assert.ok(error instanceof TurnFailedError, String(error));
+    assert.ok(error.message.includes("[redacted]"), error.message);
+    assert.ok(!error.message.includes(apiKey));
+    const text = await readFile(log, "utf8");
+    assert.ok(text.includes("Incorrect API key provided: [redacted]"), text);
+    assert.ok(!text.includes(apiKey), text);
+  });
+}

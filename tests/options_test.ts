@@ -11,7 +11,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Codex } from "../src/codex.ts";
 import type { CodexOptions, Input, ThreadOptions, TurnOptions } from "../src/options.ts";
-import { suggest } from "../src/options/schema.ts";
+import { suggest } from "../src/options/_check.ts";
+import { APP_SERVER_CHECKED_VERSION } from "../src/options/schema.ts";
+import { PROTOCOL_CLI_VERSION } from "../src/app_server/protocol/methods.ts";
 
 /** A fake codex that only records that it was started; dispose removes it. */
 async function recordingCodex(): Promise<
@@ -124,13 +126,46 @@ test("Thread options: enums, arrays, types and misspelt keys are checked at star
     ],
     [
       { remote: "ws://127.0.0.1:1", transport: "app-server" },
-      'Cannot use remote with transport "app-server": only transport "exec" supports it',
+      `Cannot use remote with transport "app-server": codex ${APP_SERVER_CHECKED_VERSION}'s app-server has no such setting; only transport "exec" supports it`,
     ],
     [
       { onApproval: "accept" },
       'Cannot use onApproval with transport "exec": codex exec never asks the client; set transport: "app-server"',
     ],
+    [
+      { approvalsReviewer: "auto_review" },
+      'Cannot use approvalsReviewer with transport "exec": codex exec never asks the client; set transport: "app-server"',
+    ],
+    [
+      { approvalsReviewer: "robot" },
+      'Cannot use approvalsReviewer: expected one of user, auto_review, got "robot"',
+    ],
+    [
+      { reasoningSummary: "short" },
+      'Cannot use reasoningSummary: expected one of auto, concise, detailed, none, got "short"',
+    ],
+    [{ serviceTier: "" }, 'Cannot use serviceTier: expected a non-empty string, got ""'],
     ["oops", 'Cannot use thread options: expected an object, got "oops"'],
+    [
+      { tools: [{ name: "t" }] },
+      'Cannot use tools[0]: expected a tool made by tool(), got {"name":"t"}',
+    ],
+    [
+      { developerInstructions: "" },
+      'Cannot use developerInstructions: expected a non-empty string, got ""',
+    ],
+    [
+      { mcpServers: { "a.b": { command: "x" } } },
+      'Cannot use mcpServers.a.b: expected a server name of letters, digits, "_" or "-"',
+    ],
+    [
+      { mcpServers: { docs: { url: "http://x", header: {} } } },
+      "Cannot use mcpServers.docs.header: unknown option",
+    ],
+    [
+      { mcpServers: { local: { command: "srv", env: { KEY: 1 } } } },
+      "Cannot use mcpServers.local.env.KEY: expected a string, got 1",
+    ],
   ];
   for (const [options, message] of cases) {
     assert.throws(() => codex.startThread(options as ThreadOptions), typeError(message));
@@ -154,17 +189,55 @@ test("The app-server transport shares the checks and names the option, not the w
     () => codex.startThread({ transport: "app-server", approvalPolicy: "on-failure" }),
     /approvalPolicy "on-failure" with transport "app-server"/,
   );
+  // turn/start has no per-turn web search, config or environment (codex 0.171.0).
+  for (const key of ["webSearchMode", "config", "env", "outputLastMessage"] as const) {
+    const value = key === "webSearchMode" ? "live" : key === "outputLastMessage" ? "out.txt" : {};
+    await assert.rejects(
+      codex.startThread({ transport: "app-server" }).run("hi", { [key]: value }),
+      typeError(
+        `Cannot use ${key} with transport "app-server": codex ${APP_SERVER_CHECKED_VERSION}'s app-server has no such setting; only transport "exec" supports it`,
+      ),
+    );
+  }
+  // Per-turn model, effort and sandbox, threadSource and the new thread settings pass the door
+  // on the app-server (here the missing binary is the first problem).
+  for (
+    const [thread, turn] of [
+      [{}, { model: "other", modelReasoningEffort: "high", sandboxMode: "read-only" }],
+      [{ threadSource: "ci", serviceTier: "flex", reasoningSummary: "detailed" }, {}],
+      [{ approvalsReviewer: "auto_review" }, {}],
+    ] as [ThreadOptions, TurnOptions][]
+  ) {
+    await assert.rejects(
+      codex.startThread({ transport: "app-server", ...thread }).run("hi", turn),
+      (error: unknown) => !(error instanceof TypeError),
+    );
+  }
   await assert.rejects(
-    codex.startThread({ transport: "app-server" }).run("hi", { model: "other" }),
-    typeError('Cannot use model with transport "app-server": only transport "exec" supports it'),
+    codex.startThread({ transport: "app-server" }).run([
+      { type: "text", text: "look" },
+      { type: "image_url", url: "data:image/png;base64,AA==" },
+      { type: "skill", name: "lint", path: "/s/SKILL.md" },
+      { type: "mention", name: "app", path: "app://x" },
+    ]),
+    (error: unknown) => !(error instanceof TypeError),
   );
   assert.throws(
     () => codex.resumeLastThread({ transport: "app-server" }),
     /Cannot resume the last thread with transport "app-server"/,
   );
+  // dynamicTools and MCP servers are fixed at thread/start: a turn cannot add any.
+  await assert.rejects(
+    codex.startThread({ transport: "app-server" }).run("hi", { tools: [] }),
+    typeError(
+      `Cannot use tools with transport "app-server": codex ${APP_SERVER_CHECKED_VERSION}'s app-server has no such setting; only transport "exec" supports it`,
+    ),
+  );
   assert.throws(
     () => codex.startThread({ transport: "app-server", oss: true }),
-    typeError('Cannot use oss with transport "app-server": only transport "exec" supports it'),
+    typeError(
+      `Cannot use oss with transport "app-server": codex ${APP_SERVER_CHECKED_VERSION}'s app-server has no such setting; only transport "exec" supports it`,
+    ),
   );
 });
 
@@ -198,11 +271,23 @@ test("Turn options and input are checked at run and runStreamed, and nothing is 
     [[{ type: "text", text: 42 }], "Cannot use input[0].text: expected a string, got 42"],
     [
       [{ type: "image", path: "a" }],
-      'Cannot use input[0].type: expected a part of type "text" or "local_image", got "image"',
+      'Cannot use input[0].type: expected a part of type "text", "local_image", "image_url", "skill" or "mention", got "image"',
     ],
     [
       42,
-      'Cannot use input: expected a string or an array of { type: "text" | "local_image" } parts, got 42',
+      'Cannot use input: expected a string or an array of { type: "text", "local_image", "image_url", "skill" or "mention" } parts, got 42',
+    ],
+    [
+      [{ type: "skill", name: "lint" }],
+      'Cannot use input[0].path: expected "path", got undefined',
+    ],
+    [
+      [{ type: "text", text: "hi" }, { type: "image_url", url: "data:image/png;base64,AA==" }],
+      'Cannot use input[1] of type "image_url" with transport "exec": codex exec takes text and local images only; set transport: "app-server"',
+    ],
+    [
+      [{ type: "text", text: "hi" }, { type: "mention", name: "a", path: "app://a" }],
+      'Cannot use input[1] of type "mention" with transport "exec": codex exec takes text and local images only; set transport: "app-server"',
     ],
   ];
   for (const [input, message] of inputCases) {
@@ -257,4 +342,10 @@ test("suggest finds near misses and prefixes, and nothing for unrelated keys", (
   assert.equal(suggest("modle", known), "model");
   assert.equal(suggest("codexPath", known), "codexPathOverride");
   assert.equal(suggest("banana", known), undefined);
+});
+
+test("The app-server refusals name the codex whose protocol they were checked against", () => {
+  // When the protocol is regenerated from a newer codex, the lists in src/options/schema.ts are
+  // to be checked against it again (per-turn settings turn/start may have gained).
+  assert.equal(APP_SERVER_CHECKED_VERSION, PROTOCOL_CLI_VERSION);
 });

@@ -5,7 +5,7 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { readdir, readFile } from "node:fs/promises";
+import { mkdir, readdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { AbortError } from "../src/errors.ts";
 import type { CommandExecutionItem } from "../src/events.ts";
@@ -104,4 +104,66 @@ test("A caller's own shell_environment_policy stays theirs", async () => {
     workingDirectory: client.work,
   }).run("show env");
   assert.match(commandOutputs(turn.items), new RegExp(`CODEX_API_KEY=${KEY}`));
+});
+
+for (const transport of ["exec", "app-server"] as const) {
+  test(`${transport}: a name config.toml hides stays hidden beside the API key`, async () => {
+    await using server = await startFakeResponsesServer([
+      reply.execCommand(SHOW_ENV),
+      reply.message("done"),
+    ]);
+    await using client = await offlineClient(server, {
+      apiKey: KEY,
+      env: { MY_SECRET_VAR: "hidden-by-the-user", PLAIN_VISIBLE: "plain-value" },
+    });
+    await mkdir(client.home, { recursive: true });
+    await writeFile(
+      join(client.home, "config.toml"),
+      '[shell_environment_policy]\nexclude = ["MY_SECRET_VAR"]\n',
+    );
+    const turn = await client.codex.startThread({
+      transport,
+      skipGitRepoCheck: true,
+      workingDirectory: client.work,
+    }).run("show env");
+    const output = commandOutputs(turn.items);
+    assert.match(output, /PLAIN_VISIBLE=plain-value/);
+    assert.doesNotMatch(output, /MY_SECRET_VAR|hidden-by-the-user/);
+    assert.doesNotMatch(output, /CODEX_API_KEY|KEEPME/);
+  });
+}
+
+test("exec: the active profile's list and the caller's own exclude each keep their names hidden", async () => {
+  await using server = await startFakeResponsesServer([
+    reply.execCommand(SHOW_ENV),
+    reply.message("done"),
+    reply.execCommand(SHOW_ENV),
+    reply.message("done"),
+  ]);
+  const env = { FROM_TOP: "top-value", FROM_PROFILE: "profile-value", FROM_CALLER: "caller-value" };
+  await using client = await offlineClient(server, { apiKey: KEY, env, profile: "p" });
+  await mkdir(client.home, { recursive: true });
+  await writeFile(
+    join(client.home, "config.toml"),
+    'shell_environment_policy.exclude = ["FROM_TOP"]\n',
+  );
+  await writeFile(
+    join(client.home, "p.config.toml"),
+    'shell_environment_policy.exclude = ["FROM_PROFILE"]\n',
+  );
+  const thread = { skipGitRepoCheck: true, workingDirectory: client.work };
+  // codex layers the profile's file over config.toml: its list is the one in force.
+  let output = commandOutputs((await client.codex.startThread(thread).run("show env")).items);
+  assert.match(output, /FROM_TOP=top-value/);
+  assert.match(output, /FROM_CALLER=caller-value/);
+  assert.doesNotMatch(output, /FROM_PROFILE|CODEX_API_KEY|KEEPME/);
+  // The caller's own list is the one in force for its turns, and the API key stays hidden.
+  output = commandOutputs(
+    (await client.codex.startThread({
+      ...thread,
+      config: { shell_environment_policy: { exclude: ["FROM_CALLER"] } },
+    }).run("show env")).items,
+  );
+  assert.match(output, /FROM_PROFILE=profile-value/);
+  assert.doesNotMatch(output, /FROM_CALLER|CODEX_API_KEY|KEEPME/);
 });

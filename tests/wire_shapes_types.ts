@@ -18,7 +18,7 @@ import type {
   ToolCallResponse,
   UserInputRequest,
   UserInputResponse,
-} from "../src/app_server/server_requests.ts";
+} from "../src/options/server_requests.ts";
 import type {
   AccountInfo,
   ConfigWritten,

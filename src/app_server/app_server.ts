@@ -17,12 +17,12 @@ import type {
   InitializeResult,
 } from "./methods.ts";
 import type { P } from "./_wire.ts";
-import type { GatedOption, OptionGate } from "../exec/gates.ts";
+import type { GatedOption, OptionGate } from "../options/gates.ts";
 import { otherMethodNames } from "./renames.ts";
 import { RpcConnection } from "./rpc.ts";
 import type { NotificationListener, RequestOptions, RpcId } from "./rpc.ts";
 import { decideServerRequest } from "./server_requests.ts";
-import type { ServerRequestOptions } from "./server_requests.ts";
+import type { ServerRequestOptions } from "../options/server_requests.ts";
 import { spawnStdioTransport } from "./stdio_transport.ts";
 import type { AppServerTransport, StdioServerOptions } from "./stdio_transport.ts";
 import { connectWebSocketTransport } from "./websocket_transport.ts";
@@ -43,7 +43,8 @@ export interface AppServerOptions {
   /**
    * Gets warnings, such as drift: a result whose shape the SDK's pinned protocol does not
    * describe (a newer CLI changed it). Such a result passes through unchanged; each kind of
-   * drift is reported once per connection. Default: none are printed.
+   * drift is reported once per connection. A lane also reports here a turn's `eventLog` that
+   * stopped (`eventLogErrors: "warn"`). Default: none are printed.
    */
   onWarning?: (message: string) => void;
   /** Leave out the handshake (to observe the server before it). */

@@ -6,9 +6,18 @@
  *
  * @module
  */
-import type { ApprovalDefaultReason, ApprovalKind, ApprovalSource } from "../events.ts";
+import type {
+  ApprovalDefaultReason,
+  ApprovalKind,
+  ApprovalSource,
+  CommandAction,
+} from "../events.ts";
 import { setLongTimeout } from "../process/long_timer.ts";
 import type { LongTimer } from "../process/long_timer.ts";
+import { STATIC_APPROVAL_POLICIES } from "../options/approvals.ts";
+import type { ApprovalDecision, ApprovalOptions, ApprovalRequest } from "../options/approvals.ts";
+// Checked where the options enter (thread, lane); kept here too for this module's users.
+export { checkApprovalOptions } from "../options/schema.ts";
 
 /** The wire methods of the approval requests this SDK answers. */
 export const APPROVAL_METHODS: Readonly<Record<string, ApprovalKind>> = {
@@ -23,74 +32,6 @@ export const APPROVAL_METHODS: Readonly<Record<string, ApprovalKind>> = {
 /** The older approval methods, answered with a `ReviewDecision`. */
 const LEGACY = new Set(["execCommandApproval", "applyPatchApproval"]);
 
-/** An approval request, as handed to `onApproval`. */
-export interface ApprovalRequest {
-  /** What is asked about. */
-  kind: ApprovalKind;
-  /** The wire method (`item/commandExecution/requestApproval`, ...). */
-  method?: string;
-  /** The server's request id. */
-  requestId: string | number;
-  /** The thread. */
-  threadId: string;
-  /** The turn. */
-  turnId: string;
-  /** The item the action belongs to. */
-  itemId: string;
-  /** The command line, for commands. */
-  command?: string | null;
-  /** The working directory, for commands. */
-  cwd?: string | null;
-  /** Why codex asks, when it says. */
-  reason?: string | null;
-  /** For commands: an exec-policy rule (argv prefix) that would allow similar commands. */
-  proposedExecpolicyAmendment?: string[] | null;
-  /** For patches: a root the agent asks to write under for the session. */
-  grantRoot?: string | null;
-  /** For permission requests: what is asked for (wire shape). */
-  permissions?: unknown;
-  /** The whole request params, wire names, unknown fields included. */
-  params: Record<string, unknown>;
-}
-
-/**
- * An answer: `accept` runs it; `acceptForSession` also stops asking for the same thing in this
- * session; `decline` skips it and the turn goes on; `cancel` skips it and interrupts the turn;
- * `acceptWithExecpolicyAmendment` (commands only) accepts and adds the rule the server proposed.
- */
-export type ApprovalDecision =
-  | "accept"
-  | "acceptForSession"
-  | "decline"
-  | "cancel"
-  | "acceptWithExecpolicyAmendment"
-  | { acceptWithExecpolicyAmendment: { execpolicy_amendment: string[] } };
-
-/** Context handed to `onApproval`. */
-export interface ApprovalContext {
-  /** Aborts when the answer is no longer wanted (timeout, turn ended, connection closed). */
-  signal: AbortSignal;
-}
-
-/** Decides an approval; may be async. */
-export type ApprovalHandler = (
-  request: ApprovalRequest,
-  context: ApprovalContext,
-) => ApprovalDecision | Promise<ApprovalDecision>;
-
-/** A callback, or a static answer to every request (`"accept"` = always accept). */
-export type ApprovalPolicy = ApprovalHandler | "accept" | "acceptForSession" | "decline" | "cancel";
-
-/** Approval settings of a thread. */
-export interface ApprovalOptions {
-  /** Answers approval requests. Without it every request gets `defaultApprovalDecision`. */
-  onApproval?: ApprovalPolicy;
-  /** How long `onApproval` may take, in ms (default: no limit). */
-  approvalTimeoutMs?: number;
-  /** The answer when the callback is missing, throws or is too slow (default `"decline"`). */
-  defaultApprovalDecision?: "decline" | "cancel" | "accept";
-}
-
 /** How a request was answered. */
 export interface ApprovalOutcome {
   /** The decision, as the SDK names it. */
@@ -103,34 +44,7 @@ export interface ApprovalOutcome {
   message?: string;
 }
 
-const STATIC = new Set(["accept", "acceptForSession", "decline", "cancel"]);
-
-/** Checks approval options; throws a TypeError naming the bad option. */
-export function checkApprovalOptions(options: ApprovalOptions): void {
-  const { onApproval, approvalTimeoutMs, defaultApprovalDecision } = options;
-  if (
-    onApproval !== undefined && typeof onApproval !== "function" &&
-    !STATIC.has(onApproval as string)
-  ) {
-    throw new TypeError(
-      'Cannot use onApproval: expected a function or "accept", "acceptForSession", "decline", "cancel"',
-    );
-  }
-  if (
-    approvalTimeoutMs !== undefined &&
-    !(Number.isFinite(approvalTimeoutMs) && approvalTimeoutMs > 0)
-  ) {
-    throw new TypeError("Cannot use approvalTimeoutMs: expected a positive number of ms");
-  }
-  if (
-    defaultApprovalDecision !== undefined &&
-    !["decline", "cancel", "accept"].includes(defaultApprovalDecision)
-  ) {
-    throw new TypeError(
-      'Cannot use defaultApprovalDecision: expected "decline", "cancel" or "accept"',
-    );
-  }
-}
+const STATIC: ReadonlySet<unknown> = new Set(STATIC_APPROVAL_POLICIES);
 
 function text(value: unknown): string | null | undefined {
   return typeof value === "string" || value === null ? value : undefined;
@@ -165,6 +79,16 @@ export function toApprovalRequest(
     if (Array.isArray(p.proposedExecpolicyAmendment)) {
       request.proposedExecpolicyAmendment = p.proposedExecpolicyAmendment.map(String);
     }
+    if (Array.isArray(p.commandActions)) {
+      request.commandActions = p.commandActions.filter((a): a is CommandAction =>
+        typeof a === "object" && a !== null && typeof (a as CommandAction).type === "string"
+      );
+    }
+    const network = p.networkApprovalContext as { host?: unknown; protocol?: unknown } | null;
+    if (network === null) request.networkApprovalContext = null;
+    else if (typeof network === "object" && typeof network.host === "string") {
+      request.networkApprovalContext = { host: network.host, protocol: String(network.protocol) };
+    }
   } else if (kind === "file_change") {
     request.grantRoot = text(p.grantRoot);
   } else {
@@ -188,6 +112,20 @@ export function isAllowedDecision(request: ApprovalRequest, decision: unknown): 
     (decision as { acceptWithExecpolicyAmendment?: { execpolicy_amendment?: unknown } })
       .acceptWithExecpolicyAmendment?.execpolicy_amendment;
   return Array.isArray(amendment) && amendment.every((part) => typeof part === "string");
+}
+
+/**
+ * The answers `request` allows, in wire form: the list the server sent (`availableDecisions`,
+ * sent by codex 0.169.0 for commands), else what the SDK would accept for its kind.
+ */
+export function availableDecisions(request: ApprovalRequest): unknown[] {
+  const sent = request.params.availableDecisions;
+  if (Array.isArray(sent)) return sent;
+  const decisions: unknown[] = ["accept", "acceptForSession", "decline", "cancel"];
+  if (request.kind === "command" && (request.proposedExecpolicyAmendment?.length ?? 0) > 0) {
+    decisions.splice(2, 0, wireDecision(request, "acceptWithExecpolicyAmendment"));
+  }
+  return decisions;
 }
 
 /** The decision in wire form: the amendment shorthand expands to the rule the server offered. */

@@ -94,11 +94,101 @@ export function toThreadItem(wire: unknown): Item | null {
         error: (item.error ?? null) as null,
         status: snakeStatus(item.status) as "in_progress",
       };
+    case "dynamicToolCall": {
+      // One shape for a tool call on both transports: exec reports the SDK's tools as
+      // mcp_tool_call items of its MCP server, so the app-server's dynamic calls say the same.
+      const parts: unknown[] = Array.isArray(item.contentItems) ? item.contentItems : [];
+      const text = parts.map((part) => str(obj(part).text)).join("\n");
+      const failed = item.success === false;
+      return {
+        id,
+        type: "mcp_tool_call",
+        server: str(item.namespace, "codexkit"),
+        tool: str(item.tool),
+        arguments: item.arguments,
+        result: item.success === true ? { content: parts.map(toMcpContent) } : null,
+        error: failed ? { message: text } : null,
+        status: (failed ? "failed" : snakeStatus(item.status)) as "in_progress",
+      };
+    }
     case "webSearch":
       return { id, type: "web_search", query: str(item.query), action: item.action };
+    case "collabAgentToolCall":
+      return {
+        id,
+        type: "collab_tool_call",
+        tool: snakeCase(str(item.tool)),
+        sender_thread_id: str(item.senderThreadId),
+        receiver_thread_ids: strings(item.receiverThreadIds),
+        prompt: nullableStr(item.prompt) ?? null,
+        agents_states: agentStates(item.agentsStates),
+        ...optional("model", nullableStr(item.model)),
+        ...optional("reasoning_effort", nullableStr(item.reasoningEffort)),
+        status: snakeStatus(item.status),
+      };
+    case "subAgentActivity":
+      return {
+        id,
+        type: "sub_agent_activity",
+        kind: str(item.kind),
+        agent_thread_id: str(item.agentThreadId),
+        agent_path: str(item.agentPath),
+        ...optional("model", nullableStr(item.model)),
+        ...optional("reasoning_effort", nullableStr(item.reasoningEffort)),
+      };
+    case "imageGeneration":
+      return {
+        id,
+        type: "image_generation",
+        status: snakeStatus(item.status),
+        saved_path: nullableStr(item.savedPath) ?? null,
+        ...optional("revised_prompt", nullableStr(item.revisedPrompt)),
+        ...optional("failure", item.failure ?? undefined),
+      };
+    case "imageView":
+      return { id, type: "image_view", path: str(item.path) };
+    case "enteredReviewMode":
+    case "exitedReviewMode":
+      return {
+        id,
+        type: item.type === "enteredReviewMode" ? "entered_review_mode" : "exited_review_mode",
+        review: str(item.review),
+      };
+    case "contextCompaction":
+      return { id, type: "context_compaction" };
     default:
       return { ...item, id, type: str(item.type, "unknown") };
   }
+}
+
+/** `spawnAgent` -> `spawn_agent`: the exec lane's spelling of the same wire enum. */
+function snakeCase(value: string): string {
+  return value.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+}
+
+function strings(value: unknown): string[] {
+  return Array.isArray(value) ? value.filter((v): v is string => typeof v === "string") : [];
+}
+
+/** Each child thread's state, statuses spelled as exec spells them (`pendingInit` -> `pending_init`). */
+function agentStates(value: unknown): Record<string, { status: string; message?: string | null }> {
+  const out: Record<string, { status: string; message?: string | null }> = {};
+  for (const [threadId, raw] of Object.entries(obj(value))) {
+    const state = obj(raw);
+    const message = nullableStr(state.message);
+    out[threadId] = message === undefined
+      ? { status: snakeCase(str(state.status)) }
+      : { status: snakeCase(str(state.status)), message };
+  }
+  return out;
+}
+
+/** A dynamic tool's output part as MCP content (`inputText` -> `text`, images by URL). */
+function toMcpContent(raw: unknown): unknown {
+  const part = obj(raw);
+  if (part.type === "inputText") return { type: "text", text: str(part.text) };
+  if (part.type === "inputImage") return { type: "image", url: str(part.imageUrl) };
+  return part;
 }
 
 /** Converts the app-server's camelCase usage to the exec lane's. */
@@ -331,6 +421,24 @@ export function notificationEvents(method: string, rawParams: unknown): Normaliz
       } as ThreadEvent];
     case "warning":
       return [{ type: "warning", kind: "general", message: str(params.message) }];
+    case "guardianWarning":
+      return [{ type: "warning", kind: "guardian", message: str(params.message) }];
+    case "item/autoApprovalReview/started":
+    case "item/autoApprovalReview/completed": {
+      const review = obj(params.review);
+      return [{
+        type: "approval.review",
+        phase: method.endsWith("started") ? "started" : "completed",
+        review_id: str(params.reviewId),
+        ...optional("target_item_id", nullableStr(params.targetItemId)),
+        status: str(review.status),
+        ...optional("risk_level", nullableStr(review.riskLevel)),
+        ...optional("rationale", nullableStr(review.rationale)),
+        action: params.action,
+      } as ThreadEvent];
+    }
+    case "thread/reverted":
+      return [{ type: "thread.rolled_back" }];
     case "mcpServer/startupStatus/updated":
       return [{
         type: "mcp_server.status",

@@ -200,3 +200,38 @@ test("Notifications outside the item flow become typed events; unknown ones pass
   assert.equal(delta.type, "item.updated");
   assert.equal((delta as { delta?: string }).delta, "a\n");
 });
+
+test("toThreadItem reports dynamic tool calls as mcp_tool_call items, as exec shows the SDK's tools", () => {
+  const done = toThreadItem({
+    type: "dynamicToolCall",
+    id: "d",
+    tool: "add",
+    arguments: { a: 1 },
+    status: "completed",
+    success: true,
+    contentItems: [{ type: "inputText", text: "2" }],
+  });
+  assert.deepEqual(done, {
+    id: "d",
+    type: "mcp_tool_call",
+    server: "codexkit",
+    tool: "add",
+    arguments: { a: 1 },
+    result: { content: [{ type: "text", text: "2" }] },
+    error: null,
+    status: "completed",
+  });
+  const failed = toThreadItem({
+    type: "dynamicToolCall",
+    id: "d",
+    namespace: "ns",
+    tool: "add",
+    arguments: {},
+    status: "completed",
+    success: false,
+    contentItems: [{ type: "inputText", text: "bad" }],
+  });
+  assert.deepEqual([failed?.server, failed?.status, failed?.error], ["ns", "failed", {
+    message: "bad",
+  }]);
+});

@@ -4,44 +4,43 @@
  *
  * @module
  */
-import type { ResolvedBinary } from "../binary/resolve.ts";
-import type { ThreadEvent } from "../events.ts";
+import type { TurnContext } from "../client_context.ts";
 import { buildConfigArgs, clientEnv } from "../exec/args.ts";
-import { shellEnvPolicyArgs } from "../exec/shell_env.ts";
+import { withShellEnvExclusion } from "../exec/shell_env.ts";
 import type { TurnLane } from "../lane.ts";
-import type { CodexOptions } from "../options.ts";
-import type { Spawner } from "../runtime/mod.ts";
 import { createAppServerLane } from "./lane.ts";
 import type { AppServerLane } from "./lane.ts";
 import type { AppServer } from "./app_server.ts";
 
-/** What the lane needs from its client. */
-export interface AppServerLaneContext {
-  /** The client's options. */
-  options: CodexOptions;
-  /** The client's process adapter. */
-  spawner: Spawner;
-  /** The client's binary. */
-  binary(): Promise<ResolvedBinary>;
-  /** The client's CODEX_HOME, created when missing. */
-  codexHome(): Promise<string | undefined>;
-}
-
 /** A lane for `transport: "app-server"` threads, closed with the client. */
 export async function startAppServerLane(
-  context: AppServerLaneContext,
+  context: TurnContext,
 ): Promise<TurnLane & { close(): Promise<void>; connection(): Promise<AppServer> }> {
   const { options } = context;
   let lane: AppServerLane;
+  // The client's own secrets, for a shared connection too (its turns' event logs show them).
+  const secrets = context.secrets;
   if (options.appServer) {
-    lane = createAppServerLane({ connection: options.appServer });
+    // The option is typed by the one method the door checks (the options import no
+    // transport); what callers pass is an `AppServer`.
+    lane = createAppServerLane({
+      connection: options.appServer as AppServer,
+      secrets,
+      onWarning: options.onWarning,
+    });
   } else {
-    const [binary, codexHome] = await Promise.all([context.binary(), context.codexHome()]);
-    const args = buildConfigArgs(options);
-    args.push(...shellEnvPolicyArgs(options.config, options.configOverrides));
+    const { binary, codexHome, configuredExclude } = await context.resolve();
+    // codex's credentials stay out of the agent's commands; the user's hidden names too.
+    const config = withShellEnvExclusion(
+      options.config,
+      options.configOverrides,
+      configuredExclude,
+    );
+    const args = buildConfigArgs({ ...options, config });
     if (options.profile !== undefined) args.push("--profile", options.profile);
     lane = createAppServerLane({
       maxLineBytes: options.maxLineBytes,
+      secrets,
       // Drift of a newer CLI's answers goes where the client's other warnings go.
       onWarning: options.onWarning,
       start: {
@@ -55,15 +54,8 @@ export async function startAppServerLane(
     });
   }
   return {
-    // Notifications arrive one by one, so each is its own batch.
-    runTurn: (request) =>
-      lane.runTurn(request).pipeThrough(
-        new TransformStream<ThreadEvent, ThreadEvent[]>({
-          transform(event, controller) {
-            controller.enqueue([event]);
-          },
-        }),
-      ),
+    runTurn: (request) => lane.runTurn(request),
+    secrets,
     interrupt: (threadId) => lane.interrupt(threadId),
     steer: (threadId, input) => lane.steer(threadId, input),
     close: () => lane.close(),

@@ -30,6 +30,7 @@ export {
   defaultServerAnswer,
   SERVER_REQUEST_HOOKS,
 } from "./server_requests.ts";
+export type { ServerRequestOutcome } from "./server_requests.ts";
 export type {
   AttestationHandler,
   AttestationRequest,
@@ -40,7 +41,6 @@ export type {
   ElicitationResponse,
   ServerRequestContext,
   ServerRequestOptions,
-  ServerRequestOutcome,
   TokenRefreshHandler,
   TokenRefreshRequest,
   TokenRefreshResponse,
@@ -50,8 +50,13 @@ export type {
   UserInputHandler,
   UserInputRequest,
   UserInputResponse,
-} from "./server_requests.ts";
-export { applyTurnDiff, Conversations, defaultCodexHome } from "../conversations.ts";
+} from "../options/server_requests.ts";
+export {
+  applyTurnDiff,
+  Conversations,
+  defaultCodexHome,
+  THREAD_SOURCE_KINDS,
+} from "../conversations.ts";
 export type {
   AccountInfo,
   ApplyDiffOptions,
@@ -68,18 +73,19 @@ export type {
   SavedTurn,
   ThreadDetails,
   ThreadPage,
+  ThreadSourceKind,
   ThreadSummary,
 } from "../conversations.ts";
 export { notificationEvents } from "./events.ts";
+export type { ApprovalOutcome } from "./approvals.ts";
 export type {
   ApprovalContext,
   ApprovalDecision,
   ApprovalHandler,
   ApprovalOptions,
-  ApprovalOutcome,
   ApprovalPolicy,
   ApprovalRequest,
-} from "./approvals.ts";
+} from "../options/approvals.ts";
 export { AppServerProtocolError } from "./methods.ts";
 export type {
   AccountReadParams,
@@ -118,21 +124,32 @@ export type {
   ApprovalKind,
   ApprovalRequestedEvent,
   ApprovalResolvedEvent,
+  ApprovalReviewEvent,
   ApprovalSource,
   AppServerEvent,
   AppServerNotificationEvent,
+  CollabAgentState,
+  CollabTool,
+  CollabToolCallItem,
+  CommandAction,
   ContextCompactedEvent,
+  ContextCompactionItem,
   DiffUpdatedEvent,
+  ImageGenerationItem,
+  ImageViewItem,
   McpServerStatusEvent,
   PlanUpdatedEvent,
   RateLimitsUpdatedEvent,
+  ReviewModeItem,
   ServerRequestAnsweredEvent,
   ServerRequestDefaultReason,
   ServerRequestKind,
   ServerRequestRequestedEvent,
   ServerRequestResolvedEvent,
+  SubAgentActivityItem,
   ThreadArchivedEvent,
   ThreadNameEvent,
+  ThreadRolledBackEvent,
   ThreadStatusEvent,
   UsageUpdatedEvent,
   WarningEvent,
@@ -187,7 +204,7 @@ export type { NormalizedEvent } from "./events.ts";
 export type { AppServerTransport, StdioServerOptions } from "./stdio_transport.ts";
 export type { WebSocketTransportOptions } from "./websocket_transport.ts";
 export type { NormalizedInput, TurnRequest } from "../lane.ts";
-export type { GateAnswer, GatedOption, OptionGate } from "../exec/gates.ts";
+export type { GateAnswer, GatedOption, OptionGate } from "../options/gates.ts";
 // The shared types these signatures use, named here so this entry documents itself.
 export type {
   CodexError,
@@ -210,9 +227,17 @@ export type {
   ThreadOptions,
   Transport,
   TurnOptions,
+  UserInput,
   WebSearchMode,
 } from "../options.ts";
-export type { ChildProcess, ExitStatus, RuntimeName } from "../runtime/types.ts";
+export type {
+  ChildProcess,
+  ExitStatus,
+  RuntimeName,
+  Spawner,
+  SpawnOptions,
+  StdinMode,
+} from "../runtime/types.ts";
 // The event and item types these signatures use, named here so this entry documents itself.
 export type {
   AgentMessageItem,

@@ -5,15 +5,28 @@
  *
  * @module
  */
+import { allSettled } from "../_settle.ts";
 import process from "node:process";
 import { resolveCodexBinary } from "../binary/resolve.ts";
 import type { ResolvedBinary } from "../binary/resolve.ts";
-import { flattenConfig } from "../config/toml_literal.ts";
 import { UnsupportedError } from "../errors.ts";
-import { clientEnv, redactArgs } from "../exec/args.ts";
-import type { GatedOption, OptionGate } from "../exec/gates.ts";
+import { clientEnv, codexGlobalArgs, redactArgs } from "../exec/args.ts";
+import type { GatedOption, OptionGate } from "../options/gates.ts";
 import { ensureCodexHome } from "../home/layout.ts";
 import { redactText } from "../redact.ts";
+import {
+  array,
+  type Check,
+  checkOptions,
+  custom,
+  instance,
+  looseObject,
+  nonEmpty,
+  number,
+  optional,
+  string,
+} from "../options/_check.ts";
+import { bundleCheck, configCheck, envCheck, gateCheck, runtimeCheck } from "../options/schema.ts";
 import type { BundleSource, CodexConfigObject } from "../options.ts";
 import { runToEnd } from "../process/run_to_end.ts";
 import { spawnerFor } from "../process/spawner.ts";
@@ -73,90 +86,58 @@ export interface PreparedCommand {
   secrets: string[];
 }
 
-const STRING_OPTIONS = ["codexPathOverride", "codexHome", "apiKey", "cwd"] as const;
-const FEATURE_NAME = /^[A-Za-z0-9_.-]+$/;
+const text = nonEmpty("expected a non-empty string");
+const ms = number(
+  (n) => n >= 0 && n < 2 ** 31,
+  "expected a number of milliseconds >= 0 (below 2^31)",
+);
+const anyMs = number(
+  (n) => Number.isFinite(n) && n >= 0,
+  "expected a number of milliseconds >= 0",
+);
+const features = array(
+  custom((f) => typeof f === "string" && /^[A-Za-z0-9_.-]+$/.test(f), "expected a feature name"),
+  "expected an array of feature names (letters, digits, _ . -)",
+);
 
-/** Checks command options at the door; a TypeError names the option path and value. */
-export function checkCommandOptions(options: CodexCommandOptions, where = "options"): void {
-  if (typeof options !== "object" || options === null) {
-    throw new TypeError(`Cannot run codex: ${where} must be an object`);
-  }
-  for (const key of STRING_OPTIONS) {
-    const value = options[key];
-    if (value !== undefined && (typeof value !== "string" || value.length === 0)) {
-      throw new TypeError(
-        `Cannot run codex: ${where}.${key} must be a non-empty string, got ${show(value, key)}`,
-      );
-    }
-  }
-  if (options.env !== undefined) {
-    if (typeof options.env !== "object" || options.env === null) {
-      throw new TypeError(`Cannot run codex: ${where}.env must be an object of strings`);
-    }
-    for (const [key, value] of Object.entries(options.env)) {
-      if (typeof value !== "string") {
-        throw new TypeError(`Cannot run codex: ${where}.env.${key} must be a string`);
-      }
-    }
-  }
-  if (
-    options.config !== undefined &&
-    (typeof options.config !== "object" || options.config === null ||
-      Array.isArray(options.config))
-  ) {
-    throw new TypeError(`Cannot run codex: ${where}.config must be a plain object`);
-  }
-  for (const key of ["enable", "disable"] as const) {
-    const list = options[key];
-    if (list === undefined) continue;
-    if (!Array.isArray(list) || !list.every((f) => typeof f === "string" && FEATURE_NAME.test(f))) {
-      throw new TypeError(
-        `Cannot run codex: ${where}.${key} must list feature names (letters, digits, _ . -)`,
-      );
-    }
-  }
+/**
+ * The rows of {@linkcode CodexCommandOptions}: a command's own options (`stdin`, `limit`, ...)
+ * are checked by that command, so keys this table lacks are left alone.
+ */
+export const COMMAND_OPTIONS: { readonly [K in keyof Required<CodexCommandOptions>]: Check } = {
+  codexPathOverride: optional(text),
+  bundle: bundleCheck,
+  codexHome: optional(text),
+  env: envCheck,
+  apiKey: optional(text),
+  config: configCheck,
+  enable: optional(features),
+  disable: optional(features),
+  cwd: optional(text),
   // A timeout of any size is honoured (long timers); the kill grace is one plain timer.
-  for (const [key, max] of [["timeoutMs", Infinity], ["killGraceMs", 2 ** 31]] as const) {
-    const value = options[key];
-    if (value !== undefined && !(typeof value === "number" && value >= 0 && value < max)) {
-      throw new TypeError(
-        `Cannot run codex: ${where}.${key} must be a number of milliseconds >= 0, got ${
-          String(value)
-        }`,
-      );
-    }
-  }
-  if (options.signal !== undefined && !(options.signal instanceof AbortSignal)) {
-    throw new TypeError(`Cannot run codex: ${where}.signal must be an AbortSignal`);
-  }
-  const gate = options.capabilities;
-  if (
-    gate !== undefined && gate !== false &&
-    (typeof gate !== "object" || gate === null || typeof gate.support !== "function")
-  ) {
-    throw new TypeError(
-      `Cannot run codex: ${where}.capabilities must be an OptionGate or false`,
-    );
-  }
-  if (options.secrets !== undefined && !Array.isArray(options.secrets)) {
-    throw new TypeError(`Cannot run codex: ${where}.secrets must be an array of strings`);
-  }
-}
+  timeoutMs: optional(anyMs),
+  signal: optional(instance(AbortSignal, "expected an AbortSignal")),
+  runtime: runtimeCheck,
+  killGraceMs: optional(ms),
+  capabilities: gateCheck,
+  secrets: optional(array(string("expected a string"), "expected an array of strings")),
+};
 
-function show(value: unknown, key: string): string {
-  if (key === "apiKey" && typeof value === "string") return "a string";
-  return typeof value === "string" ? JSON.stringify(value) : String(value);
+const commandOptionsSchema = looseObject(COMMAND_OPTIONS, "expected an object");
+
+/**
+ * Checks command options at the door with the options' one checker: a TypeError names the
+ * option path ("Cannot use options.codexHome: expected ..., got ...").
+ */
+export function checkCommandOptions(options: CodexCommandOptions, where = "options"): void {
+  checkOptions(commandOptionsSchema, options, where, `${where}.`);
 }
 
 /** The global flags: `-c` pairs, `--enable`, `--disable`. Pure. */
 export function globalArgs(
   options: Pick<CodexCommandOptions, "config" | "enable" | "disable">,
 ): string[] {
-  const args: string[] = [];
-  for (const pair of flattenConfig(options.config ?? {})) args.push("-c", pair);
-  for (const feature of options.enable ?? []) args.push("--enable", feature);
-  for (const feature of options.disable ?? []) args.push("--disable", feature);
-  return args;
+  return codexGlobalArgs(options);
 }
 
 /**
@@ -170,7 +151,7 @@ export async function prepareCommand(
 ): Promise<PreparedCommand> {
   const spawner = spawnerFor(options);
   const baseEnv = options.env ?? process.env as Record<string, string>;
-  const [binary, codexHome] = await Promise.all([
+  const [binary, codexHome] = await allSettled([
     resolveCodexBinary({
       override: options.codexPathOverride,
       bundle: options.bundle,

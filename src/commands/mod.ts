@@ -95,7 +95,7 @@ export type {
   UnknownAuthStatus,
 } from "../home/auth.ts";
 export type { BundleSource, CodexConfigObject } from "../options.ts";
-export type { GateAnswer, GatedOption, OptionGate } from "../exec/gates.ts";
+export type { GateAnswer, GatedOption, OptionGate } from "../options/gates.ts";
 export type { ExitStatus, RuntimeName } from "../runtime/mod.ts";
 export type { Turn } from "../turn.ts";
 export type { StreamedTurn } from "../thread.ts";
@@ -116,6 +116,7 @@ export type {
   ApprovalRequestedEvent,
   ApprovalResolvedEvent,
   AppServerNotificationEvent,
+  CommandAction,
   CommandExecutionItem,
   ContextCompactedEvent,
   DiffUpdatedEvent,

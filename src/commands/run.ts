@@ -9,7 +9,16 @@ import type { ExitError } from "../errors.ts";
 import { runToEnd } from "../process/run_to_end.ts";
 import { exitError as exitErrorOf, stopError } from "../process/stop_error.ts";
 import { redactText } from "../redact.ts";
-import { checkCommandOptions, prepareCommand } from "./_prepare.ts";
+import { COMMAND_OPTIONS, prepareCommand } from "./_prepare.ts";
+import {
+  boolean,
+  type Check,
+  checkOptions,
+  looseObject,
+  number,
+  optional,
+  string,
+} from "../options/_check.ts";
 import type { CodexCommandOptions, PreparedCommand } from "./_prepare.ts";
 
 export type { CodexCommandOptions } from "./_prepare.ts";
@@ -74,18 +83,21 @@ export async function runCodexCommand(
   return await runPrepared(prepared, options);
 }
 
-/** Checks the options of a run; a TypeError names the option. */
+const runOptionsSchema = looseObject(
+  {
+    ...COMMAND_OPTIONS,
+    stdin: optional(string("expected a string")),
+    check: optional(boolean("expected true or false")),
+    maxOutputBytes: optional(
+      number((n) => Number.isInteger(n) && n > 0, "expected a positive integer number of bytes"),
+    ),
+  } satisfies { readonly [K in keyof Required<RunCommandOptions>]: Check },
+  "expected an object",
+);
+
+/** Checks the options of a run; a TypeError names the option path. */
 export function checkRunOptions(options: RunCommandOptions, where = "options"): void {
-  checkCommandOptions(options, where);
-  if (options.stdin !== undefined && typeof options.stdin !== "string") {
-    throw new TypeError(`Cannot run codex: ${where}.stdin must be a string`);
-  }
-  const max = options.maxOutputBytes;
-  if (max !== undefined && !(Number.isInteger(max) && max > 0)) {
-    throw new TypeError(
-      `Cannot run codex: ${where}.maxOutputBytes must be a positive integer, got ${String(max)}`,
-    );
-  }
+  checkOptions(runOptionsSchema, options, where, `${where}.`);
 }
 
 /** Spawns a prepared command and collects its output under every limit. */

@@ -8,14 +8,18 @@ import { encodeTomlValue, flattenConfig } from "../config/toml_literal.ts";
 import type {
   CodexConfigObject,
   CodexOptions,
-  CyberAccessProgram,
+  McpServerConfig,
   ThreadOptions,
-  WebSearchMode,
 } from "../options.ts";
-import type { GateAnswer, GatedOption, OptionGate, UnsupportedPolicy } from "./gates.ts";
+import type { TurnOwnSettings } from "../options/layers.ts";
+import { webSearchMode } from "../options/layers.ts";
+import type { GateAnswer, GatedOption, OptionGate, UnsupportedPolicy } from "../options/gates.ts";
 
-/** Everything that shapes the argv of one run. */
-export interface ExecArgsInput {
+/**
+ * Everything that shapes the argv of one run: the turn's own settings (`cyberAccessProgram`,
+ * `outputLastMessage`, ...; those that are no flag of exec are ignored) and the rest.
+ */
+export interface ExecArgsInput extends Omit<TurnOwnSettings, "images"> {
   /** Nested config, flattened to `--config` pairs first. */
   config?: CodexConfigObject;
   /** Raw `key=value` overrides, after `config`. */
@@ -26,8 +30,6 @@ export interface ExecArgsInput {
   profile?: string;
   /** The thread's options, with the turn's overrides applied. */
   thread: ThreadOptions;
-  /** `--cyber-access-program`. */
-  cyberAccessProgram?: CyberAccessProgram;
   /** The thread to resume, or `null` for a new one. */
   threadId: string | null;
   /** Resume the most recent session (`resume --last`). */
@@ -38,12 +40,12 @@ export interface ExecArgsInput {
   images?: readonly string[];
   /** Path of the output schema file. */
   outputSchemaFile?: string;
-  /** `--output-last-message`. */
-  outputLastMessage?: string;
   /** Consulted before optional flags. */
   gate?: OptionGate;
   /** What to do with a flag the gate says is unsupported (default `"drop"`). */
   onUnsupported?: UnsupportedPolicy;
+  /** The file holding `thread.baseInstructions` (`model_instructions_file`). */
+  instructionsFile?: string;
 }
 
 /** The argv of a run (after the binary) and the warnings building it raised. */
@@ -52,6 +54,11 @@ export interface ExecArgs {
   args: string[];
   /** One line per option dropped because the CLI lacks it. */
   warnings: string[];
+  /**
+   * Variables the child needs for its MCP servers (values the argv names but never holds);
+   * keep them from the agent's commands.
+   */
+  env: Record<string, string>;
 }
 
 /**
@@ -174,6 +181,15 @@ export function buildExecArgs(input: ExecArgsInput): ExecArgs {
   ) {
     config("model_reasoning_effort", thread.modelReasoningEffort);
   }
+  if (thread.serviceTier !== undefined && allow("config.service_tier", "service_tier")) {
+    config("service_tier", thread.serviceTier);
+  }
+  if (
+    thread.reasoningSummary !== undefined &&
+    allowValue("config.model_reasoning_summary", "model_reasoning_summary", thread.reasoningSummary)
+  ) {
+    config("model_reasoning_summary", thread.reasoningSummary);
+  }
   if (
     thread.networkAccessEnabled !== undefined &&
     allow("config.sandbox_workspace_write.network_access", "sandbox_workspace_write.network_access")
@@ -184,6 +200,15 @@ export function buildExecArgs(input: ExecArgsInput): ExecArgs {
   if (webSearch !== undefined && allow("config.web_search", "web_search")) {
     config("web_search", webSearch);
   }
+  if (thread.developerInstructions !== undefined) {
+    config("developer_instructions", thread.developerInstructions);
+  }
+  // 0.169.0: `base_instructions` set with -c is ignored; the instructions file replaces them.
+  if (input.instructionsFile !== undefined) {
+    config("model_instructions_file", input.instructionsFile);
+  }
+  const mcp = mcpServersConfig(thread.mcpServers ?? {});
+  for (const [key, value] of mcp.config) config(key, value);
   if (thread.approvalPolicy !== undefined) {
     // 0.169.0: exec exits 1 on "untrusted" ("no longer supported"); a gate that knows the
     // installed CLI takes it may let it through, without a gate it is refused.
@@ -217,12 +242,89 @@ export function buildExecArgs(input: ExecArgsInput): ExecArgs {
       args.push("--image", image);
     }
   }
-  return { args, warnings };
+  return { args, warnings, env: mcp.env };
+}
+
+/**
+ * The `--config` pairs of MCP servers for one run (`mcp_servers.<name>.*`), and the variables
+ * the child must hold for them. Secrets stay out of the argv: a stdio server's `env` goes into
+ * codex's environment under the same names and is forwarded by name (`env_vars`); header values
+ * go into variables named for the server and header (`env_http_headers`). Throws a TypeError
+ * naming the option when two servers give one variable different values.
+ */
+export function mcpServersConfig(
+  servers: Readonly<Record<string, McpServerConfig>>,
+): { config: [string, unknown][]; env: Record<string, string> } {
+  const config: [string, unknown][] = [];
+  const env: Record<string, string> = {};
+  const setEnv = (name: string, value: string, option: string) => {
+    if (env[name] !== undefined && env[name] !== value) {
+      throw new TypeError(
+        `Cannot use ${option}: another MCP server sets ${name} to a different value, and codex exec hands server variables over by name`,
+      );
+    }
+    env[name] = value;
+  };
+  for (const [name, server] of Object.entries(servers)) {
+    const key = `mcp_servers.${name}`;
+    if ("url" in server) {
+      config.push([`${key}.url`, server.url]);
+      if (server.bearerTokenEnvVar !== undefined) {
+        config.push([`${key}.bearer_token_env_var`, server.bearerTokenEnvVar]);
+      }
+      const headers = Object.entries(server.headers ?? {});
+      if (headers.length > 0) {
+        const byName: Record<string, string> = {};
+        headers.forEach(([header, value], i) => {
+          const variable = `CODEXKIT_MCP_${name.toUpperCase().replace(/-/g, "_")}_HEADER_${i}`;
+          setEnv(variable, value, `mcpServers.${name}.headers`);
+          byName[header] = variable;
+        });
+        config.push([`${key}.env_http_headers`, byName]);
+      }
+    } else {
+      config.push([`${key}.command`, server.command]);
+      if (server.args !== undefined) config.push([`${key}.args`, server.args]);
+      if (server.cwd !== undefined) config.push([`${key}.cwd`, server.cwd]);
+      const names = Object.keys(server.env ?? {});
+      for (const variable of names) {
+        setEnv(variable, server.env![variable], `mcpServers.${name}.env.${variable}`);
+      }
+      if (names.length > 0) config.push([`${key}.env_vars`, names]);
+    }
+    if (server.enabledTools !== undefined) {
+      config.push([`${key}.enabled_tools`, server.enabledTools]);
+    }
+    if (server.disabledTools !== undefined) {
+      config.push([`${key}.disabled_tools`, server.disabledTools]);
+    }
+    if (server.approveTools) config.push([`${key}.default_tools_approval_mode`, "approve"]);
+    if (server.required) config.push([`${key}.required`, true]);
+  }
+  return { config, env };
+}
+
+/**
+ * The flags every codex subcommand takes before its own words: the `--config` pairs of
+ * {@linkcode buildConfigArgs}, then `--enable` / `--disable` per feature. Pure; the one
+ * builder of the global flags that exec, the app-server, the commands and the home helpers
+ * share, so each spells them the same way.
+ */
+export function codexGlobalArgs(
+  input: Pick<ExecArgsInput, "config" | "configOverrides" | "baseUrl"> & {
+    enable?: readonly string[];
+    disable?: readonly string[];
+  },
+): string[] {
+  const args = buildConfigArgs(input);
+  for (const feature of input.enable ?? []) args.push("--enable", feature);
+  for (const feature of input.disable ?? []) args.push("--disable", feature);
+  return args;
 }
 
 /**
  * The `--config` pairs every codex command takes, in order: `config` flattened, raw
- * `configOverrides`, then `openai_base_url`. Shared by `exec` and `app-server`.
+ * `configOverrides`, then `openai_base_url`. Shared by every codex child.
  */
 export function buildConfigArgs(
   input: Pick<ExecArgsInput, "config" | "configOverrides" | "baseUrl">,
@@ -234,13 +336,6 @@ export function buildConfigArgs(
     args.push("--config", `openai_base_url=${encodeTomlValue(input.baseUrl, "openai_base_url")}`);
   }
   return args;
-}
-
-/** The web search mode a thread asks for: `webSearchMode`, else `webSearchEnabled` as live/disabled. */
-export function webSearchMode(thread: ThreadOptions): WebSearchMode | undefined {
-  if (thread.webSearchMode !== undefined) return thread.webSearchMode;
-  if (thread.webSearchEnabled === undefined) return undefined;
-  return thread.webSearchEnabled ? "live" : "disabled";
 }
 
 /**

@@ -1,8 +1,8 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { buildExecArgs, buildExecEnv, redactArgs } from "./args.ts";
+import { buildExecArgs, buildExecEnv, mcpServersConfig, redactArgs } from "./args.ts";
 import type { ExecArgsInput } from "./args.ts";
-import type { GatedOption, OptionGate } from "./gates.ts";
+import type { GatedOption, OptionGate } from "../options/gates.ts";
 import { UnsupportedError } from "../errors.ts";
 
 const base: ExecArgsInput = { thread: {}, threadId: null };
@@ -353,5 +353,66 @@ test("redactArgs hides config pairs that name a secret anywhere in them", () => 
       "a.token=1",
     ]),
     ["--config", 'model="x"', "--config", "p.http_headers=***", "-c", "a.token=***"],
+  );
+});
+
+test("buildExecArgs passes instructions as config: developer text, base through a file", () => {
+  const { args } = buildExecArgs({
+    ...base,
+    thread: { developerInstructions: "Be brief", baseInstructions: "ignored here" },
+    instructionsFile: "/tmp/x/instructions.md",
+  });
+  assert.deepEqual(args.slice(2, 6), [
+    "--config",
+    'developer_instructions="Be brief"',
+    "--config",
+    'model_instructions_file="/tmp/x/instructions.md"',
+  ]);
+});
+
+test("mcpServersConfig names secrets by variable and never holds their values", () => {
+  const { config, env } = mcpServersConfig({
+    local: {
+      command: "srv",
+      args: ["--x"],
+      cwd: "/w",
+      env: { API_KEY: "s3cret" },
+      enabledTools: ["a"],
+      approveTools: true,
+    },
+    "re-mote": {
+      url: "http://h/mcp",
+      bearerTokenEnvVar: "TOKEN_VAR",
+      headers: { "X-Key": "h3ader" },
+      disabledTools: ["b"],
+      required: true,
+    },
+  });
+  assert.deepEqual(config, [
+    ["mcp_servers.local.command", "srv"],
+    ["mcp_servers.local.args", ["--x"]],
+    ["mcp_servers.local.cwd", "/w"],
+    ["mcp_servers.local.env_vars", ["API_KEY"]],
+    ["mcp_servers.local.enabled_tools", ["a"]],
+    ["mcp_servers.local.default_tools_approval_mode", "approve"],
+    ["mcp_servers.re-mote.url", "http://h/mcp"],
+    ["mcp_servers.re-mote.bearer_token_env_var", "TOKEN_VAR"],
+    ["mcp_servers.re-mote.env_http_headers", { "X-Key": "CODEXKIT_MCP_RE_MOTE_HEADER_0" }],
+    ["mcp_servers.re-mote.disabled_tools", ["b"]],
+    ["mcp_servers.re-mote.required", true],
+  ]);
+  assert.deepEqual(env, { API_KEY: "s3cret", CODEXKIT_MCP_RE_MOTE_HEADER_0: "h3ader" });
+  const { args } = buildExecArgs({
+    ...base,
+    thread: { mcpServers: { local: { command: "srv", env: { K: "v4lue" } } } },
+  });
+  assert.ok(!args.join(" ").includes("v4lue"));
+  assert.throws(
+    () =>
+      mcpServersConfig({
+        a: { command: "x", env: { K: "1" } },
+        b: { command: "y", env: { K: "2" } },
+      }),
+    /Cannot use mcpServers\.b\.env\.K: another MCP server sets K to a different value/,
   );
 });

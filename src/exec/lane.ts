@@ -6,56 +6,41 @@
 import type { ThreadEvent } from "../events.ts";
 import type { TurnLane, TurnRequest } from "../lane.ts";
 import type { CodexOptions } from "../options.ts";
-import type { Spawner } from "../runtime/mod.ts";
-import type { ResolvedBinary } from "../binary/resolve.ts";
+import type { TurnContext } from "../client_context.ts";
 import { resolveLayers } from "../options/layers.ts";
-import { buildConfigArgs, clientEnv, redactArgs } from "./args.ts";
+import { clientEnv, mcpServersConfig, redactArgs } from "./args.ts";
 import { Redactor } from "../redact.ts";
 import type { ExecArgs } from "./args.ts";
 import { buildExecArgs } from "./args.ts";
-import type { OptionGate } from "./gates.ts";
+import type { OptionGate } from "../options/gates.ts";
 import type { ResolvedSettings } from "../options/layers.ts";
-import { shellEnvPolicyArgs } from "./shell_env.ts";
-import { writeSchemaFile } from "./schema_file.ts";
+import { withShellEnvExclusion } from "./shell_env.ts";
+import { writeSchemaFile, writeTempFile } from "./schema_file.ts";
 import { runExec } from "./run.ts";
-
-/** What the exec lane needs from its client. */
-export interface ExecLaneContext {
-  /** The client's options. */
-  options: CodexOptions;
-  /** Spawns children. */
-  spawner: Spawner;
-  /** The binary (resolved once per client, lazily). */
-  binary(): Promise<ResolvedBinary>;
-  /** `CODEX_HOME` ready for use (created when missing), when the client sets one. */
-  codexHome(): Promise<string | undefined>;
-  /** The gate for optional flags; `options.capabilities` (unless `false`) when absent. */
-  gate?(): Promise<OptionGate | undefined>;
-}
+import { TOOLS_SERVER_NAME, TOOLS_TOKEN_ENV } from "../tools/tool.ts";
 
 /** Runs each turn as its own `codex exec --json` process. */
 export class ExecLane implements TurnLane {
-  #context: ExecLaneContext;
-  #redactor: Redactor | undefined;
+  #context: TurnContext;
 
-  /** Creates the lane for one client. */
-  constructor(context: ExecLaneContext) {
+  /** Creates the lane for one client, from its resolved context. */
+  constructor(context: TurnContext) {
     this.#context = context;
   }
 
   /** The client's known secrets: its API key and secret-looking config values. */
   get secrets(): readonly string[] {
-    const options = this.#context.options;
-    this.#redactor ??= Redactor.from({ apiKey: options.apiKey, args: buildConfigArgs(options) });
-    return this.#redactor.secrets;
+    return this.#context.secrets;
   }
 
-  /** Starts a turn; see {@linkcode TurnLane.runTurn}. */
   runTurn(request: TurnRequest): ReadableStream<ThreadEvent[]> {
     const context = this.#context;
     const options = context.options;
     const { turnOptions, threadOptions } = request;
-    return runExec({
+    const withTools = (threadOptions.tools?.length ?? 0) + (turnOptions.tools?.length ?? 0) > 0;
+    // A new thread's id arrives with its first event; tools called later are told it.
+    let threadId = request.fork ? undefined : request.threadId ?? undefined;
+    const events = runExec({
       spawner: context.spawner,
       stdinText: request.input.prompt,
       signal: turnOptions.signal,
@@ -63,42 +48,114 @@ export class ExecLane implements TurnLane {
       idleTimeoutMs: turnOptions.idleTimeoutMs,
       connectTimeoutMs: turnOptions.connectTimeoutMs,
       eventLog: turnOptions.eventLog,
+      onEventLogError: turnOptions.eventLogErrors === "warn"
+        ? (error) => options.onWarning?.(error.message)
+        : undefined,
       onStderr: options.onStderr,
       killGraceMs: options.killGraceMs,
       maxLineBytes: options.maxLineBytes,
       async prepare() {
-        const [binary, codexHome, gate] = await Promise.all([
-          context.binary(),
-          context.codexHome(),
-          context.gate ? context.gate() : options.capabilities || undefined,
-        ]);
-        const schemaFile = turnOptions.outputSchema
-          ? await writeSchemaFile(turnOptions.outputSchema)
-          : undefined;
+        const { binary, codexHome, gate, configuredExclude } = await context.resolve({
+          gate: true,
+        });
+        // Everything the run holds is released when it settles, or here if preparing fails.
+        const held: (() => Promise<void>)[] = [];
+        const release = () => Promise.all(held.map((free) => free())).then(() => {});
         try {
-          const settings = resolveLayers(options, threadOptions, turnOptions);
-          const { args, warnings } = turnExecArgs(options, request, settings, {
+          const layers = resolveLayers(options, threadOptions, turnOptions);
+          const schemaFile = turnOptions.outputSchema
+            ? await writeSchemaFile(turnOptions.outputSchema)
+            : undefined;
+          if (schemaFile) held.push(schemaFile.remove);
+          const base = layers.thread.baseInstructions;
+          const instructions = base === undefined
+            ? undefined
+            : await writeTempFile("instructions.md", base);
+          if (instructions) held.push(instructions.remove);
+          const env: Record<string, string> = {};
+          if (withTools) {
+            if (layers.thread.mcpServers?.[TOOLS_SERVER_NAME] !== undefined) {
+              throw new TypeError(
+                `Cannot use mcpServers.${TOOLS_SERVER_NAME}: the name serves the thread's tools`,
+              );
+            }
+            // Loaded only for a thread with tools: the MCP SDK is a large graph.
+            const { startToolsServer } = await import("../tools/mcp_server.ts");
+            const server = await startToolsServer({
+              tools: layers.thread.tools!,
+              threadId: () => threadId,
+            });
+            held.push(server.close);
+            env[TOOLS_TOKEN_ENV] = server.token;
+            layers.thread.mcpServers = {
+              ...layers.thread.mcpServers,
+              [TOOLS_SERVER_NAME]: {
+                url: server.url,
+                bearerTokenEnvVar: TOOLS_TOKEN_ENV,
+                approveTools: true,
+                // The turn waits until codex has listed the tools.
+                required: true,
+              },
+            };
+          }
+          // The variables codex holds for MCP servers and tools join the hidden names.
+          Object.assign(env, mcpServersConfig(layers.thread.mcpServers ?? {}).env);
+          // codex's credentials stay out of the agent's commands; the user's hidden names too.
+          const settings = {
+            ...layers,
+            config: withShellEnvExclusion(
+              layers.config,
+              options.configOverrides,
+              configuredExclude,
+              Object.keys(env),
+            ),
+          };
+          const built = turnExecArgs(options, request, settings, {
             outputSchemaFile: schemaFile?.path,
+            instructionsFile: instructions?.path,
             gate,
           });
+          const { args, warnings } = built;
+          Object.assign(env, built.env);
           for (const warning of warnings) options.onWarning?.(warning);
-          // Right after `exec --json`: codex's credentials stay out of the agent's commands.
-          args.splice(2, 0, ...shellEnvPolicyArgs(settings.config, options.configOverrides));
+          const childEnv = clientEnv(options, binary, codexHome, settings.env);
+          for (const [name, value] of Object.entries(env)) {
+            if (childEnv[name] !== undefined && childEnv[name] !== value) {
+              throw new TypeError(
+                `Cannot use mcpServers: ${name} is already in codex's environment, and codex exec hands server variables over by name`,
+              );
+            }
+            childEnv[name] = value;
+          }
           return {
             binary: binary.path,
             args,
             displayCommand: [binary.path, ...redactArgs(args)],
-            secrets: Redactor.from({ apiKey: options.apiKey, args }).secrets,
-            env: clientEnv(options, binary, codexHome, settings.env),
+            secrets: Redactor.from({ apiKey: options.apiKey, args, secrets: Object.values(env) })
+              .secrets,
+            env: childEnv,
             cwd: threadOptions.workingDirectory,
-            onSettled: () => schemaFile?.remove(),
+            onSettled: release,
           };
         } catch (error) {
-          await schemaFile?.remove();
+          await release();
           throw error;
         }
       },
     });
+    if (!withTools) return events;
+    return events.pipeThrough(
+      new TransformStream<ThreadEvent[], ThreadEvent[]>({
+        transform(batch, controller) {
+          for (const event of batch) {
+            if (event.type === "thread.started") {
+              threadId = (event as { thread_id: string }).thread_id;
+            }
+          }
+          controller.enqueue(batch);
+        },
+      }),
+    );
   }
 }
 
@@ -110,22 +167,22 @@ export function turnExecArgs(
   options: CodexOptions,
   request: TurnRequest,
   settings: ResolvedSettings,
-  extras: { outputSchemaFile?: string; gate?: OptionGate },
+  extras: { outputSchemaFile?: string; instructionsFile?: string; gate?: OptionGate },
 ): ExecArgs {
-  const { turnOptions } = request;
   return buildExecArgs({
+    // The turn's own flags (`--cyber-access-program`, `--output-last-message`, ...).
+    ...settings.turn,
     config: settings.config,
     configOverrides: options.configOverrides,
     baseUrl: options.baseUrl,
     profile: options.profile,
     thread: settings.thread,
-    cyberAccessProgram: settings.cyberAccessProgram,
     threadId: request.threadId,
     resumeLast: request.resumeLast,
     fork: request.fork,
-    images: [...request.input.images, ...(turnOptions.images ?? [])],
+    images: [...request.input.images, ...(settings.turn.images ?? [])],
     outputSchemaFile: extras.outputSchemaFile,
-    outputLastMessage: turnOptions.outputLastMessage,
+    instructionsFile: extras.instructionsFile,
     gate: extras.gate,
     onUnsupported: options.onUnsupported,
   });

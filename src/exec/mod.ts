@@ -45,7 +45,7 @@ export type {
   SpawnOptions,
   StdinMode,
 } from "../runtime/mod.ts";
-export type { GateAnswer, GatedOption, OptionGate, UnsupportedPolicy } from "./gates.ts";
+export type { GateAnswer, GatedOption, OptionGate, UnsupportedPolicy } from "../options/gates.ts";
 export type {
   ApprovalMode,
   CodexConfigObject,

@@ -50,9 +50,7 @@ export async function prepareOutputSchema(
         })`,
       );
     }
-    const jsonSchema = closeObjects(
-      toJsonSchema(schema as unknown as v.GenericSchema) as Record<string, unknown>,
-    );
+    const jsonSchema = closeObjects(valibotJsonSchema(schema));
     return {
       jsonSchema,
       strict: true,
@@ -65,15 +63,7 @@ export async function prepareOutputSchema(
         if (result instanceof Promise) {
           throw new TypeError("Cannot use outputSchema: async valibot schemas are not supported");
         }
-        if (result.issues) {
-          const issues = result.issues.map((issue) => {
-            const path = issue.path?.map((p) =>
-              typeof p === "object" && p !== null && "key" in p ? String(p.key) : String(p)
-            ).join(".");
-            return path ? `${path}: ${issue.message}` : issue.message;
-          });
-          throw mismatch(text, issues);
-        }
+        if (result.issues) throw mismatch(text, standardIssues(result.issues));
         return result.value;
       },
     };
@@ -89,6 +79,23 @@ export async function prepareOutputSchema(
       return value;
     },
   };
+}
+
+/** Standard Schema issues as lines: `path: message` (or the message alone at the root). */
+export function standardIssues(
+  issues: readonly { message: string; path?: readonly unknown[] }[],
+): string[] {
+  return issues.map((issue) => {
+    const path = issue.path?.map((p) =>
+      typeof p === "object" && p !== null && "key" in p ? String(p.key) : String(p)
+    ).join(".");
+    return path ? `${path}: ${issue.message}` : issue.message;
+  });
+}
+
+/** The JSON Schema of a valibot schema, as `@valibot/to-json-schema` converts it. */
+export function valibotJsonSchema(schema: StandardSchemaLike): Record<string, unknown> {
+  return toJsonSchema(schema as unknown as v.GenericSchema) as Record<string, unknown>;
 }
 
 async function readSchemaFile(path: string): Promise<Record<string, unknown>> {

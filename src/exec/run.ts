@@ -11,6 +11,7 @@
  *
  * @module
  */
+import type { FileSystemError } from "../errors.ts";
 import { openLineLog } from "../fs/line_log.ts";
 import type { LineLog, LineLogTarget } from "../fs/line_log.ts";
 import type { ThreadEvent } from "../events.ts";
@@ -60,8 +61,13 @@ export interface ExecRunOptions {
   idleTimeoutMs?: number;
   /** Limit until the first event, in ms. */
   connectTimeoutMs?: number;
-  /** Where the raw stdout lines are teed as they arrive. */
+  /** Where the raw stdout lines are teed as they arrive (the run's secrets scrubbed). */
   eventLog?: LineLogTarget;
+  /**
+   * Gets the event log's failure, after which the run goes on unlogged; without it, a log that
+   * cannot be written ends the run with a `FileSystemError`.
+   */
+  onEventLogError?: (error: FileSystemError) => void;
   /** Each stderr line. */
   onStderr?: (line: string) => void;
   /** SIGTERM -> SIGKILL grace. */
@@ -163,7 +169,12 @@ export function runExec(options: ExecRunOptions): ReadableStream<ThreadEvent[]> 
       }
       try {
         // Opened before the spawn: a log that cannot be written fails the run with no child.
-        if (options.eventLog !== undefined) log = openLineLog(options.eventLog);
+        if (options.eventLog !== undefined) {
+          log = openLineLog(options.eventLog, {
+            secrets: prepared.secrets,
+            onError: options.onEventLogError,
+          });
+        }
         child = await options.spawner.spawn(prepared.binary, prepared.args, {
           cwd: prepared.cwd,
           env: prepared.env,

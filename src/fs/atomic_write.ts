@@ -12,6 +12,7 @@
  */
 import { randomBytes } from "node:crypto";
 import { chmod, lstat, open, readdir, rename, rm, unlink } from "node:fs/promises";
+import type { FileHandle } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 import process from "node:process";
 
@@ -109,6 +110,13 @@ export async function removeStaleTemps(
 }
 
 /**
+ * A fault point for tests: when `midWrite` is set, every write stops with the first half of
+ * its data in the temp file and waits on it, so a test can kill the writer at that moment
+ * instead of hoping a random kill lands inside a write. Left unset outside tests.
+ */
+export const atomicWriteFaults: { midWrite?: (temp: string) => Promise<void> } = {};
+
+/**
  * Writes `data` to `path` atomically with `mode` (applied after creation too, so the umask
  * cannot widen or narrow it). The temp file is created 0600, removed on every failure path
  * this process lives through, and recognisable by its name for the next writer to remove
@@ -128,7 +136,14 @@ export async function writeFileAtomic(
   let renamed = false;
   try {
     try {
-      await handle.writeFile(data);
+      const midWrite = atomicWriteFaults.midWrite;
+      if (midWrite) {
+        const bytes = typeof data === "string" ? new TextEncoder().encode(data) : data;
+        const half = bytes.length >> 1;
+        await writeAt(handle, bytes.subarray(0, half), 0);
+        await midWrite(temp);
+        await writeAt(handle, bytes.subarray(half), half);
+      } else await handle.writeFile(data);
       await handle.sync();
     } finally {
       await handle.close();
@@ -138,5 +153,13 @@ export async function writeFileAtomic(
     renamed = true;
   } finally {
     if (!renamed) await unlink(temp).catch(() => {});
+  }
+}
+
+/** Writes all of `bytes` at `position` (a write may take fewer bytes than it was given). */
+async function writeAt(handle: FileHandle, bytes: Uint8Array, position: number): Promise<void> {
+  for (let done = 0; done < bytes.length;) {
+    const { bytesWritten } = await handle.write(bytes, done, bytes.length - done, position + done);
+    done += bytesWritten;
   }
 }

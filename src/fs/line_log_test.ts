@@ -1,8 +1,10 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
+import { existsSync } from "node:fs";
 import { mkdtemp, readFile, rm, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { FileSystemError } from "../errors.ts";
 import { openLineLog } from "./line_log.ts";
 
 const bytes = (text: string) => new TextEncoder().encode(text);
@@ -44,6 +46,77 @@ test("A stream line log gets whole lines and is released, not closed", async () 
   await writer.close();
 });
 
-test("A line log to a path that cannot be opened throws at once", () => {
-  assert.throws(() => openLineLog("/nonexistent-dir/for/sure/log.jsonl"));
+test("A line log to a path that cannot be opened throws a FileSystemError naming it", () => {
+  const path = "/nonexistent-dir/for/sure/log.jsonl";
+  assert.throws(
+    () => openLineLog(path),
+    (e: unknown) =>
+      e instanceof FileSystemError && e.path === path && e.operation === "open" &&
+      e.code === "ENOENT" && e.message.startsWith(`Cannot open the event log ${path}: `),
+  );
+});
+
+// /dev/full answers every write with ENOSPC (Linux): a full disk on demand.
+const noDevFull = !existsSync("/dev/full") && "needs /dev/full";
+
+test("A file line log on a full disk throws a FileSystemError with ENOSPC", {
+  skip: noDevFull,
+}, () => {
+  const log = openLineLog("/dev/full", { secrets: ["sk-line-log-secret"] });
+  assert.throws(
+    () => log.write(bytes('{"a":1}\n')),
+    (e: unknown) =>
+      e instanceof FileSystemError && e.path === "/dev/full" && e.operation === "write" &&
+      e.code === "ENOSPC" && /^Cannot write the event log \/dev\/full: .*ENOSPC/.test(e.message),
+  );
+  // The log let its file go: later lines and the close do nothing.
+  log.write(bytes("more\n"));
+  return log.close();
+});
+
+test("A line log with onError reports the first failure once and then writes nothing", {
+  skip: noDevFull,
+}, async () => {
+  const seen: FileSystemError[] = [];
+  const log = openLineLog("/dev/full", { onError: (e) => void seen.push(e) });
+  log.write(bytes("a\n"));
+  log.write(bytes("b\n"));
+  await log.close();
+  assert.equal(seen.length, 1);
+  assert.equal(seen[0].code, "ENOSPC");
+  const unopened: FileSystemError[] = [];
+  const none = openLineLog("/nonexistent-dir/log", { onError: (e) => void unopened.push(e) });
+  none.write(bytes("a\n"));
+  await none.close();
+  assert.deepEqual(unopened.map((e) => e.operation), ["open"]);
+});
+
+test("A line log scrubs known secrets, plain and JSON-escaped, from what it writes", async () => {
+  const got: string[] = [];
+  const sink = new WritableStream<Uint8Array>({
+    write: (c) => void got.push(new TextDecoder().decode(c)),
+  });
+  const key = 'sk-abc"123';
+  const log = openLineLog(sink, { secrets: ["sk-plain-0001", key] });
+  await log.write(bytes(`{"m":"bad key sk-plain-0001"}\n${JSON.stringify({ m: key })}\nsk-pl`));
+  await log.write(bytes("ain-0001"));
+  await log.close();
+  assert.deepEqual(got, [
+    '{"m":"bad key [redacted]"}\n{"m":"[redacted]"}\n',
+    "[redacted]",
+  ]);
+});
+
+test("A stream line log whose stream errors rejects with a FileSystemError", async () => {
+  const sink = new WritableStream<Uint8Array>({
+    write: () => Promise.reject(new Error("sink is broken")),
+  });
+  const log = openLineLog(sink);
+  await assert.rejects(
+    Promise.resolve(log.write(bytes("a\n"))),
+    (e: unknown) =>
+      e instanceof FileSystemError && e.path === undefined &&
+      e.message === "Cannot write the event log stream: sink is broken",
+  );
+  await log.close();
 });

@@ -7,12 +7,12 @@
  */
 import process from "node:process";
 import { resolveCodexBinary } from "../binary/resolve.ts";
-import { flattenConfig } from "../config/toml_literal.ts";
-import { buildExecEnv } from "../exec/args.ts";
+import { buildExecEnv, codexGlobalArgs } from "../exec/args.ts";
 import { runToEnd } from "../process/run_to_end.ts";
 import { spawnerFor } from "../process/spawner.ts";
 import { stopError } from "../process/stop_error.ts";
 import type { Spawner } from "../runtime/mod.ts";
+import type { CodexConfigObject } from "../options.ts";
 import { redactText } from "../redact.ts";
 import { storedSecrets } from "./auth_file.ts";
 import { ensureCodexHome } from "./layout.ts";
@@ -26,7 +26,7 @@ export interface CodexCliOptions {
    * by the home passed in; nothing is written back to this process's environment.
    */
   env?: Record<string, string | undefined>;
-  /** Config overrides, passed as `-c key=<TOML literal>` (e.g. `{ analytics: { enabled: false } }`). */
+  /** Config overrides, passed as `--config key=<TOML literal>` (e.g. `{ analytics: { enabled: false } }`). */
   config?: Record<string, unknown>;
   /** Features to turn off (`--disable <name>`), e.g. `["plugins"]`. */
   disable?: readonly string[];
@@ -65,15 +65,14 @@ export function cliArgs(
   options: Pick<CodexCliOptions, "config" | "disable">,
   rest: readonly string[],
 ): string[] {
-  const args = [...subcommand];
-  for (const pair of flattenConfig(options.config ?? {})) args.push("-c", pair);
   for (const feature of options.disable ?? []) {
     if (typeof feature !== "string" || !/^[A-Za-z0-9_.-]+$/.test(feature)) {
       throw new TypeError("Cannot run codex: options.disable must list feature names");
     }
-    args.push("--disable", feature);
   }
-  return [...args, ...rest];
+  // The values are checked as TOML literals where they are encoded.
+  const config = options.config as CodexConfigObject | undefined;
+  return [...subcommand, ...codexGlobalArgs({ config, disable: options.disable }), ...rest];
 }
 
 /** Runs `codex <args>` with `CODEX_HOME=home` in the child's environment only. */

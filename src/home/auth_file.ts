@@ -4,11 +4,14 @@
  *
  * @module
  */
-import { readFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { parse as parseJsonc } from "jsonc-parser";
 import type { ParseError } from "jsonc-parser";
 import { FileFormatError } from "../errors.ts";
+import { readHomeFile } from "./home_error.ts";
+
+// As readFile(path, "utf8") reads: a byte order mark stays in the text.
+const utf8 = new TextDecoder("utf-8", { ignoreBOM: true });
 
 /** What {@linkcode inspectAuthFile} found; holds no secret. */
 export interface AuthFileInfo {
@@ -36,16 +39,9 @@ export interface AuthFileInfo {
  */
 export async function inspectAuthFile(home: string): Promise<AuthFileInfo> {
   const path = join(resolve(home), "auth.json");
-  let text: string;
-  try {
-    text = await readFile(path, "utf8");
-  } catch (error) {
-    if ((error as { code?: string }).code === "ENOENT") {
-      return { path, exists: false, authMode: undefined, problem: undefined };
-    }
-    throw error;
-  }
-  const result = checkAuthJson(text, path);
+  const bytes = await readHomeFile(path, { what: "auth.json" });
+  if (bytes === undefined) return { path, exists: false, authMode: undefined, problem: undefined };
+  const result = checkAuthJson(utf8.decode(bytes), path);
   return { path, exists: true, ...result };
 }
 
@@ -104,9 +100,13 @@ function errorPosition(text: string): { line: number; column: number } {
  * output; empty when the file is missing or does not parse. Never leaves this SDK.
  */
 export async function storedSecrets(home: string): Promise<string[]> {
+  // Not there or not JSON: nothing to redact. Not a regular file (a FIFO): a CodexHomeError,
+  // rather than a read, or a codex child, that waits on it forever.
+  const bytes = await readHomeFile(join(resolve(home), "auth.json"), { what: "auth.json" });
+  if (bytes === undefined) return [];
   let value: unknown;
   try {
-    value = JSON.parse(await readFile(join(resolve(home), "auth.json"), "utf8"));
+    value = JSON.parse(utf8.decode(bytes));
   } catch {
     return [];
   }

@@ -1,6 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { chmod, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
+import { execFileSync } from "node:child_process";
+import { chmod, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { inspect } from "node:util";
@@ -16,7 +17,7 @@ import {
   parseDeviceCodePrompt,
 } from "./auth.ts";
 import type { DeviceCodePrompt } from "./auth.ts";
-import { checkAuthJson } from "./auth_file.ts";
+import { checkAuthJson, inspectAuthFile } from "./auth_file.ts";
 
 const KEY = "sk-fake-auth-test-9f8e7d6c5b4a39281706";
 
@@ -114,7 +115,7 @@ test("cliArgs puts config overrides and disabled features after the subcommand",
     cliArgs(["login"], { config: { analytics: { enabled: false } }, disable: ["plugins"] }, [
       "status",
     ]),
-    ["login", "-c", "analytics.enabled=false", "--disable", "plugins", "status"],
+    ["login", "--config", "analytics.enabled=false", "--disable", "plugins", "status"],
   );
   assert.deepEqual(cliArgs(["logout"], {}, []), ["logout"]);
   assert.throws(() => cliArgs(["login"], { disable: ["a b"] }, []), TypeError);
@@ -327,4 +328,22 @@ test("no auth result, error or debug string ever contains the key", async () => 
     ].join("\n");
     assert.ok(!text.includes(KEY), text);
   }
+});
+
+test("authStatus, logout and loginWithApiKey refuse a FIFO auth.json at once, naming it", {
+  timeout: 30_000, // a read that blocks fails the test instead of hanging the run
+}, async () => {
+  await using box = await sandbox();
+  await mkdir(box.home, { recursive: true });
+  const fifo = join(box.home, "auth.json");
+  execFileSync("mkfifo", [fifo]);
+  // A codex that would answer: the refusal must come before any child.
+  const codexPath = await box.fake(`echo "Logged in using an API key - sk-...7890" >&2`);
+  const isRefusal = (e: unknown) =>
+    e instanceof CodexHomeError && e.path === fifo && e.reason === "io" &&
+    e.message === `Cannot read auth.json ${fifo}: it is a FIFO, not a regular file`;
+  await assert.rejects(authStatus(box.home, { codexPath, env: box.env }), isRefusal);
+  await assert.rejects(logout(box.home, { codexPath, env: box.env }), isRefusal);
+  await assert.rejects(loginWithApiKey(box.home, KEY, { codexPath, env: box.env }), isRefusal);
+  await assert.rejects(inspectAuthFile(box.home), isRefusal);
 });

@@ -8,11 +8,12 @@
  * @module
  */
 import type { ApprovalMode, SandboxMode } from "../options.ts";
-import { readFile, stat } from "node:fs/promises";
-import { join, resolve } from "node:path";
+import { stat } from "node:fs/promises";
+import { basename, join, resolve } from "node:path";
 import { parse, stringify, TomlError } from "smol-toml";
-import { FileFormatError } from "../errors.ts";
+import { FileFormatError, systemReason } from "../errors.ts";
 import { writeFileAtomic } from "../fs/atomic_write.ts";
+import { CodexHomeError, errnoCode, readHomeFile, reasonFor } from "./home_error.ts";
 import { ensureCodexHome } from "./layout.ts";
 
 /** The file name codex reads its settings from inside CODEX_HOME. */
@@ -156,7 +157,8 @@ export type ConfigPatch = { [key: string]: unknown };
 
 /**
  * Reads `CODEX_HOME/config.toml`. A missing file reads as `{}`; a syntax error throws a
- * {@linkcode FileFormatError} with line and column.
+ * {@linkcode FileFormatError} with line and column; a path that is not a regular file (a FIFO,
+ * a directory) throws a `CodexHomeError` naming it, without waiting on it.
  *
  * @example Read the model a home is set to
  * ```ts ignore
@@ -166,15 +168,43 @@ export type ConfigPatch = { [key: string]: unknown };
  * ```
  */
 export async function readConfigToml(home: string): Promise<CodexConfig> {
-  const path = join(resolve(home), CONFIG_TOML);
-  let text: string;
-  try {
-    text = await readFile(path, "utf8");
-  } catch (error) {
-    if ((error as { code?: string }).code === "ENOENT") return {};
-    throw error;
+  return await readConfigFile(join(resolve(home), CONFIG_TOML));
+}
+
+/**
+ * The `shell_environment_policy.exclude` list codex takes from a home's files: the one in
+ * `<profile>.config.toml` when a profile is active and its file sets one (codex 0.169.0
+ * layers the profile's file over `config.toml`, and a list replaces a list), else the one in
+ * `config.toml`. `undefined` when neither sets a list of strings, or when a file cannot be read
+ * or parsed: codex reports such a file itself when it starts.
+ */
+export async function configuredShellEnvExclude(
+  home: string,
+  profile?: string,
+): Promise<string[] | undefined> {
+  const files = [CONFIG_TOML];
+  if (profile !== undefined) files.unshift(`${profile}.${CONFIG_TOML}`);
+  for (const file of files) {
+    let config: CodexConfig;
+    try {
+      config = await readConfigFile(join(resolve(home), file));
+    } catch {
+      return undefined;
+    }
+    const policy = config.shell_environment_policy;
+    const exclude = isTable(policy) ? policy.exclude : undefined;
+    if (exclude === undefined) continue;
+    const names = Array.isArray(exclude) && exclude.every((name) => typeof name === "string");
+    return names ? exclude as string[] : undefined;
   }
-  return parseConfigToml(text, path);
+  return undefined;
+}
+
+async function readConfigFile(path: string): Promise<CodexConfig> {
+  const bytes = await readHomeFile(path, { what: basename(path) });
+  if (bytes === undefined) return {};
+  // As readFile(path, "utf8") reads: a byte order mark stays in the text.
+  return parseConfigToml(new TextDecoder("utf-8", { ignoreBOM: true }).decode(bytes), path);
 }
 
 /**
@@ -197,7 +227,17 @@ export async function writeConfigToml(home: string, config: CodexConfig): Promis
   const path = join(dir, CONFIG_TOML);
   const text = stringifyConfigToml(config);
   const mode = await stat(path).then((info) => info.mode & 0o777, () => 0o600);
-  await writeFileAtomic(path, text, mode);
+  try {
+    await writeFileAtomic(path, text, mode);
+  } catch (error) {
+    const code = errnoCode(error);
+    throw new CodexHomeError(`Cannot write ${path}: ${systemReason(error)}`, {
+      path,
+      reason: reasonFor(code),
+      code,
+      cause: error,
+    });
+  }
   return path;
 }
 

@@ -1,12 +1,15 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtemp, readFile, rm, stat, writeFile } from "node:fs/promises";
+import { execFileSync } from "node:child_process";
+import { mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parse } from "smol-toml";
 import { FileFormatError } from "../errors.ts";
+import { CodexHomeError } from "./home_error.ts";
 import { encodeTomlValue, flattenConfig } from "../config/toml_literal.ts";
 import {
+  configuredShellEnvExclude,
   mergeConfig,
   parseConfigToml,
   readConfigToml,
@@ -189,4 +192,52 @@ test("updateConfigToml leaves a file with a syntax error untouched", async () =>
     return true;
   });
   assert.equal(await readFile(path, "utf8"), broken);
+});
+
+test("configuredShellEnvExclude reads the list of config.toml, or of the active profile's file", async () => {
+  await using dir = await scratch();
+  const home = dir.path;
+  assert.equal(await configuredShellEnvExclude(home), undefined);
+  await writeFile(join(home, "config.toml"), '[shell_environment_policy]\nexclude = ["TOP"]\n');
+  assert.deepEqual(await configuredShellEnvExclude(home), ["TOP"]);
+  // A profile file without a list leaves config.toml's in force; one with a list replaces it.
+  await writeFile(join(home, "p.config.toml"), 'model = "gpt-5.5"\n');
+  assert.deepEqual(await configuredShellEnvExclude(home, "p"), ["TOP"]);
+  await writeFile(join(home, "p.config.toml"), 'shell_environment_policy.exclude = ["MINE"]\n');
+  assert.deepEqual(await configuredShellEnvExclude(home, "p"), ["MINE"]);
+  assert.deepEqual(await configuredShellEnvExclude(home, "other"), ["TOP"]);
+  // What codex itself will refuse to read is left to codex to report.
+  await writeFile(join(home, "config.toml"), "shell_environment_policy = [\n");
+  assert.equal(await configuredShellEnvExclude(home), undefined);
+  await writeFile(join(home, "config.toml"), "shell_environment_policy.exclude = [1]\n");
+  assert.equal(await configuredShellEnvExclude(home), undefined);
+});
+
+test("readConfigToml refuses a FIFO config.toml at once, naming it", {
+  timeout: 30_000, // a read that blocks fails the test instead of hanging the run
+}, async () => {
+  await using home = await scratch();
+  const fifo = join(home.path, "config.toml");
+  execFileSync("mkfifo", [fifo]);
+  await assert.rejects(
+    readConfigToml(home.path),
+    (e: unknown) =>
+      e instanceof CodexHomeError && e.path === fifo &&
+      e.message === `Cannot read config.toml ${fifo}: it is a FIFO, not a regular file`,
+  );
+  await assert.rejects(updateConfigToml(home.path, { model: "x" }), CodexHomeError);
+});
+
+test("writeConfigToml that cannot write is a CodexHomeError naming the file, with no temp left", async () => {
+  await using home = await scratch();
+  const path = join(home.path, "config.toml");
+  // A directory in the way: the replace fails as a full disk would, at a point we control.
+  await mkdir(path);
+  await assert.rejects(
+    writeConfigToml(home.path, { model: "gpt-5.5" }),
+    (e: unknown) =>
+      e instanceof CodexHomeError && e.path === path && typeof e.code === "string" &&
+      e.message.startsWith(`Cannot write ${path}: ${e.code}`),
+  );
+  assert.deepEqual(await readdir(home.path), ["config.toml"]);
 });

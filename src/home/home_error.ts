@@ -3,8 +3,9 @@
  *
  * @module
  */
-import { CodexError } from "../errors.ts";
+import { CodexError, FileSystemError } from "../errors.ts";
 import type { CodexErrorOptions } from "../errors.ts";
+import { readRegularFile } from "../fs/regular_file.ts";
 
 /** Why a home operation failed, as a stable word rather than an errno string. */
 export type CodexHomeErrorReason =
@@ -68,5 +69,28 @@ export function reasonFor(code: string | undefined): CodexHomeErrorReason {
       return "symlink";
     default:
       return "io";
+  }
+}
+
+/**
+ * The bytes of a small file of a home (`auth.json`, `config.toml`), `undefined` when missing;
+ * never blocks on a FIFO or device there. What cannot be read is a {@linkcode CodexHomeError}
+ * naming the file: reason `"symlink"` for a link with `noFollow`, `"io"` for a file that is
+ * not a regular one.
+ */
+export async function readHomeFile(
+  path: string,
+  options: { noFollow?: boolean; what?: string } = {},
+): Promise<Uint8Array | undefined> {
+  try {
+    return await readRegularFile(path, options);
+  } catch (error) {
+    if (!(error instanceof FileSystemError)) throw error;
+    throw new CodexHomeError(error.message, {
+      path,
+      reason: error.code === undefined ? "io" : reasonFor(error.code),
+      code: error.code,
+      cause: error,
+    });
   }
 }

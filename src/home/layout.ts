@@ -5,8 +5,14 @@
  */
 import { tempNameFor } from "../fs/atomic_write.ts";
 import { lstat, mkdir, open, readdir, stat, unlink } from "node:fs/promises";
+import { homedir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { CodexHomeError, errnoCode, reasonFor } from "./home_error.ts";
+
+/** The CODEX_HOME codex uses without a `codexHome` option: `$CODEX_HOME`, else `~/.codex`. */
+export function defaultCodexHome(env: Record<string, string | undefined>): string {
+  return env.CODEX_HOME || join(env.HOME || homedir(), ".codex");
+}
 
 /**
  * Makes sure `path` is an existing, writable directory (creating it and its parents, like

@@ -3,9 +3,9 @@
  *
  * @module
  */
-import { constants, lstat, open } from "node:fs/promises";
+import { lstat } from "node:fs/promises";
 import { join, resolve } from "node:path";
-import { CodexHomeError, errnoCode, reasonFor } from "./home_error.ts";
+import { CodexHomeError, errnoCode, readHomeFile, reasonFor } from "./home_error.ts";
 import { removeStaleTemps, writeFileAtomic } from "../fs/atomic_write.ts";
 import { ensureCodexHome } from "./layout.ts";
 
@@ -80,7 +80,7 @@ export async function seedAuthFrom(
   const contents = new Map<AuthFileName, Uint8Array>();
   const skipped: AuthFileName[] = [];
   for (const name of AUTH_FILES) {
-    const data = await readRegularFile(join(source, name));
+    const data = await readSourceFile(join(source, name));
     if (data === undefined) {
       if (required.includes(name)) {
         throw new CodexHomeError(`Cannot seed auth: ${join(source, name)} does not exist`, {
@@ -143,38 +143,26 @@ function requiredFiles(option: SeedAuthOptions["require"]): readonly AuthFileNam
 }
 
 /** The bytes of a regular file, `undefined` when missing; symlinks and others are refused. */
-async function readRegularFile(path: string): Promise<Uint8Array | undefined> {
-  let handle;
+async function readSourceFile(path: string): Promise<Uint8Array | undefined> {
   try {
     // O_NOFOLLOW: the check and the read concern the same file, not a link swapped in between.
-    handle = await open(path, constants.O_RDONLY | constants.O_NOFOLLOW);
+    return await readHomeFile(path, { noFollow: true, what: "source" });
   } catch (error) {
-    const code = errnoCode(error);
-    if (code === "ENOENT") return undefined;
-    if (code === "ELOOP" || (await lstat(path).catch(() => undefined))?.isSymbolicLink()) {
+    if (error instanceof CodexHomeError && error.reason === "symlink") {
       throw new CodexHomeError(`Cannot seed auth: source ${path} is a symlink`, {
         path,
         reason: "symlink",
-        code,
+        code: error.code,
       });
     }
-    throw new CodexHomeError(`Cannot seed auth: cannot read ${path} (${code})`, {
-      path,
-      reason: reasonFor(code),
-      code,
-      cause: error,
-    });
-  }
-  try {
-    const info = await handle.stat();
-    if (!info.isFile()) {
-      throw new CodexHomeError(`Cannot seed auth: source ${path} is not a regular file`, {
+    if (error instanceof CodexHomeError) {
+      throw new CodexHomeError(`Cannot seed auth: ${error.message}`, {
         path,
-        reason: "io",
+        reason: error.reason,
+        code: error.code,
+        cause: error.cause,
       });
     }
-    return new Uint8Array(await handle.readFile());
-  } finally {
-    await handle.close();
+    throw error;
   }
 }

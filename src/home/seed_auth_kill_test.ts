@@ -1,36 +1,51 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
-import { mkdir, mkdtemp, readdir, rm, stat, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from "node:fs/promises";
+import { Buffer } from "node:buffer";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { basename, join } from "node:path";
 import process from "node:process";
 import { fileURLToPath } from "node:url";
 import { detectRuntime } from "../runtime/mod.ts";
 import { seedAuthFrom } from "./seed_auth.ts";
 import { isStaleTemp, STALE_TEMP_MS, TEMP_PREFIX, writeFileAtomic } from "../fs/atomic_write.ts";
 
-const CHILD = fileURLToPath(new URL("./testdata/seed_loop_child.ts", import.meta.url));
+const CHILD = fileURLToPath(new URL("./testdata/seed_mid_write_child.ts", import.meta.url));
 const SECRET = "sk-kill-test-0123456789";
 
-/** Starts the seeding loop, waits for its first seed, lets it run `ms`, then SIGKILLs it. */
-async function killMidSeed(source: string, target: string, ms: number): Promise<void> {
+/**
+ * Starts a seeding child that stops half-way through writing `auth.json` (the fault point of
+ * `atomicWriteFaults`), checks the write is under way, then SIGKILLs the child right there.
+ * Returns the temp file the write was filling.
+ */
+async function killMidWrite(source: string, target: string, full: string): Promise<string> {
   const args = detectRuntime() === "deno" ? ["run", "-A", CHILD] : [CHILD];
   const child = spawn(process.execPath, [...args, source, target], {
     stdio: ["ignore", "pipe", "inherit"],
   });
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
-  await new Promise<void>((resolve, reject) => {
-    let out = "";
-    child.stdout!.on("data", (chunk) => {
-      out += chunk;
-      if (out.includes("ready")) resolve();
+  try {
+    const temp = await new Promise<string>((resolve, reject) => {
+      let out = "";
+      child.stdout!.on("data", (chunk) => {
+        out += chunk;
+        const match = /mid-write (.+)\n/.exec(out);
+        if (match) resolve(match[1]);
+      });
+      child.once(
+        "exit",
+        (code) => reject(new Error(`seeding child exited early (${code}): ${out}`)),
+      );
     });
-    child.once("exit", (code) => reject(new Error(`seeding child exited early (${code})`)));
-  });
-  await new Promise((resolve) => setTimeout(resolve, ms));
-  child.kill("SIGKILL");
-  await exited;
+    // The write is under way: half the data in the temp file, the target still whole.
+    assert.equal((await stat(temp)).size, Buffer.byteLength(full) >> 1);
+    assert.equal(await readFile(join(target, "auth.json"), "utf8"), full);
+    return temp;
+  } finally {
+    child.kill("SIGKILL");
+    await exited;
+  }
 }
 
 /** Files a write left behind: anything but the two credential files. */
@@ -40,29 +55,21 @@ async function leftovers(dir: string): Promise<string[]> {
   );
 }
 
-test("seedAuthFrom killed by SIGKILL mid-write leaves temp files that the next seed removes", async () => {
+test("seedAuthFrom killed by SIGKILL mid-write leaves the target whole and a temp file the next seed removes", async () => {
   const root = await mkdtemp(join(tmpdir(), "codexkit-seedkill-"));
   try {
     const source = join(root, "trusted");
     const target = join(root, "target");
     await mkdir(source);
-    // Large enough that a kill lands inside a write now and then.
-    const auth = JSON.stringify({ OPENAI_API_KEY: SECRET, pad: "p".repeat(4 << 20) });
+    const auth = JSON.stringify({ OPENAI_API_KEY: SECRET, pad: "p".repeat(64 << 10) });
     await writeFile(join(source, "auth.json"), auth);
     await writeFile(join(source, ".credentials.json"), auth);
-    let left: string[] = [];
-    let kills = 0;
-    // Until a kill has left a temp file behind (the case under test), within a bound.
-    while (kills < 60 && left.length === 0) {
-      await killMidSeed(source, target, 5 + Math.floor(Math.random() * 40));
-      kills++;
-      left = await leftovers(target);
-    }
-    assert.ok(left.length > 0, `no kill out of ${kills} landed inside a write`);
-    for (const name of left) {
-      assert.ok(name.startsWith(TEMP_PREFIX), `${name} is named as ours`);
-      assert.equal((await stat(join(target, name))).mode & 0o077, 0, `${name} is private`);
-    }
+    const temp = await killMidWrite(source, target, auth);
+    // The kill landed inside the write: its half-written temp file is all it left.
+    assert.deepEqual(await leftovers(target), [basename(temp)]);
+    assert.ok(basename(temp).startsWith(TEMP_PREFIX), "the temp file is named as ours");
+    assert.equal((await stat(temp)).mode & 0o077, 0, "the temp file is private");
+    assert.equal(await readFile(join(target, "auth.json"), "utf8"), auth, "never torn");
     const report = await seedAuthFrom(source, target);
     assert.deepEqual(report.kept, ["auth.json", ".credentials.json"]);
     assert.deepEqual(await leftovers(target), [], "no credential copy is left");

@@ -1,6 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { mkdir, mkdtemp, readdir, readFile, rm, stat, symlink, writeFile } from "node:fs/promises";
+import { execFileSync } from "node:child_process";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { CodexHomeError } from "./home_error.ts";
@@ -141,4 +142,21 @@ test("seedAuthFrom error messages never contain the credentials", async () => {
   assert.ok(error instanceof CodexHomeError);
   assert.equal(error.reason, "not-a-directory");
   assert.doesNotMatch(`${error.message} ${error.stack}`, /sk-seed-test/);
+});
+
+test("seedAuthFrom refuses a FIFO source auth.json at once, naming it", {
+  timeout: 30_000, // a read that blocks fails the test instead of hanging the run
+}, async () => {
+  await using dir = await scratch();
+  const source = join(dir.path, "trusted");
+  await mkdir(source);
+  const fifo = join(source, "auth.json");
+  execFileSync("mkfifo", [fifo]);
+  await assert.rejects(
+    seedAuthFrom(source, join(dir.path, "target")),
+    (e: unknown) =>
+      e instanceof CodexHomeError && e.path === fifo && e.reason === "io" &&
+      e.message ===
+        `Cannot seed auth: Cannot read source ${fifo}: it is a FIFO, not a regular file`,
+  );
 });

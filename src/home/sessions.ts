@@ -25,6 +25,11 @@ export interface SessionSummary {
   cliVersion: string | undefined;
   /** Which client wrote it, e.g. `"codex_exec"`. */
   originator: string | undefined;
+  /**
+   * The kind of session, as `session_meta.source` holds it: `"exec"`, `"vscode"` (the
+   * app-server's threads), `"cli"`, `"mcp"`, or an object for sub-agents (`{ subagent: ... }`).
+   */
+  source: unknown;
   /** File size in bytes. */
   sizeBytes: number;
   /** Last modification of the file. */
@@ -209,6 +214,7 @@ async function summarise(path: string, name: RolloutFileName): Promise<SessionSu
     firstUserMessage,
     cliVersion: typeof meta?.cli_version === "string" ? meta.cli_version : undefined,
     originator: typeof meta?.originator === "string" ? meta.originator : undefined,
+    source: meta?.source,
     sizeBytes: info.size,
     modifiedAt: info.mtime,
     problems,

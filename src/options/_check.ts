@@ -1,7 +1,9 @@
 /**
- * A small declarative checker for the options objects: a handful of combinators that describe
- * what a value may be and report the first place it is not. It exists so that the options
- * description loads no npm package (see `schema.ts`); it knows only what that description uses.
+ * The one checker of every options object: a handful of combinators that describe what a value
+ * may be, and {@linkcode checkOptions}, which throws the first problem as a TypeError in the one
+ * form every door uses ("Cannot use <path>: expected ..., got ..."). It exists so that the
+ * options description loads no npm package (see `schema.ts`); it knows only what the
+ * descriptions use.
  *
  * @module
  */
@@ -152,6 +154,21 @@ export function record(item: Check, expected: string): Check {
 }
 
 /**
+ * An object whose keys named in `shape` pass their checks (as {@linkcode strictObject}), and
+ * whose other keys are left to whoever reads them (a command's own options).
+ */
+export function looseObject(shape: Readonly<Record<string, Check>>, expected: string): Check {
+  const strict = strictObject(shape, expected);
+  return {
+    shape,
+    run(value) {
+      const failure = strict.run(value);
+      return failure?.kind === "unknown" ? undefined : failure;
+    },
+  };
+}
+
+/**
  * An object with exactly the keys of `shape`: each present key (inherited ones too) passes its
  * check in the order `shape` lists them, a key whose check is not optional is present, and then
  * any enumerable key `shape` does not list is a failure of kind "unknown".
@@ -189,4 +206,106 @@ export function variant(key: string, options: readonly Check[], expected: string
       return chosen ? chosen.run(value) : under(key, invalid(value[key], expected));
     },
   };
+}
+
+/**
+ * Checks `value` against `schema` and throws the first problem as a TypeError: "Cannot use
+ * <path>: expected ..., got <value>", "Cannot use <path>: unknown option; did you mean ...?",
+ * or "Cannot use <path>.<where>: <problem>". `name` is the path of `value` itself ("options",
+ * "input"); the path of a problem inside it starts at the key, as callers write it, after
+ * `prefix` (`"options."` where the options are an argument among others).
+ */
+export function checkOptions(schema: Check, value: unknown, name: string, prefix = ""): void {
+  const failure = schema.run(value);
+  if (!failure) return;
+  const path = failure.path.length > 0 ? prefix + formatPath(name, failure.path) : name;
+  if (failure.kind === "unknown") {
+    const known = Object.keys(shapeAt(schema, failure.path.slice(0, -1)) ?? {});
+    const hint = suggest(String(failure.path.at(-1)), known);
+    throw new TypeError(
+      `Cannot use ${path}: unknown option${hint ? `; did you mean ${hint}?` : ""}`,
+    );
+  }
+  // A problem names the place inside the value itself ("model_providers.x: TOML has no null").
+  if (failure.kind === "problem") throw new TypeError(`Cannot use ${path}.${failure.problem}`);
+  throw new TypeError(`Cannot use ${path}: ${failure.expected}, got ${show(failure.value)}`);
+}
+
+function formatPath(name: string, keys: readonly unknown[]): string {
+  let out = "";
+  for (const key of keys) {
+    if (typeof key === "number") out += `[${key}]`;
+    else out += out ? `.${String(key)}` : String(key);
+  }
+  if (!out) return name;
+  return name === "input" ? `input${out.startsWith("[") ? "" : "."}${out}` : out;
+}
+
+/** The keys the object check at `path` describes (none below an array or a variant). */
+function shapeAt(
+  schema: Check,
+  path: readonly unknown[],
+): Readonly<Record<string, Check>> | undefined {
+  let node: Check | undefined = schema;
+  for (const key of path) node = node?.shape?.[String(key)];
+  return node?.shape;
+}
+
+/** The known key closest to `key`, when it is close enough to be a likely slip. */
+export function suggest(key: string, known: readonly string[]): string | undefined {
+  let best: string | undefined;
+  let bestScore = Infinity;
+  const lower = key.toLowerCase();
+  for (const candidate of known) {
+    const other = candidate.toLowerCase();
+    let score = editDistance(lower, other);
+    const near = score <= Math.max(2, Math.floor(candidate.length / 3)) ||
+      (lower.length >= 4 && (other.startsWith(lower) || lower.startsWith(other)));
+    if (!near) continue;
+    if (other.startsWith(lower) || lower.startsWith(other)) score = Math.min(score, 1);
+    if (score < bestScore) {
+      best = candidate;
+      bestScore = score;
+    }
+  }
+  return best;
+}
+
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      current[j] = Math.min(
+        previous[j] + 1,
+        current[j - 1] + 1,
+        previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1),
+      );
+    }
+    previous = current;
+  }
+  return previous[b.length];
+}
+
+/** A value as a message shows it: strings quoted, containers by kind. */
+export function show(value: unknown): string {
+  if (typeof value === "string") return JSON.stringify(value);
+  if (typeof value === "function") return "a function";
+  if (Array.isArray(value)) {
+    const json = safeJson(value);
+    return json && json.length <= 60 ? json : `an array of ${value.length}`;
+  }
+  if (typeof value === "object" && value !== null) {
+    const json = safeJson(value);
+    return json && json.length <= 60 ? json : "an object";
+  }
+  return String(value);
+}
+
+function safeJson(value: unknown): string | undefined {
+  try {
+    return JSON.stringify(value);
+  } catch {
+    return undefined;
+  }
 }

@@ -1,7 +1,8 @@
 /**
  * Settings come in three layers: the client, the thread, the turn; the later layer wins. One
- * pure function resolves them before a lane builds its argv, so both lanes agree on what a
- * turn runs with.
+ * pure function resolves them, and both lanes build what they send from its result: the exec
+ * lane its argv, the app-server lane its `thread/start` settings. Which turn options replace a
+ * thread setting is read from the thread table (`schema.ts`).
  *
  * @module
  */
@@ -9,17 +10,25 @@ import { flattenConfigEntries } from "../config/toml_literal.ts";
 import type {
   CodexConfigObject,
   CodexOptions,
-  CyberAccessProgram,
   ThreadOptions,
   TurnOptions,
+  WebSearchMode,
 } from "../options.ts";
+import { TURN_OVERRIDES } from "./schema.ts";
+import type { TurnOverride } from "./schema.ts";
+
+/** The turn options that are the turn's own: none of them layers over a thread setting. */
+export type TurnOwnSettings = Omit<TurnOptions, keyof ThreadOptions | "outputSchema">;
 
 /** What one turn runs with, after the layers are applied. */
 export interface ResolvedSettings {
-  /** The thread's options with the turn's overrides (model, effort, sandbox, web search). */
+  /**
+   * The thread's options with the turn's overrides (model, effort, sandbox, web search; see
+   * `TURN_OVERRIDES`), without `config` and `env`.
+   */
   thread: ThreadOptions;
-  /** The turn's cyber access program. */
-  cyberAccessProgram: CyberAccessProgram | undefined;
+  /** The turn's own settings (`cyberAccessProgram`, `outputLastMessage`, ...), as given. */
+  turn: TurnOwnSettings;
   /**
    * The config of all three layers as one flat object keyed by dotted path (a later layer's
    * path replaces an earlier one's value), or `undefined` when no layer sets any.
@@ -28,9 +37,6 @@ export interface ResolvedSettings {
   /** The thread's and the turn's `env` merged key by key (laid over the client's env). */
   env: Record<string, string> | undefined;
 }
-
-/** The turn options that override a thread setting of the same name for one turn. */
-const TURN_OVERRIDES = ["model", "modelReasoningEffort", "sandboxMode", "webSearchMode"] as const;
 
 /**
  * Resolves client -> thread -> turn. `config` objects merge by flattened dotted path (so
@@ -53,17 +59,20 @@ const TURN_OVERRIDES = ["model", "modelReasoningEffort", "sandboxMode", "webSear
 export function resolveLayers(
   client: Pick<CodexOptions, "config">,
   thread: ThreadOptions,
-  turn: Pick<
-    TurnOptions,
-    "config" | "env" | "cyberAccessProgram" | (typeof TURN_OVERRIDES)[number]
-  >,
+  turn: Pick<TurnOptions, "config" | "env" | TurnOverride> & TurnOwnSettings,
 ): ResolvedSettings {
   const effective: Record<string, unknown> = { ...thread };
   for (const key of TURN_OVERRIDES) if (turn[key] !== undefined) effective[key] = turn[key];
   // A per-turn web search mode beats the thread's boolean shorthand as well.
   if (turn.webSearchMode !== undefined) delete effective.webSearchEnabled;
+  // A turn's tools join the thread's; its MCP servers replace the thread's of the same name.
+  if (turn.tools) effective.tools = [...(thread.tools ?? []), ...turn.tools];
+  if (turn.mcpServers) effective.mcpServers = { ...thread.mcpServers, ...turn.mcpServers };
   delete effective.config;
   delete effective.env;
+
+  const own: Record<string, unknown> = { ...turn };
+  for (const key of [...TURN_OVERRIDES, "config", "env", "outputSchema"]) delete own[key];
 
   let config: CodexConfigObject | undefined;
   for (const layer of [client.config, thread.config, turn.config]) {
@@ -76,10 +85,12 @@ export function resolveLayers(
   const env = thread.env === undefined && turn.env === undefined
     ? undefined
     : { ...thread.env, ...turn.env };
-  return {
-    thread: effective as ThreadOptions,
-    cyberAccessProgram: turn.cyberAccessProgram,
-    config,
-    env,
-  };
+  return { thread: effective as ThreadOptions, turn: own as TurnOwnSettings, config, env };
+}
+
+/** The web search mode a thread asks for: `webSearchMode`, else `webSearchEnabled` as live/disabled. */
+export function webSearchMode(thread: ThreadOptions): WebSearchMode | undefined {
+  if (thread.webSearchMode !== undefined) return thread.webSearchMode;
+  if (thread.webSearchEnabled === undefined) return undefined;
+  return thread.webSearchEnabled ? "live" : "disabled";
 }

@@ -32,7 +32,11 @@ test("resolveLayers: a later layer wins, config merges by dotted path, env key b
   assert.equal(settings.thread.webSearchMode, "cached");
   assert.equal(settings.thread.webSearchEnabled, undefined, "the turn's mode beats the shorthand");
   assert.equal(settings.thread.sandboxMode, "read-only");
-  assert.equal(settings.cyberAccessProgram, "standard");
+  assert.equal(
+    settings.turn.cyberAccessProgram,
+    "standard",
+    "the turn's own settings pass as given",
+  );
   assert.equal("config" in settings.thread || "env" in settings.thread, false);
 });
 

@@ -1,8 +1,14 @@
 /**
- * The one description of every options object (`CodexOptions`, `ThreadOptions`, `TurnOptions`)
- * and of a turn's input, checked where each enters: the `Codex` constructor, `startThread` and
- * its siblings, `run` / `runStreamed`. Every problem is a TypeError naming the option path, the
- * value and what is accepted; unknown keys are errors, with a "did you mean" when close.
+ * One table per options object (`CodexOptions`, `ThreadOptions`, `TurnOptions`; the commands'
+ * options in `commands.ts`), and the description of a turn's input. Each row says how the option
+ * is checked, which transport honours it and, for a thread option, how a turn's option of the
+ * same name applies; the compiler checks that a table has a row for every key of its type. The
+ * transport-only lists and the per-turn overrides are derived from the tables.
+ *
+ * The tables are checked where each object enters: the `Codex` constructor, `startThread` and
+ * its siblings, `run` / `runStreamed`, `createAppServerLane`. Every problem is a TypeError naming
+ * the option path, the value and what is accepted; unknown keys are errors, with a "did you
+ * mean" when close. Code behind these doors does not check again.
  *
  * Why not valibot here: `codex.ts` and `thread.ts` check options synchronously at construction,
  * so this file is loaded by the root entry, which is meant to load no npm package (its import
@@ -17,6 +23,7 @@ import {
   array,
   boolean,
   type Check,
+  checkOptions,
   custom,
   func,
   instance,
@@ -27,6 +34,7 @@ import {
   picklist,
   record,
   refine,
+  show,
   strictObject,
   string,
   union,
@@ -34,26 +42,58 @@ import {
 } from "./_check.ts";
 import { flattenConfig } from "../config/toml_literal.ts";
 import { REDACTED } from "../redact.ts";
+import {
+  APPROVAL_MODES,
+  APPROVALS_REVIEWERS,
+  CYBER_ACCESS_PROGRAMS,
+  LOCAL_PROVIDERS,
+  REASONING_EFFORTS,
+  REASONING_SUMMARIES,
+  RUNTIME_NAMES,
+  SANDBOX_MODES,
+  TRANSPORTS,
+  WEB_SEARCH_MODES,
+} from "../options.ts";
 import type { CodexOptions, Input, ThreadOptions, TurnOptions } from "../options.ts";
+import { UNSUPPORTED_POLICIES } from "./gates.ts";
+import { DEFAULT_APPROVAL_DECISIONS, STATIC_APPROVAL_POLICIES } from "./approvals.ts";
+import type { ApprovalOptions } from "./approvals.ts";
+import type { ServerRequestOptions } from "./server_requests.ts";
 
-const SANDBOX_MODES = ["read-only", "workspace-write", "danger-full-access"] as const;
-const APPROVAL_MODES = ["never", "on-request", "on-failure", "untrusted"] as const;
-const EFFORTS = [
-  "minimal",
-  "low",
-  "medium",
-  "high",
-  "xhigh",
-  "max",
-  "ultra",
-  "persistent",
-] as const;
-const WEB_SEARCH_MODES = ["disabled", "cached", "live"] as const;
-const CYBER_PROGRAMS = ["standard", "daybreak_blue", "daybreak_red"] as const;
-const LOCAL_PROVIDERS = ["ollama", "lmstudio"] as const;
-const TRANSPORTS = ["exec", "app-server"] as const;
-const RUNTIMES = ["deno", "bun", "node"] as const;
-const STATIC_APPROVALS = ["accept", "acceptForSession", "decline", "cancel"] as const;
+/** Which transport honours an option. */
+export type Honoured = "exec" | "app-server" | "both";
+
+/** One option of an options object. */
+export interface OptionRow {
+  /** How its value is checked. */
+  readonly check: Check;
+  /** Which transport honours it; set on the other, the thread or turn is refused. */
+  readonly transport: Honoured;
+}
+
+/**
+ * How a turn's option of the same name applies to a thread option: `"replaces"` it for that
+ * turn, or `"merges"` over it (`config` by dotted path, `env` by key; see `layers.ts`).
+ */
+export type TurnLayer = "replaces" | "merges";
+
+/** The thread options a turn's option merges over rather than replaces. */
+type Merged = "config" | "env";
+
+/** A thread option a turn's option of the same name replaces for that turn. */
+export type TurnOverride = Exclude<keyof ThreadOptions & keyof TurnOptions, Merged>;
+
+/** A table with a row for every key of `T`: a new option without a row does not compile. */
+type Table<T> = { readonly [K in keyof Required<T>]: OptionRow };
+
+/** The thread table: a key a turn also takes must say how the turn's value applies. */
+type ThreadTable = {
+  readonly [K in keyof Required<ThreadOptions>]:
+    & OptionRow
+    & (K extends Merged ? { readonly turn: "merges" }
+      : K extends keyof TurnOptions ? { readonly turn: "replaces" }
+      : { readonly turn?: never });
+};
 
 const oneOf = (values: readonly string[]): Check =>
   optional(picklist(values, `expected one of ${values.join(", ")}`));
@@ -68,14 +108,20 @@ const nonNegativeMs = optional(
 );
 const texts = optional(array(text, "expected an array of strings"));
 const env = optional(record(string("expected a string"), "expected an object of string values"));
-const config = optional(refine(custom(isPlainObject, "expected a plain object"), (value) => {
-  try {
-    flattenConfig(value as Record<string, unknown>);
-  } catch (error) {
-    return (error as Error).message.replace(/^Cannot encode config at /, "");
-  }
-  return undefined;
-}));
+/** An optional `config` object: plain, and every value one TOML can hold. */
+export const configCheck: Check = optional(
+  refine(custom(isPlainObject, "expected a plain object"), (value) => {
+    try {
+      flattenConfig(value as Record<string, unknown>);
+    } catch (error) {
+      return (error as Error).message.replace(/^Cannot encode config at /, "");
+    }
+    return undefined;
+  }),
+);
+const config = configCheck;
+/** An optional `env` object of string values. */
+export const envCheck: Check = env;
 const retry = optional(strictObject({
   attempts: optional(number((n) => Number.isInteger(n) && n >= 1, "expected an integer >= 1")),
   baseDelayMs: nonNegativeMs,
@@ -90,47 +136,99 @@ const withMethod = (method: string, what: string): Check =>
       typeof (value as Record<string, unknown>)[method] === "function",
     `expected ${what}`,
   );
+const both = (check: Check): OptionRow => ({ check, transport: "both" });
+const exec = (check: Check): OptionRow => ({ check, transport: "exec" });
+// exec never asks the client: a hook there would silently never run.
+const appServer = (check: Check): OptionRow => ({ check, transport: "app-server" });
 
-/** The description of {@linkcode CodexOptions}. */
-export const codexOptionsSchema: Check = strictObject({
-  codexPathOverride: optText,
-  bundle: optional(withMethod("resolve", "a bundle source (an object with resolve())")),
-  baseUrl: optText,
-  apiKey: optText,
-  config,
-  configOverrides: optional(array(
+const tools = optional(array(
+  withMethod("execute", "a tool made by tool()"),
+  "expected an array of tools made by tool()",
+));
+const serverTools = {
+  enabledTools: texts,
+  disabledTools: texts,
+  approveTools: flag,
+  required: flag,
+};
+const stdioServer = strictObject({
+  command: text,
+  args: optional(array(string("expected a string"), "expected an array of strings")),
+  env,
+  cwd: optText,
+  ...serverTools,
+}, "expected an object");
+const httpServer = strictObject({
+  url: text,
+  bearerTokenEnvVar: optText,
+  headers: env,
+  ...serverTools,
+}, "expected an object");
+// Codex splits -c keys on dots, so a name must be one plain segment.
+const SERVER_NAME = /^[A-Za-z0-9_-]+$/;
+const mcpServers = optional(refine(
+  record({
+    run: (value) =>
+      (typeof value === "object" && value !== null && "url" in value ? httpServer : stdioServer)
+        .run(value),
+  }, "expected an object of MCP servers by name"),
+  (value) => {
+    const bad = Object.keys(value as object).find((name) => !SERVER_NAME.test(name));
+    return bad === undefined
+      ? undefined
+      : `${bad}: expected a server name of letters, digits, "_" or "-"`;
+  },
+));
+
+/** An optional bundle source (see `@codexkit/sdk/bundles`). */
+export const bundleCheck: Check = optional(
+  withMethod("resolve", "a bundle source (an object with resolve())"),
+);
+/** An optional `capabilities` option: an option gate, or `false`. */
+export const gateCheck: Check = optional(union([
+  literal(false, "expected false"),
+  withMethod("support", "an option gate"),
+], "expected false or an option gate (an object with support())"));
+/** An optional `runtime` option. */
+export const runtimeCheck: Check = oneOf(RUNTIME_NAMES);
+
+/** The rows of {@linkcode CodexOptions}; a client runs threads on both transports. */
+const CODEX_OPTIONS: Table<CodexOptions> = {
+  codexPathOverride: both(optText),
+  bundle: both(bundleCheck),
+  baseUrl: both(optText),
+  apiKey: both(optText),
+  config: both(config),
+  configOverrides: both(optional(array(
     custom(
       (value) => typeof value === "string" && /^[^=]+=/.test(value),
       "expected a key=value string",
     ),
     "expected an array of key=value strings",
-  )),
-  env,
-  codexHome: optText,
-  profile: optText,
-  capabilities: optional(union([
-    literal(false, "expected false"),
-    withMethod("support", "an option gate"),
-  ], "expected false or an option gate (an object with support())")),
+  ))),
+  env: both(env),
+  codexHome: both(optText),
+  profile: both(optText),
+  capabilities: exec(gateCheck),
   // The range syntax is checked on the first turn, where the semver parser loads.
-  requireCodex: optional(custom(
+  requireCodex: both(optional(custom(
     (value) =>
       typeof value === "string" && /^[\w\s.+*<>=~^|-]+$/.test(value) && /[\d*xX]/.test(value),
     'expected a semver range such as ">=0.165.0"',
-  )),
-  onUnsupported: oneOf(["drop", "error"]),
-  onWarning: callback,
-  onStderr: callback,
-  runtime: oneOf(RUNTIMES),
-  killGraceMs: nonNegativeMs,
-  appServer: optional(withMethod("call", "an AppServer connection")),
-  lane: optional(withMethod("runTurn", "a turn lane (an object with runTurn())")),
-  retry,
-  maxLineBytes: optional(number(
+  ))),
+  onUnsupported: exec(oneOf(UNSUPPORTED_POLICIES)),
+  onWarning: both(callback),
+  onStderr: both(callback),
+  runtime: both(runtimeCheck),
+  killGraceMs: both(nonNegativeMs),
+  maxLineBytes: both(optional(number(
     (n) => Number.isInteger(n) && n >= 1,
     "expected a positive integer number of bytes",
-  )),
-}, "expected an object");
+  ))),
+  appServer: appServer(optional(withMethod("call", "an AppServer connection"))),
+  lane: both(optional(withMethod("runTurn", "a turn lane (an object with runTurn())"))),
+  retry: both(retry),
+};
 
 /**
  * The name of an environment variable. A token passed here by mistake is refused, and never
@@ -147,74 +245,152 @@ const envName: Check = {
     },
 };
 
-/** The description of {@linkcode ThreadOptions}. */
-export const threadOptionsSchema: Check = strictObject({
-  model: optText,
-  sandboxMode: oneOf(SANDBOX_MODES),
-  workingDirectory: optText,
-  skipGitRepoCheck: flag,
-  modelReasoningEffort: oneOf(EFFORTS),
-  networkAccessEnabled: flag,
-  webSearchMode: oneOf(WEB_SEARCH_MODES),
-  webSearchEnabled: flag,
-  approvalPolicy: oneOf(APPROVAL_MODES),
-  additionalDirectories: texts,
-  threadSource: optText,
-  ephemeral: flag,
-  transport: oneOf(TRANSPORTS),
-  oss: flag,
-  localProvider: oneOf(LOCAL_PROVIDERS),
-  remote: optText,
-  remoteAuthTokenEnv: optional(envName),
-  config,
-  env,
-  retry,
-  onApproval: optional(union([
+/** The rows of the approval hooks ({@linkcode ApprovalOptions}), thread and lane alike. */
+const APPROVAL_OPTIONS: Table<ApprovalOptions> = {
+  onApproval: appServer(optional(union([
     func("expected a function"),
-    picklist(STATIC_APPROVALS, `expected one of ${STATIC_APPROVALS.join(", ")}`),
-  ], `expected a function or one of ${STATIC_APPROVALS.join(", ")}`)),
-  approvalTimeoutMs: positiveMs,
-  defaultApprovalDecision: oneOf(["decline", "cancel", "accept"]),
-  onUserInput: callback,
-  onElicitation: callback,
-  onToolCall: callback,
-  onTokenRefresh: callback,
-  onAttestation: callback,
-  dynamicTools: optional(
-    array(custom(isObject, "expected a tool object"), "expected an array of tool specs"),
-  ),
-  serverRequestTimeoutMs: positiveMs,
-}, "expected an object");
+    picklist(STATIC_APPROVAL_POLICIES, ""),
+  ], `expected a function or one of ${STATIC_APPROVAL_POLICIES.join(", ")}`))),
+  approvalTimeoutMs: appServer(positiveMs),
+  defaultApprovalDecision: appServer(oneOf(DEFAULT_APPROVAL_DECISIONS)),
+};
 
-/** The description of {@linkcode TurnOptions}. */
-export const turnOptionsSchema: Check = strictObject({
-  outputSchema: optional(custom(
+/** The rows of the other server-request hooks ({@linkcode ServerRequestOptions}). */
+const SERVER_REQUEST_OPTIONS: Table<ServerRequestOptions> = {
+  onUserInput: appServer(callback),
+  onElicitation: appServer(callback),
+  onToolCall: appServer(callback),
+  onTokenRefresh: appServer(callback),
+  onAttestation: appServer(callback),
+  dynamicTools: appServer(optional(
+    array(custom(isObject, "expected a tool object"), "expected an array of tool specs"),
+  )),
+  serverRequestTimeoutMs: appServer(positiveMs),
+};
+
+/** The rows of {@linkcode ThreadOptions}. */
+const THREAD_OPTIONS: ThreadTable = {
+  model: { ...both(optText), turn: "replaces" },
+  sandboxMode: { ...both(oneOf(SANDBOX_MODES)), turn: "replaces" },
+  workingDirectory: both(optText),
+  skipGitRepoCheck: both(flag),
+  modelReasoningEffort: { ...both(oneOf(REASONING_EFFORTS)), turn: "replaces" },
+  networkAccessEnabled: both(flag),
+  webSearchMode: { ...both(oneOf(WEB_SEARCH_MODES)), turn: "replaces" },
+  webSearchEnabled: both(flag),
+  approvalPolicy: both(oneOf(APPROVAL_MODES)),
+  additionalDirectories: both(texts),
+  threadSource: both(optText),
+  ephemeral: both(flag),
+  transport: both(oneOf(TRANSPORTS)),
+  oss: exec(flag),
+  localProvider: exec(oneOf(LOCAL_PROVIDERS)),
+  remote: exec(optText),
+  remoteAuthTokenEnv: exec(optional(envName)),
+  config: { ...both(config), turn: "merges" },
+  env: { ...exec(env), turn: "merges" },
+  retry: both(retry),
+  tools: { ...both(tools), turn: "replaces" },
+  developerInstructions: both(optText),
+  baseInstructions: both(optText),
+  mcpServers: { ...both(mcpServers), turn: "replaces" },
+  // thread/start's serviceTier and approvalsReviewer, its config's model_reasoning_summary
+  // (exec: -c service_tier, -c model_reasoning_summary; only the app-server has reviewers).
+  serviceTier: both(optText),
+  reasoningSummary: both(oneOf(REASONING_SUMMARIES)),
+  approvalsReviewer: appServer(oneOf(APPROVALS_REVIEWERS)),
+  ...APPROVAL_OPTIONS,
+  ...SERVER_REQUEST_OPTIONS,
+};
+
+/** The rows of {@linkcode TurnOptions}. */
+// codex 0.171.0's turn/start takes a model, effort and sandbox (kept for later turns: the
+// lane puts the thread's own back after); it has no per-turn web search, config, env or cyber
+// program, and the app-server writes no last-message file: those are exec's alone.
+const TURN_OPTIONS: Table<TurnOptions> = {
+  outputSchema: both(optional(custom(
     (value) => (typeof value === "string" && value.length > 0) || isObject(value),
     "expected a JSON Schema object, a valibot schema or the path of a JSON Schema file",
-  )),
-  strictOutput: flag,
-  signal: optional(instance(AbortSignal, "expected an AbortSignal")),
-  timeoutMs: positiveMs,
-  idleTimeoutMs: positiveMs,
-  images: texts,
-  outputLastMessage: optText,
-  config,
-  env,
-  model: optText,
-  modelReasoningEffort: oneOf(EFFORTS),
-  sandboxMode: oneOf(SANDBOX_MODES),
-  webSearchMode: oneOf(WEB_SEARCH_MODES),
-  cyberAccessProgram: oneOf(CYBER_PROGRAMS),
-  eventLog: optional(custom(
+  ))),
+  strictOutput: both(flag),
+  signal: both(optional(instance(AbortSignal, "expected an AbortSignal"))),
+  timeoutMs: both(positiveMs),
+  idleTimeoutMs: both(positiveMs),
+  images: both(texts),
+  outputLastMessage: exec(optText),
+  config: exec(config),
+  env: exec(env),
+  model: both(optText),
+  modelReasoningEffort: both(oneOf(REASONING_EFFORTS)),
+  sandboxMode: both(oneOf(SANDBOX_MODES)),
+  webSearchMode: exec(oneOf(WEB_SEARCH_MODES)),
+  cyberAccessProgram: exec(oneOf(CYBER_ACCESS_PROGRAMS)),
+  eventLog: both(optional(custom(
     (value) =>
       (typeof value === "string" && value.length > 0) ||
       (typeof WritableStream !== "undefined" && value instanceof WritableStream),
     "expected a file path or a WritableStream",
-  )),
-  connectTimeoutMs: positiveMs,
-}, "expected an object");
+  ))),
+  eventLogErrors: both(oneOf(["fail", "warn"])),
+  connectTimeoutMs: both(positiveMs),
+  // Dynamic tools and MCP servers are declared with thread/start, for the thread's life.
+  tools: exec(tools),
+  mcpServers: exec(mcpServers),
+  // Follow-ups: run after the thread's current turn (both transports).
+  queue: both(flag),
+};
 
-const PART = 'expected a part of type "text" or "local_image"';
+/** The object check of a table: its rows' checks, unknown keys refused. */
+function objectOf(table: Readonly<Record<string, OptionRow>>): Check {
+  const shape: Record<string, Check> = {};
+  for (const [key, row] of Object.entries(table)) shape[key] = row.check;
+  return strictObject(shape, "expected an object");
+}
+
+/** The keys of `table` whose row passes `test`, in the table's order. */
+function keysWhere<T>(
+  table: { readonly [K in keyof T]: OptionRow & { readonly turn?: TurnLayer } },
+  test: (row: OptionRow & { readonly turn?: TurnLayer }) => boolean,
+): (keyof T & string)[] {
+  return (Object.keys(table) as (keyof T & string)[]).filter((key) => test(table[key]));
+}
+
+/** The description of {@linkcode CodexOptions}. */
+export const codexOptionsSchema: Check = objectOf(CODEX_OPTIONS);
+/** The description of {@linkcode ThreadOptions}. */
+export const threadOptionsSchema: Check = objectOf(THREAD_OPTIONS);
+/** The description of {@linkcode TurnOptions}. */
+export const turnOptionsSchema: Check = objectOf(TURN_OPTIONS);
+
+/** Thread options only the app-server honours (the hooks): refused on an exec thread. */
+export const APP_SERVER_ONLY_THREAD: readonly (keyof ThreadOptions)[] = keysWhere<ThreadOptions>(
+  THREAD_OPTIONS,
+  (row) => row.transport === "app-server",
+);
+/** Thread options only exec honours: refused on an app-server thread. */
+export const EXEC_ONLY_THREAD: readonly (keyof ThreadOptions)[] = keysWhere<ThreadOptions>(
+  THREAD_OPTIONS,
+  (row) => row.transport === "exec",
+);
+/** Turn options only exec honours: refused on an app-server thread's turn. */
+export const EXEC_ONLY_TURN: readonly (keyof TurnOptions)[] = keysWhere<TurnOptions>(
+  TURN_OPTIONS,
+  (row) => row.transport === "exec",
+);
+/** The thread options a turn's option of the same name replaces for that turn. */
+export const TURN_OVERRIDES: readonly TurnOverride[] = keysWhere<ThreadOptions>(
+  THREAD_OPTIONS,
+  (row) => row.turn === "replaces",
+) as TurnOverride[];
+
+const PART_TYPES = '"text", "local_image", "image_url", "skill" or "mention"';
+const PART = `expected a part of type ${PART_TYPES}`;
+const named = (type: string): Check =>
+  strictObject({
+    type: literal(type, `expected "${type}"`),
+    name: text,
+    path: text,
+  }, "expected an object");
 const inputPart = variant("type", [
   strictObject({
     type: literal("text", 'expected "text"'),
@@ -224,53 +400,28 @@ const inputPart = variant("type", [
     type: literal("local_image", 'expected "local_image"'),
     path: text,
   }, "expected an object"),
+  // The app-server's own input blocks (codex 0.171.0 `UserInput`): exec has no way to send them.
+  strictObject({
+    type: literal("image_url", 'expected "image_url"'),
+    url: text,
+  }, "expected an object"),
+  named("skill"),
+  named("mention"),
 ], PART);
+// Input parts only the app-server can send.
+const APP_SERVER_ONLY_PARTS: readonly string[] = ["image_url", "skill", "mention"];
 
 /** The description of a turn's {@linkcode Input}. */
 export const inputSchema: Check = union([
   string("expected a string"),
   array(inputPart, "expected an array"),
-], 'expected a string or an array of { type: "text" | "local_image" } parts');
+], `expected a string or an array of { type: ${PART_TYPES} } parts`);
 // The array branch alone, so a bad part is reported by its path rather than as "no branch".
 const inputPartsSchema = array(inputPart, "expected an array");
 
-/** Options that only one transport can honour, with what to say when set on the other. */
-// exec never asks: a hook there would silently never run.
-const APP_SERVER_ONLY = [
-  "onApproval",
-  "approvalTimeoutMs",
-  "defaultApprovalDecision",
-  "onUserInput",
-  "onElicitation",
-  "onToolCall",
-  "onTokenRefresh",
-  "onAttestation",
-  "dynamicTools",
-  "serverRequestTimeoutMs",
-] as const;
-const EXEC_ONLY_THREAD = [
-  "oss",
-  "localProvider",
-  "env",
-  "threadSource",
-  "remote",
-  "remoteAuthTokenEnv",
-] as const;
-// turn/start's settings stick to later turns (0.169.0), so a one-turn override cannot be said.
-const EXEC_ONLY_TURN = [
-  "model",
-  "config",
-  "env",
-  "modelReasoningEffort",
-  "sandboxMode",
-  "webSearchMode",
-  "cyberAccessProgram",
-  "outputLastMessage",
-] as const;
-
 /** Checks client options; throws a TypeError naming the first problem. */
 export function checkCodexOptions(options: unknown): asserts options is CodexOptions {
-  check(codexOptionsSchema, options, "options");
+  checkOptions(codexOptionsSchema, options, "options");
 }
 
 /**
@@ -281,7 +432,7 @@ export function checkThreadOptions(
   options: unknown,
   laneGiven = false,
 ): asserts options is ThreadOptions {
-  check(threadOptionsSchema, options, "thread options");
+  checkOptions(threadOptionsSchema, options, "thread options");
   const thread = options as ThreadOptions;
   if (thread.remoteAuthTokenEnv !== undefined && thread.remote === undefined) {
     throw new TypeError(
@@ -290,7 +441,7 @@ export function checkThreadOptions(
   }
   if (laneGiven) return;
   if ((thread.transport ?? "exec") === "exec") {
-    for (const key of APP_SERVER_ONLY) {
+    for (const key of APP_SERVER_ONLY_THREAD) {
       if (thread[key] !== undefined) {
         throw new TypeError(
           `Cannot use ${key} with transport "exec": codex exec never asks the client; set transport: "app-server"`,
@@ -316,16 +467,41 @@ export function checkTurnOptions(
   transport: ThreadOptions["transport"] = "exec",
   laneGiven = false,
 ): asserts options is TurnOptions {
-  check(turnOptionsSchema, options, "turn options");
+  checkOptions(turnOptionsSchema, options, "turn options");
   if (laneGiven || transport !== "app-server") return;
   for (const key of EXEC_ONLY_TURN) {
     if ((options as TurnOptions)[key] !== undefined) throw execOnly(key);
   }
 }
 
+const approvalSchema = objectOf(APPROVAL_OPTIONS);
+const serverRequestSchema = objectOf(SERVER_REQUEST_OPTIONS);
+
+/**
+ * Checks approval settings given apart from a thread (an app-server lane's `approvals`);
+ * `where` is their path ("approvals").
+ */
+export function checkApprovalOptions(
+  options: unknown,
+  where = "approvals",
+): asserts options is ApprovalOptions {
+  checkOptions(approvalSchema, options, where, `${where}.`);
+}
+
+/**
+ * Checks server-request hooks given apart from a thread (an app-server lane's or connection's
+ * `serverRequests`); `where` is their path ("serverRequests").
+ */
+export function checkServerRequestOptions(
+  options: unknown,
+  where = "serverRequests",
+): asserts options is ServerRequestOptions {
+  checkOptions(serverRequestSchema, options, where, `${where}.`);
+}
+
 /** Checks a turn's input: well formed and with a prompt (images alone are not one). */
 export function checkInput(input: unknown): asserts input is Input {
-  check(Array.isArray(input) ? inputPartsSchema : inputSchema, input, "input");
+  checkOptions(Array.isArray(input) ? inputPartsSchema : inputSchema, input, "input");
   const texts = typeof input === "string"
     ? [input]
     : (input as Exclude<Input, string>).flatMap((part) => part.type === "text" ? [part.text] : []);
@@ -338,105 +514,32 @@ export function checkInput(input: unknown): asserts input is Input {
   }
 }
 
+/**
+ * The codex whose app-server protocol the exec-only rows were checked against. A test keeps it
+ * equal to the generated protocol's version, so a new protocol gets the rows checked again.
+ */
+export const APP_SERVER_CHECKED_VERSION = "0.171.0";
+
 function execOnly(key: string): TypeError {
   return new TypeError(
-    `Cannot use ${key} with transport "app-server": only transport "exec" supports it`,
+    `Cannot use ${key} with transport "app-server": codex ${APP_SERVER_CHECKED_VERSION}'s app-server has no such setting; only transport "exec" supports it`,
   );
 }
 
-function check(schema: Check, value: unknown, name: string): void {
-  const failure = schema.run(value);
-  if (!failure) return;
-  const path = formatPath(name, failure.path);
-  if (failure.kind === "unknown") {
-    const known = Object.keys(shapeAt(schema, failure.path.slice(0, -1)) ?? {});
-    const hint = suggest(String(failure.path.at(-1)), known);
-    throw new TypeError(
-      `Cannot use ${path}: unknown option${hint ? `; did you mean ${hint}?` : ""}`,
-    );
-  }
-  // A problem names the place inside the value itself ("model_providers.x: TOML has no null").
-  if (failure.kind === "problem") throw new TypeError(`Cannot use ${path}.${failure.problem}`);
-  throw new TypeError(`Cannot use ${path}: ${failure.expected}, got ${show(failure.value)}`);
-}
-
-function formatPath(name: string, keys: readonly unknown[]): string {
-  let out = "";
-  for (const key of keys) {
-    if (typeof key === "number") out += `[${key}]`;
-    else out += out ? `.${String(key)}` : String(key);
-  }
-  if (!out) return name;
-  return name === "input" ? `input${out.startsWith("[") ? "" : "."}${out}` : out;
-}
-
-/** The keys the object check at `path` describes (none below an array or a variant). */
-function shapeAt(
-  schema: Check,
-  path: readonly unknown[],
-): Readonly<Record<string, Check>> | undefined {
-  let node: Check | undefined = schema;
-  for (const key of path) node = node?.shape?.[String(key)];
-  return node?.shape;
-}
-
-/** The known key closest to `key`, when it is close enough to be a likely slip. */
-export function suggest(key: string, known: readonly string[]): string | undefined {
-  let best: string | undefined;
-  let bestScore = Infinity;
-  const lower = key.toLowerCase();
-  for (const candidate of known) {
-    const other = candidate.toLowerCase();
-    let score = editDistance(lower, other);
-    const near = score <= Math.max(2, Math.floor(candidate.length / 3)) ||
-      (lower.length >= 4 && (other.startsWith(lower) || lower.startsWith(other)));
-    if (!near) continue;
-    if (other.startsWith(lower) || lower.startsWith(other)) score = Math.min(score, 1);
-    if (score < bestScore) {
-      best = candidate;
-      bestScore = score;
-    }
-  }
-  return best;
-}
-
-function editDistance(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i];
-    for (let j = 1; j <= b.length; j++) {
-      current[j] = Math.min(
-        previous[j] + 1,
-        current[j - 1] + 1,
-        previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1),
+/** Checks that a turn's input parts can be sent on the thread's transport. */
+export function checkInputTransport(
+  input: Input,
+  transport: ThreadOptions["transport"] = "exec",
+  laneGiven = false,
+): void {
+  if (laneGiven || transport === "app-server" || typeof input === "string") return;
+  input.forEach((part, i) => {
+    if (APP_SERVER_ONLY_PARTS.includes(part.type)) {
+      throw new TypeError(
+        `Cannot use input[${i}] of type "${part.type}" with transport "exec": codex exec takes text and local images only; set transport: "app-server"`,
       );
     }
-    previous = current;
-  }
-  return previous[b.length];
-}
-
-/** A value as a message shows it: strings quoted, containers by kind. */
-export function show(value: unknown): string {
-  if (typeof value === "string") return JSON.stringify(value);
-  if (typeof value === "function") return "a function";
-  if (Array.isArray(value)) {
-    const json = safeJson(value);
-    return json && json.length <= 60 ? json : `an array of ${value.length}`;
-  }
-  if (typeof value === "object" && value !== null) {
-    const json = safeJson(value);
-    return json && json.length <= 60 ? json : "an object";
-  }
-  return String(value);
-}
-
-function safeJson(value: unknown): string | undefined {
-  try {
-    return JSON.stringify(value);
-  } catch {
-    return undefined;
-  }
+  });
 }
 
 function isObject(value: unknown): value is object {

@@ -24,6 +24,7 @@
 import { spawn as nodeSpawn } from "node:child_process";
 import type { ChildProcess as NodeChild } from "node:child_process";
 import process from "node:process";
+import { detectRuntime } from "./detect.ts";
 import { HAS_PROC, processTable, taggedPids, withDescendants } from "./proc_tree.ts";
 
 /** Name of the environment entry that ties a process to the run that started it. */
@@ -193,8 +194,10 @@ function onHostSignal(name: HostSignal): void {
   } catch {
     // Fall through to the exit below.
   }
-  // Where the runtime keeps its own handler installed (Deno), the raised signal is swallowed:
-  // end the way a shell reports a death by that signal.
+  // Where the runtime keeps its own handler installed (Deno 2.x), the raised signal is
+  // swallowed: end at once the way a shell reports a death by that signal, before the runs
+  // just stopped can reject into the host's code and end it with another status.
+  if (detectRuntime() === "deno") process.exit(128 + SIGNAL_NUMBER[name]);
   setTimeout(() => process.exit(128 + SIGNAL_NUMBER[name]), 100);
 }
 

@@ -85,10 +85,18 @@ for (const rt of runtimes) {
     const status = await terminate(child, 1000);
     assert.equal(status.signal, "SIGTERM");
     await reader.cancel();
-    await new Promise((r) => setTimeout(r, 50));
-    // The zombie may linger until reaped, so ask ps for its state rather than kill(0).
-    const ps = await spawner.spawn("sh", ["-c", `ps -o stat= -p ${grandchild} || true`]);
-    const stat = (await text(ps.stdout)).trim();
+    // The zombie may linger until reaped, so ask ps for its state rather than kill(0). The
+    // signal is sent; on a busy machine the grandchild may take a moment to act on it.
+    const state = async () => {
+      const ps = await spawner.spawn("sh", ["-c", `ps -o stat= -p ${grandchild} || true`]);
+      return (await text(ps.stdout)).trim();
+    };
+    let stat = await state();
+    for (const deadline = Date.now() + 10_000; stat !== "" && !stat.startsWith("Z");) {
+      if (Date.now() > deadline) break;
+      await new Promise((r) => setTimeout(r, 20));
+      stat = await state();
+    }
     assert.ok(
       stat === "" || stat.startsWith("Z"),
       `grandchild ${grandchild} still running: ${stat}`,

@@ -7,8 +7,9 @@
  * @module
  */
 
-/** Which runtime adapter spawns processes. */
-export type RuntimeName = "deno" | "bun" | "node";
+import type { RuntimeName } from "../options.ts";
+// Named with the options (`runtime`), whose list of values it is derived from.
+export type { RuntimeName } from "../options.ts";
 
 /** What to do with the child's standard input. */
 export type StdinMode = "piped" | "null";

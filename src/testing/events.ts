@@ -247,6 +247,7 @@ export const events: {
       request_id: options.requestId ?? 0,
       kind: options.kind ?? "command",
       item_id: options.itemId ?? "item_0",
+      available_decisions: ["accept", "acceptForSession", "decline", "cancel"],
     };
     if (options.command !== undefined) event.command = options.command;
     if (options.cwd !== undefined) event.cwd = options.cwd;

@@ -165,6 +165,7 @@ test("Approval events in the app-server shape pass through to the caller", async
     request_id: 0,
     kind: "command",
     item_id: "item_0",
+    available_decisions: ["accept", "acceptForSession", "decline", "cancel"],
     command: "rm -rf build",
     cwd: "/w",
   });

@@ -43,6 +43,10 @@ export type {
   StreamOptions,
   Usage,
 } from "./steps.ts";
+export { countingAnswer, countingScript, readCountingRequest } from "./counting_script.ts";
+export type { CountingRequest, CountingScriptOptions } from "./counting_script.ts";
+export { findNatsServer, NATS_SERVER_INSTALL_HINT, startNatsServer } from "./nats_server.ts";
+export type { NatsServer, StartNatsServerOptions } from "./nats_server.ts";
 export { offlineCodexConfig, offlineOssConfig } from "./offline.ts";
 export type { OfflineCodex, OfflineCodexOptions, OfflineConfig, OfflineOss } from "./offline.ts";
 // A lane combinator: mostly of use with lanes of one's own, such as the mock lane.
@@ -79,6 +83,7 @@ export type {
   ConnectionClosedErrorOptions,
   ExitErrorOptions,
   FileFormatErrorOptions,
+  FileSystemErrorOptions,
   MalformedOutputErrorOptions,
   OutputLimitErrorOptions,
   RpcErrorOptions,
@@ -97,6 +102,7 @@ export type {
   ApprovalRequestedEvent,
   ApprovalResolvedEvent,
   ApprovalSource,
+  CommandAction,
   CommandExecutionItem,
   CommandExecutionStatus,
   DiffUpdatedEvent,
@@ -147,8 +153,8 @@ export type {
   UserInput,
   WebSearchMode,
 } from "../options.ts";
-export type { RetryOptions } from "../retry.ts";
-export type { GateAnswer, GatedOption, OptionGate, UnsupportedPolicy } from "../exec/gates.ts";
+export type { RetryOptions } from "../options/retry.ts";
+export type { GateAnswer, GatedOption, OptionGate, UnsupportedPolicy } from "../options/gates.ts";
 export type { BinarySource, ResolvedBinary } from "../binary/resolve.ts";
 export type { RuntimeName } from "../runtime/types.ts";
 export type { StreamedTurn, Thread } from "../thread.ts";

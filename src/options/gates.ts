@@ -22,8 +22,11 @@ export type GatedOption =
   | `app-server.${string}`
   | `command.${string}`;
 
+/** The answers a gate gives, in order. */
+export const GATE_ANSWERS = ["supported", "unsupported", "unknown"] as const;
 /** What a gate knows of one option. */
-export type GateAnswer = "supported" | "unsupported" | "unknown";
+// Derived through `import()`, as in `../options.ts`: the entries name the type, not the list.
+export type GateAnswer = (typeof import("./gates.ts"))["GATE_ANSWERS"][number];
 
 /** Answers which optional CLI surfaces the installed binary supports. */
 export interface OptionGate {
@@ -37,5 +40,7 @@ export interface OptionGate {
   readonly fallback?: boolean;
 }
 
+/** What the argv builder may do with an option the gate says is unsupported. */
+export const UNSUPPORTED_POLICIES = ["drop", "error"] as const;
 /** What the argv builder does with an option the gate says is unsupported. */
-export type UnsupportedPolicy = "drop" | "error";
+export type UnsupportedPolicy = (typeof import("./gates.ts"))["UNSUPPORTED_POLICIES"][number];

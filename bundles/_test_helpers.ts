@@ -6,6 +6,8 @@
  */
 import { createHash } from "node:crypto";
 import { createServer } from "node:http";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { createServer as createHttpsServer } from "node:https";
 import type { AddressInfo } from "node:net";
 import { platformInfo } from "./platform.ts";
 import type { PlatformLabel } from "./platform.ts";
@@ -110,7 +112,12 @@ export interface FakeRegistry {
  */
 export async function startFakeRegistry(
   versions: Record<string, FakeVersion>,
-  options: { versionDocuments?: boolean; distTags?: Record<string, string> } = {},
+  options: {
+    versionDocuments?: boolean;
+    distTags?: Record<string, string>;
+    /** Serve HTTPS with this key and certificate (PEM). */
+    tls?: { key: string; cert: string };
+  } = {},
 ): Promise<FakeRegistry> {
   const requests: string[] = [];
   let base = "";
@@ -122,7 +129,7 @@ export async function startFakeRegistry(
       integrity: versions[v].integrity ?? sri(versions[v].tarball),
     },
   });
-  const server = createServer((req, res) => {
+  const handler = (req: IncomingMessage, res: ServerResponse) => {
     const path = decodeURIComponent(req.url ?? "");
     requests.push(path);
     const send = (status: number, body: string | Uint8Array, type = "application/json") => {
@@ -149,9 +156,10 @@ export async function startFakeRegistry(
       );
     }
     send(404, JSON.stringify({ error: "not found" }));
-  });
+  };
+  const server = options.tls ? createHttpsServer(options.tls, handler) : createServer(handler);
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+  base = `${options.tls ? "https" : "http"}://127.0.0.1:${(server.address() as AddressInfo).port}/`;
   const close = () =>
     new Promise<void>((resolve) => {
       server.closeAllConnections?.();

@@ -12,6 +12,8 @@ import { dirname, join, resolve as resolvePath } from "node:path";
 import { BundleError } from "../src/errors.ts";
 import { removeStaleTemps, tempNameFor } from "../src/fs/atomic_write.ts";
 import { checkLimitOptions, watchBody, Watchdog } from "./_limits.ts";
+import { checkCaOption, chooseCa } from "./_ca.ts";
+import { fetchTrusting } from "../src/runtime/tls_fetch.ts";
 import { parseIntegrity } from "./_hash.ts";
 import { readTar } from "./_tar.ts";
 import {
@@ -86,6 +88,13 @@ export interface AddToBundleOptions {
   registry?: string;
   /** The fetch to use (a proxy-aware one, a test double); the global fetch when omitted. */
   fetch?: typeof fetch;
+  /**
+   * A PEM file of CA certificates the downloads trust besides the system roots (a corporate
+   * TLS proxy's). Otherwise `CODEX_CA_CERTIFICATE`, then `SSL_CERT_FILE` from `env`, as codex
+   * itself does. Not with `fetch` (a custom fetch does its own TLS; the variables are then
+   * not read).
+   */
+  caCertificate?: string;
   /** Called for each step. */
   onProgress?: (event: BundleProgress) => void;
   /** Environment for registry discovery; the process's when omitted. */
@@ -171,10 +180,15 @@ export async function addToBundle(options: AddToBundleOptions): Promise<AddToBun
   const version = wantsLatest ? "latest" : validateVersion(options.version);
   const platforms = (options.platforms ?? [requireCurrentPlatform()]).map(validatePlatform);
   if (platforms.length === 0) throw new TypeError("Invalid option platforms: empty list");
-  const fetchImpl = options.fetch ?? globalThis.fetch;
-  if (typeof fetchImpl !== "function") throw new TypeError("Invalid option fetch: not a function");
+  if (options.fetch !== undefined && typeof options.fetch !== "function") {
+    throw new TypeError("Invalid option fetch: not a function");
+  }
+  checkCaOption(options.caCertificate, options.fetch !== undefined);
   const progress = options.onProgress ?? (() => {});
   const limits = checkLimitOptions(options);
+  const ca = options.fetch ? undefined : await chooseCa(options.caCertificate, options.env);
+  await using trusted = ca ? fetchTrusting(ca.pem) : undefined;
+  const fetchImpl = options.fetch ?? trusted?.fetch ?? globalThis.fetch;
   using watchdog = new Watchdog(limits, options.signal);
   try {
     return await addAll(

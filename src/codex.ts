@@ -14,6 +14,11 @@ import { checkCodexOptions, checkThreadOptions } from "./options/schema.ts";
 import type { AppServer } from "./app_server/app_server.ts";
 import type * as Talk from "./conversations.ts";
 import type { AccountAccess, ModelsAccess, ThreadsAccess } from "./conversation_access.ts";
+import { attachmentsAccess, skillsAccess } from "./attachments.ts";
+import { accountLogin } from "./account_login.ts";
+import type { AccountLoginAccess } from "./account_login.ts";
+import { checkLabels, readLabels, updateLabels } from "./thread_labels.ts";
+import type { AttachmentsAccess, SkillsAccess } from "./attachments.ts";
 
 // The conversation calls' shapes are documented with the app-server entry, so the root's docs
 // (what an exec turn needs) name them without listing them.
@@ -22,7 +27,11 @@ export type Threads = ThreadsAccess;
 /** @ignore */
 export type Models = ModelsAccess;
 /** @ignore */
-export type Account = AccountAccess;
+export type Account = AccountAccess & AccountLoginAccess;
+/** @ignore */
+export type Attachments = AttachmentsAccess;
+/** @ignore */
+export type Skills = SkillsAccess;
 /** @ignore */
 export type Config = Talk.ConfigAccess;
 /** @ignore */
@@ -121,6 +130,15 @@ export class Codex implements AsyncDisposable {
       setName: async (id, name) => await (await c()).setThreadName(id, name),
       revert: async (id, o) => await (await c()).revertThread(id, o),
       loaded: async () => await (await c()).loadedThreads(),
+      labels: async (id) => {
+        checkThreadId(id, "read thread labels");
+        return await readLabels(await this.#connection(), id);
+      },
+      setLabels: async (id, labels) => {
+        checkThreadId(id, "label a thread");
+        checkLabels("label a thread", labels, true);
+        return await updateLabels(await this.#connection(), id, labels);
+      },
     };
   }
   /** The models on offer: `codex.models.list()`, with default and supported efforts. */
@@ -128,10 +146,22 @@ export class Codex implements AsyncDisposable {
     const c = () => this.#conversations();
     return { list: async (o) => await (await c()).models(o) };
   }
-  /** Login mode, plan and rate limits: `codex.account.read()`. */
+  /**
+   * Login mode, plan and rate limits (`codex.account.read()`), and logging in and out over the
+   * app-server: `loginWithChatGpt()` (browser), `loginWithDeviceCode()`, `loginWithTokens()`,
+   * `loginWithApiKey()`, `logout()`.
+   */
   get account(): Account {
     const c = () => this.#conversations();
-    return { read: async () => await (await c()).account() };
+    const login = async () => accountLogin(await this.#connection());
+    return {
+      read: async () => await (await c()).account(),
+      loginWithApiKey: async (key, o) => await (await login()).loginWithApiKey(key, o),
+      loginWithChatGpt: async () => await (await login()).loginWithChatGpt(),
+      loginWithDeviceCode: async () => await (await login()).loginWithDeviceCode(),
+      loginWithTokens: async (t, o) => await (await login()).loginWithTokens(t, o),
+      logout: async () => await (await login()).logout(),
+    };
   }
   /** The effective config, and writes to config.toml (over the app-server). */
   get config(): Config {
@@ -149,6 +179,22 @@ export class Codex implements AsyncDisposable {
       status: async () => await (await c()).mcp.status(),
       reload: async () => await (await c()).mcp.reload(),
     };
+  }
+
+  /**
+   * Attachments codex keeps with a thread, free-form and never sent to the model (over the
+   * app-server): `codex.attachments.add(threadId, { attachmentType, identityKey, payload })`.
+   */
+  get attachments(): Attachments {
+    return attachmentsAccess(() => this.#connection());
+  }
+  /** The skills codex offers, and turning one on or off (over the app-server). */
+  get skills(): Skills {
+    return skillsAccess(() => this.#connection());
+  }
+
+  async #connection(): Promise<AppServer> {
+    return await (await this.#appServerLane()).connection();
   }
 
   #conversations(): Promise<Talk.Conversations> {

@@ -29,6 +29,14 @@ export interface ThreadsAccess {
   revert(id: string, options?: { turns?: number }): Promise<ThreadDetails>;
   /** The ids of the threads the app-server has loaded. */
   loaded(): Promise<string[]>;
+  /** The labels the user gave a thread (`list({ labels })` finds threads by them). */
+  labels(id: string): Promise<Record<string, string>>;
+  /**
+   * Sets a thread's labels (free-form key/value strings kept by codex with the thread, never
+   * sent to the model); a `null` value removes the key. Resolves with all of its labels. The
+   * thread needs a recorded turn first.
+   */
+  setLabels(id: string, labels: Record<string, string | null>): Promise<Record<string, string>>;
 }
 
 /** The model catalogue: `codex.models.list()`. */

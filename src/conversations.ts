@@ -12,6 +12,7 @@
  *
  * @module
  */
+import { checkLabels, threadsLabelled } from "./thread_labels.ts";
 import process from "node:process";
 import { CodexError, UnsupportedError } from "./errors.ts";
 import { findSession, listSessions } from "./home/sessions.ts";
@@ -114,6 +115,11 @@ export interface ListThreadsOptions {
   limit?: number;
   /** A `nextCursor` from an earlier page. */
   cursor?: string;
+  /**
+   * Only threads carrying every one of these labels (`setLabels`; needs the app-server and
+   * codex 0.163+, whose thread attachments hold them).
+   */
+  labels?: Record<string, string>;
 }
 
 /** A thread with its turns. */
@@ -431,6 +437,7 @@ export class Conversations {
   async listThreads(options: ListThreadsOptions = {}): Promise<ThreadPage> {
     checkCount("list threads", "limit", options.limit);
     const sourceKinds = checkSourceKinds(options.sourceKinds);
+    if (options.labels !== undefined) checkLabels("list threads", options.labels);
     let server: AppServer;
     try {
       server = await this.#context.connection();
@@ -438,15 +445,22 @@ export class Conversations {
       if (error instanceof TypeError) throw error;
       return await this.#listSessions(options, sourceKinds, error);
     }
+    const labelled = options.labels === undefined
+      ? undefined
+      : await threadsLabelled(server, options.labels, options.archived);
+    if (labelled?.size === 0) return { threads: [], nextCursor: null, source: "app-server" };
     const result = await server.call("thread/list", {
       sourceKinds: [...sourceKinds],
       ...(options.cwd !== undefined ? { cwd: options.cwd } : {}),
       ...(options.archived !== undefined ? { archived: options.archived } : {}),
       ...(options.limit !== undefined ? { limit: options.limit } : {}),
       ...(options.cursor !== undefined ? { cursor: options.cursor } : {}),
+      // The server takes at most 100 ids (0.171.0); beyond that the page is filtered here.
+      ...(labelled && labelled.size <= 100 ? { includedThreadIds: [...labelled] } : {}),
     });
+    const data = labelled ? result.data.filter((t) => labelled.has(t.id)) : result.data;
     return {
-      threads: result.data.map(summaryOf),
+      threads: data.map(summaryOf),
       nextCursor: result.nextCursor ?? null,
       source: "app-server",
     };
@@ -457,6 +471,12 @@ export class Conversations {
     sourceKinds: readonly ThreadSourceKind[],
     cause: unknown,
   ): Promise<ThreadPage> {
+    if (options.labels !== undefined) {
+      throw new UnsupportedError(
+        "Listing threads by label needs the app-server, which could not start",
+        { feature: "app-server.thread/attachmentOwner/list", cause },
+      );
+    }
     if (options.archived || options.cursor !== undefined) {
       throw new UnsupportedError(
         "Listing archived threads or pages needs the app-server, which could not start",

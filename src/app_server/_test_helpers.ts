@@ -13,6 +13,16 @@ export type Message = Record<string, unknown>;
 /** The answers of a scripted server: a result per method, or a function of the params. */
 export type Script = Record<string, unknown | ((params: unknown) => unknown)>;
 
+/** A script answer that is an error response instead of a result. */
+export class ScriptedError {
+  /** The error object sent. */
+  readonly error: { code: number; message: string };
+  /** Creates the answer. */
+  constructor(code: number, message: string) {
+    this.error = { code, message };
+  }
+}
+
 /** A scripted transport and the far end's controls. */
 export interface ScriptedTransport {
   /** The transport to open an `AppServer` on. */
@@ -57,6 +67,7 @@ export function scriptedTransport(
     if (Object.hasOwn(script, method)) {
       const entry = script[method];
       const result = typeof entry === "function" ? entry(message.params) : entry;
+      if (result instanceof ScriptedError) return send({ id: message.id, error: result.error });
       return send({ id: message.id, result });
     }
     return send({

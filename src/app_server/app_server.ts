@@ -18,6 +18,7 @@ import type {
 } from "./methods.ts";
 import type { P } from "./_wire.ts";
 import type { GatedOption, OptionGate } from "../options/gates.ts";
+import { otherMethodNames } from "./renames.ts";
 import { RpcConnection } from "./rpc.ts";
 import type { NotificationListener, RequestOptions, RpcId } from "./rpc.ts";
 import { decideServerRequest } from "./server_requests.ts";
@@ -101,6 +102,8 @@ export class AppServer implements AsyncDisposable {
   #routes = new Set<ServerRequestRoute>();
   #info: InitializeResult | undefined;
   #unsupported = new Set<string>();
+  // Methods this server knows by another name (see renames.ts): the name that worked.
+  #renamed = new Map<string, string>();
   #closing: Promise<void> | undefined;
   #redactor: Redactor;
   #drift = new Set<string>();
@@ -224,6 +227,7 @@ export class AppServer implements AsyncDisposable {
    * gate says so), `undefined` while nothing is known.
    */
   supports(method: string): boolean | undefined {
+    if (this.#renamed.has(method)) return true;
     if (this.#unsupported.has(method)) return false;
     const answer = this.#options.gate?.support(`app-server.${method}` as GatedOption);
     return answer === "unsupported" ? false : answer === "supported" ? true : undefined;
@@ -235,19 +239,41 @@ export class AppServer implements AsyncDisposable {
   }
 
   #checkSupported(method: string): void {
-    if (this.supports(method) === false) {
+    const viaOtherName = this.#renamed.has(method) ||
+      otherMethodNames(method).some((other) => this.supports(other) !== false);
+    if (this.supports(method) === false && !viaOtherName) {
       throw unsupportedMethod(method, this.version ?? this.#options.gate?.version);
     }
   }
 
   async #send(method: string, params: unknown, options?: RequestOptions): Promise<unknown> {
-    try {
-      return await this.#rpc.request(method, params, options);
-    } catch (error) {
-      if (!isUnknownMethodError(error, method)) throw error;
-      this.#unsupported.add(method);
-      throw unsupportedMethod(method, this.version, error);
+    const renamed = this.#renamed.get(method);
+    if (renamed !== undefined) return await this.#rpc.request(renamed, params, options);
+    let unknown: unknown;
+    if (this.supports(method) !== false) {
+      try {
+        return await this.#rpc.request(method, params, options);
+      } catch (error) {
+        if (!isUnknownMethodError(error, method)) throw error;
+        this.#unsupported.add(method);
+        unknown = error;
+      }
     }
+    // A method codex renamed (src/app_server/renames.ts): the server may know the other name.
+    // Only an unknown-method answer leads here; codex 0.171 sends -32600 "unknown variant"
+    // rather than -32601, and `isUnknownMethodError` takes both.
+    for (const other of otherMethodNames(method)) {
+      if (this.supports(other) === false) continue;
+      try {
+        const result = await this.#rpc.request(other, params, options);
+        this.#renamed.set(method, other);
+        return result;
+      } catch (error) {
+        if (!isUnknownMethodError(error, other)) throw error;
+        this.#unsupported.add(other);
+      }
+    }
+    throw unsupportedMethod(method, this.version, unknown);
   }
 
   /** Sends a notification. */

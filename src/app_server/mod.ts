@@ -155,6 +155,32 @@ export type {
   WarningEvent,
 } from "../events.ts";
 export type { AccountAccess, ModelsAccess, ThreadsAccess } from "../conversation_access.ts";
+export type {
+  AttachmentKey,
+  AttachmentOwnerPage,
+  AttachmentPage,
+  AttachmentsAccess,
+  PageOptions,
+  SkillInfo,
+  SkillsAccess,
+  SkillsOfDirectory,
+  ThreadAttachment,
+} from "../attachments.ts";
+export { signWebSocketBearer, startWebSocketAppServer } from "./websocket_server.ts";
+export type {
+  WebSocketAppServer,
+  WebSocketAuth,
+  WebSocketServerOptions,
+} from "./websocket_server.ts";
+export { accountLogin } from "../account_login.ts";
+export type {
+  AccountLoginAccess,
+  ExternalTokens,
+  LoginOutcome,
+  LoginWaitOptions,
+  PendingLogin,
+  TokenLoginOptions,
+} from "../account_login.ts";
 // Errors only the app-server transport raises.
 export { ConnectionClosedError, RpcError } from "../errors.ts";
 export {

@@ -231,7 +231,8 @@ test("toThreadItem reports dynamic tool calls as mcp_tool_call items, as exec sh
     success: false,
     contentItems: [{ type: "inputText", text: "bad" }],
   });
-  assert.deepEqual([failed?.server, failed?.status, failed?.error], ["ns", "failed", {
+  const mcp = failed as { server?: string; status?: string; error?: unknown } | undefined;
+  assert.deepEqual([mcp?.server, mcp?.status, mcp?.error], ["ns", "failed", {
     message: "bad",
   }]);
 });

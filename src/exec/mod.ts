@@ -46,6 +46,7 @@ export type {
   StdinMode,
 } from "../runtime/mod.ts";
 export type { GateAnswer, GatedOption, OptionGate, UnsupportedPolicy } from "../options/gates.ts";
+export type { TurnOwnSettings } from "../options/layers.ts";
 export type {
   ApprovalMode,
   CodexConfigObject,
@@ -53,12 +54,16 @@ export type {
   CyberAccessProgram,
   LocalProvider,
   ModelReasoningEffort,
+  OutputSchema,
   RetryOptions,
   SandboxMode,
+  StandardSchemaLike,
   ThreadOptions,
   Transport,
+  TurnOptions,
   WebSearchMode,
 } from "../options.ts";
+export { CodexError, FileSystemError } from "../errors.ts";
 export type {
   AgentMessageItem,
   CommandExecutionItem,

@@ -72,7 +72,35 @@ export type {
 } from "./record.ts";
 // The types the fleet's own name: the root's thread events, options and error base class, and
 // the nats.js connection options.
-export type * from "../events.ts";
+export type {
+  AgentMessageItem,
+  CommandExecutionItem,
+  CommandExecutionStatus,
+  ErrorItem,
+  FileChangeItem,
+  FileUpdateChange,
+  ItemCompletedEvent,
+  ItemStartedEvent,
+  ItemUpdatedEvent,
+  McpToolCallItem,
+  McpToolCallStatus,
+  PatchApplyStatus,
+  PatchChangeKind,
+  ReasoningItem,
+  RetryScheduledEvent,
+  ThreadError,
+  ThreadErrorEvent,
+  ThreadEvent,
+  ThreadItem,
+  ThreadStartedEvent,
+  TodoItem,
+  TodoListItem,
+  TurnCompletedEvent,
+  TurnFailedEvent,
+  TurnStartedEvent,
+  Usage,
+  WebSearchItem,
+} from "../events.ts";
 export type { CodexError, CodexErrorOptions } from "../errors.ts";
 export type {
   ApprovalMode,

@@ -8,27 +8,26 @@
  */
 import process from "node:process";
 import { CodexError } from "../errors.ts";
-import { getSpawner } from "../runtime/mod.ts";
+import { runToEnd } from "../process/run_to_end.ts";
+import { spawnerFor } from "../process/spawner.ts";
 
 async function git(args: readonly string[], cwd: string): Promise<string> {
-  const child = await getSpawner().spawn("git", [...args], {
+  const result = await runToEnd("git", args, {
+    spawner: spawnerFor(),
     cwd,
-    stdin: "null",
     env: {
       PATH: process.env.PATH ?? "/usr/bin:/bin",
       HOME: process.env.HOME ?? cwd,
       GIT_TERMINAL_PROMPT: "0",
     },
+    // A clone of a large repository can take a while; a hung remote cannot hold a slot forever.
+    timeoutMs: 10 * 60_000,
   });
-  const [stdout, stderr, status] = await Promise.all([
-    new Response(child.stdout).text(),
-    new Response(child.stderr).text(),
-    child.exited,
-  ]);
-  if (status.code !== 0) {
-    throw new CodexError(`git ${args[0]} failed: ${stderr.trim().slice(-2000) || "no output"}`);
+  if (result.exitCode !== 0) {
+    const why = result.stopped ? `stopped (${result.stopped.kind})` : result.stderr.trim();
+    throw new CodexError(`git ${args[0]} failed: ${why.slice(-2000) || "no output"}`);
   }
-  return stdout.trim();
+  return result.stdout.trim();
 }
 
 /** Clones `remote` into the empty directory `dir` and checks `ref` (commit or branch) out, detached. */

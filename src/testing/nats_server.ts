@@ -12,7 +12,7 @@ import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { delimiter, join } from "node:path";
 import process from "node:process";
-import { getSpawner } from "../runtime/mod.ts";
+import { spawnerFor } from "../process/spawner.ts";
 import type { ChildProcess } from "../runtime/types.ts";
 
 /** Where to get nats-server when it is missing: printed by tests that skip. */
@@ -96,7 +96,7 @@ export async function startNatsServer(options: StartNatsServerOptions = {}): Pro
   const start = async (): Promise<void> => {
     if (child) return;
     // The SDK's own seam: the server gets a process group of its own and dies with this host.
-    const proc = await getSpawner().spawn(
+    const proc = await spawnerFor().spawn(
       bin,
       ["-js", "-a", "127.0.0.1", "-p", String(port), "-sd", storeDir],
       { stdin: "null", env: { PATH: process.env.PATH ?? "/usr/bin:/bin" } },

@@ -257,7 +257,8 @@ export class Thread {
         }
       }
     } catch (error) {
-      finished = true;
+      // Not `finished`: an error thrown here (a resume that started another thread) leaves the
+      // turn running, and only cancelling stops it; cancelling a stream that errored is a no-op.
       const id = start.kind === "resume" || start.kind === "fork" ? start.id : undefined;
       if (id !== undefined && isNoSession(error)) {
         throw new ThreadNotFoundError(id, {

@@ -259,6 +259,19 @@ export interface ThreadOptions extends AppServerHooks {
   webSearchEnabled?: boolean;
   /** Approval policy (exec refuses `"untrusted"`; the app-server asks through `onApproval`). */
   approvalPolicy?: ApprovalMode;
+  /**
+   * codex's old `--full-auto`: `sandboxMode` `"workspace-write"` and `approvalPolicy`
+   * `"on-request"` (codex 0.171.0's exec has no such flag any more; the two settings are sent).
+   * Refused beside either of them.
+   */
+  fullAuto?: boolean;
+  /**
+   * Runs commands with no sandbox and no approvals (`--dangerously-bypass-approvals-and-sandbox`;
+   * the app-server: sandbox `"danger-full-access"`, approvals `"never"`). Only for machines
+   * sandboxed from outside, so it takes only the literal `"yes-i-understand"`: `true` is refused.
+   * A CLI without the flag refuses the thread, whatever `onUnsupported` says.
+   */
+  dangerouslyBypassApprovalsAndSandbox?: "yes-i-understand";
   /** More writable directories (`--add-dir`). */
   additionalDirectories?: string[];
   /** Source label for a new thread (passed as `--thread-source` when the CLI has it). */

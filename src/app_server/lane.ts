@@ -139,6 +139,10 @@ export function threadSettings(options: ThreadOptions): ThreadSettingsParams {
   if (thread.approvalPolicy !== undefined) {
     settings.approvalPolicy = thread.approvalPolicy as AskForApproval;
   }
+  if (thread.dangerouslyBypassApprovalsAndSandbox !== undefined) {
+    settings.sandbox = "danger-full-access";
+    settings.approvalPolicy = "never";
+  }
   if (thread.ephemeral !== undefined) settings.ephemeral = thread.ephemeral;
   if (thread.serviceTier !== undefined) settings.serviceTier = thread.serviceTier;
   if (thread.approvalsReviewer !== undefined) {

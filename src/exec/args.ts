@@ -126,6 +126,12 @@ export function buildExecArgs(input: ExecArgsInput): ExecArgs {
   if (thread.sandboxMode !== undefined && allow("exec.sandbox", "--sandbox")) {
     args.push("--sandbox", thread.sandboxMode);
   }
+  // Always refused when missing: dropping it would change what the agent may do.
+  if (thread.dangerouslyBypassApprovalsAndSandbox !== undefined) {
+    const flag = "--dangerously-bypass-approvals-and-sandbox";
+    allow("exec.dangerously-bypass-approvals-and-sandbox", flag, true);
+    args.push(flag);
+  }
   if (thread.workingDirectory !== undefined && allow("exec.cd", "--cd")) {
     args.push("--cd", thread.workingDirectory);
   }

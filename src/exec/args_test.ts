@@ -4,6 +4,7 @@ import { buildExecArgs, buildExecEnv, mcpServersConfig, redactArgs } from "./arg
 import type { ExecArgsInput } from "./args.ts";
 import type { GatedOption, OptionGate } from "../options/gates.ts";
 import { UnsupportedError } from "../errors.ts";
+import { resolveLayers } from "../options/layers.ts";
 
 const base: ExecArgsInput = { thread: {}, threadId: null };
 
@@ -414,5 +415,38 @@ test("mcpServersConfig names secrets by variable and never holds their values", 
         b: { command: "y", env: { K: "2" } },
       }),
     /Cannot use mcpServers\.b\.env\.K: another MCP server sets K to a different value/,
+  );
+});
+
+test("buildExecArgs expands fullAuto and passes the bypass flag, refusing it on a CLI without it", () => {
+  const full = resolveLayers({}, { fullAuto: true }, {});
+  assert.deepEqual(buildExecArgs({ ...base, thread: full.thread }).args, [
+    "exec",
+    "--json",
+    "--sandbox",
+    "workspace-write",
+    "--config",
+    'approval_policy="on-request"',
+    "-",
+  ]);
+  const bypass = { dangerouslyBypassApprovalsAndSandbox: "yes-i-understand" } as const;
+  assert.deepEqual(buildExecArgs({ ...base, thread: bypass }).args, [
+    "exec",
+    "--json",
+    "--dangerously-bypass-approvals-and-sandbox",
+    "-",
+  ]);
+  // Dropping it would run the agent inside a sandbox it was not meant to have: never dropped.
+  assert.throws(
+    () =>
+      buildExecArgs({
+        ...base,
+        thread: bypass,
+        gate: gate(["exec.dangerously-bypass-approvals-and-sandbox"]),
+        onUnsupported: "drop",
+      }),
+    (error) =>
+      error instanceof UnsupportedError &&
+      /does not support --dangerously-bypass-approvals-and-sandbox/.test(error.message),
   );
 });

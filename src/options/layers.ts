@@ -62,6 +62,17 @@ export function resolveLayers(
   turn: Pick<TurnOptions, "config" | "env" | TurnOverride> & TurnOwnSettings,
 ): ResolvedSettings {
   const effective: Record<string, unknown> = { ...thread };
+  // codex's `--full-auto`, gone from exec by 0.140.0, is what it set: a turn may still override.
+  if (thread.fullAuto) {
+    effective.sandboxMode ??= "workspace-write";
+    effective.approvalPolicy ??= "on-request";
+  }
+  delete effective.fullAuto;
+  if (thread.dangerouslyBypassApprovalsAndSandbox !== undefined && turn.sandboxMode !== undefined) {
+    throw new TypeError(
+      "Cannot use turn options.sandboxMode on a thread with dangerouslyBypassApprovalsAndSandbox: it has no sandbox",
+    );
+  }
   for (const key of TURN_OVERRIDES) if (turn[key] !== undefined) effective[key] = turn[key];
   // A per-turn web search mode beats the thread's boolean shorthand as well.
   if (turn.webSearchMode !== undefined) delete effective.webSearchEnabled;

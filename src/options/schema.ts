@@ -279,6 +279,11 @@ const THREAD_OPTIONS: ThreadTable = {
   webSearchMode: { ...both(oneOf(WEB_SEARCH_MODES)), turn: "replaces" },
   webSearchEnabled: both(flag),
   approvalPolicy: both(oneOf(APPROVAL_MODES)),
+  fullAuto: both(flag),
+  dangerouslyBypassApprovalsAndSandbox: both(optional(literal(
+    "yes-i-understand",
+    'expected the literal "yes-i-understand" (commands then run with no sandbox and no approvals)',
+  ))),
   additionalDirectories: both(texts),
   threadSource: both(optText),
   ephemeral: both(flag),
@@ -438,6 +443,21 @@ export function checkThreadOptions(
     throw new TypeError(
       "Cannot use thread options.remoteAuthTokenEnv without remote: it names the token of the remote app-server",
     );
+  }
+  const safety = thread.dangerouslyBypassApprovalsAndSandbox !== undefined
+    ? "dangerouslyBypassApprovalsAndSandbox"
+    : thread.fullAuto
+    ? "fullAuto"
+    : undefined;
+  if (safety !== undefined) {
+    const clash = (["fullAuto", "sandboxMode", "approvalPolicy"] as const).find((key) =>
+      key !== safety && thread[key] !== undefined
+    );
+    if (clash !== undefined) {
+      throw new TypeError(
+        `Cannot use thread options.${safety} with ${clash}: it sets the sandbox and the approval policy itself`,
+      );
+    }
   }
   if (laneGiven) return;
   if ((thread.transport ?? "exec") === "exec") {

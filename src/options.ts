@@ -295,6 +295,14 @@ export interface ThreadOptions extends AppServerHooks {
    * put it in that variable (the client's or the thread's `env`).
    */
   remoteAuthTokenEnv?: string;
+  /**
+   * Features of `codex features list` to turn on (`--enable`; the app-server: `features.<name>`
+   * in the thread's config). A name the installed CLI does not list (or lists as removed) is
+   * refused before anything runs, whatever `onUnsupported` says: codex itself exits on one.
+   */
+  enable?: string[];
+  /** Features to turn off (`--disable`); checked as `enable`. */
+  disable?: string[];
   /** Config for this thread's turns, merged over the client's by dotted path. */
   config?: CodexConfigObject;
   /** Variables added to (or replacing keys of) the client's child environment (exec only). */
@@ -443,6 +451,10 @@ export interface TurnOptions {
   images?: string[];
   /** Also write the final message to this file (`--output-last-message`). */
   outputLastMessage?: string;
+  /** Features on for this turn, over the thread's `enable` / `disable` (exec). */
+  enable?: string[];
+  /** Features off for this turn, over the thread's `enable` / `disable` (exec). */
+  disable?: string[];
   /** Config for this turn, merged over the client's and the thread's by dotted path (exec). */
   config?: CodexConfigObject;
   /** Variables added to the child environment for this turn (exec). */

@@ -160,6 +160,8 @@ export function threadSettings(options: ThreadOptions): ThreadSettingsParams {
   if (thread.additionalDirectories?.length) {
     config["sandbox_workspace_write.writable_roots"] = thread.additionalDirectories;
   }
+  for (const name of thread.enable ?? []) config[`features.${name}`] = true;
+  for (const name of thread.disable ?? []) config[`features.${name}`] = false;
   if (thread.modelReasoningEffort !== undefined) {
     config.model_reasoning_effort = thread.modelReasoningEffort;
   }

@@ -156,6 +156,16 @@ export function buildExecArgs(input: ExecArgsInput): ExecArgs {
       args.push("--remote-auth-token-env", thread.remoteAuthTokenEnv);
     }
   }
+  // Always refused when unknown: codex 0.171.0 exits on one ("Unknown feature flag"), and a
+  // feature dropped would change what the turn does without a word.
+  for (
+    const [flag, names] of [["--enable", thread.enable], ["--disable", thread.disable]] as const
+  ) {
+    for (const name of names ?? []) {
+      allow(`config.features.${name}`, `feature ${name} (${flag})`, true);
+      args.push(flag, name);
+    }
+  }
   if (
     input.outputSchemaFile !== undefined &&
     allow(

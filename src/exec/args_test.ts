@@ -450,3 +450,32 @@ test("buildExecArgs expands fullAuto and passes the bypass flag, refusing it on 
       /does not support --dangerously-bypass-approvals-and-sandbox/.test(error.message),
   );
 });
+
+test("buildExecArgs passes features layered thread -> turn, and refuses one the CLI lacks", () => {
+  const { thread } = resolveLayers({}, { enable: ["a", "b"], disable: ["c"] }, {
+    enable: ["c"],
+    disable: ["b"],
+  });
+  assert.deepEqual(buildExecArgs({ ...base, thread }).args, [
+    "exec",
+    "--json",
+    "--enable",
+    "a",
+    "--enable",
+    "c",
+    "--disable",
+    "b",
+    "-",
+  ]);
+  assert.throws(
+    () =>
+      buildExecArgs({
+        ...base,
+        thread: { disable: ["typo_feature"] },
+        gate: gate(["config.features.typo_feature"]),
+      }),
+    (error) =>
+      error instanceof UnsupportedError &&
+      /does not support feature typo_feature \(--disable\)/.test(error.message),
+  );
+});

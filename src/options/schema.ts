@@ -78,7 +78,7 @@ export interface OptionRow {
 export type TurnLayer = "replaces" | "merges";
 
 /** The thread options a turn's option merges over rather than replaces. */
-type Merged = "config" | "env";
+type Merged = "config" | "env" | "enable" | "disable";
 
 /** A thread option a turn's option of the same name replaces for that turn. */
 export type TurnOverride = Exclude<keyof ThreadOptions & keyof TurnOptions, Merged>;
@@ -107,6 +107,14 @@ const nonNegativeMs = optional(
   number((n) => Number.isFinite(n) && n >= 0, "expected a number of milliseconds >= 0"),
 );
 const texts = optional(array(text, "expected an array of strings"));
+// Feature names are one `-c features.<name>` segment (codex 0.171.0: snake_case).
+const features = optional(array(
+  custom(
+    (value) => typeof value === "string" && /^[a-z0-9_]+$/.test(value),
+    "expected a feature name",
+  ),
+  "expected an array of feature names (codex features list)",
+));
 const env = optional(record(string("expected a string"), "expected an object of string values"));
 /** An optional `config` object: plain, and every value one TOML can hold. */
 export const configCheck: Check = optional(
@@ -294,6 +302,8 @@ const THREAD_OPTIONS: ThreadTable = {
   remoteAuthTokenEnv: exec(optional(envName)),
   config: { ...both(config), turn: "merges" },
   env: { ...exec(env), turn: "merges" },
+  enable: { ...both(features), turn: "merges" },
+  disable: { ...both(features), turn: "merges" },
   retry: both(retry),
   tools: { ...both(tools), turn: "replaces" },
   developerInstructions: both(optText),
@@ -325,6 +335,8 @@ const TURN_OPTIONS: Table<TurnOptions> = {
   outputLastMessage: exec(optText),
   config: exec(config),
   env: exec(env),
+  enable: exec(features),
+  disable: exec(features),
   model: both(optText),
   modelReasoningEffort: both(oneOf(REASONING_EFFORTS)),
   sandboxMode: both(oneOf(SANDBOX_MODES)),
@@ -424,6 +436,14 @@ export const inputSchema: Check = union([
 // The array branch alone, so a bad part is reported by its path rather than as "no branch".
 const inputPartsSchema = array(inputPart, "expected an array");
 
+/** Refuses a feature both enabled and disabled in one layer. */
+function checkFeatureLists(options: { enable?: string[]; disable?: string[] }, where: string) {
+  const both = options.enable?.find((name) => options.disable?.includes(name));
+  if (both !== undefined) {
+    throw new TypeError(`Cannot use ${where}.enable and .disable: both name ${both}`);
+  }
+}
+
 /** Checks client options; throws a TypeError naming the first problem. */
 export function checkCodexOptions(options: unknown): asserts options is CodexOptions {
   checkOptions(codexOptionsSchema, options, "options");
@@ -439,6 +459,7 @@ export function checkThreadOptions(
 ): asserts options is ThreadOptions {
   checkOptions(threadOptionsSchema, options, "thread options");
   const thread = options as ThreadOptions;
+  checkFeatureLists(thread, "thread options");
   if (thread.remoteAuthTokenEnv !== undefined && thread.remote === undefined) {
     throw new TypeError(
       "Cannot use thread options.remoteAuthTokenEnv without remote: it names the token of the remote app-server",
@@ -488,6 +509,7 @@ export function checkTurnOptions(
   laneGiven = false,
 ): asserts options is TurnOptions {
   checkOptions(turnOptionsSchema, options, "turn options");
+  checkFeatureLists(options as TurnOptions, "turn options");
   if (laneGiven || transport !== "app-server") return;
   for (const key of EXEC_ONLY_TURN) {
     if ((options as TurnOptions)[key] !== undefined) throw execOnly(key);

@@ -164,6 +164,10 @@ export const REASONING_SUMMARIES = [
 export const APPROVALS_REVIEWERS = ["user", "auto_review"] as const satisfies readonly NonNullable<
   ThreadOptions["approvalsReviewer"]
 >[];
+/** The history persistence settings (`history.persistence`). */
+export const HISTORY_PERSISTENCE = ["save-all", "none"] as const;
+/** Whether codex appends prompts to `$CODEX_HOME/history.jsonl`. */
+export type HistoryPersistence = (typeof import("./options.ts"))["HISTORY_PERSISTENCE"][number];
 /** The ways a thread can talk to codex. */
 export const TRANSPORTS = ["exec", "app-server"] as const;
 /** How a thread talks to codex. */
@@ -316,6 +320,12 @@ export interface ThreadOptions extends AppServerHooks {
   serviceTier?: string;
   /** Reasoning summaries the model writes (`-c model_reasoning_summary`). */
   reasoningSummary?: "auto" | "concise" | "detailed" | "none";
+  /** The model codex's reviews use (`review_model`). */
+  reviewModel?: string;
+  /** How many tokens of a tool's output the model is shown (`tool_output_token_limit`). */
+  toolOutputTokenLimit?: number;
+  /** `"none"` keeps prompts out of `$CODEX_HOME/history.jsonl` (`history.persistence`). */
+  historyPersistence?: HistoryPersistence;
   /**
    * Who answers approval requests: `"user"` (the thread's `onApproval`, the default) or
    * `"auto_review"` (codex's own reviewer subagent decides; its verdicts arrive as
@@ -463,6 +473,10 @@ export interface TurnOptions {
   model?: string;
   /** Reasoning effort for this turn (exec). */
   modelReasoningEffort?: ModelReasoningEffort;
+  /** The model of this turn's reviews (`review_model`; exec). */
+  reviewModel?: string;
+  /** Tokens of tool output shown to the model in this turn (`tool_output_token_limit`; exec). */
+  toolOutputTokenLimit?: number;
   /** Sandbox mode for this turn (exec). */
   sandboxMode?: SandboxMode;
   /** Web search mode for this turn (exec). */

@@ -160,6 +160,13 @@ export function threadSettings(options: ThreadOptions): ThreadSettingsParams {
   if (thread.additionalDirectories?.length) {
     config["sandbox_workspace_write.writable_roots"] = thread.additionalDirectories;
   }
+  if (thread.reviewModel !== undefined) config.review_model = thread.reviewModel;
+  if (thread.toolOutputTokenLimit !== undefined) {
+    config.tool_output_token_limit = thread.toolOutputTokenLimit;
+  }
+  if (thread.historyPersistence !== undefined) {
+    config["history.persistence"] = thread.historyPersistence;
+  }
   for (const name of thread.enable ?? []) config[`features.${name}`] = true;
   for (const name of thread.disable ?? []) config[`features.${name}`] = false;
   if (thread.modelReasoningEffort !== undefined) {

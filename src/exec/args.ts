@@ -206,6 +206,13 @@ export function buildExecArgs(input: ExecArgsInput): ExecArgs {
   ) {
     config("model_reasoning_summary", thread.reasoningSummary);
   }
+  if (thread.reviewModel !== undefined) config("review_model", thread.reviewModel);
+  if (thread.toolOutputTokenLimit !== undefined) {
+    config("tool_output_token_limit", thread.toolOutputTokenLimit);
+  }
+  if (thread.historyPersistence !== undefined) {
+    config("history.persistence", thread.historyPersistence);
+  }
   if (
     thread.networkAccessEnabled !== undefined &&
     allow("config.sandbox_workspace_write.network_access", "sandbox_workspace_write.network_access")

@@ -479,3 +479,22 @@ test("buildExecArgs passes features layered thread -> turn, and refuses one the 
       /does not support feature typo_feature \(--disable\)/.test(error.message),
   );
 });
+
+test("buildExecArgs passes the review model, tool output limit and history setting as config", () => {
+  const { thread } = resolveLayers(
+    {},
+    { reviewModel: "a", toolOutputTokenLimit: 100, historyPersistence: "none" },
+    { reviewModel: "b" },
+  );
+  assert.deepEqual(buildExecArgs({ ...base, thread }).args, [
+    "exec",
+    "--json",
+    "--config",
+    'review_model="b"',
+    "--config",
+    "tool_output_token_limit=100",
+    "--config",
+    'history.persistence="none"',
+    "-",
+  ]);
+});

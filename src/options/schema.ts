@@ -46,6 +46,7 @@ import {
   APPROVAL_MODES,
   APPROVALS_REVIEWERS,
   CYBER_ACCESS_PROGRAMS,
+  HISTORY_PERSISTENCE,
   LOCAL_PROVIDERS,
   REASONING_EFFORTS,
   REASONING_SUMMARIES,
@@ -105,6 +106,9 @@ const positiveMs = optional(
 );
 const nonNegativeMs = optional(
   number((n) => Number.isFinite(n) && n >= 0, "expected a number of milliseconds >= 0"),
+);
+const tokens = optional(
+  number((n) => Number.isInteger(n) && n >= 1, "expected a positive integer number of tokens"),
 );
 const texts = optional(array(text, "expected an array of strings"));
 // Feature names are one `-c features.<name>` segment (codex 0.171.0: snake_case).
@@ -314,6 +318,11 @@ const THREAD_OPTIONS: ThreadTable = {
   serviceTier: both(optText),
   reasoningSummary: both(oneOf(REASONING_SUMMARIES)),
   approvalsReviewer: appServer(oneOf(APPROVALS_REVIEWERS)),
+  // Config keys of codex 0.171.0 (its config/read schema has review_model; the others are in
+  // the binary). `personality` is not here: 0.171.0 lists the feature as removed.
+  reviewModel: { ...both(optText), turn: "replaces" },
+  toolOutputTokenLimit: { ...both(tokens), turn: "replaces" },
+  historyPersistence: both(oneOf(HISTORY_PERSISTENCE)),
   ...APPROVAL_OPTIONS,
   ...SERVER_REQUEST_OPTIONS,
 };
@@ -340,6 +349,8 @@ const TURN_OPTIONS: Table<TurnOptions> = {
   model: both(optText),
   modelReasoningEffort: both(oneOf(REASONING_EFFORTS)),
   sandboxMode: both(oneOf(SANDBOX_MODES)),
+  reviewModel: exec(optText),
+  toolOutputTokenLimit: exec(tokens),
   webSearchMode: exec(oneOf(WEB_SEARCH_MODES)),
   cyberAccessProgram: exec(oneOf(CYBER_ACCESS_PROGRAMS)),
   eventLog: both(optional(custom(

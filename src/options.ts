@@ -89,6 +89,12 @@ export interface CodexOptions {
   onWarning?: (message: string) => void;
   /** Receives each line the CLI writes to stderr. */
   onStderr?: (line: string) => void;
+  /**
+   * Copies codex's stderr to this process's own stderr as it comes, known secrets scrubbed
+   * (both transports; off by default). `true` or `{ stderr: true }`; a turn's stdout is its
+   * events, so only the commands take `stdout`.
+   */
+  mirror?: boolean | { stderr?: boolean };
   /** Which process adapter to use (default: the current runtime's). */
   runtime?: RuntimeName;
   /** Time between SIGTERM and SIGKILL when a run is stopped (default 2000 ms). */
@@ -164,10 +170,10 @@ export const REASONING_SUMMARIES = [
 export const APPROVALS_REVIEWERS = ["user", "auto_review"] as const satisfies readonly NonNullable<
   ThreadOptions["approvalsReviewer"]
 >[];
-/** The history persistence settings (`history.persistence`). */
-export const HISTORY_PERSISTENCE = ["save-all", "none"] as const;
-/** Whether codex appends prompts to `$CODEX_HOME/history.jsonl`. */
-export type HistoryPersistence = (typeof import("./options.ts"))["HISTORY_PERSISTENCE"][number];
+/** The history persistence settings (the type is written inline in `ThreadOptions`). */
+export const HISTORY_PERSISTENCE = ["save-all", "none"] as const satisfies readonly NonNullable<
+  ThreadOptions["historyPersistence"]
+>[];
 /** The ways a thread can talk to codex. */
 export const TRANSPORTS = ["exec", "app-server"] as const;
 /** How a thread talks to codex. */
@@ -325,7 +331,7 @@ export interface ThreadOptions extends AppServerHooks {
   /** How many tokens of a tool's output the model is shown (`tool_output_token_limit`). */
   toolOutputTokenLimit?: number;
   /** `"none"` keeps prompts out of `$CODEX_HOME/history.jsonl` (`history.persistence`). */
-  historyPersistence?: HistoryPersistence;
+  historyPersistence?: "save-all" | "none";
   /**
    * Who answers approval requests: `"user"` (the thread's `onApproval`, the default) or
    * `"auto_review"` (codex's own reviewer subagent decides; its verdicts arrive as

@@ -17,6 +17,7 @@ import type { ResolvedSettings } from "../options/layers.ts";
 import { withShellEnvExclusion } from "./shell_env.ts";
 import { writeSchemaFile, writeTempFile } from "./schema_file.ts";
 import { runExec } from "./run.ts";
+import { stderrSink } from "../process/mirror.ts";
 import { TOOLS_SERVER_NAME, TOOLS_TOKEN_ENV } from "../tools/tool.ts";
 
 /** Runs each turn as its own `codex exec --json` process. */
@@ -51,7 +52,7 @@ export class ExecLane implements TurnLane {
       onEventLogError: turnOptions.eventLogErrors === "warn"
         ? (error) => options.onWarning?.(error.message)
         : undefined,
-      onStderr: options.onStderr,
+      onStderr: stderrSink(options.onStderr, options.mirror, context.secrets),
       killGraceMs: options.killGraceMs,
       maxLineBytes: options.maxLineBytes,
       async prepare() {

@@ -201,6 +201,14 @@ export const gateCheck: Check = optional(union([
   literal(false, "expected false"),
   withMethod("support", "an option gate"),
 ], "expected false or an option gate (an object with support())"));
+/** An optional `mirror` option; `stdout` only where the caller reads no events from it. */
+export function mirrorCheck(stdout: boolean): Check {
+  const streams = stdout ? "{ stderr?, stdout? }" : "{ stderr? }";
+  return optional(union([
+    boolean(""),
+    strictObject(stdout ? { stderr: flag, stdout: flag } : { stderr: flag }, ""),
+  ], `expected true, false or ${streams} of booleans`));
+}
 /** An optional `runtime` option. */
 export const runtimeCheck: Check = oneOf(RUNTIME_NAMES);
 
@@ -231,6 +239,7 @@ const CODEX_OPTIONS: Table<CodexOptions> = {
   onUnsupported: exec(oneOf(UNSUPPORTED_POLICIES)),
   onWarning: both(callback),
   onStderr: both(callback),
+  mirror: both(mirrorCheck(false)),
   runtime: both(runtimeCheck),
   killGraceMs: both(nonNegativeMs),
   maxLineBytes: both(optional(number(

@@ -139,6 +139,9 @@ const retry = optional(strictObject({
   baseDelayMs: nonNegativeMs,
   maxDelayMs: nonNegativeMs,
   retryAfterFileChanges: flag,
+  shouldRetry: optional(func("expected a function")),
+  onRetry: optional(func("expected a function")),
+  backoff: optional(func("expected a function")),
 }, "expected an object"));
 const callback = optional(func("expected a function"));
 const withMethod = (method: string, what: string): Check =>

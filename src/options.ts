@@ -120,6 +120,17 @@ export interface CodexOptions {
   lane?: TurnLane;
   /** Retry turns that fail on transient causes (HTTP 429/5xx, disconnects); off by default. */
   retry?: RetryOptions;
+  /**
+   * Refuse a turn whose model the installed CLI's catalog (`codex debug models --bundled`,
+   * read once per client) does not offer, with an `UnsupportedError`, before codex runs.
+   */
+  checkModel?: boolean;
+  /**
+   * A reasoning effort the turn's model does not take (per the same catalog): `"coerce"` uses
+   * the nearest it takes and warns naming both, `"refuse"` rejects the turn with an
+   * `UnsupportedError`. Left out, the effort is passed as asked. A thread's own wins.
+   */
+  effortFit?: "coerce" | "refuse";
 }
 
 /** The approval policies the CLI accepts. */
@@ -173,6 +184,10 @@ export const APPROVALS_REVIEWERS = ["user", "auto_review"] as const satisfies re
 /** The history persistence settings (the type is written inline in `ThreadOptions`). */
 export const HISTORY_PERSISTENCE = ["save-all", "none"] as const satisfies readonly NonNullable<
   ThreadOptions["historyPersistence"]
+>[];
+/** What `effortFit` may say (the type is written inline in `CodexOptions`). */
+export const EFFORT_FITS = ["coerce", "refuse"] as const satisfies readonly NonNullable<
+  CodexOptions["effortFit"]
 >[];
 /** The ways a thread can talk to codex. */
 export const TRANSPORTS = ["exec", "app-server"] as const;
@@ -261,6 +276,8 @@ export interface ThreadOptions extends AppServerHooks {
   skipGitRepoCheck?: boolean;
   /** Reasoning effort. */
   modelReasoningEffort?: ModelReasoningEffort;
+  /** What to do with an effort the model does not take (overrides the client's `effortFit`). */
+  effortFit?: "coerce" | "refuse";
   /** Network access inside the workspace-write sandbox. */
   networkAccessEnabled?: boolean;
   /** Web search mode. */

@@ -46,6 +46,7 @@ import {
   APPROVAL_MODES,
   APPROVALS_REVIEWERS,
   CYBER_ACCESS_PROGRAMS,
+  EFFORT_FITS,
   HISTORY_PERSISTENCE,
   LOCAL_PROVIDERS,
   REASONING_EFFORTS,
@@ -252,6 +253,8 @@ const CODEX_OPTIONS: Table<CodexOptions> = {
   appServer: appServer(optional(withMethod("call", "an AppServer connection"))),
   lane: both(optional(withMethod("runTurn", "a turn lane (an object with runTurn())"))),
   retry: both(retry),
+  checkModel: both(flag),
+  effortFit: both(oneOf(EFFORT_FITS)),
 };
 
 /**
@@ -299,6 +302,7 @@ const THREAD_OPTIONS: ThreadTable = {
   workingDirectory: both(optText),
   skipGitRepoCheck: both(flag),
   modelReasoningEffort: { ...both(oneOf(REASONING_EFFORTS)), turn: "replaces" },
+  effortFit: both(oneOf(EFFORT_FITS)),
   networkAccessEnabled: both(flag),
   webSearchMode: { ...both(oneOf(WEB_SEARCH_MODES)), turn: "replaces" },
   webSearchEnabled: both(flag),

@@ -312,6 +312,13 @@ export interface ThreadOptions extends AppServerHooks {
   /** Which local provider `oss` uses (`--local-provider`; exec only). */
   localProvider?: LocalProvider;
   /**
+   * Where the local provider of an `oss` thread listens (exec only): its root URL
+   * (`http://127.0.0.1:11434`, normalised to `.../v1`) or its `/v1` URL, handed to codex as
+   * `CODEX_OSS_BASE_URL`. A new thread first asks it with a short request: nothing answering
+   * is a `CodexError` naming the URL, before codex runs.
+   */
+  ossBaseUrl?: string;
+  /**
    * Run the turns on an existing app-server at this address instead of in the exec child
    * (`--remote <ADDR>`, codex 0.170.0 and later; exec only; gated like other optional flags).
    */

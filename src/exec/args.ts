@@ -422,5 +422,14 @@ export function buildExecEnv(input: ExecEnvInput): Record<string, string> {
   return env;
 }
 
+/**
+ * The `CODEX_OSS_BASE_URL` of an `ossBaseUrl`: a root URL (Ollama's `http://host:11434`) gets
+ * the `/v1` its OpenAI-compatible API lives under; a URL with a path is kept as given.
+ */
+export function localProviderUrl(url: string): string {
+  const trimmed = url.replace(/\/+$/, "");
+  return /^https?:\/\/[^/]+$/.test(trimmed) ? `${trimmed}/v1` : trimmed;
+}
+
 /** Masks secret-looking `--config` pairs of a command line; the shared redaction's own. */
 export { redactArgs } from "../redact.ts";

@@ -1,6 +1,12 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { buildExecArgs, buildExecEnv, mcpServersConfig, redactArgs } from "./args.ts";
+import {
+  buildExecArgs,
+  buildExecEnv,
+  localProviderUrl,
+  mcpServersConfig,
+  redactArgs,
+} from "./args.ts";
 import type { ExecArgsInput } from "./args.ts";
 import type { GatedOption, OptionGate } from "../options/gates.ts";
 import { UnsupportedError } from "../errors.ts";
@@ -497,4 +503,11 @@ test("buildExecArgs passes the review model, tool output limit and history setti
     'history.persistence="none"',
     "-",
   ]);
+});
+
+test("localProviderUrl gives a root URL its /v1 and keeps a URL with a path", () => {
+  assert.equal(localProviderUrl("http://127.0.0.1:11434"), "http://127.0.0.1:11434/v1");
+  assert.equal(localProviderUrl("http://127.0.0.1:11434/"), "http://127.0.0.1:11434/v1");
+  assert.equal(localProviderUrl("http://host:1234/v1/"), "http://host:1234/v1");
+  assert.equal(localProviderUrl("https://h/ollama/v1"), "https://h/ollama/v1");
 });

@@ -318,6 +318,10 @@ const THREAD_OPTIONS: ThreadTable = {
   transport: both(oneOf(TRANSPORTS)),
   oss: exec(flag),
   localProvider: exec(oneOf(LOCAL_PROVIDERS)),
+  ossBaseUrl: exec(optional(custom(
+    (value) => typeof value === "string" && /^https?:\/\/[^/\s]+/.test(value),
+    "expected an http(s) URL",
+  ))),
   remote: exec(optText),
   remoteAuthTokenEnv: exec(optional(envName)),
   config: { ...both(config), turn: "merges" },
@@ -491,6 +495,9 @@ export function checkThreadOptions(
     throw new TypeError(
       "Cannot use thread options.remoteAuthTokenEnv without remote: it names the token of the remote app-server",
     );
+  }
+  if (thread.ossBaseUrl !== undefined && !thread.oss) {
+    throw new TypeError("Cannot use thread options.ossBaseUrl without oss: true");
   }
   const safety = thread.dangerouslyBypassApprovalsAndSandbox !== undefined
     ? "dangerouslyBypassApprovalsAndSandbox"

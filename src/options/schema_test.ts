@@ -33,6 +33,7 @@ test("the transport-only lists and the turn overrides are read from the tables",
     "env",
     "localProvider",
     "oss",
+    "ossBaseUrl",
     "remote",
     "remoteAuthTokenEnv",
   ]);

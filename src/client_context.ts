@@ -23,6 +23,7 @@ import { spawnerFor } from "./process/spawner.ts";
 import { Redactor } from "./redact.ts";
 import type { Spawner } from "./runtime/mod.ts";
 import type { InstalledGate } from "../capabilities/installed_gate.ts";
+import type { FitModel } from "./model_fit.ts";
 
 /** What a turn runs with, resolved for it from the client's context. */
 export interface ResolvedClient {
@@ -66,6 +67,7 @@ export class ClientContext implements TurnContext {
   #home: Promise<string | undefined> | undefined;
   #gateOf: Promise<InstalledGate> | undefined;
   #versionChecks = new Map<string, Promise<void>>();
+  #models: Promise<{ models: readonly FitModel[]; version?: string }> | undefined;
 
   /** Creates the context of a client whose options were checked at its door. */
   constructor(options: Readonly<CodexOptions>, spawner: Spawner) {
@@ -122,6 +124,30 @@ export class ClientContext implements TurnContext {
       ),
     ]);
     return { binary, codexHome, gate, configuredExclude };
+  }
+
+  /**
+   * The model catalog of the client's binary (`codex debug models --bundled`), read once per
+   * client (a failure is not remembered), with the version its gate knows.
+   */
+  models(): Promise<{ models: readonly FitModel[]; version?: string }> {
+    this.#models ??= this.resolve({ gate: true }).then(async ({ binary, codexHome, gate }) => {
+      const { debugModels } = await import("./commands/debug.ts");
+      const models = await debugModels({
+        codexPathOverride: binary.path,
+        codexHome,
+        env: this.options.env,
+        config: this.options.config,
+        runtime: this.options.runtime,
+        capabilities: false,
+        secrets: [...this.secrets],
+      });
+      return { models, version: gate?.version };
+    }).catch((error) => {
+      this.#models = undefined;
+      throw error;
+    });
+    return this.#models;
   }
 
   /** Settles when nothing of the context runs in the background (a confirming probe). */

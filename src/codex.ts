@@ -232,16 +232,24 @@ export class Codex implements AsyncDisposable {
     const appServer = (options.transport ?? "exec") === "app-server";
     const load = appServer ? () => this.#appServerLane() : () => this.#execLane();
     const retrying = (options.retry ?? this.#options.retry) !== undefined;
+    const fitting = this.#options.checkModel === true ||
+      (options.effortFit ?? this.#options.effortFit) !== undefined;
+    const checked = fitting
+      ? () =>
+        Promise.all([import("./model_fit.ts"), load(), this.#clientContext()]).then((
+          [m, inner, context],
+        ) => m.withModelFit(inner, this.#options, () => context.models()))
+      : load;
     let lane: Promise<TurnLane> | undefined;
     const source: LaneSource = {
       control: appServer,
       // The lane's code loads with the thread's first turn; retry wraps it when asked.
       load: () =>
         lane ??= (retrying
-          ? Promise.all([import("./retry.ts"), load()]).then(([m, inner]) =>
+          ? Promise.all([import("./retry.ts"), checked()]).then(([m, inner]) =>
             m.withRetry(inner, this.#options.retry)
           )
-          : load()).catch((error) => {
+          : checked()).catch((error) => {
             lane = undefined;
             throw error;
           }),

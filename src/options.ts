@@ -89,6 +89,12 @@ export interface CodexOptions {
   onWarning?: (message: string) => void;
   /** Receives each line the CLI writes to stderr. */
   onStderr?: (line: string) => void;
+  /**
+   * Copies codex's stderr to this process's own stderr as it comes, known secrets scrubbed
+   * (both transports; off by default). `true` or `{ stderr: true }`; a turn's stdout is its
+   * events, so only the commands take `stdout`.
+   */
+  mirror?: boolean | { stderr?: boolean };
   /** Which process adapter to use (default: the current runtime's). */
   runtime?: RuntimeName;
   /** Time between SIGTERM and SIGKILL when a run is stopped (default 2000 ms). */
@@ -114,6 +120,17 @@ export interface CodexOptions {
   lane?: TurnLane;
   /** Retry turns that fail on transient causes (HTTP 429/5xx, disconnects); off by default. */
   retry?: RetryOptions;
+  /**
+   * Refuse a turn whose model the installed CLI's catalog (`codex debug models --bundled`,
+   * read once per client) does not offer, with an `UnsupportedError`, before codex runs.
+   */
+  checkModel?: boolean;
+  /**
+   * A reasoning effort the turn's model does not take (per the same catalog): `"coerce"` uses
+   * the nearest it takes and warns naming both, `"refuse"` rejects the turn with an
+   * `UnsupportedError`. Left out, the effort is passed as asked. A thread's own wins.
+   */
+  effortFit?: "coerce" | "refuse";
 }
 
 /** The approval policies the CLI accepts. */
@@ -163,6 +180,14 @@ export const REASONING_SUMMARIES = [
 /** Who may review approval requests (the type is written inline in `ThreadOptions`). */
 export const APPROVALS_REVIEWERS = ["user", "auto_review"] as const satisfies readonly NonNullable<
   ThreadOptions["approvalsReviewer"]
+>[];
+/** The history persistence settings (the type is written inline in `ThreadOptions`). */
+export const HISTORY_PERSISTENCE = ["save-all", "none"] as const satisfies readonly NonNullable<
+  ThreadOptions["historyPersistence"]
+>[];
+/** What `effortFit` may say (the type is written inline in `CodexOptions`). */
+export const EFFORT_FITS = ["coerce", "refuse"] as const satisfies readonly NonNullable<
+  CodexOptions["effortFit"]
 >[];
 /** The ways a thread can talk to codex. */
 export const TRANSPORTS = ["exec", "app-server"] as const;
@@ -251,6 +276,8 @@ export interface ThreadOptions extends AppServerHooks {
   skipGitRepoCheck?: boolean;
   /** Reasoning effort. */
   modelReasoningEffort?: ModelReasoningEffort;
+  /** What to do with an effort the model does not take (overrides the client's `effortFit`). */
+  effortFit?: "coerce" | "refuse";
   /** Network access inside the workspace-write sandbox. */
   networkAccessEnabled?: boolean;
   /** Web search mode. */
@@ -259,6 +286,19 @@ export interface ThreadOptions extends AppServerHooks {
   webSearchEnabled?: boolean;
   /** Approval policy (exec refuses `"untrusted"`; the app-server asks through `onApproval`). */
   approvalPolicy?: ApprovalMode;
+  /**
+   * codex's old `--full-auto`: `sandboxMode` `"workspace-write"` and `approvalPolicy`
+   * `"on-request"` (codex 0.171.0's exec has no such flag any more; the two settings are sent).
+   * Refused beside either of them.
+   */
+  fullAuto?: boolean;
+  /**
+   * Runs commands with no sandbox and no approvals (`--dangerously-bypass-approvals-and-sandbox`;
+   * the app-server: sandbox `"danger-full-access"`, approvals `"never"`). Only for machines
+   * sandboxed from outside, so it takes only the literal `"yes-i-understand"`: `true` is refused.
+   * A CLI without the flag refuses the thread, whatever `onUnsupported` says.
+   */
+  dangerouslyBypassApprovalsAndSandbox?: "yes-i-understand";
   /** More writable directories (`--add-dir`). */
   additionalDirectories?: string[];
   /** Source label for a new thread (passed as `--thread-source` when the CLI has it). */
@@ -272,6 +312,13 @@ export interface ThreadOptions extends AppServerHooks {
   /** Which local provider `oss` uses (`--local-provider`; exec only). */
   localProvider?: LocalProvider;
   /**
+   * Where the local provider of an `oss` thread listens (exec only): its root URL
+   * (`http://127.0.0.1:11434`, normalised to `.../v1`) or its `/v1` URL, handed to codex as
+   * `CODEX_OSS_BASE_URL`. A new thread first asks it with a short request: nothing answering
+   * is a `CodexError` naming the URL, before codex runs.
+   */
+  ossBaseUrl?: string;
+  /**
    * Run the turns on an existing app-server at this address instead of in the exec child
    * (`--remote <ADDR>`, codex 0.170.0 and later; exec only; gated like other optional flags).
    */
@@ -282,6 +329,14 @@ export interface ThreadOptions extends AppServerHooks {
    * put it in that variable (the client's or the thread's `env`).
    */
   remoteAuthTokenEnv?: string;
+  /**
+   * Features of `codex features list` to turn on (`--enable`; the app-server: `features.<name>`
+   * in the thread's config). A name the installed CLI does not list (or lists as removed) is
+   * refused before anything runs, whatever `onUnsupported` says: codex itself exits on one.
+   */
+  enable?: string[];
+  /** Features to turn off (`--disable`); checked as `enable`. */
+  disable?: string[];
   /** Config for this thread's turns, merged over the client's by dotted path. */
   config?: CodexConfigObject;
   /** Variables added to (or replacing keys of) the client's child environment (exec only). */
@@ -295,6 +350,12 @@ export interface ThreadOptions extends AppServerHooks {
   serviceTier?: string;
   /** Reasoning summaries the model writes (`-c model_reasoning_summary`). */
   reasoningSummary?: "auto" | "concise" | "detailed" | "none";
+  /** The model codex's reviews use (`review_model`). */
+  reviewModel?: string;
+  /** How many tokens of a tool's output the model is shown (`tool_output_token_limit`). */
+  toolOutputTokenLimit?: number;
+  /** `"none"` keeps prompts out of `$CODEX_HOME/history.jsonl` (`history.persistence`). */
+  historyPersistence?: "save-all" | "none";
   /**
    * Who answers approval requests: `"user"` (the thread's `onApproval`, the default) or
    * `"auto_review"` (codex's own reviewer subagent decides; its verdicts arrive as
@@ -430,6 +491,10 @@ export interface TurnOptions {
   images?: string[];
   /** Also write the final message to this file (`--output-last-message`). */
   outputLastMessage?: string;
+  /** Features on for this turn, over the thread's `enable` / `disable` (exec). */
+  enable?: string[];
+  /** Features off for this turn, over the thread's `enable` / `disable` (exec). */
+  disable?: string[];
   /** Config for this turn, merged over the client's and the thread's by dotted path (exec). */
   config?: CodexConfigObject;
   /** Variables added to the child environment for this turn (exec). */
@@ -438,6 +503,10 @@ export interface TurnOptions {
   model?: string;
   /** Reasoning effort for this turn (exec). */
   modelReasoningEffort?: ModelReasoningEffort;
+  /** The model of this turn's reviews (`review_model`; exec). */
+  reviewModel?: string;
+  /** Tokens of tool output shown to the model in this turn (`tool_output_token_limit`; exec). */
+  toolOutputTokenLimit?: number;
   /** Sandbox mode for this turn (exec). */
   sandboxMode?: SandboxMode;
   /** Web search mode for this turn (exec). */

@@ -14,7 +14,7 @@
 import { AbortError, ConnectionClosedError } from "./errors.ts";
 import type { ThreadEvent } from "./events.ts";
 import type { TurnLane, TurnRequest } from "./lane.ts";
-import type { RetryOptions } from "./options/retry.ts";
+import type { RetryFailure, RetryOptions } from "./options/retry.ts";
 
 /** Why a failure counts as transient, or `undefined` when it does not. */
 export interface TransientCause {
@@ -181,7 +181,7 @@ function retrying(
                 failure = (event as { interrupted?: boolean }).interrupted
                   ? undefined
                   : transientTurnFailure(event.error);
-                if (failure) {
+                if (failure || options.shouldRetry) {
                   // Held back: shown only if no retry follows.
                   held = event;
                   continue;
@@ -197,30 +197,67 @@ function retrying(
         }
         if (cancelled) return;
         const cause = failure;
-        const retry = cause !== undefined && attempt < attempts &&
-          (!changed || options.retryAfterFileChanges === true) &&
-          !(signal?.aborted) &&
-          (cause.retryAfterMs === undefined || cause.retryAfterMs <= policy.maxDelayMs);
+        const message = held?.type === "turn.failed"
+          ? held.error.message
+          : thrown instanceof Error
+          ? thrown.message
+          : String(thrown);
+        const seen: RetryFailure = {
+          attempt,
+          message,
+          changedThings: changed,
+          ...(cause ? { reason: cause.reason } : {}),
+          ...(cause?.retryAfterMs !== undefined ? { retryAfterMs: cause.retryAfterMs } : {}),
+          ...(thrown !== undefined ? { error: thrown } : {}),
+        };
+        let retry: boolean;
+        let delay = 0;
+        try {
+          // A turn that ended well is never retried; the user's rule replaces the built-in one.
+          retry = (failed || thrown !== undefined) && attempt < attempts && !(signal?.aborted) &&
+            (options.shouldRetry
+              ? options.shouldRetry(seen) === true
+              : cause !== undefined && (!changed || options.retryAfterFileChanges === true) &&
+                (cause.retryAfterMs === undefined || cause.retryAfterMs <= policy.maxDelayMs));
+          if (retry) {
+            delay = options.backoff?.(attempt + 1, seen) ??
+              cause?.retryAfterMs ?? backoffMs(attempt + 1, policy);
+            if (!Number.isFinite(delay) || delay < 0) {
+              throw new TypeError(
+                `Cannot use retry.backoff: expected a number of milliseconds >= 0, got ${delay}`,
+              );
+            }
+          }
+        } catch (error) {
+          controller.error(error);
+          return;
+        }
         if (!retry) {
           if (held) controller.enqueue([held]);
           if (thrown !== undefined) controller.error(thrown);
           else controller.close();
           return;
         }
-        const delay = cause.retryAfterMs ?? backoffMs(attempt + 1, policy);
-        const message = held?.type === "turn.failed"
-          ? held.error.message
-          : thrown instanceof Error
-          ? thrown.message
-          : String(thrown);
+        const scheduled = {
+          attempt: attempt + 1,
+          maxAttempts: attempts,
+          delayMs: delay,
+          reason: cause?.reason ?? "policy",
+          message,
+        };
         controller.enqueue([{
           type: "retry.scheduled",
-          attempt: attempt + 1,
+          attempt: scheduled.attempt,
           max_attempts: attempts,
           delay_ms: delay,
-          reason: cause.reason,
+          reason: scheduled.reason,
           message,
         }]);
+        try {
+          options.onRetry?.(scheduled);
+        } catch {
+          // An observer that throws does not stop the retry.
+        }
         try {
           await sleep(delay, signal);
         } catch (error) {

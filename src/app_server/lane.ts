@@ -139,6 +139,10 @@ export function threadSettings(options: ThreadOptions): ThreadSettingsParams {
   if (thread.approvalPolicy !== undefined) {
     settings.approvalPolicy = thread.approvalPolicy as AskForApproval;
   }
+  if (thread.dangerouslyBypassApprovalsAndSandbox !== undefined) {
+    settings.sandbox = "danger-full-access";
+    settings.approvalPolicy = "never";
+  }
   if (thread.ephemeral !== undefined) settings.ephemeral = thread.ephemeral;
   if (thread.serviceTier !== undefined) settings.serviceTier = thread.serviceTier;
   if (thread.approvalsReviewer !== undefined) {
@@ -156,6 +160,15 @@ export function threadSettings(options: ThreadOptions): ThreadSettingsParams {
   if (thread.additionalDirectories?.length) {
     config["sandbox_workspace_write.writable_roots"] = thread.additionalDirectories;
   }
+  if (thread.reviewModel !== undefined) config.review_model = thread.reviewModel;
+  if (thread.toolOutputTokenLimit !== undefined) {
+    config.tool_output_token_limit = thread.toolOutputTokenLimit;
+  }
+  if (thread.historyPersistence !== undefined) {
+    config["history.persistence"] = thread.historyPersistence;
+  }
+  for (const name of thread.enable ?? []) config[`features.${name}`] = true;
+  for (const name of thread.disable ?? []) config[`features.${name}`] = false;
   if (thread.modelReasoningEffort !== undefined) {
     config.model_reasoning_effort = thread.modelReasoningEffort;
   }

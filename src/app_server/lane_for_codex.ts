@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { stderrSink } from "../process/mirror.ts";
 import type { TurnContext } from "../client_context.ts";
 import { buildConfigArgs, clientEnv } from "../exec/args.ts";
 import { withShellEnvExclusion } from "../exec/shell_env.ts";
@@ -48,7 +49,7 @@ export async function startAppServerLane(
         args,
         env: clientEnv(options, binary, codexHome),
         spawner: context.spawner,
-        onStderr: options.onStderr,
+        onStderr: stderrSink(options.onStderr, options.mirror, secrets),
         killGraceMs: options.killGraceMs,
       },
     });

@@ -20,6 +20,8 @@ import {
   string,
 } from "../options/_check.ts";
 import type { CodexCommandOptions, PreparedCommand } from "./_prepare.ts";
+import { mirrorCheck } from "../options/schema.ts";
+import { outputMirror } from "../process/mirror.ts";
 
 export type { CodexCommandOptions } from "./_prepare.ts";
 
@@ -34,6 +36,11 @@ export interface RunCommandOptions extends CodexCommandOptions {
    * and the call rejects: a cut-off output would parse into wrong data.
    */
   maxOutputBytes?: number;
+  /**
+   * Copies the command's stderr (`true`), or the streams named, to this process's own as they
+   * come, known secrets scrubbed; the result still holds them. Off by default.
+   */
+  mirror?: boolean | { stderr?: boolean; stdout?: boolean };
 }
 
 /** What a finished command gave back, secrets already removed. */
@@ -91,6 +98,7 @@ const runOptionsSchema = looseObject(
     maxOutputBytes: optional(
       number((n) => Number.isInteger(n) && n > 0, "expected a positive integer number of bytes"),
     ),
+    mirror: mirrorCheck(true),
   } satisfies { readonly [K in keyof Required<RunCommandOptions>]: Check },
   "expected an object",
 );
@@ -108,6 +116,7 @@ export async function runPrepared(
   const { secrets, display } = prepared;
   const subject = `codex ${commandWords(display)}`;
   if (options.signal?.aborted) throw aborted(display, options.signal.reason);
+  const mirror = outputMirror(options.mirror, secrets);
   const result = await runToEnd(prepared.binary.path, prepared.args, {
     spawner: prepared.spawner,
     cwd: options.cwd,
@@ -117,7 +126,9 @@ export async function runPrepared(
     timeoutMs: options.timeoutMs,
     killGraceMs: options.killGraceMs,
     maxOutputBytes: options.maxOutputBytes,
+    onOutput: mirror,
   });
+  mirror?.(result.stdout, result.stderr, true);
   const clean = (text: string) => redactText(text, secrets);
   const done: CommandResult = {
     exitCode: result.exitCode,

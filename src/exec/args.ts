@@ -126,6 +126,12 @@ export function buildExecArgs(input: ExecArgsInput): ExecArgs {
   if (thread.sandboxMode !== undefined && allow("exec.sandbox", "--sandbox")) {
     args.push("--sandbox", thread.sandboxMode);
   }
+  // Always refused when missing: dropping it would change what the agent may do.
+  if (thread.dangerouslyBypassApprovalsAndSandbox !== undefined) {
+    const flag = "--dangerously-bypass-approvals-and-sandbox";
+    allow("exec.dangerously-bypass-approvals-and-sandbox", flag, true);
+    args.push(flag);
+  }
   if (thread.workingDirectory !== undefined && allow("exec.cd", "--cd")) {
     args.push("--cd", thread.workingDirectory);
   }
@@ -148,6 +154,16 @@ export function buildExecArgs(input: ExecArgsInput): ExecArgs {
     if (thread.remoteAuthTokenEnv !== undefined) {
       allow("exec.remote-auth-token-env", "--remote-auth-token-env", true);
       args.push("--remote-auth-token-env", thread.remoteAuthTokenEnv);
+    }
+  }
+  // Always refused when unknown: codex 0.171.0 exits on one ("Unknown feature flag"), and a
+  // feature dropped would change what the turn does without a word.
+  for (
+    const [flag, names] of [["--enable", thread.enable], ["--disable", thread.disable]] as const
+  ) {
+    for (const name of names ?? []) {
+      allow(`config.features.${name}`, `feature ${name} (${flag})`, true);
+      args.push(flag, name);
     }
   }
   if (
@@ -189,6 +205,13 @@ export function buildExecArgs(input: ExecArgsInput): ExecArgs {
     allowValue("config.model_reasoning_summary", "model_reasoning_summary", thread.reasoningSummary)
   ) {
     config("model_reasoning_summary", thread.reasoningSummary);
+  }
+  if (thread.reviewModel !== undefined) config("review_model", thread.reviewModel);
+  if (thread.toolOutputTokenLimit !== undefined) {
+    config("tool_output_token_limit", thread.toolOutputTokenLimit);
+  }
+  if (thread.historyPersistence !== undefined) {
+    config("history.persistence", thread.historyPersistence);
   }
   if (
     thread.networkAccessEnabled !== undefined &&
@@ -397,6 +420,15 @@ export function buildExecEnv(input: ExecEnvInput): Record<string, string> {
     if (added.length > 0) env[pathKey] = [...added, ...present].join(sep);
   }
   return env;
+}
+
+/**
+ * The `CODEX_OSS_BASE_URL` of an `ossBaseUrl`: a root URL (Ollama's `http://host:11434`) gets
+ * the `/v1` its OpenAI-compatible API lives under; a URL with a path is kept as given.
+ */
+export function localProviderUrl(url: string): string {
+  const trimmed = url.replace(/\/+$/, "");
+  return /^https?:\/\/[^/]+$/.test(trimmed) ? `${trimmed}/v1` : trimmed;
 }
 
 /** Masks secret-looking `--config` pairs of a command line; the shared redaction's own. */

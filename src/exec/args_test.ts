@@ -1,9 +1,16 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { buildExecArgs, buildExecEnv, mcpServersConfig, redactArgs } from "./args.ts";
+import {
+  buildExecArgs,
+  buildExecEnv,
+  localProviderUrl,
+  mcpServersConfig,
+  redactArgs,
+} from "./args.ts";
 import type { ExecArgsInput } from "./args.ts";
 import type { GatedOption, OptionGate } from "../options/gates.ts";
 import { UnsupportedError } from "../errors.ts";
+import { resolveLayers } from "../options/layers.ts";
 
 const base: ExecArgsInput = { thread: {}, threadId: null };
 
@@ -415,4 +422,92 @@ test("mcpServersConfig names secrets by variable and never holds their values", 
       }),
     /Cannot use mcpServers\.b\.env\.K: another MCP server sets K to a different value/,
   );
+});
+
+test("buildExecArgs expands fullAuto and passes the bypass flag, refusing it on a CLI without it", () => {
+  const full = resolveLayers({}, { fullAuto: true }, {});
+  assert.deepEqual(buildExecArgs({ ...base, thread: full.thread }).args, [
+    "exec",
+    "--json",
+    "--sandbox",
+    "workspace-write",
+    "--config",
+    'approval_policy="on-request"',
+    "-",
+  ]);
+  const bypass = { dangerouslyBypassApprovalsAndSandbox: "yes-i-understand" } as const;
+  assert.deepEqual(buildExecArgs({ ...base, thread: bypass }).args, [
+    "exec",
+    "--json",
+    "--dangerously-bypass-approvals-and-sandbox",
+    "-",
+  ]);
+  // Dropping it would run the agent inside a sandbox it was not meant to have: never dropped.
+  assert.throws(
+    () =>
+      buildExecArgs({
+        ...base,
+        thread: bypass,
+        gate: gate(["exec.dangerously-bypass-approvals-and-sandbox"]),
+        onUnsupported: "drop",
+      }),
+    (error) =>
+      error instanceof UnsupportedError &&
+      /does not support --dangerously-bypass-approvals-and-sandbox/.test(error.message),
+  );
+});
+
+test("buildExecArgs passes features layered thread -> turn, and refuses one the CLI lacks", () => {
+  const { thread } = resolveLayers({}, { enable: ["a", "b"], disable: ["c"] }, {
+    enable: ["c"],
+    disable: ["b"],
+  });
+  assert.deepEqual(buildExecArgs({ ...base, thread }).args, [
+    "exec",
+    "--json",
+    "--enable",
+    "a",
+    "--enable",
+    "c",
+    "--disable",
+    "b",
+    "-",
+  ]);
+  assert.throws(
+    () =>
+      buildExecArgs({
+        ...base,
+        thread: { disable: ["typo_feature"] },
+        gate: gate(["config.features.typo_feature"]),
+      }),
+    (error) =>
+      error instanceof UnsupportedError &&
+      /does not support feature typo_feature \(--disable\)/.test(error.message),
+  );
+});
+
+test("buildExecArgs passes the review model, tool output limit and history setting as config", () => {
+  const { thread } = resolveLayers(
+    {},
+    { reviewModel: "a", toolOutputTokenLimit: 100, historyPersistence: "none" },
+    { reviewModel: "b" },
+  );
+  assert.deepEqual(buildExecArgs({ ...base, thread }).args, [
+    "exec",
+    "--json",
+    "--config",
+    'review_model="b"',
+    "--config",
+    "tool_output_token_limit=100",
+    "--config",
+    'history.persistence="none"',
+    "-",
+  ]);
+});
+
+test("localProviderUrl gives a root URL its /v1 and keeps a URL with a path", () => {
+  assert.equal(localProviderUrl("http://127.0.0.1:11434"), "http://127.0.0.1:11434/v1");
+  assert.equal(localProviderUrl("http://127.0.0.1:11434/"), "http://127.0.0.1:11434/v1");
+  assert.equal(localProviderUrl("http://host:1234/v1/"), "http://host:1234/v1");
+  assert.equal(localProviderUrl("https://h/ollama/v1"), "https://h/ollama/v1");
 });

@@ -8,7 +8,8 @@ import type { TurnLane, TurnRequest } from "../lane.ts";
 import type { CodexOptions } from "../options.ts";
 import type { TurnContext } from "../client_context.ts";
 import { resolveLayers } from "../options/layers.ts";
-import { clientEnv, mcpServersConfig, redactArgs } from "./args.ts";
+import { clientEnv, localProviderUrl, mcpServersConfig, redactArgs } from "./args.ts";
+import { CodexError } from "../errors.ts";
 import { Redactor } from "../redact.ts";
 import type { ExecArgs } from "./args.ts";
 import { buildExecArgs } from "./args.ts";
@@ -17,6 +18,7 @@ import type { ResolvedSettings } from "../options/layers.ts";
 import { withShellEnvExclusion } from "./shell_env.ts";
 import { writeSchemaFile, writeTempFile } from "./schema_file.ts";
 import { runExec } from "./run.ts";
+import { stderrSink } from "../process/mirror.ts";
 import { TOOLS_SERVER_NAME, TOOLS_TOKEN_ENV } from "../tools/tool.ts";
 
 /** Runs each turn as its own `codex exec --json` process. */
@@ -51,7 +53,7 @@ export class ExecLane implements TurnLane {
       onEventLogError: turnOptions.eventLogErrors === "warn"
         ? (error) => options.onWarning?.(error.message)
         : undefined,
-      onStderr: options.onStderr,
+      onStderr: stderrSink(options.onStderr, options.mirror, context.secrets),
       killGraceMs: options.killGraceMs,
       maxLineBytes: options.maxLineBytes,
       async prepare() {
@@ -119,6 +121,14 @@ export class ExecLane implements TurnLane {
           Object.assign(env, built.env);
           for (const warning of warnings) options.onWarning?.(warning);
           const childEnv = clientEnv(options, binary, codexHome, settings.env);
+          const oss = layers.thread.ossBaseUrl;
+          if (oss !== undefined) {
+            childEnv.CODEX_OSS_BASE_URL = localProviderUrl(oss);
+            // A new thread asks first: a provider that is not running fails here, by name.
+            if (request.threadId === null) {
+              await checkLocalProvider(childEnv.CODEX_OSS_BASE_URL, turnOptions.signal);
+            }
+          }
           for (const [name, value] of Object.entries(env)) {
             if (childEnv[name] !== undefined && childEnv[name] !== value) {
               throw new TypeError(
@@ -186,4 +196,24 @@ export function turnExecArgs(
     gate: extras.gate,
     onUnsupported: options.onUnsupported,
   });
+}
+
+/** How long a new oss thread waits for its local provider to answer at all. */
+const PROVIDER_CHECK_MS = 3000;
+
+/** Rejects with a `CodexError` naming `url` when nothing answers there (any HTTP answer will do). */
+async function checkLocalProvider(url: string, signal: AbortSignal | undefined): Promise<void> {
+  const limit = AbortSignal.timeout(PROVIDER_CHECK_MS);
+  try {
+    const response = await fetch(url, {
+      signal: signal ? AbortSignal.any([signal, limit]) : limit,
+    });
+    await response.body?.cancel();
+  } catch (error) {
+    if (signal?.aborted) throw error;
+    throw new CodexError(
+      `Cannot reach the local provider at ${url} (ossBaseUrl): nothing answered; start it or fix the URL`,
+      { cause: error },
+    );
+  }
 }

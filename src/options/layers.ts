@@ -59,20 +59,42 @@ export interface ResolvedSettings {
 export function resolveLayers(
   client: Pick<CodexOptions, "config">,
   thread: ThreadOptions,
-  turn: Pick<TurnOptions, "config" | "env" | TurnOverride> & TurnOwnSettings,
+  turn: Pick<TurnOptions, "config" | "env" | "enable" | "disable" | TurnOverride> & TurnOwnSettings,
 ): ResolvedSettings {
   const effective: Record<string, unknown> = { ...thread };
+  // codex's `--full-auto`, gone from exec by 0.140.0, is what it set: a turn may still override.
+  if (thread.fullAuto) {
+    effective.sandboxMode ??= "workspace-write";
+    effective.approvalPolicy ??= "on-request";
+  }
+  delete effective.fullAuto;
+  if (thread.dangerouslyBypassApprovalsAndSandbox !== undefined && turn.sandboxMode !== undefined) {
+    throw new TypeError(
+      "Cannot use turn options.sandboxMode on a thread with dangerouslyBypassApprovalsAndSandbox: it has no sandbox",
+    );
+  }
   for (const key of TURN_OVERRIDES) if (turn[key] !== undefined) effective[key] = turn[key];
   // A per-turn web search mode beats the thread's boolean shorthand as well.
   if (turn.webSearchMode !== undefined) delete effective.webSearchEnabled;
   // A turn's tools join the thread's; its MCP servers replace the thread's of the same name.
   if (turn.tools) effective.tools = [...(thread.tools ?? []), ...turn.tools];
   if (turn.mcpServers) effective.mcpServers = { ...thread.mcpServers, ...turn.mcpServers };
+  // A turn's features join the thread's; a feature the turn names leaves the other list.
+  if (turn.enable || turn.disable) {
+    const on = turn.enable ?? [];
+    const off = turn.disable ?? [];
+    const enable = [...(thread.enable ?? []).filter((f) => !off.includes(f)), ...on];
+    const disable = [...(thread.disable ?? []).filter((f) => !on.includes(f)), ...off];
+    effective.enable = [...new Set(enable)];
+    effective.disable = [...new Set(disable)];
+  }
   delete effective.config;
   delete effective.env;
 
   const own: Record<string, unknown> = { ...turn };
-  for (const key of [...TURN_OVERRIDES, "config", "env", "outputSchema"]) delete own[key];
+  for (const key of [...TURN_OVERRIDES, "config", "env", "enable", "disable", "outputSchema"]) {
+    delete own[key];
+  }
 
   let config: CodexConfigObject | undefined;
   for (const layer of [client.config, thread.config, turn.config]) {

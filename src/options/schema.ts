@@ -46,6 +46,8 @@ import {
   APPROVAL_MODES,
   APPROVALS_REVIEWERS,
   CYBER_ACCESS_PROGRAMS,
+  EFFORT_FITS,
+  HISTORY_PERSISTENCE,
   LOCAL_PROVIDERS,
   REASONING_EFFORTS,
   REASONING_SUMMARIES,
@@ -78,7 +80,7 @@ export interface OptionRow {
 export type TurnLayer = "replaces" | "merges";
 
 /** The thread options a turn's option merges over rather than replaces. */
-type Merged = "config" | "env";
+type Merged = "config" | "env" | "enable" | "disable";
 
 /** A thread option a turn's option of the same name replaces for that turn. */
 export type TurnOverride = Exclude<keyof ThreadOptions & keyof TurnOptions, Merged>;
@@ -106,7 +108,18 @@ const positiveMs = optional(
 const nonNegativeMs = optional(
   number((n) => Number.isFinite(n) && n >= 0, "expected a number of milliseconds >= 0"),
 );
+const tokens = optional(
+  number((n) => Number.isInteger(n) && n >= 1, "expected a positive integer number of tokens"),
+);
 const texts = optional(array(text, "expected an array of strings"));
+// Feature names are one `-c features.<name>` segment (codex 0.171.0: snake_case).
+const features = optional(array(
+  custom(
+    (value) => typeof value === "string" && /^[a-z0-9_]+$/.test(value),
+    "expected a feature name",
+  ),
+  "expected an array of feature names (codex features list)",
+));
 const env = optional(record(string("expected a string"), "expected an object of string values"));
 /** An optional `config` object: plain, and every value one TOML can hold. */
 export const configCheck: Check = optional(
@@ -127,6 +140,9 @@ const retry = optional(strictObject({
   baseDelayMs: nonNegativeMs,
   maxDelayMs: nonNegativeMs,
   retryAfterFileChanges: flag,
+  shouldRetry: optional(func("expected a function")),
+  onRetry: optional(func("expected a function")),
+  backoff: optional(func("expected a function")),
 }, "expected an object"));
 const callback = optional(func("expected a function"));
 const withMethod = (method: string, what: string): Check =>
@@ -189,6 +205,14 @@ export const gateCheck: Check = optional(union([
   literal(false, "expected false"),
   withMethod("support", "an option gate"),
 ], "expected false or an option gate (an object with support())"));
+/** An optional `mirror` option; `stdout` only where the caller reads no events from it. */
+export function mirrorCheck(stdout: boolean): Check {
+  const streams = stdout ? "{ stderr?, stdout? }" : "{ stderr? }";
+  return optional(union([
+    boolean(""),
+    strictObject(stdout ? { stderr: flag, stdout: flag } : { stderr: flag }, ""),
+  ], `expected true, false or ${streams} of booleans`));
+}
 /** An optional `runtime` option. */
 export const runtimeCheck: Check = oneOf(RUNTIME_NAMES);
 
@@ -219,6 +243,7 @@ const CODEX_OPTIONS: Table<CodexOptions> = {
   onUnsupported: exec(oneOf(UNSUPPORTED_POLICIES)),
   onWarning: both(callback),
   onStderr: both(callback),
+  mirror: both(mirrorCheck(false)),
   runtime: both(runtimeCheck),
   killGraceMs: both(nonNegativeMs),
   maxLineBytes: both(optional(number(
@@ -228,6 +253,8 @@ const CODEX_OPTIONS: Table<CodexOptions> = {
   appServer: appServer(optional(withMethod("call", "an AppServer connection"))),
   lane: both(optional(withMethod("runTurn", "a turn lane (an object with runTurn())"))),
   retry: both(retry),
+  checkModel: both(flag),
+  effortFit: both(oneOf(EFFORT_FITS)),
 };
 
 /**
@@ -275,20 +302,32 @@ const THREAD_OPTIONS: ThreadTable = {
   workingDirectory: both(optText),
   skipGitRepoCheck: both(flag),
   modelReasoningEffort: { ...both(oneOf(REASONING_EFFORTS)), turn: "replaces" },
+  effortFit: both(oneOf(EFFORT_FITS)),
   networkAccessEnabled: both(flag),
   webSearchMode: { ...both(oneOf(WEB_SEARCH_MODES)), turn: "replaces" },
   webSearchEnabled: both(flag),
   approvalPolicy: both(oneOf(APPROVAL_MODES)),
+  fullAuto: both(flag),
+  dangerouslyBypassApprovalsAndSandbox: both(optional(literal(
+    "yes-i-understand",
+    'expected the literal "yes-i-understand" (commands then run with no sandbox and no approvals)',
+  ))),
   additionalDirectories: both(texts),
   threadSource: both(optText),
   ephemeral: both(flag),
   transport: both(oneOf(TRANSPORTS)),
   oss: exec(flag),
   localProvider: exec(oneOf(LOCAL_PROVIDERS)),
+  ossBaseUrl: exec(optional(custom(
+    (value) => typeof value === "string" && /^https?:\/\/[^/\s]+/.test(value),
+    "expected an http(s) URL",
+  ))),
   remote: exec(optText),
   remoteAuthTokenEnv: exec(optional(envName)),
   config: { ...both(config), turn: "merges" },
   env: { ...exec(env), turn: "merges" },
+  enable: { ...both(features), turn: "merges" },
+  disable: { ...both(features), turn: "merges" },
   retry: both(retry),
   tools: { ...both(tools), turn: "replaces" },
   developerInstructions: both(optText),
@@ -299,6 +338,11 @@ const THREAD_OPTIONS: ThreadTable = {
   serviceTier: both(optText),
   reasoningSummary: both(oneOf(REASONING_SUMMARIES)),
   approvalsReviewer: appServer(oneOf(APPROVALS_REVIEWERS)),
+  // Config keys of codex 0.171.0 (its config/read schema has review_model; the others are in
+  // the binary). `personality` is not here: 0.171.0 lists the feature as removed.
+  reviewModel: { ...both(optText), turn: "replaces" },
+  toolOutputTokenLimit: { ...both(tokens), turn: "replaces" },
+  historyPersistence: both(oneOf(HISTORY_PERSISTENCE)),
   ...APPROVAL_OPTIONS,
   ...SERVER_REQUEST_OPTIONS,
 };
@@ -320,9 +364,13 @@ const TURN_OPTIONS: Table<TurnOptions> = {
   outputLastMessage: exec(optText),
   config: exec(config),
   env: exec(env),
+  enable: exec(features),
+  disable: exec(features),
   model: both(optText),
   modelReasoningEffort: both(oneOf(REASONING_EFFORTS)),
   sandboxMode: both(oneOf(SANDBOX_MODES)),
+  reviewModel: exec(optText),
+  toolOutputTokenLimit: exec(tokens),
   webSearchMode: exec(oneOf(WEB_SEARCH_MODES)),
   cyberAccessProgram: exec(oneOf(CYBER_ACCESS_PROGRAMS)),
   eventLog: both(optional(custom(
@@ -419,6 +467,14 @@ export const inputSchema: Check = union([
 // The array branch alone, so a bad part is reported by its path rather than as "no branch".
 const inputPartsSchema = array(inputPart, "expected an array");
 
+/** Refuses a feature both enabled and disabled in one layer. */
+function checkFeatureLists(options: { enable?: string[]; disable?: string[] }, where: string) {
+  const both = options.enable?.find((name) => options.disable?.includes(name));
+  if (both !== undefined) {
+    throw new TypeError(`Cannot use ${where}.enable and .disable: both name ${both}`);
+  }
+}
+
 /** Checks client options; throws a TypeError naming the first problem. */
 export function checkCodexOptions(options: unknown): asserts options is CodexOptions {
   checkOptions(codexOptionsSchema, options, "options");
@@ -434,10 +490,29 @@ export function checkThreadOptions(
 ): asserts options is ThreadOptions {
   checkOptions(threadOptionsSchema, options, "thread options");
   const thread = options as ThreadOptions;
+  checkFeatureLists(thread, "thread options");
   if (thread.remoteAuthTokenEnv !== undefined && thread.remote === undefined) {
     throw new TypeError(
       "Cannot use thread options.remoteAuthTokenEnv without remote: it names the token of the remote app-server",
     );
+  }
+  if (thread.ossBaseUrl !== undefined && !thread.oss) {
+    throw new TypeError("Cannot use thread options.ossBaseUrl without oss: true");
+  }
+  const safety = thread.dangerouslyBypassApprovalsAndSandbox !== undefined
+    ? "dangerouslyBypassApprovalsAndSandbox"
+    : thread.fullAuto
+    ? "fullAuto"
+    : undefined;
+  if (safety !== undefined) {
+    const clash = (["fullAuto", "sandboxMode", "approvalPolicy"] as const).find((key) =>
+      key !== safety && thread[key] !== undefined
+    );
+    if (clash !== undefined) {
+      throw new TypeError(
+        `Cannot use thread options.${safety} with ${clash}: it sets the sandbox and the approval policy itself`,
+      );
+    }
   }
   if (laneGiven) return;
   if ((thread.transport ?? "exec") === "exec") {
@@ -468,6 +543,7 @@ export function checkTurnOptions(
   laneGiven = false,
 ): asserts options is TurnOptions {
   checkOptions(turnOptionsSchema, options, "turn options");
+  checkFeatureLists(options as TurnOptions, "turn options");
   if (laneGiven || transport !== "app-server") return;
   for (const key of EXEC_ONLY_TURN) {
     if ((options as TurnOptions)[key] !== undefined) throw execOnly(key);

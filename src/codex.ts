@@ -210,12 +210,16 @@ export class Codex implements AsyncDisposable {
     return this.#talk;
   }
 
-  /** Stops the shared app-server, if one was started. Exec runs need no closing. */
+  /**
+   * Stops the shared app-server, if one was started, and waits for the stop of any exec codex
+   * still exiting after its turn ended (at most `exitGraceMs` + `killGraceMs`).
+   */
   async close(): Promise<void> {
     const lane = this.#appServer;
     this.#appServer = undefined;
     if (lane) await (await lane.catch(() => undefined))?.close();
-    // A background probe confirming a known snapshot ends with the client, not after it.
+    // A background probe confirming a known snapshot, and the stop of a codex that outlived its
+    // turn, end with the client, not after it.
     const context = this.#context;
     if (context) await (await context.catch(() => undefined))?.settled();
   }

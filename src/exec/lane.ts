@@ -54,6 +54,9 @@ export class ExecLane implements TurnLane {
       onStderr: options.onStderr,
       killGraceMs: options.killGraceMs,
       maxLineBytes: options.maxLineBytes,
+      exitGraceMs: options.exitGraceMs,
+      onWarning: options.onWarning,
+      background: (work) => context.track?.(work),
       async prepare() {
         const { binary, codexHome, gate, configuredExclude } = await context.resolve({
           gate: true,

@@ -5,9 +5,12 @@
  * mapped to its error by `stopError`; the child's process group is then stopped (SIGTERM, then
  * SIGKILL) on every path.
  *
- * The run ends when codex EXITS, not when its pipes close: after the exit the output is read
- * ahead through the exit drain (quiet for `drainMs`, at most `DRAIN_CAP_MS`), then the pipes
- * are let go and whatever of the run is still alive is killed.
+ * The turn ends when codex says so: at `turn.completed` or `turn.failed` the stream closes at
+ * once, and codex gets `exitGraceMs` to exit in the background before it and its group are
+ * stopped (0.169 lingers about 5 s at shutdown when its analytics endpoint is slow). Without
+ * either event the run ends when codex EXITS, not when its pipes close: after the exit the
+ * output is read ahead through the exit drain (quiet for `drainMs`, at most `DRAIN_CAP_MS`),
+ * then the pipes are let go and whatever of the run is still alive is killed.
  *
  * @module
  */
@@ -23,6 +26,10 @@ import { RunLimits } from "../process/limits.ts";
 import type { StopReason } from "../process/limits.ts";
 import { StderrCollector } from "../process/stderr.ts";
 import { exitError, stopError } from "../process/stop_error.ts";
+import { within } from "../process/long_timer.ts";
+
+/** How long codex may take to exit after the turn ended before it is stopped. */
+export const DEFAULT_EXIT_GRACE_MS = 1000;
 
 /** The parts of a run that take async preparation (binary lookup, temp files). */
 export interface ExecCommand {
@@ -79,6 +86,15 @@ export interface ExecRunOptions {
    * EOF (default 200 ms, the exit drain stage's `DEFAULT_DRAIN_MS`).
    */
   drainMs?: number;
+  /** After `turn.completed` / `turn.failed`, how long codex may take to exit (default 1000). */
+  exitGraceMs?: number;
+  /** Told when codex had to be stopped after its turn ended, or exited with an error then. */
+  onWarning?: (message: string) => void;
+  /**
+   * Receives the stop of a codex that outlives its turn, which runs after the stream closed:
+   * the owner (the client) awaits it when it closes.
+   */
+  background?: (work: Promise<void>) => void;
 }
 
 /**
@@ -157,6 +173,52 @@ export function runExec(options: ExecRunOptions): ReadableStream<ThreadEvent[]> 
     else controller.error(exitError(status, { subject: "Codex Exec", ...context() }));
   };
 
+  /**
+   * The turn is over (codex said so): the stream closes now and the child gets its grace to
+   * exit in the background, then is stopped with its group as on any other end.
+   */
+  const endAtTurn = async (
+    controller: ReadableStreamDefaultController<ThreadEvent[]>,
+    completed: boolean,
+  ) => {
+    if (!limits.finish()) return;
+    // Temp files and the event log first (a few ms), so a caller that sees the end sees them
+    // gone and complete; the child is not waited for.
+    await settle();
+    const exitGrace = options.exitGraceMs ?? DEFAULT_EXIT_GRACE_MS;
+    const exiting = child!;
+    const reader = stdout!;
+    const after = (async () => {
+      // Read to EOF so a chatty codex never blocks on a full pipe; nothing after the turn is
+      // an event of it.
+      const eof = (async () => {
+        while (!(await reader.read()).done) { /* discarded */ }
+      })().catch(() => {});
+      if (!(await within(exiting.exited, exitGrace))) {
+        options.onWarning?.(
+          `codex did not exit within ${exitGrace} ms after its turn ended; stopping it`,
+        );
+        await cleanup();
+      } else {
+        // As at any exit: only a run that holds the pipes past it is searched for (the search
+        // reads /proc synchronously, which would cost the caller's next turn).
+        const quiet = options.drainMs ?? DEFAULT_DRAIN_MS;
+        if (!(await within(eof, quiet)) || !(await stderr!.settle(quiet))) await cleanup();
+        else {
+          drain?.stop();
+          reapRun(exiting, [], { search: false });
+        }
+      }
+      const status = await exiting.exited;
+      // After turn.failed codex exits 1 by design; after a completed turn it is news.
+      if (completed && status.code !== 0 && status.signal === null) {
+        options.onWarning?.(`codex exited with code ${status.code} after its turn ended`);
+      }
+    })().catch(() => {});
+    options.background?.(after);
+    controller.close();
+  };
+
   return new ReadableStream<ThreadEvent[]>({
     async start(controller) {
       output = controller;
@@ -228,6 +290,13 @@ export function runExec(options: ExecRunOptions): ReadableStream<ThreadEvent[]> 
         if (events.length > 0) {
           limits.connected();
           limits.activity();
+          const end = events.findIndex((e) =>
+            e.type === "turn.completed" || e.type === "turn.failed"
+          );
+          if (end >= 0) {
+            controller.enqueue(events.slice(0, end + 1));
+            return endAtTurn(controller, events[end].type === "turn.completed");
+          }
           controller.enqueue(events);
         }
         if (done) return finish(controller);

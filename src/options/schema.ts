@@ -221,6 +221,7 @@ const CODEX_OPTIONS: Table<CodexOptions> = {
   onStderr: both(callback),
   runtime: both(runtimeCheck),
   killGraceMs: both(nonNegativeMs),
+  exitGraceMs: exec(nonNegativeMs),
   maxLineBytes: both(optional(number(
     (n) => Number.isInteger(n) && n >= 1,
     "expected a positive integer number of bytes",

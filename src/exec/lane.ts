@@ -40,6 +40,8 @@ export class ExecLane implements TurnLane {
     const withTools = (threadOptions.tools?.length ?? 0) + (turnOptions.tools?.length ?? 0) > 0;
     // A new thread's id arrives with its first event; tools called later are told it.
     let threadId = request.fork ? undefined : request.threadId ?? undefined;
+    // The child's environment, once prepared: where the rollout is read from at the end.
+    let runEnv: Record<string, string> | undefined;
     const events = runExec({
       spawner: context.spawner,
       stdinText: request.input.prompt,
@@ -57,6 +59,14 @@ export class ExecLane implements TurnLane {
       exitGraceMs: options.exitGraceMs,
       onWarning: options.onWarning,
       background: (work) => context.track?.(work),
+      async atTurnEnd(events, startedId) {
+        const id = startedId ?? request.threadId;
+        // An ephemeral thread writes no rollout to read the context window from.
+        if (id === null || runEnv === undefined || threadOptions.ephemeral) return events;
+        // Loaded at the first turn's end: the rollout reader is not needed before.
+        const { withContextWindow } = await import("./context_window.ts");
+        return await withContextWindow(events, id, runEnv);
+      },
       async prepare() {
         const { binary, codexHome, gate, configuredExclude } = await context.resolve({
           gate: true,
@@ -130,6 +140,7 @@ export class ExecLane implements TurnLane {
             }
             childEnv[name] = value;
           }
+          runEnv = childEnv;
           return {
             binary: binary.path,
             args,

@@ -17,7 +17,7 @@
 import type { FileSystemError } from "../errors.ts";
 import { openLineLog } from "../fs/line_log.ts";
 import type { LineLog, LineLogTarget } from "../fs/line_log.ts";
-import type { ThreadEvent } from "../events.ts";
+import type { ThreadEvent, ThreadStartedEvent } from "../events.ts";
 import { DEFAULT_KILL_GRACE_MS, reapRun, terminate } from "../runtime/mod.ts";
 import type { ChildProcess, Spawner } from "../runtime/mod.ts";
 import { ThreadEventDecoder } from "../streams/thread_event_stream.ts";
@@ -95,6 +95,12 @@ export interface ExecRunOptions {
    * the owner (the client) awaits it when it closes.
    */
   background?: (work: Promise<void>) => void;
+  /**
+   * Given the events that end the turn (up to `turn.completed` / `turn.failed`) and the
+   * thread's id as `thread.started` gave it, returns the events to send instead (the exec lane
+   * adds the context window it reads from the rollout). A failure keeps the events as they are.
+   */
+  atTurnEnd?: (events: ThreadEvent[], threadId: string | undefined) => Promise<ThreadEvent[]>;
 }
 
 /**
@@ -113,6 +119,7 @@ export function runExec(options: ExecRunOptions): ReadableStream<ThreadEvent[]> 
   let decoder: ThreadEventDecoder | undefined;
   let stderr: StderrCollector | undefined;
   let log: LineLog | undefined;
+  let threadId: string | undefined;
   let output!: ReadableStreamDefaultController<ThreadEvent[]>;
   let stopping: Promise<void> | undefined;
   const limits = new RunLimits(options, (reason) => void (stopping = stop(reason)));
@@ -290,12 +297,21 @@ export function runExec(options: ExecRunOptions): ReadableStream<ThreadEvent[]> 
         if (events.length > 0) {
           limits.connected();
           limits.activity();
-          const end = events.findIndex((e) =>
-            e.type === "turn.completed" || e.type === "turn.failed"
-          );
+          let end = -1;
+          for (let i = 0; i < events.length && end < 0; i++) {
+            const type = events[i].type;
+            if (type === "turn.completed" || type === "turn.failed") end = i;
+            else if (type === "thread.started") {
+              threadId = (events[i] as ThreadStartedEvent).thread_id;
+            }
+          }
           if (end >= 0) {
-            controller.enqueue(events.slice(0, end + 1));
-            return endAtTurn(controller, events[end].type === "turn.completed");
+            const completed = events[end].type === "turn.completed";
+            let last = events.slice(0, end + 1);
+            if (options.atTurnEnd) last = await options.atTurnEnd(last, threadId).catch(() => last);
+            if (limits.over) return;
+            controller.enqueue(last);
+            return endAtTurn(controller, completed);
           }
           controller.enqueue(events);
         }

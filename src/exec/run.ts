@@ -154,7 +154,7 @@ export function runExec(options: ExecRunOptions): ReadableStream<ThreadEvent[]> 
   };
 
   const cleanup = async () => {
-    if (child) await terminate(child, grace);
+    if (child) await terminate(child, grace, { spawner: options.spawner });
     drain?.stop();
     await stdout?.cancel().catch(() => {});
     // The run's processes are gone (on Linux) or their group is: stderr ends; still, never

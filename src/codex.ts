@@ -232,7 +232,8 @@ export class Codex implements AsyncDisposable {
   #thread(options: ThreadOptions, start: ThreadStart): Thread {
     const given = this.#options.lane;
     checkThreadOptions(options, given !== undefined);
-    if (given) return new Thread(given, options, start, true);
+    const telemetry = this.#options.telemetry ?? {};
+    if (given) return new Thread(given, options, start, true, telemetry);
     const appServer = (options.transport ?? "exec") === "app-server";
     const load = appServer ? () => this.#appServerLane() : () => this.#execLane();
     const retrying = (options.retry ?? this.#options.retry) !== undefined;
@@ -250,7 +251,7 @@ export class Codex implements AsyncDisposable {
             throw error;
           }),
     };
-    return new Thread(source, options, start);
+    return new Thread(source, options, start, false, telemetry);
   }
 
   #clientContext(): Promise<ClientContext> {

@@ -309,6 +309,8 @@ export interface ThreadStartedEvent {
 export interface TurnStartedEvent {
   /** Discriminator. */
   type: "turn.started";
+  /** The turn's id (app-server lane only; `codex exec` names no turn). */
+  turn_id?: string;
 }
 
 /** A turn finished. */

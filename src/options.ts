@@ -99,6 +99,12 @@ export interface CodexOptions {
    */
   exitGraceMs?: number;
   /**
+   * OpenTelemetry spans and metrics for every turn, through `@opentelemetry/api` when it is
+   * installed and an SDK is registered (else nothing). No prompt, answer, command or path is
+   * recorded unless `recordContent` is true. `false` turns it off. Default: on, no content.
+   */
+  telemetry?: false | { recordContent?: boolean };
+  /**
    * The longest line of CLI output accepted, in bytes (default 64 MiB). A longer line stops
    * the run with an `OutputLimitError` instead of growing memory without bound.
    */

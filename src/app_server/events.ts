@@ -274,7 +274,7 @@ export class TurnNormalizer {
     switch (method) {
       case "turn/started":
         this.#turnId ??= turnId;
-        return [{ type: "turn.started" }];
+        return [{ type: "turn.started", ...(turnId === undefined ? {} : { turn_id: turnId }) }];
       case "item/started":
       case "item/completed": {
         const item = toThreadItem(params.item);

@@ -13,10 +13,11 @@ import type { TurnTokenCount } from "../home/token_count.ts";
 
 /**
  * codex writes its rollout through a writer task of its own; 0.171 has the turn's entries on
- * disk by the time it prints `turn.completed`, but nothing promises it, so a rollout without
- * the turn's `task_complete` yet is read again, a few times.
+ * disk by the time it prints `turn.completed`, but nothing promises it (and a busy machine
+ * delays the writer), so a rollout without the turn's `task_complete` yet is read again every
+ * `READ_GAP_MS` until it has it, codex has exited (its rollout is then complete), or
+ * `waitMs` has passed.
  */
-const READS = 5;
 const READ_GAP_MS = 20;
 
 /**
@@ -28,16 +29,20 @@ export async function withContextWindow(
   events: ThreadEvent[],
   threadId: string,
   env: Record<string, string | undefined>,
+  exited: Promise<unknown>,
+  waitMs: number,
 ): Promise<ThreadEvent[]> {
   const end = events.at(-1);
   if (end?.type !== "turn.completed") return events;
   const path = await findRolloutFile(defaultCodexHome(env), threadId);
   if (path === undefined) return events;
-  let found: TurnTokenCount = { count: undefined, complete: false };
-  for (let i = 0; i < READS; i++) {
-    if (i > 0) await new Promise((resolve) => setTimeout(resolve, READ_GAP_MS));
+  let gone = false;
+  void exited.then(() => gone = true);
+  const until = performance.now() + waitMs;
+  let found: TurnTokenCount = await readTurnTokenCount(path);
+  while (!found.complete && !gone && performance.now() < until) {
+    await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, READ_GAP_MS))]);
     found = await readTurnTokenCount(path);
-    if (found.complete) break;
   }
   const count = found.count;
   if (count === undefined) return events;

@@ -16,7 +16,7 @@ import type { OptionGate } from "../options/gates.ts";
 import type { ResolvedSettings } from "../options/layers.ts";
 import { withShellEnvExclusion } from "./shell_env.ts";
 import { writeSchemaFile, writeTempFile } from "./schema_file.ts";
-import { runExec } from "./run.ts";
+import { DEFAULT_EXIT_GRACE_MS, runExec } from "./run.ts";
 import { TOOLS_SERVER_NAME, TOOLS_TOKEN_ENV } from "../tools/tool.ts";
 
 /** Runs each turn as its own `codex exec --json` process. */
@@ -59,13 +59,15 @@ export class ExecLane implements TurnLane {
       exitGraceMs: options.exitGraceMs,
       onWarning: options.onWarning,
       background: (work) => context.track?.(work),
-      async atTurnEnd(events, startedId) {
+      async atTurnEnd(events, startedId, exited) {
         const id = startedId ?? request.threadId;
         // An ephemeral thread writes no rollout to read the context window from.
         if (id === null || runEnv === undefined || threadOptions.ephemeral) return events;
         // Loaded at the first turn's end: the rollout reader is not needed before.
         const { withContextWindow } = await import("./context_window.ts");
-        return await withContextWindow(events, id, runEnv);
+        // Waits no longer than codex is given to exit after the turn.
+        const waitMs = options.exitGraceMs ?? DEFAULT_EXIT_GRACE_MS;
+        return await withContextWindow(events, id, runEnv, exited, waitMs);
       },
       async prepare() {
         const { binary, codexHome, gate, configuredExclude } = await context.resolve({

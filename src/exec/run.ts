@@ -100,7 +100,11 @@ export interface ExecRunOptions {
    * thread's id as `thread.started` gave it, returns the events to send instead (the exec lane
    * adds the context window it reads from the rollout). A failure keeps the events as they are.
    */
-  atTurnEnd?: (events: ThreadEvent[], threadId: string | undefined) => Promise<ThreadEvent[]>;
+  atTurnEnd?: (
+    events: ThreadEvent[],
+    threadId: string | undefined,
+    exited: Promise<unknown>,
+  ) => Promise<ThreadEvent[]>;
 }
 
 /**
@@ -308,7 +312,9 @@ export function runExec(options: ExecRunOptions): ReadableStream<ThreadEvent[]> 
           if (end >= 0) {
             const completed = events[end].type === "turn.completed";
             let last = events.slice(0, end + 1);
-            if (options.atTurnEnd) last = await options.atTurnEnd(last, threadId).catch(() => last);
+            if (options.atTurnEnd) {
+              last = await options.atTurnEnd(last, threadId, child!.exited).catch(() => last);
+            }
             if (limits.over) return;
             controller.enqueue(last);
             return endAtTurn(controller, completed);

@@ -17,6 +17,7 @@ import type { ResolvedSettings } from "../options/layers.ts";
 import { withShellEnvExclusion } from "./shell_env.ts";
 import { writeSchemaFile, writeTempFile } from "./schema_file.ts";
 import { DEFAULT_EXIT_GRACE_MS, runExec } from "./run.ts";
+import { within } from "../process/long_timer.ts";
 import { TOOLS_SERVER_NAME, TOOLS_TOKEN_ENV } from "../tools/tool.ts";
 
 /** Runs each turn as its own `codex exec --json` process. */
@@ -60,13 +61,16 @@ export class ExecLane implements TurnLane {
       onWarning: options.onWarning,
       background: (work) => context.track?.(work),
       async atTurnEnd(events, startedId, exited) {
+        // Waits no longer than codex is given to exit after the turn.
+        const waitMs = options.exitGraceMs ?? DEFAULT_EXIT_GRACE_MS;
+        // codex writes --output-last-message as it shuts down, after turn.completed (0.171):
+        // a turn that asked for the file is not done before the file is.
+        if (turnOptions.outputLastMessage !== undefined) await within(exited, waitMs);
         const id = startedId ?? request.threadId;
         // An ephemeral thread writes no rollout to read the context window from.
         if (id === null || runEnv === undefined || threadOptions.ephemeral) return events;
         // Loaded at the first turn's end: the rollout reader is not needed before.
         const { withContextWindow } = await import("./context_window.ts");
-        // Waits no longer than codex is given to exit after the turn.
-        const waitMs = options.exitGraceMs ?? DEFAULT_EXIT_GRACE_MS;
         return await withContextWindow(events, id, runEnv, exited, waitMs);
       },
       async prepare() {

@@ -37,7 +37,7 @@
 export { Codex } from "./src/codex.ts";
 export { Thread } from "./src/thread.ts";
 export type { RunStreamedResult, StreamedTurn } from "./src/thread.ts";
-export type { RunResult, Turn } from "./src/turn.ts";
+export type { ContextUsage, RunResult, Turn } from "./src/turn.ts";
 export type {
   ApprovalMode,
   BundleSource,

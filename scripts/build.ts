@@ -80,6 +80,28 @@ function dependencies(): Record<string, string> {
   return Object.fromEntries(Object.entries(deps).sort(([a], [b]) => a.localeCompare(b)));
 }
 
+/**
+ * Packages the built code imports only when present (a dynamic import that fails quietly):
+ * optional peers, never dependencies. Their range is the one deno.json imports them at.
+ */
+const OPTIONAL_PEERS = ["@opentelemetry/api"];
+
+function optionalPeers(): {
+  peerDependencies: Record<string, string>;
+  peerDependenciesMeta: Record<string, { optional: true }>;
+} {
+  const peerDependencies: Record<string, string> = {};
+  const peerDependenciesMeta: Record<string, { optional: true }> = {};
+  for (const name of OPTIONAL_PEERS) {
+    const match = /^npm:@?[^@]+@(.+)$/.exec(deno.imports[name] ?? "");
+    if (!match) throw new Error(`deno.json imports lack ${name}`);
+    if (dev.dependencies?.[name] !== undefined) throw new Error(`${name} must not be a dependency`);
+    peerDependencies[name] = match[1];
+    peerDependenciesMeta[name] = { optional: true };
+  }
+  return { peerDependencies, peerDependenciesMeta };
+}
+
 function compile(): void {
   rmSync(OUT, { recursive: true, force: true });
   rmSync(TSC_OUT, { recursive: true, force: true });
@@ -173,6 +195,7 @@ function writeManifest(): void {
     types: root.types,
     bin: { [BIN.name]: bin.import },
     dependencies: dependencies(),
+    ...optionalPeers(),
   };
   writeFileSync(join(OUT, "package.json"), `${JSON.stringify(pkg, null, 2)}\n`);
   for (const file of ["README.md", "LICENSE"]) copyFileSync(join(ROOT, file), join(OUT, file));

@@ -53,6 +53,8 @@ export interface TurnContext {
   readonly secrets: readonly string[];
   /** Everything a turn needs before its argv can be built. */
   resolve(options?: ResolveOptions): Promise<ResolvedClient>;
+  /** Takes work that outlives a turn (stopping a codex that lingers), for `settled()`. */
+  track?(work: Promise<void>): void;
 }
 
 /** One client's shared context; see the module doc. */
@@ -68,6 +70,8 @@ export class ClientContext implements TurnContext {
   #gateOf: Promise<InstalledGate> | undefined;
   #versionChecks = new Map<string, Promise<void>>();
   #models: Promise<{ models: readonly FitModel[]; version?: string }> | undefined;
+  // Stops of codex processes that outlived their turn.
+  #background = new Set<Promise<void>>();
 
   /** Creates the context of a client whose options were checked at its door. */
   constructor(options: Readonly<CodexOptions>, spawner: Spawner) {
@@ -150,10 +154,20 @@ export class ClientContext implements TurnContext {
     return this.#models;
   }
 
-  /** Settles when nothing of the context runs in the background (a confirming probe). */
+  /** Takes work that outlives a turn (stopping a codex that lingers); see `settled()`. */
+  track(work: Promise<void>): void {
+    this.#background.add(work);
+    void work.finally(() => this.#background.delete(work));
+  }
+
+  /**
+   * Settles when nothing of the context runs in the background: a confirming probe, and the
+   * stop of every codex that outlived its turn (at most `exitGraceMs` + `killGraceMs` each).
+   */
   async settled(): Promise<void> {
     const gateOf = this.#gateOf;
     if (gateOf) await (await gateOf).settled();
+    while (this.#background.size > 0) await Promise.all(this.#background);
   }
 
   /** `capabilities` as given, or (left out) the installed binary's gate, loaded on first use. */

@@ -210,12 +210,16 @@ export class Codex implements AsyncDisposable {
     return this.#talk;
   }
 
-  /** Stops the shared app-server, if one was started. Exec runs need no closing. */
+  /**
+   * Stops the shared app-server, if one was started, and waits for the stop of any exec codex
+   * still exiting after its turn ended (at most `exitGraceMs` + `killGraceMs`).
+   */
   async close(): Promise<void> {
     const lane = this.#appServer;
     this.#appServer = undefined;
     if (lane) await (await lane.catch(() => undefined))?.close();
-    // A background probe confirming a known snapshot ends with the client, not after it.
+    // A background probe confirming a known snapshot, and the stop of a codex that outlived its
+    // turn, end with the client, not after it.
     const context = this.#context;
     if (context) await (await context.catch(() => undefined))?.settled();
   }
@@ -228,7 +232,8 @@ export class Codex implements AsyncDisposable {
   #thread(options: ThreadOptions, start: ThreadStart): Thread {
     const given = this.#options.lane;
     checkThreadOptions(options, given !== undefined);
-    if (given) return new Thread(given, options, start, true);
+    const telemetry = this.#options.telemetry ?? {};
+    if (given) return new Thread(given, options, start, true, telemetry);
     const appServer = (options.transport ?? "exec") === "app-server";
     const load = appServer ? () => this.#appServerLane() : () => this.#execLane();
     const retrying = (options.retry ?? this.#options.retry) !== undefined;
@@ -254,7 +259,7 @@ export class Codex implements AsyncDisposable {
             throw error;
           }),
     };
-    return new Thread(source, options, start);
+    return new Thread(source, options, start, false, telemetry);
   }
 
   #clientContext(): Promise<ClientContext> {

@@ -309,6 +309,8 @@ export interface ThreadStartedEvent {
 export interface TurnStartedEvent {
   /** Discriminator. */
   type: "turn.started";
+  /** The turn's id (app-server lane only; `codex exec` names no turn). */
+  turn_id?: string;
 }
 
 /** A turn finished. */
@@ -478,7 +480,11 @@ export interface ApprovalResolvedEvent {
   message?: string;
 }
 
-/** Token usage so far (app-server lane only), sent after each model request. */
+/**
+ * Token usage so far. The app-server lane sends one after each model request (from
+ * `thread/tokenUsage/updated`); the exec lane one just before `turn.completed`, read from the
+ * thread's rollout (its last `token_count`), when the thread has one.
+ */
 export interface UsageUpdatedEvent {
   /** Discriminator. */
   type: "usage.updated";
@@ -486,6 +492,10 @@ export interface UsageUpdatedEvent {
   usage: Usage;
   /** The whole thread's usage so far. */
   total: Usage;
+  /** The last model request's usage: its input is what the context window holds now. */
+  last?: Usage;
+  /** The model's effective context window in tokens as codex reports it, or null. */
+  model_context_window?: number | null;
 }
 
 /** The turn's aggregated unified diff changed (app-server lane only). */

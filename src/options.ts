@@ -100,6 +100,17 @@ export interface CodexOptions {
   /** Time between SIGTERM and SIGKILL when a run is stopped (default 2000 ms). */
   killGraceMs?: number;
   /**
+   * After `turn.completed` (or `turn.failed`) the turn resolves at once; codex then gets this
+   * long to exit before it is stopped, in the background, with an `onWarning` (default 1000 ms).
+   */
+  exitGraceMs?: number;
+  /**
+   * OpenTelemetry spans and metrics for every turn, through `@opentelemetry/api` when it is
+   * installed and an SDK is registered (else nothing). No prompt, answer, command or path is
+   * recorded unless `recordContent` is true. `false` turns it off. Default: on, no content.
+   */
+  telemetry?: false | { recordContent?: boolean };
+  /**
    * The longest line of CLI output accepted, in bytes (default 64 MiB). A longer line stops
    * the run with an `OutputLimitError` instead of growing memory without bound.
    */

@@ -25,6 +25,7 @@ import { checkInput, checkInputTransport, checkTurnOptions } from "./options/sch
 import type { PreparedSchema } from "./exec/output_schema.ts";
 import { collectTurn } from "./turn.ts";
 import type { Turn } from "./turn.ts";
+import type { TurnTelemetry, TurnTelemetryStart } from "./telemetry/turn_telemetry.ts";
 
 /** The result of {@linkcode Thread.runStreamed}. */
 export interface StreamedTurn {
@@ -84,17 +85,21 @@ export class Thread {
   #pending = 0;
   #tail: Promise<void> = Promise.resolve();
   #laneGiven: boolean;
+  #telemetry: false | { recordContent?: boolean };
 
   /**
    * @internal Threads come from a `Codex` client, which has checked `options`. `laneGiven`:
-   * the client runs threads on a lane of its own, which decides what it honours.
+   * the client runs threads on a lane of its own, which decides what it honours. `telemetry`:
+   * the client's `telemetry` option.
    */
   constructor(
     lane: TurnLane | LaneSource,
     options: ThreadOptions,
     start: ThreadStart,
     laneGiven = false,
+    telemetry: false | { recordContent?: boolean } = {},
   ) {
+    this.#telemetry = telemetry;
     if ("load" in lane && typeof lane.load === "function") {
       this.#source = lane;
     } else {
@@ -170,6 +175,19 @@ export class Thread {
     await (await this.#source.load()).steer?.(this.#id, normalizeInput(input));
   }
 
+  #startTelemetry(
+    input: NormalizedInput,
+    turnOptions: TurnOptions,
+  ): Promise<TurnTelemetry | undefined> {
+    return startTelemetryFor(this.#telemetry, {
+      threadId: this.#id,
+      model: turnOptions.model ?? this.#options.model,
+      transport: this.#options.transport ?? "exec",
+      prompt: input.prompt,
+      secrets: () => this.#lane?.secrets ?? [],
+    });
+  }
+
   async #open(input: Input, turnOptions: TurnOptions): Promise<{
     events: AsyncGenerator<ThreadEvent>;
     schema: PreparedSchema | undefined;
@@ -232,14 +250,23 @@ export class Thread {
       threadOptions: this.#options,
       turnOptions: { ...turnOptions, outputSchema: schema?.jsonSchema },
     };
-    this.#lane = await this.#source.load();
-    const reader = this.#lane.runTurn(request).getReader();
+    let reader: ReadableStreamDefaultReader<ThreadEvent[]>;
+    let telemetry: TurnTelemetry | undefined;
+    try {
+      this.#lane = await this.#source.load();
+      telemetry = await this.#startTelemetry(input, turnOptions);
+      reader = this.#lane.runTurn(request).getReader();
+    } catch (error) {
+      telemetry?.end({ error });
+      throw error;
+    }
     let finished = false;
     try {
       while (true) {
         const next = await reader.read();
         if (next.done) {
           finished = true;
+          telemetry?.end();
           return;
         }
         for (const event of next.value) {
@@ -253,12 +280,14 @@ export class Thread {
             // A forked or resumed-last thread continues under its own new id from now on.
             this.#start = { kind: "resume", id: event.thread_id };
           }
+          telemetry?.event(event);
           yield event;
         }
       }
     } catch (error) {
       // Not `finished`: an error thrown here (a resume that started another thread) leaves the
       // turn running, and only cancelling stops it; cancelling a stream that errored is a no-op.
+      telemetry?.end({ error });
       const id = start.kind === "resume" || start.kind === "fork" ? start.id : undefined;
       if (id !== undefined && isNoSession(error)) {
         throw new ThreadNotFoundError(id, {
@@ -269,6 +298,7 @@ export class Thread {
       }
       throw error;
     } finally {
+      if (!finished) telemetry?.end({ cancelled: true });
       if (!finished) await reader.cancel().catch(() => {});
       reader.releaseLock();
     }
@@ -296,6 +326,16 @@ async function waitForTurn(previous: Promise<void>, signal: AbortSignal | undefi
   } finally {
     signal.removeEventListener("abort", onAbort);
   }
+}
+
+/** The turn's telemetry, loaded on first use; undefined when off or `@opentelemetry/api` is absent. */
+async function startTelemetryFor(
+  setting: false | { recordContent?: boolean },
+  start: Omit<TurnTelemetryStart, "recordContent">,
+): Promise<TurnTelemetry | undefined> {
+  if (setting === false) return undefined;
+  const { startTurnTelemetry } = await import("./telemetry/turn_telemetry.ts");
+  return await startTurnTelemetry({ ...start, recordContent: setting.recordContent === true });
 }
 
 /** codex's "no rollout found" (0.169.0): an exec exit, or the app-server's answer to a resume. */

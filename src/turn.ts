@@ -6,7 +6,24 @@
  */
 import { CodexError, TurnFailedError } from "./errors.ts";
 import type { SchemaMismatchError } from "./errors.ts";
-import type { ThreadEvent, ThreadItem, Usage } from "./events.ts";
+import type { ThreadEvent, ThreadItem, Usage, UsageUpdatedEvent } from "./events.ts";
+
+/**
+ * How full the model's context window is after a turn. From the app-server's
+ * `thread/tokenUsage/updated` (`last`, `total`, `modelContextWindow`) on that transport, and
+ * from the last `token_count` of the thread's rollout file (`last_token_usage`,
+ * `total_token_usage`, `model_context_window`) on exec.
+ */
+export interface ContextUsage {
+  /** Input tokens of the turn's last model request: what the context held then. */
+  lastInputTokens: number;
+  /** The model's effective window in tokens (codex reports 95% of `model_context_window`). */
+  modelContextWindow: number | null;
+  /** `lastInputTokens / modelContextWindow`, or null when the window is unknown. */
+  contextUsed: number | null;
+  /** The thread's usage so far, this turn included. */
+  threadTotal: Usage;
+}
 
 /** A completed turn. */
 export interface Turn<T = unknown> {
@@ -18,6 +35,11 @@ export interface Turn<T = unknown> {
   usage: Usage | null;
   /** Non-fatal `error` events seen during the turn (retry notices), in order. */
   errors: string[];
+  /**
+   * The context window in view, or `null` when the CLI reported none (an ephemeral exec
+   * thread has no rollout to read it from).
+   */
+  context?: ContextUsage | null;
   /** The parsed, validated final response when the turn had an `outputSchema`. */
   output?: T;
   /**
@@ -48,6 +70,7 @@ export async function collectTurn(
   let finalResponse = "";
   let usage: Usage | null = null;
   let completed = false;
+  let latest: UsageUpdatedEvent | undefined;
   let failure: string | undefined;
   try {
     for await (const event of events) {
@@ -65,6 +88,9 @@ export async function collectTurn(
           break;
         case "error":
           errors.push(event.message);
+          break;
+        case "usage.updated":
+          latest = event;
           break;
       }
     }
@@ -84,5 +110,17 @@ export async function collectTurn(
       secrets: known(),
     });
   }
-  return { items, finalResponse, usage, errors };
+  return { items, finalResponse, usage, errors, context: contextOf(latest) };
+}
+
+function contextOf(event: UsageUpdatedEvent | undefined): ContextUsage | null {
+  if (!event?.last) return null;
+  const window = event.model_context_window ?? null;
+  const lastInputTokens = event.last.input_tokens;
+  return {
+    lastInputTokens,
+    modelContextWindow: window,
+    contextUsed: window ? lastInputTokens / window : null,
+    threadTotal: event.total,
+  };
 }

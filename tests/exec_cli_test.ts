@@ -237,8 +237,9 @@ test("Thread.run rejects with TurnFailedError on turn.failed", async () => {
   await assert.rejects(
     client.codex.startThread({ skipGitRepoCheck: true, workingDirectory: client.work }).run("x"),
     (e: unknown) =>
+      // The turn ends at turn.failed: codex's exit (code 1) comes after and is not waited for.
       e instanceof TurnFailedError && e.message.includes("the model fell over") &&
-      e.cause instanceof ExitError,
+      e.cause === undefined,
   );
 });
 
@@ -256,9 +257,8 @@ test("Thread.run rejects with TurnFailedError on HTTP 500 and runStreamed shows 
   })
     .runStreamed("y");
   const types: string[] = [];
-  await assert.rejects(async () => {
-    for await (const event of events) types.push(event.type);
-  }, ExitError);
+  // The events end at turn.failed, which is the failure; codex's exit 1 follows unawaited.
+  for await (const event of events) types.push(event.type);
   assert.ok(types.includes("error") && types.at(-1) === "turn.failed", types.join(","));
 });
 

@@ -88,9 +88,11 @@ test("The prompt goes to stdin, not argv", async () => {
 });
 
 test("A 100 MB stderr flood does not stall the run and errors keep only a bounded tail", async () => {
-  // 100 MiB of stderr, then a normal turn, then a non-zero exit.
+  // 100 MiB of stderr, then a turn that never completes, then a non-zero exit.
   await using fake = await fakeCodex(
-    `cat >/dev/null\nhead -c 104857600 /dev/zero | tr '\\0' 'e' >&2\necho 'the real reason' >&2\n${OK_TURN}\nexit 3`,
+    `cat >/dev/null\nhead -c 104857600 /dev/zero | tr '\\0' 'e' >&2\necho 'the real reason' >&2\n${
+      OK_TURN.split("\n").slice(0, 3).join("\n")
+    }\nexit 3`,
   );
   let lines = 0;
   await assert.rejects(
@@ -108,12 +110,15 @@ test("onStderr gets each line without its newline", async () => {
     `cat >/dev/null\nprintf 'one\\r\\ntwo\\nthree' >&2\n${OK_TURN}`,
   );
   const lines: string[] = [];
-  await new Codex({
+  const codex = new Codex({
     capabilities: false,
     codexPathOverride: fake.path,
     onStderr: (l) => lines.push(l),
-  }).startThread()
-    .run("x");
+  });
+  await codex.startThread().run("x");
+  // The turn ends at turn.completed; the rest of stderr (an unterminated last line) arrives by
+  // codex's exit, which close() waits for.
+  await codex.close();
   assert.deepEqual(lines, ["one", "two", "three"]);
 });
 
@@ -186,7 +191,9 @@ function schemaRecorder(message: string, tail = ""): string {
   return [
     "cat >/dev/null",
     'while [ "$#" -gt 0 ]; do [ "$1" = "--output-schema" ] && printf %s "$2" > "$(dirname "$0")/schema-path"; shift; done',
-    OK_TURN.replace('"text":"ok"', `"text":${JSON.stringify(message).replaceAll("'", "")}`),
+    // A turn that completes ends the run there: one stopped before it has no turn.completed.
+    OK_TURN.replace('"text":"ok"', `"text":${JSON.stringify(message).replaceAll("'", "")}`)
+      .split("\n").slice(0, tail === "" ? 4 : 3).join("\n"),
     tail,
   ].join("\n");
 }

@@ -274,7 +274,7 @@ export class TurnNormalizer {
     switch (method) {
       case "turn/started":
         this.#turnId ??= turnId;
-        return [{ type: "turn.started" }];
+        return [{ type: "turn.started", ...(turnId === undefined ? {} : { turn_id: turnId }) }];
       case "item/started":
       case "item/completed": {
         const item = toThreadItem(params.item);
@@ -326,7 +326,14 @@ export class TurnNormalizer {
       case "thread/tokenUsage/updated": {
         const tokenUsage = obj(params.tokenUsage);
         this.#usage = addUsage(this.#usage, toUsage(tokenUsage.last));
-        return [{ type: "usage.updated", usage: this.#usage, total: toUsage(tokenUsage.total) }];
+        const window = tokenUsage.modelContextWindow;
+        return [{
+          type: "usage.updated",
+          usage: this.#usage,
+          total: toUsage(tokenUsage.total),
+          last: toUsage(tokenUsage.last),
+          model_context_window: typeof window === "number" ? window : null,
+        }];
       }
       case "turn/diff/updated":
         return [{ type: "diff.updated", diff: str(params.diff) }];

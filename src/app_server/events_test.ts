@@ -57,7 +57,9 @@ test("TurnNormalizer ignores other turns and ends on turn/completed", () => {
     turn.push("item/started", { turnId: "t2", item: { type: "agentMessage", id: "x", text: "" } }),
     [],
   );
-  assert.deepEqual(turn.push("turn/started", { turn: { id: "t1" } }), [{ type: "turn.started" }]);
+  assert.deepEqual(turn.push("turn/started", { turn: { id: "t1" } }), [
+    { type: "turn.started", turn_id: "t1" },
+  ]);
   turn.push("thread/tokenUsage/updated", {
     turnId: "t1",
     tokenUsage: {

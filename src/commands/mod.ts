@@ -97,7 +97,7 @@ export type {
 export type { BundleSource, CodexConfigObject } from "../options.ts";
 export type { GateAnswer, GatedOption, OptionGate } from "../options/gates.ts";
 export type { ExitStatus, RuntimeName } from "../runtime/mod.ts";
-export type { Turn } from "../turn.ts";
+export type { ContextUsage, Turn } from "../turn.ts";
 export type { StreamedTurn } from "../thread.ts";
 export type { CodexConfigValue } from "../options.ts";
 export {

@@ -17,8 +17,9 @@ import type { OptionGate } from "../options/gates.ts";
 import type { ResolvedSettings } from "../options/layers.ts";
 import { withShellEnvExclusion } from "./shell_env.ts";
 import { writeSchemaFile, writeTempFile } from "./schema_file.ts";
-import { runExec } from "./run.ts";
 import { stderrSink } from "../process/mirror.ts";
+import { DEFAULT_EXIT_GRACE_MS, runExec } from "./run.ts";
+import { within } from "../process/long_timer.ts";
 import { TOOLS_SERVER_NAME, TOOLS_TOKEN_ENV } from "../tools/tool.ts";
 
 /** Runs each turn as its own `codex exec --json` process. */
@@ -42,6 +43,8 @@ export class ExecLane implements TurnLane {
     const withTools = (threadOptions.tools?.length ?? 0) + (turnOptions.tools?.length ?? 0) > 0;
     // A new thread's id arrives with its first event; tools called later are told it.
     let threadId = request.fork ? undefined : request.threadId ?? undefined;
+    // The child's environment, once prepared: where the rollout is read from at the end.
+    let runEnv: Record<string, string> | undefined;
     const events = runExec({
       spawner: context.spawner,
       stdinText: request.input.prompt,
@@ -56,6 +59,22 @@ export class ExecLane implements TurnLane {
       onStderr: stderrSink(options.onStderr, options.mirror, context.secrets),
       killGraceMs: options.killGraceMs,
       maxLineBytes: options.maxLineBytes,
+      exitGraceMs: options.exitGraceMs,
+      onWarning: options.onWarning,
+      background: (work) => context.track?.(work),
+      async atTurnEnd(events, startedId, exited) {
+        // Waits no longer than codex is given to exit after the turn.
+        const waitMs = options.exitGraceMs ?? DEFAULT_EXIT_GRACE_MS;
+        // codex writes --output-last-message as it shuts down, after turn.completed (0.171):
+        // a turn that asked for the file is not done before the file is.
+        if (turnOptions.outputLastMessage !== undefined) await within(exited, waitMs);
+        const id = startedId ?? request.threadId;
+        // An ephemeral thread writes no rollout to read the context window from.
+        if (id === null || runEnv === undefined || threadOptions.ephemeral) return events;
+        // Loaded at the first turn's end: the rollout reader is not needed before.
+        const { withContextWindow } = await import("./context_window.ts");
+        return await withContextWindow(events, id, runEnv, exited, waitMs);
+      },
       async prepare() {
         const { binary, codexHome, gate, configuredExclude } = await context.resolve({
           gate: true,
@@ -137,6 +156,7 @@ export class ExecLane implements TurnLane {
             }
             childEnv[name] = value;
           }
+          runEnv = childEnv;
           return {
             binary: binary.path,
             args,

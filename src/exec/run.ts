@@ -5,16 +5,19 @@
  * mapped to its error by `stopError`; the child's process group is then stopped (SIGTERM, then
  * SIGKILL) on every path.
  *
- * The run ends when codex EXITS, not when its pipes close: after the exit the output is read
- * ahead through the exit drain (quiet for `drainMs`, at most `DRAIN_CAP_MS`), then the pipes
- * are let go and whatever of the run is still alive is killed.
+ * The turn ends when codex says so: at `turn.completed` or `turn.failed` the stream closes at
+ * once, and codex gets `exitGraceMs` to exit in the background before it and its group are
+ * stopped (0.169 lingers about 5 s at shutdown when its analytics endpoint is slow). Without
+ * either event the run ends when codex EXITS, not when its pipes close: after the exit the
+ * output is read ahead through the exit drain (quiet for `drainMs`, at most `DRAIN_CAP_MS`),
+ * then the pipes are let go and whatever of the run is still alive is killed.
  *
  * @module
  */
 import type { FileSystemError } from "../errors.ts";
 import { openLineLog } from "../fs/line_log.ts";
 import type { LineLog, LineLogTarget } from "../fs/line_log.ts";
-import type { ThreadEvent } from "../events.ts";
+import type { ThreadEvent, ThreadStartedEvent } from "../events.ts";
 import { DEFAULT_KILL_GRACE_MS, reapRun, terminate } from "../runtime/mod.ts";
 import type { ChildProcess, Spawner } from "../runtime/mod.ts";
 import { ThreadEventDecoder } from "../streams/thread_event_stream.ts";
@@ -23,6 +26,10 @@ import { RunLimits } from "../process/limits.ts";
 import type { StopReason } from "../process/limits.ts";
 import { StderrCollector } from "../process/stderr.ts";
 import { exitError, stopError } from "../process/stop_error.ts";
+import { within } from "../process/long_timer.ts";
+
+/** How long codex may take to exit after the turn ended before it is stopped. */
+export const DEFAULT_EXIT_GRACE_MS = 1000;
 
 /** The parts of a run that take async preparation (binary lookup, temp files). */
 export interface ExecCommand {
@@ -79,6 +86,25 @@ export interface ExecRunOptions {
    * EOF (default 200 ms, the exit drain stage's `DEFAULT_DRAIN_MS`).
    */
   drainMs?: number;
+  /** After `turn.completed` / `turn.failed`, how long codex may take to exit (default 1000). */
+  exitGraceMs?: number;
+  /** Told when codex had to be stopped after its turn ended, or exited with an error then. */
+  onWarning?: (message: string) => void;
+  /**
+   * Receives the stop of a codex that outlives its turn, which runs after the stream closed:
+   * the owner (the client) awaits it when it closes.
+   */
+  background?: (work: Promise<void>) => void;
+  /**
+   * Given the events that end the turn (up to `turn.completed` / `turn.failed`) and the
+   * thread's id as `thread.started` gave it, returns the events to send instead (the exec lane
+   * adds the context window it reads from the rollout). A failure keeps the events as they are.
+   */
+  atTurnEnd?: (
+    events: ThreadEvent[],
+    threadId: string | undefined,
+    exited: Promise<unknown>,
+  ) => Promise<ThreadEvent[]>;
 }
 
 /**
@@ -97,6 +123,7 @@ export function runExec(options: ExecRunOptions): ReadableStream<ThreadEvent[]> 
   let decoder: ThreadEventDecoder | undefined;
   let stderr: StderrCollector | undefined;
   let log: LineLog | undefined;
+  let threadId: string | undefined;
   let output!: ReadableStreamDefaultController<ThreadEvent[]>;
   let stopping: Promise<void> | undefined;
   const limits = new RunLimits(options, (reason) => void (stopping = stop(reason)));
@@ -131,7 +158,7 @@ export function runExec(options: ExecRunOptions): ReadableStream<ThreadEvent[]> 
   };
 
   const cleanup = async () => {
-    if (child) await terminate(child, grace);
+    if (child) await terminate(child, grace, { spawner: options.spawner });
     drain?.stop();
     await stdout?.cancel().catch(() => {});
     // The run's processes are gone (on Linux) or their group is: stderr ends; still, never
@@ -155,6 +182,52 @@ export function runExec(options: ExecRunOptions): ReadableStream<ThreadEvent[]> 
     }
     if (status.code === 0) controller.close();
     else controller.error(exitError(status, { subject: "Codex Exec", ...context() }));
+  };
+
+  /**
+   * The turn is over (codex said so): the stream closes now and the child gets its grace to
+   * exit in the background, then is stopped with its group as on any other end.
+   */
+  const endAtTurn = async (
+    controller: ReadableStreamDefaultController<ThreadEvent[]>,
+    completed: boolean,
+  ) => {
+    if (!limits.finish()) return;
+    // Temp files and the event log first (a few ms), so a caller that sees the end sees them
+    // gone and complete; the child is not waited for.
+    await settle();
+    const exitGrace = options.exitGraceMs ?? DEFAULT_EXIT_GRACE_MS;
+    const exiting = child!;
+    const reader = stdout!;
+    const after = (async () => {
+      // Read to EOF so a chatty codex never blocks on a full pipe; nothing after the turn is
+      // an event of it.
+      const eof = (async () => {
+        while (!(await reader.read()).done) { /* discarded */ }
+      })().catch(() => {});
+      if (!(await within(exiting.exited, exitGrace))) {
+        options.onWarning?.(
+          `codex did not exit within ${exitGrace} ms after its turn ended; stopping it`,
+        );
+        await cleanup();
+      } else {
+        // As at any exit: only a run that holds the pipes past it is searched for (the search
+        // reads /proc synchronously, which would cost the caller's next turn).
+        const quiet = options.drainMs ?? DEFAULT_DRAIN_MS;
+        if (!(await within(eof, quiet)) || !(await stderr!.settle(quiet))) await cleanup();
+        else {
+          drain?.stop();
+          reapRun(exiting, [], { search: false });
+        }
+      }
+      const status = await exiting.exited;
+      // After turn.failed codex exits 1 by design; after a completed turn it is news.
+      if (completed && status.code !== 0 && status.signal === null) {
+        options.onWarning?.(`codex exited with code ${status.code} after its turn ended`);
+      }
+    })().catch(() => {});
+    options.background?.(after);
+    controller.close();
   };
 
   return new ReadableStream<ThreadEvent[]>({
@@ -228,6 +301,24 @@ export function runExec(options: ExecRunOptions): ReadableStream<ThreadEvent[]> 
         if (events.length > 0) {
           limits.connected();
           limits.activity();
+          let end = -1;
+          for (let i = 0; i < events.length && end < 0; i++) {
+            const type = events[i].type;
+            if (type === "turn.completed" || type === "turn.failed") end = i;
+            else if (type === "thread.started") {
+              threadId = (events[i] as ThreadStartedEvent).thread_id;
+            }
+          }
+          if (end >= 0) {
+            const completed = events[end].type === "turn.completed";
+            let last = events.slice(0, end + 1);
+            if (options.atTurnEnd) {
+              last = await options.atTurnEnd(last, threadId, child!.exited).catch(() => last);
+            }
+            if (limits.over) return;
+            controller.enqueue(last);
+            return endAtTurn(controller, completed);
+          }
           controller.enqueue(events);
         }
         if (done) return finish(controller);

@@ -246,6 +246,11 @@ const CODEX_OPTIONS: Table<CodexOptions> = {
   mirror: both(mirrorCheck(false)),
   runtime: both(runtimeCheck),
   killGraceMs: both(nonNegativeMs),
+  exitGraceMs: exec(nonNegativeMs),
+  telemetry: both(optional(union([
+    literal(false, "expected false"),
+    strictObject({ recordContent: flag }, "expected { recordContent?: boolean }"),
+  ], "expected false or { recordContent?: boolean }"))),
   maxLineBytes: both(optional(number(
     (n) => Number.isInteger(n) && n >= 1,
     "expected a positive integer number of bytes",

@@ -96,7 +96,10 @@ export async function runToEnd(
     stdin: options.stdin === undefined ? "null" : "piped",
   });
   let stopping: Promise<unknown> | undefined;
-  const limits = new RunLimits(options, () => stopping ??= terminate(child, grace));
+  const limits = new RunLimits(
+    options,
+    () => stopping ??= terminate(child, grace, { spawner: options.spawner }),
+  );
   let failed: { error: unknown } | undefined;
   const report = () => {
     if (failed) return;
@@ -105,7 +108,7 @@ export async function runToEnd(
     } catch (error) {
       failed = { error };
       limits.finish();
-      stopping ??= terminate(child, grace);
+      stopping ??= terminate(child, grace, { spawner: options.spawner });
     }
   };
   const collect = (stream: ReadableStream<Uint8Array>, name: "stdout" | "stderr") =>
@@ -138,6 +141,6 @@ export async function runToEnd(
     limits.clear();
     // Every path (a throwing callback included) leaves no process behind: after the exit this
     // kills the group and, on Linux, whatever of the run (tag, descendants) is still alive.
-    await (stopping ?? terminate(child, grace));
+    await (stopping ?? terminate(child, grace, { spawner: options.spawner }));
   }
 }

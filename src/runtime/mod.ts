@@ -24,8 +24,10 @@ export {
   killRunProcessesWith,
   reapRun,
   runMembers,
+  taskkillArgs,
   terminate,
 } from "./terminate.ts";
+export type { StopOptions } from "./terminate.ts";
 export { liveChildCount, RUN_TAG_ENV } from "./lifeline.ts";
 export { writeStdin } from "./stdin.ts";
 

@@ -6,14 +6,28 @@
  * (`codex-linux-sandbox` -> `bwrap`) and the agent's commands in sessions of their own: a kill
  * of codex's group misses them, and after codex dies they belong to init. On Linux the run is
  * found through `/proc` (descendants by parent id, and the run's environment tag); elsewhere
- * only the group is reached.
+ * only the group is reached. Windows has neither signals nor process groups: there the tree is
+ * ended with `taskkill /PID <pid> /T /F`, run through the caller's spawner.
  *
  * @module
  */
 import process from "node:process";
 import { hostGroup, sweepSync, tagNeedle } from "./lifeline.ts";
 import { HAS_PROC, processTable, taggedPids, withDescendants } from "./proc_tree.ts";
-import type { ChildProcess, ExitStatus } from "./types.ts";
+import type { ChildProcess, ExitStatus, Spawner } from "./types.ts";
+
+/** Where a stop runs: for tests, and for the spawner that runs `taskkill` on Windows. */
+export interface StopOptions {
+  /** The platform (default `process.platform`). */
+  platform?: string;
+  /** Runs `taskkill` on Windows (default: the runtime's adapter). */
+  spawner?: Spawner;
+}
+
+/** The argv (after `taskkill`) that force-ends process `pid` and every process it started. */
+export function taskkillArgs(pid: number): string[] {
+  return ["/PID", String(pid), "/T", "/F"];
+}
 
 /** How long a child gets between SIGTERM and SIGKILL, unless the caller says otherwise. */
 export const DEFAULT_KILL_GRACE_MS = 2000;
@@ -32,7 +46,11 @@ export const DEFAULT_KILL_GRACE_MS = 2000;
 export async function terminate(
   child: ChildProcess,
   graceMs: number = DEFAULT_KILL_GRACE_MS,
+  options: StopOptions = {},
 ): Promise<ExitStatus> {
+  if ((options.platform ?? process.platform) === "win32") {
+    return await terminateTree(child, graceMs, options.spawner);
+  }
   // Seen before any signal: once codex dies its helpers are re-parented and only the tag
   // still names them.
   const members = runMembers(child);
@@ -120,5 +138,39 @@ function signalGroups(pids: Iterable<number>, name: "SIGTERM" | "SIGKILL"): void
     } catch {
       // Gone.
     }
+  }
+}
+
+/**
+ * Windows: `taskkill /T /F` ends the child and its tree at once (there is no SIGTERM to give a
+ * grace for); the child's own kill follows if it is still there after `graceMs`. The tree must
+ * be ended while the child lives: taskkill finds descendants through their parent.
+ */
+async function terminateTree(
+  child: ChildProcess,
+  graceMs: number,
+  spawner: Spawner | undefined,
+): Promise<ExitStatus> {
+  try {
+    // Loaded here only: mod.ts imports this file.
+    const runner = spawner ?? (await import("./mod.ts")).getSpawner();
+    const killer = await runner.spawn("taskkill", taskkillArgs(child.pid), { stdin: "null" });
+    void killer.stdout.cancel().catch(() => {});
+    void killer.stderr.cancel().catch(() => {});
+    await settledWithin(killer.exited, graceMs);
+  } catch {
+    // No taskkill: the child alone is stopped below.
+  }
+  if (!(await settledWithin(child.exited, graceMs))) child.kill("SIGKILL");
+  return await child.exited;
+}
+
+async function settledWithin(promise: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const expired = new Promise<false>((resolve) => timer = setTimeout(() => resolve(false), ms));
+  try {
+    return await Promise.race([promise.then(() => true), expired]);
+  } finally {
+    clearTimeout(timer);
   }
 }

@@ -41,7 +41,7 @@ export function fetchTrusting(
     const client = deno.createHttpClient({ caCerts: [caPem] });
     let closed = false;
     trusting = {
-      fetch: ((input: RequestInfo | URL, init?: RequestInit) =>
+      fetch: ((input: string | URL | Request, init?: RequestInit) =>
         fetch(input, { ...init, client } as RequestInit)) as typeof fetch,
       close: () => {
         if (!closed) {
@@ -55,14 +55,14 @@ export function fetchTrusting(
     // Bun's tls.ca replaces the default roots, as Node's does: keep them.
     const ca = [...rootCertificates, caPem];
     trusting = {
-      fetch: ((input: RequestInfo | URL, init?: RequestInit) =>
+      fetch: ((input: string | URL | Request, init?: RequestInit) =>
         fetch(input, { ...init, tls: { ca } } as RequestInit)) as typeof fetch,
       close: nothing,
     };
   } else {
     const ca = [...rootCertificates, caPem];
     trusting = {
-      fetch: ((input: RequestInfo | URL, init?: RequestInit) =>
+      fetch: ((input: string | URL | Request, init?: RequestInit) =>
         nodeFetch(input, init ?? {}, ca)) as typeof fetch,
       close: nothing,
     };
@@ -75,7 +75,7 @@ const MAX_REDIRECTS = 5;
 
 /** GET and HEAD without a body over `node:https`/`node:http`, following redirects. */
 async function nodeFetch(
-  input: RequestInfo | URL,
+  input: string | URL | Request,
   init: RequestInit,
   ca: string[],
 ): Promise<Response> {

@@ -158,5 +158,5 @@ export type { GateAnswer, GatedOption, OptionGate, UnsupportedPolicy } from "../
 export type { BinarySource, ResolvedBinary } from "../binary/resolve.ts";
 export type { RuntimeName } from "../runtime/types.ts";
 export type { StreamedTurn, Thread } from "../thread.ts";
-export type { Turn } from "../turn.ts";
+export type { ContextUsage, Turn } from "../turn.ts";
 export type { CodexError, SchemaMismatchError } from "../errors.ts";

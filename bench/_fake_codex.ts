@@ -66,7 +66,7 @@ const WORDS = [
   "import",
   "path",
   "in",
-  "src/exec/run.ts",
+  "src/exec/run_exec.ts",
   "and",
   "rerunning",
   "deno",
@@ -119,7 +119,7 @@ export function* fakeEventLines(count: number): Generator<string> {
           id,
           type: "command_execution",
           command,
-          aggregated_output: `src/exec/run.ts:${Math.floor(next() * 400)}: ${
+          aggregated_output: `src/exec/run_exec.ts:${Math.floor(next() * 400)}: ${
             words(next, 6 + Math.floor(next() * 6))
           }\n`,
           exit_code: 0,

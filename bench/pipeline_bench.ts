@@ -16,7 +16,7 @@
 import process from "node:process";
 import { Codex } from "../src/codex.ts";
 import { ExecLane } from "../src/exec/lane.ts";
-import { runExec } from "../src/exec/run.ts";
+import { runExec } from "../src/exec/run_exec.ts";
 import { getSpawner } from "../src/runtime/mod.ts";
 import { decodeThreadEvents } from "../src/streams/thread_event_stream.ts";
 import { TextLineStream } from "../src/streams/text_line_stream.ts";
@@ -135,7 +135,7 @@ const stages: [string, Reader][] = [
     return n;
   }],
   [
-    "runExec alone (src/exec/run.ts: fused decode, one read per chunk)",
+    "runExec alone (src/exec/run_exec.ts: fused decode, one read per chunk)",
     (fake) =>
       countStream(runExec({
         spawner: getSpawner(),

@@ -4,21 +4,22 @@
  * @module
  */
 import type { ResolvedBinary } from "./binary/resolve.ts";
-import type { ClientContext } from "./client_context.ts";
-import type { TurnLane } from "./lane.ts";
+import type { ClientContext } from "./lanes/client_context.ts";
+import type { TurnLane } from "./lanes/lane.ts";
 import type { CodexOptions, ThreadOptions } from "./options.ts";
 import { checkRuntime } from "./runtime/detect.ts";
 import { Thread } from "./thread.ts";
 import type { LaneSource, ThreadStart } from "./thread.ts";
 import { checkCodexOptions, checkThreadOptions } from "./options/schema.ts";
 import type { AppServer } from "./app_server/app_server.ts";
-import type * as Talk from "./conversations.ts";
-import type { AccountAccess, ModelsAccess, ThreadsAccess } from "./conversation_access.ts";
-import { attachmentsAccess, skillsAccess } from "./attachments.ts";
-import { accountLogin } from "./account_login.ts";
-import type { AccountLoginAccess } from "./account_login.ts";
-import { checkLabels, readLabels, updateLabels } from "./thread_labels.ts";
-import type { AttachmentsAccess, SkillsAccess } from "./attachments.ts";
+import type * as Talk from "./app_server/conversations.ts";
+import type {
+  AccountAccess,
+  ModelsAccess,
+  ThreadsAccess,
+} from "./app_server/conversation_access.ts";
+import type { AccountLoginAccess } from "./app_server/account_login.ts";
+import type { AttachmentsAccess, SkillsAccess } from "./app_server/attachments.ts";
 
 // The conversation calls' shapes are documented with the app-server entry, so the root's docs
 // (what an exec turn needs) name them without listing them.
@@ -132,10 +133,12 @@ export class Codex implements AsyncDisposable {
       loaded: async () => await (await c()).loadedThreads(),
       labels: async (id) => {
         checkThreadId(id, "read thread labels");
+        const { readLabels } = await import("./app_server/thread_labels.ts");
         return await readLabels(await this.#connection(), id);
       },
       setLabels: async (id, labels) => {
         checkThreadId(id, "label a thread");
+        const { checkLabels, updateLabels } = await import("./app_server/thread_labels.ts");
         checkLabels("label a thread", labels, true);
         return await updateLabels(await this.#connection(), id, labels);
       },
@@ -153,7 +156,9 @@ export class Codex implements AsyncDisposable {
    */
   get account(): Account {
     const c = () => this.#conversations();
-    const login = async () => accountLogin(await this.#connection());
+    // The login code loads with the first login call, not with the root entry.
+    const login = async () =>
+      (await import("./app_server/account_login.ts")).accountLogin(await this.#connection());
     return {
       read: async () => await (await c()).account(),
       loginWithApiKey: async (key, o) => await (await login()).loginWithApiKey(key, o),
@@ -186,11 +191,23 @@ export class Codex implements AsyncDisposable {
    * app-server): `codex.attachments.add(threadId, { attachmentType, identityKey, payload })`.
    */
   get attachments(): Attachments {
-    return attachmentsAccess(() => this.#connection());
+    const a = async () =>
+      (await import("./app_server/attachments.ts")).attachmentsAccess(() => this.#connection());
+    return {
+      add: async (id, attachment) => await (await a()).add(id, attachment),
+      list: async (id, o) => await (await a()).list(id, o),
+      remove: async (id, key) => await (await a()).remove(id, key),
+      owners: async (key, o) => await (await a()).owners(key, o),
+    };
   }
   /** The skills codex offers, and turning one on or off (over the app-server). */
   get skills(): Skills {
-    return skillsAccess(() => this.#connection());
+    const a = async () =>
+      (await import("./app_server/attachments.ts")).skillsAccess(() => this.#connection());
+    return {
+      list: async (o) => await (await a()).list(o),
+      setEnabled: async (skill, enabled) => await (await a()).setEnabled(skill, enabled),
+    };
   }
 
   async #connection(): Promise<AppServer> {
@@ -198,15 +215,16 @@ export class Codex implements AsyncDisposable {
   }
 
   #conversations(): Promise<Talk.Conversations> {
-    this.#talk ??= Promise.all([import("./conversations.ts"), this.#clientContext()]).then((
-      [{ Conversations, defaultCodexHome }, context],
-    ) =>
-      new Conversations({
-        connection: async () => await (await this.#appServerLane()).connection(),
-        codexHome: async () =>
-          (await context.codexHome()) ?? defaultCodexHome(this.#options.env ?? process.env),
-      })
-    );
+    this.#talk ??= Promise.all([import("./app_server/conversations.ts"), this.#clientContext()])
+      .then((
+        [{ Conversations, defaultCodexHome }, context],
+      ) =>
+        new Conversations({
+          connection: async () => await (await this.#appServerLane()).connection(),
+          codexHome: async () =>
+            (await context.codexHome()) ?? defaultCodexHome(this.#options.env ?? process.env),
+        })
+      );
     return this.#talk;
   }
 
@@ -251,7 +269,7 @@ export class Codex implements AsyncDisposable {
       // The lane's code loads with the thread's first turn; retry wraps it when asked.
       load: () =>
         lane ??= (retrying
-          ? Promise.all([import("./retry.ts"), checked()]).then(([m, inner]) =>
+          ? Promise.all([import("./lanes/retry.ts"), checked()]).then(([m, inner]) =>
             m.withRetry(inner, this.#options.retry)
           )
           : checked()).catch((error) => {
@@ -263,7 +281,7 @@ export class Codex implements AsyncDisposable {
   }
 
   #clientContext(): Promise<ClientContext> {
-    this.#context ??= import("./client_context.ts").then((m) =>
+    this.#context ??= import("./lanes/client_context.ts").then((m) =>
       m.createClientContext(this.#options)
     );
     return this.#context;

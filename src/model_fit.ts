@@ -7,7 +7,7 @@
  */
 import { UnsupportedError } from "./errors.ts";
 import type { ThreadEvent } from "./events.ts";
-import type { TurnLane, TurnRequest } from "./lane.ts";
+import type { TurnLane, TurnRequest } from "./lanes/lane.ts";
 import type { CodexOptions, ModelReasoningEffort } from "./options.ts";
 import { REASONING_EFFORTS } from "./options.ts";
 

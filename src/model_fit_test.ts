@@ -2,7 +2,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { UnsupportedError } from "./errors.ts";
 import { fitTurn, nearestEffort } from "./model_fit.ts";
-import type { TurnRequest } from "./lane.ts";
+import type { TurnRequest } from "./lanes/lane.ts";
 
 const catalog = [{
   slug: "m",

@@ -13,7 +13,7 @@ import {
   ThreadNotFoundError,
 } from "./errors.ts";
 import type { ThreadEvent } from "./events.ts";
-import type { NormalizedInput, TurnLane, TurnRequest } from "./lane.ts";
+import type { NormalizedInput, TurnLane, TurnRequest } from "./lanes/lane.ts";
 import type {
   InferSchemaOutput,
   Input,

@@ -4,8 +4,8 @@ import { normalizeInput, Thread } from "./thread.ts";
 import type { LaneSource } from "./thread.ts";
 import { CodexError, ExitError, RpcError, ThreadNotFoundError, TurnFailedError } from "./errors.ts";
 import type { ThreadEvent } from "./events.ts";
-import type { NormalizedInput, TurnLane, TurnRequest } from "./lane.ts";
-import { events } from "./testing/events.ts";
+import type { NormalizedInput, TurnLane, TurnRequest } from "./lanes/lane.ts";
+import { events } from "./testing/event_builders.ts";
 
 /** What a scripted turn does: its events, then an optional error, optionally held at a gate. */
 interface ScriptedTurn {

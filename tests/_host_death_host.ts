@@ -71,7 +71,7 @@ if (mode === "exec" || mode === "app-server") {
     await new Promise((r) => setTimeout(r, 60_000));
   }
 } else if (mode === "login") {
-  const pending = authStatus(home, { codexPath: await sleeper(), env });
+  const pending = authStatus(home, { codexPathOverride: await sleeper(), env });
   console.log("ready");
   await pending;
 } else if (mode === "probe") {

@@ -4,7 +4,7 @@
  * tokens (kept in memory, never in auth.json), an API key, logout, and the start and cancel of
  * a browser login (whose redirect listener on 127.0.0.1:1455 is private to the namespace).
  * Flows that need OpenAI's servers (device code, a completed browser login, token refresh) are
- * covered with a scripted server in src/account_login_test.ts.
+ * covered with a scripted server in src/app_server/account_login_test.ts.
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
@@ -12,7 +12,7 @@ import { readdir } from "node:fs/promises";
 import process from "node:process";
 import { AppServer } from "../src/app_server/app_server.ts";
 import type { AppServerOptions } from "../src/app_server/app_server.ts";
-import { accountLogin } from "../src/account_login.ts";
+import { accountLogin } from "../src/app_server/account_login.ts";
 import { offlineCodexConfig } from "../src/testing/mod.ts";
 import { UnsupportedError } from "../src/errors.ts";
 import { runToEnd } from "../src/process/run_to_end.ts";

@@ -4,7 +4,7 @@ import { existsSync } from "node:fs";
 import { chmod, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { reply, startFakeResponsesServer } from "../src/testing/mod.ts";
-import { applyTurnDiff } from "../src/conversations.ts";
+import { applyTurnDiff } from "../src/app_server/conversations.ts";
 import { Codex } from "../src/codex.ts";
 import { offlineClient } from "./_offline_codex.ts";
 import { getSpawner } from "../src/runtime/mod.ts";

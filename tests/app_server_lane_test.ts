@@ -5,7 +5,7 @@ import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { AbortError, ConnectionClosedError, RpcError, TurnFailedError } from "../src/errors.ts";
 import type { ThreadEvent } from "../src/events.ts";
-import type { TurnRequest } from "../src/lane.ts";
+import type { TurnRequest } from "../src/lanes/lane.ts";
 import { collectTurn } from "../src/turn.ts";
 import { offlineCodexConfig, reply, startFakeResponsesServer } from "../src/testing/mod.ts";
 import type { FakeResponsesServer, RecordedRequest, Script } from "../src/testing/mod.ts";

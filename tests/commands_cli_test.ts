@@ -232,7 +232,7 @@ test("loginStatus reads the home through the home helpers, key masked", async ()
   assert.equal((await loginStatus(s.options)).kind, "logged_out");
   const key = "sk-test-commands-1234567890";
   await loginWithApiKey(s.home, key, {
-    codexPath: NATIVE_CODEX,
+    codexPathOverride: NATIVE_CODEX,
     env: s.options.env,
     disable: ["plugins"],
     config: { analytics: { enabled: false } },

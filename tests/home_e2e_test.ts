@@ -47,7 +47,7 @@ const KEY = "sk-e2e-home-test-4b5c6d7e8f9a0b1c2d3e";
 /** Options that keep the real CLI offline and away from this process's environment. */
 function offline(home: string, tmp: string): CodexCliOptions {
   return {
-    codexPath: NATIVE_CODEX,
+    codexPathOverride: NATIVE_CODEX,
     env: { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: home, TMPDIR: tmp },
     config: { analytics: { enabled: false } },
     disable: ["plugins"],
@@ -114,7 +114,7 @@ test("real codex: the key is not in the CLI's argv or environment while it runs"
       `sleep 0.02; done; cat; } | "${NATIVE_CODEX}" "$@"\n`,
   );
   await chmod(wrapper, 0o755);
-  const options = { ...offline(home.path, tmp.path), codexPath: wrapper };
+  const options = { ...offline(home.path, tmp.path), codexPathOverride: wrapper };
   const login = loginWithApiKey(home.path, KEY, options);
   const native = await realpath(NATIVE_CODEX);
   let pid: number | undefined;

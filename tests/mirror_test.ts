@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 import { tmpdir } from "node:os";
 import process from "node:process";
 import { Codex } from "../src/codex.ts";
-import { runCodexCommand } from "../src/commands/run.ts";
+import { runCodexCommand } from "../src/commands/run_command.ts";
 import { reply, startFakeResponsesServer } from "../src/testing/mod.ts";
 import { offlineClient } from "./_offline_codex.ts";
 import { freshHome, NATIVE_CODEX } from "./_codex.ts";

@@ -132,7 +132,7 @@ test("A CLI helper run (login status) ends at the command's exit and stops what 
     const marker = `LIFECYCLE_MARK=${Math.random().toString(36).slice(2)}`;
     const [key, value] = marker.split("=");
     const status = await authStatus(home, {
-      codexPath: fake.path,
+      codexPathOverride: fake.path,
       env: { PATH: process.env.PATH ?? "/usr/bin:/bin", [key]: value },
     });
     assert.equal(status.kind, "logged_out");

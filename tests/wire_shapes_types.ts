@@ -26,7 +26,7 @@ import type {
   McpServerState,
   ModelInfo,
   RateLimits,
-} from "../src/conversations.ts";
+} from "../src/app_server/conversations.ts";
 
 /** What the server sends reaches the hooks as the SDK's request shapes. */
 export function requestsFit(

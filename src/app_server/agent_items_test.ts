@@ -1,11 +1,11 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { threadEventSchema } from "../event_schemas.ts";
+import { threadEventSchema } from "../schemas/event_schemas.ts";
 import { safeParseEvent } from "../events.ts";
 import type { CollabToolCallItem, ImageGenerationItem, ThreadEvent } from "../events.ts";
 import { decodeThreadEvents } from "../streams/thread_event_stream.ts";
 import { availableDecisions, toApprovalRequest } from "./approvals.ts";
-import { TurnNormalizer } from "./events.ts";
+import { TurnNormalizer } from "./notifications.ts";
 
 // A scripted turn in the wire shapes of the codex 0.171.0 app-server schema
 // (`codex app-server generate-json-schema`): a subagent spawned and waited on, an image

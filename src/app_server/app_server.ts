@@ -9,13 +9,18 @@ import { RpcError } from "../errors.ts";
 import { Redactor } from "../redact.ts";
 import type { ConnectionClosedError, MalformedOutputError } from "../errors.ts";
 import { approvalResult, toApprovalRequest } from "./approvals.ts";
-import { checkParams, checkResult, isUnknownMethodError, unsupportedMethod } from "./methods.ts";
+import {
+  checkParams,
+  checkResult,
+  isUnknownMethodError,
+  unsupportedMethod,
+} from "./typed_calls.ts";
 import type {
   AppServerMethod,
   AppServerParams,
   AppServerResult,
   InitializeResult,
-} from "./methods.ts";
+} from "./typed_calls.ts";
 import type { P } from "./_wire.ts";
 import type { GatedOption, OptionGate } from "../options/gates.ts";
 import { otherMethodNames } from "./renames.ts";

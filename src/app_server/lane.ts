@@ -12,7 +12,7 @@ import { CodexError } from "../errors.ts";
 import { openLineLog } from "../fs/line_log.ts";
 import type { LineLog } from "../fs/line_log.ts";
 import type { ThreadEvent } from "../events.ts";
-import type { NormalizedInput, TurnRequest } from "../lane.ts";
+import type { NormalizedInput, TurnRequest } from "../lanes/lane.ts";
 import type { SandboxMode, ThreadOptions } from "../options.ts";
 import { killRunProcessesWith } from "../runtime/mod.ts";
 import type { RuntimeName, Spawner } from "../runtime/mod.ts";
@@ -29,7 +29,7 @@ import {
   wireDecision,
 } from "./approvals.ts";
 import type { ApprovalOptions } from "../options/approvals.ts";
-import { notificationEvents, TurnNormalizer } from "./events.ts";
+import { notificationEvents, TurnNormalizer } from "./notifications.ts";
 import {
   CONNECTION_REQUESTS,
   decideServerRequest,
@@ -43,12 +43,12 @@ import type {
   ToolCallHandler,
 } from "../options/server_requests.ts";
 import type { Tool } from "../tools/tool.ts";
-import type { NormalizedEvent } from "./events.ts";
+import type { NormalizedEvent } from "./notifications.ts";
 import { RunLimits } from "../process/limits.ts";
 import { stopError } from "../process/stop_error.ts";
 import type * as P from "./protocol/types.ts";
 import type { AskForApproval } from "./protocol/types.ts";
-import type { ThreadOpenResult, ThreadSettingsParams, WireUserInput } from "./methods.ts";
+import type { ThreadOpenResult, ThreadSettingsParams, WireUserInput } from "./typed_calls.ts";
 
 /** Thread options as the app-server lane reads them: the common ones plus approvals and hooks. */
 export type AppServerThreadOptions = ThreadOptions & ApprovalOptions & ServerRequestOptions;

@@ -5,10 +5,10 @@
  * @module
  */
 import { stderrSink } from "../process/mirror.ts";
-import type { TurnContext } from "../client_context.ts";
+import type { TurnContext } from "../lanes/client_context.ts";
 import { buildConfigArgs, clientEnv } from "../exec/args.ts";
 import { withShellEnvExclusion } from "../exec/shell_env.ts";
-import type { TurnLane } from "../lane.ts";
+import type { TurnLane } from "../lanes/lane.ts";
 import { createAppServerLane } from "./lane.ts";
 import type { AppServerLane } from "./lane.ts";
 import type { AppServer } from "./app_server.ts";

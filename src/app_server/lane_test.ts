@@ -6,7 +6,7 @@ import { scriptedTransport } from "./_test_helpers.ts";
 import type { Message, Script } from "./_test_helpers.ts";
 import { CodexError, ConnectionClosedError, UnsupportedError } from "../errors.ts";
 import type { ThreadEvent } from "../events.ts";
-import type { TurnRequest } from "../lane.ts";
+import type { TurnRequest } from "../lanes/lane.ts";
 import replay from "./testdata/results_0.171.0.json" with { type: "json" };
 
 const THREAD = "thr_1";

@@ -56,7 +56,7 @@ export {
   Conversations,
   defaultCodexHome,
   THREAD_SOURCE_KINDS,
-} from "../conversations.ts";
+} from "./conversations.ts";
 export type {
   AccountInfo,
   ApplyDiffOptions,
@@ -75,8 +75,8 @@ export type {
   ThreadPage,
   ThreadSourceKind,
   ThreadSummary,
-} from "../conversations.ts";
-export { notificationEvents } from "./events.ts";
+} from "./conversations.ts";
+export { notificationEvents } from "./notifications.ts";
 export type { ApprovalOutcome } from "./approvals.ts";
 export type {
   ApprovalContext,
@@ -86,7 +86,7 @@ export type {
   ApprovalPolicy,
   ApprovalRequest,
 } from "../options/approvals.ts";
-export { AppServerProtocolError } from "./methods.ts";
+export { AppServerProtocolError } from "./typed_calls.ts";
 export type {
   AccountReadParams,
   AccountReadResult,
@@ -111,7 +111,7 @@ export type {
   TurnSteerResult,
   WireUserInput,
   WithExtra,
-} from "./methods.ts";
+} from "./typed_calls.ts";
 /**
  * Every type of the app-server protocol, generated from the pinned CLI's JSON Schema, under
  * the schema's own names: `wire.ThreadStartParams`, `wire.ThreadItem`, ...
@@ -154,7 +154,7 @@ export type {
   UsageUpdatedEvent,
   WarningEvent,
 } from "../events.ts";
-export type { AccountAccess, ModelsAccess, ThreadsAccess } from "../conversation_access.ts";
+export type { AccountAccess, ModelsAccess, ThreadsAccess } from "./conversation_access.ts";
 export type {
   AttachmentKey,
   AttachmentOwnerPage,
@@ -165,14 +165,14 @@ export type {
   SkillsAccess,
   SkillsOfDirectory,
   ThreadAttachment,
-} from "../attachments.ts";
+} from "./attachments.ts";
 export { signWebSocketBearer, startWebSocketAppServer } from "./websocket_server.ts";
 export type {
   WebSocketAppServer,
   WebSocketAuth,
   WebSocketServerOptions,
 } from "./websocket_server.ts";
-export { accountLogin } from "../account_login.ts";
+export { accountLogin } from "./account_login.ts";
 export type {
   AccountLoginAccess,
   ExternalTokens,
@@ -180,7 +180,7 @@ export type {
   LoginWaitOptions,
   PendingLogin,
   TokenLoginOptions,
-} from "../account_login.ts";
+} from "./account_login.ts";
 // Errors only the app-server transport raises.
 export { ConnectionClosedError, RpcError } from "../errors.ts";
 export {
@@ -199,11 +199,11 @@ export type {
   RpcId,
   ServerRequestHandler,
 } from "./rpc.ts";
-export { TurnNormalizer } from "./events.ts";
-export type { NormalizedEvent } from "./events.ts";
+export { TurnNormalizer } from "./notifications.ts";
+export type { NormalizedEvent } from "./notifications.ts";
 export type { AppServerTransport, StdioServerOptions } from "./stdio_transport.ts";
 export type { WebSocketTransportOptions } from "./websocket_transport.ts";
-export type { NormalizedInput, TurnRequest } from "../lane.ts";
+export type { NormalizedInput, TurnRequest } from "../lanes/lane.ts";
 export type { GateAnswer, GatedOption, OptionGate } from "../options/gates.ts";
 // The shared types these signatures use, named here so this entry documents itself.
 export type {

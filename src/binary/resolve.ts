@@ -12,7 +12,7 @@ import { delimiter, dirname, isAbsolute, join, resolve as resolvePath } from "no
 import { BinaryNotFoundError } from "../errors.ts";
 import type { SearchedPlace } from "../errors.ts";
 import type { BundleSource } from "../options.ts";
-import { npmPlatformTarget } from "./platform.ts";
+import { npmPlatformTarget } from "./npm_platform.ts";
 import { followShim } from "./shims.ts";
 import type { ShimContext } from "./shims.ts";
 

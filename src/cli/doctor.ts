@@ -203,7 +203,7 @@ async function loginStatus(
   try {
     return summarizeAuth(
       await authStatus(codexHome, {
-        codexPath: resolved.path,
+        codexPathOverride: resolved.path,
         env,
         disable: ["plugins"],
         config: { analytics: { enabled: false } },

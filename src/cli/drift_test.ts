@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import process from "node:process";
 import { NATIVE_CODEX, TEST_CODEX_VERSION } from "../../tests/_codex.ts";
 import { KNOWN_VERSIONS } from "../../capabilities/known.ts";
-import { runCli } from "./run.ts";
+import { runCli } from "./dispatch.ts";
 
 async function cli(argv: string[], env: Record<string, string | undefined> = {}) {
   let out = "";

@@ -13,7 +13,7 @@
  * @module
  */
 import process from "node:process";
-import { runCli } from "./run.ts";
+import { runCli } from "./dispatch.ts";
 
 // The entry is the one place that reads argv and writes the process's own streams.
 process.exitCode = await runCli(process.argv.slice(2), {

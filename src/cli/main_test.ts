@@ -11,7 +11,7 @@ import { getSpawner } from "../runtime/mod.ts";
 import { readBundleManifest } from "../../bundles/mod.ts";
 import { codexTarball, startFakeRegistry } from "../../bundles/_test_helpers.ts";
 import { NATIVE_CODEX, TEST_CODEX_VERSION } from "../../tests/_codex.ts";
-import { runCli } from "./run.ts";
+import { runCli } from "./dispatch.ts";
 import { CODEXKIT_VERSION } from "./version.ts";
 
 const MAIN = join(dirname(fileURLToPath(import.meta.url)), "main.ts");

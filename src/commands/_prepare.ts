@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { allSettled } from "../_settle.ts";
+import { allSettled } from "../process/settle.ts";
 import process from "node:process";
 import { resolveCodexBinary } from "../binary/resolve.ts";
 import type { ResolvedBinary } from "../binary/resolve.ts";

@@ -5,8 +5,8 @@
  * @module
  */
 import { readdir } from "node:fs/promises";
-import { runSubcommand } from "./run.ts";
-import type { RunCommandOptions } from "./run.ts";
+import { runSubcommand } from "./run_command.ts";
+import type { RunCommandOptions } from "./run_command.ts";
 
 /** Options of {@linkcode generateAppServerTs} and {@linkcode generateAppServerJsonSchema}. */
 export interface GenerateOptions extends RunCommandOptions {

@@ -4,8 +4,8 @@
  *
  * @module
  */
-import { exitError, parseJsonOutput, runSubcommand } from "./run.ts";
-import type { RunCommandOptions } from "./run.ts";
+import { exitError, parseJsonOutput, runSubcommand } from "./run_command.ts";
+import type { RunCommandOptions } from "./run_command.ts";
 
 /** What applying a task's diff did. */
 export interface ApplyResult {

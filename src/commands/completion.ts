@@ -3,8 +3,8 @@
  *
  * @module
  */
-import { runSubcommand } from "./run.ts";
-import type { RunCommandOptions } from "./run.ts";
+import { runSubcommand } from "./run_command.ts";
+import type { RunCommandOptions } from "./run_command.ts";
 
 /** Shells `codex completion` writes scripts for. */
 export type CompletionShell = "bash" | "elvish" | "fish" | "powershell" | "zsh";

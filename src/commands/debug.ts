@@ -6,8 +6,8 @@
  */
 import { UnsupportedError } from "../errors.ts";
 import { parseHelpUsage } from "./_prepare.ts";
-import { parseJsonOutput, runSubcommand } from "./run.ts";
-import type { RunCommandOptions } from "./run.ts";
+import { parseJsonOutput, runSubcommand } from "./run_command.ts";
+import type { RunCommandOptions } from "./run_command.ts";
 
 /** A reasoning effort a model takes, as the catalog lists it. */
 export interface CatalogEffort {

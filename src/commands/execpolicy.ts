@@ -3,8 +3,8 @@
  *
  * @module
  */
-import { exitError, parseJsonOutput, runSubcommand } from "./run.ts";
-import type { RunCommandOptions } from "./run.ts";
+import { exitError, parseJsonOutput, runSubcommand } from "./run_command.ts";
+import type { RunCommandOptions } from "./run_command.ts";
 
 /** What a policy decides for a command. */
 export type ExecPolicyDecision = "allow" | "prompt" | "forbidden";

@@ -3,8 +3,8 @@
  *
  * @module
  */
-import { exitError, runSubcommand } from "./run.ts";
-import type { RunCommandOptions } from "./run.ts";
+import { exitError, runSubcommand } from "./run_command.ts";
+import type { RunCommandOptions } from "./run_command.ts";
 
 /** One row of `codex features list`. */
 export interface FeatureFlag {

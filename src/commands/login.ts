@@ -29,7 +29,7 @@ export async function loginStatus(options: CodexCommandOptions = {}): Promise<Au
   const home = options.codexHome ?? env.CODEX_HOME ?? join(homedir(), ".codex");
   const prepared = await prepareCommand(["login"], [], { ...options, codexHome: home });
   return await authStatus(home, {
-    codexPath: prepared.binary.path,
+    codexPathOverride: prepared.binary.path,
     env: { ...prepared.env },
     config: options.config,
     disable: options.disable,

@@ -4,8 +4,8 @@
  *
  * @module
  */
-import { commandWords, exitError, parseJsonOutput, runSubcommand } from "./run.ts";
-import type { CommandResult, RunCommandOptions } from "./run.ts";
+import { commandWords, exitError, parseJsonOutput, runSubcommand } from "./run_command.ts";
+import type { CommandResult, RunCommandOptions } from "./run_command.ts";
 
 /** A server codex launches itself and talks to over stdio. */
 export interface McpStdioServer {

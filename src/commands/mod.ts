@@ -15,8 +15,8 @@
  *
  * @module
  */
-export { commandWords, runCodexCommand } from "./run.ts";
-export type { CodexCommandOptions, CommandResult, RunCommandOptions } from "./run.ts";
+export { commandWords, runCodexCommand } from "./run_command.ts";
+export type { CodexCommandOptions, CommandResult, RunCommandOptions } from "./run_command.ts";
 export { featuresDisable, featuresEnable, featuresList, parseFeaturesList } from "./features.ts";
 export type { FeatureChange, FeatureFlag } from "./features.ts";
 export {

@@ -2,7 +2,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { parseFeaturesList } from "./features.ts";
 import { gateName, globalArgs, parseHelpUsage } from "./_prepare.ts";
-import { commandWords } from "./run.ts";
+import { commandWords } from "./run_command.ts";
 import { mcpAddArgs } from "./mcp.ts";
 import { execpolicyCheckArgs, parseExecPolicyOutput } from "./execpolicy.ts";
 import { sandboxArgs } from "./sandbox.ts";

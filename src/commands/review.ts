@@ -5,9 +5,9 @@
  *
  * @module
  */
-import type { TurnLane, TurnRequest } from "../lane.ts";
+import type { TurnLane, TurnRequest } from "../lanes/lane.ts";
 import type { ThreadEvent } from "../events.ts";
-import { runExec } from "../exec/run.ts";
+import { runExec } from "../exec/run_exec.ts";
 import { spawnerFor } from "../process/spawner.ts";
 import { Thread } from "../thread.ts";
 import type { StreamedTurn } from "../thread.ts";

@@ -4,8 +4,8 @@
  *
  * @module
  */
-import { runSubcommand } from "./run.ts";
-import type { CommandResult, RunCommandOptions } from "./run.ts";
+import { runSubcommand } from "./run_command.ts";
+import type { CommandResult, RunCommandOptions } from "./run_command.ts";
 
 /** Options of {@linkcode sandboxRun}. */
 export interface SandboxRunOptions extends RunCommandOptions {

@@ -4,9 +4,9 @@
  * @module
  */
 import type { ThreadEvent } from "../events.ts";
-import type { TurnLane, TurnRequest } from "../lane.ts";
+import type { TurnLane, TurnRequest } from "../lanes/lane.ts";
 import type { CodexOptions } from "../options.ts";
-import type { TurnContext } from "../client_context.ts";
+import type { TurnContext } from "../lanes/client_context.ts";
 import { resolveLayers } from "../options/layers.ts";
 import { clientEnv, localProviderUrl, mcpServersConfig, redactArgs } from "./args.ts";
 import { CodexError } from "../errors.ts";
@@ -18,7 +18,7 @@ import type { ResolvedSettings } from "../options/layers.ts";
 import { withShellEnvExclusion } from "./shell_env.ts";
 import { writeSchemaFile, writeTempFile } from "./schema_file.ts";
 import { stderrSink } from "../process/mirror.ts";
-import { DEFAULT_EXIT_GRACE_MS, runExec } from "./run.ts";
+import { DEFAULT_EXIT_GRACE_MS, runExec } from "./run_exec.ts";
 import { within } from "../process/long_timer.ts";
 import { TOOLS_SERVER_NAME, TOOLS_TOKEN_ENV } from "../tools/tool.ts";
 

@@ -33,8 +33,8 @@
  */
 export { buildExecArgs, buildExecEnv, ORIGINATOR, ORIGINATOR_ENV, redactArgs } from "./args.ts";
 export type { ExecArgs, ExecArgsInput, ExecEnvInput } from "./args.ts";
-export { runExec } from "./run.ts";
-export type { ExecCommand, ExecRunOptions } from "./run.ts";
+export { runExec } from "./run_exec.ts";
+export type { ExecCommand, ExecRunOptions } from "./run_exec.ts";
 export { spawnerFor } from "../process/spawner.ts";
 export type { SpawnerSource } from "../process/spawner.ts";
 export type {

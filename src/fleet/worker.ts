@@ -15,7 +15,7 @@ import { join } from "node:path";
 import process from "node:process";
 import type { JsMsg } from "@nats-io/jetstream";
 import { Codex } from "../codex.ts";
-import { runCodexCli } from "../home/_cli.ts";
+import { runCodexCli } from "../home/_codex_cli.ts";
 import { parseVersion } from "../../capabilities/semver.ts";
 import type { BundleSource, CodexConfigObject, ThreadOptions } from "../options.ts";
 import { Redactor } from "../redact.ts";
@@ -312,7 +312,7 @@ async function codexVersion(
   const binary = await codex.binary();
   if (binary.version && parseVersion(binary.version)) return parseVersion(binary.version)!.semver;
   const result = await runCodexCli(options.codexHome, ["--version"], {
-    codexPath: binary.path,
+    codexPathOverride: binary.path,
     env: options.codex?.env,
   }).catch(() => undefined);
   return result ? parseVersion(result.stdout)?.semver : undefined;

@@ -7,11 +7,11 @@
  */
 import { ExitError } from "../errors.ts";
 import type { FileFormatError } from "../errors.ts";
-import { cliArgs, runCodexCli } from "./_cli.ts";
-import type { CliResult, CodexCliOptions } from "./_cli.ts";
+import { cliArgs, runCodexCli } from "./_codex_cli.ts";
+import type { CliResult, CodexCliOptions } from "./_codex_cli.ts";
 import { inspectAuthFile } from "./auth_file.ts";
 
-export type { CodexCliOptions } from "./_cli.ts";
+export type { CodexCliOptions } from "./_codex_cli.ts";
 
 /** Not logged in. */
 export interface LoggedOutStatus {

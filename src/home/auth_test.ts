@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { inspect } from "node:util";
 import { AbortError, ExitError } from "../errors.ts";
 import { CodexHomeError } from "./home_error.ts";
-import { cliArgs } from "./_cli.ts";
+import { cliArgs } from "./_codex_cli.ts";
 import {
   authStatus,
   loginWithApiKey,
@@ -149,7 +149,10 @@ test("loginWithApiKey pipes the key on stdin, never argv or env", async () => {
       'cat > "$CODEX_HOME/stdin.txt"',
     ].join("\n"),
   );
-  const status = await loginWithApiKey(box.home, KEY, { codexPath, env: box.env });
+  const status = await loginWithApiKey(box.home, KEY, {
+    codexPathOverride: codexPath,
+    env: box.env,
+  });
   assert.deepEqual(status.kind, "api_key");
   assert.equal(await readFile(join(box.home, "stdin.txt"), "utf8"), KEY);
   const argv = await readFile(join(box.home, "argv.txt"), "utf8");
@@ -165,7 +168,8 @@ test("loginWithApiKey rejects with an ExitError that never quotes the key", asyn
   const codexPath = await box.fake(
     'key=$(cat); echo "Error logging in: key $key was rejected" >&2; echo "$key"; exit 1',
   );
-  const error = await loginWithApiKey(box.home, KEY, { codexPath, env: box.env }).catch((e) => e);
+  const error = await loginWithApiKey(box.home, KEY, { codexPathOverride: codexPath, env: box.env })
+    .catch((e) => e);
   assert.ok(error instanceof ExitError);
   assert.equal(error.exitCode, 1);
   assert.match(error.stderrTail ?? "", /was rejected/);
@@ -173,10 +177,13 @@ test("loginWithApiKey rejects with an ExitError that never quotes the key", asyn
   for (const text of [error.message, error.stack, error.stderrTail, inspect(error, { depth: 5 })]) {
     assert.ok(!String(text).includes(KEY));
   }
-  await assert.rejects(loginWithApiKey(box.home, "  ", { codexPath }), TypeError);
-  const typeError = await loginWithApiKey(box.home, `${KEY}\nsecond`, { codexPath }).catch((e) =>
-    e
+  await assert.rejects(
+    loginWithApiKey(box.home, "  ", { codexPathOverride: codexPath }),
+    TypeError,
   );
+  const typeError = await loginWithApiKey(box.home, `${KEY}\nsecond`, {
+    codexPathOverride: codexPath,
+  }).catch((e) => e);
   assert.ok(typeError instanceof TypeError && !typeError.message.includes(KEY));
 });
 
@@ -195,7 +202,7 @@ test("loginWithDeviceCode surfaces link and code while the CLI still runs, then 
   );
   const prompts: DeviceCodePrompt[] = [];
   const status = await loginWithDeviceCode(box.home, {
-    codexPath,
+    codexPathOverride: codexPath,
     env: box.env,
     onPrompt(prompt) {
       prompts.push(prompt);
@@ -221,7 +228,7 @@ test("loginWithDeviceCode cancelled by its signal rejects and leaves no process"
   );
   const controller = new AbortController();
   const error = await loginWithDeviceCode(box.home, {
-    codexPath,
+    codexPathOverride: codexPath,
     env: box.env,
     signal: controller.signal,
     onPrompt: () => controller.abort(new Error("user closed the dialog")),
@@ -236,7 +243,7 @@ test("loginWithDeviceCode with an already aborted signal starts nothing", async 
   await using box = await sandbox();
   const codexPath = await box.fake('touch "$CODEX_HOME/started"');
   const error = await loginWithDeviceCode(box.home, {
-    codexPath,
+    codexPathOverride: codexPath,
     env: box.env,
     signal: AbortSignal.abort(),
     onPrompt: () => {},
@@ -250,7 +257,11 @@ test("loginWithDeviceCode rejects with an ExitError carrying the CLI's reason", 
   const codexPath = await box.fake(
     'echo "Error logging in with device code: device code request failed with status 404" >&2; exit 1',
   );
-  const error = await loginWithDeviceCode(box.home, { codexPath, env: box.env, onPrompt: () => {} })
+  const error = await loginWithDeviceCode(box.home, {
+    codexPathOverride: codexPath,
+    env: box.env,
+    onPrompt: () => {},
+  })
     .catch((e) => e);
   assert.ok(error instanceof ExitError);
   assert.equal(error.exitCode, 1);
@@ -260,21 +271,21 @@ test("loginWithDeviceCode rejects with an ExitError carrying the CLI's reason", 
 test("logout reports whether credentials were removed and fails on a CLI error", async () => {
   await using box = await sandbox();
   const loggedIn = await box.fake('echo "Successfully logged out" >&2');
-  assert.deepEqual(await logout(box.home, { codexPath: loggedIn, env: box.env }), {
+  assert.deepEqual(await logout(box.home, { codexPathOverride: loggedIn, env: box.env }), {
     wasLoggedIn: true,
   });
   const loggedOut = await box.fake('echo "Not logged in" >&2');
-  assert.deepEqual(await logout(box.home, { codexPath: loggedOut, env: box.env }), {
+  assert.deepEqual(await logout(box.home, { codexPathOverride: loggedOut, env: box.env }), {
     wasLoggedIn: false,
   });
   const failing = await box.fake('echo "Error logging out: permission denied" >&2; exit 1');
-  await assert.rejects(logout(box.home, { codexPath: failing, env: box.env }), ExitError);
+  await assert.rejects(logout(box.home, { codexPathOverride: failing, env: box.env }), ExitError);
 });
 
 test("authStatus keeps unknown output verbatim", async () => {
   await using box = await sandbox();
   const codexPath = await box.fake('echo "Signed in via telepathy" >&2; exit 0');
-  const status = await authStatus(box.home, { codexPath, env: box.env });
+  const status = await authStatus(box.home, { codexPathOverride: codexPath, env: box.env });
   assert.deepEqual(status, { kind: "unknown", raw: "Signed in via telepathy", exitCode: 0 });
 });
 
@@ -283,9 +294,18 @@ test("auth functions reject a home that is a file before running anything", asyn
   const codexPath = await box.fake('touch "$TMPDIR/ran"');
   const file = join(box.root, "not-a-home");
   await writeFile(file, "x");
-  await assert.rejects(authStatus(file, { codexPath, env: box.env }), CodexHomeError);
-  await assert.rejects(loginWithApiKey(file, KEY, { codexPath, env: box.env }), CodexHomeError);
-  await assert.rejects(logout(file, { codexPath, env: box.env }), CodexHomeError);
+  await assert.rejects(
+    authStatus(file, { codexPathOverride: codexPath, env: box.env }),
+    CodexHomeError,
+  );
+  await assert.rejects(
+    loginWithApiKey(file, KEY, { codexPathOverride: codexPath, env: box.env }),
+    CodexHomeError,
+  );
+  await assert.rejects(
+    logout(file, { codexPathOverride: codexPath, env: box.env }),
+    CodexHomeError,
+  );
   assert.equal((await readdir(box.root)).includes("ran"), false);
 });
 
@@ -303,7 +323,7 @@ test("no auth result, error or debug string ever contains the key", async () => 
       "esac",
     ].join("\n"),
   );
-  const options = { codexPath: leaky, env: box.env };
+  const options = { codexPathOverride: leaky, env: box.env };
   const seen: unknown[] = [];
   const settle = (p: Promise<unknown>) => p.then((v) => seen.push(v), (e) => seen.push(e));
   await settle(loginWithApiKey(box.home, KEY, options));
@@ -342,8 +362,14 @@ test("authStatus, logout and loginWithApiKey refuse a FIFO auth.json at once, na
   const isRefusal = (e: unknown) =>
     e instanceof CodexHomeError && e.path === fifo && e.reason === "io" &&
     e.message === `Cannot read auth.json ${fifo}: it is a FIFO, not a regular file`;
-  await assert.rejects(authStatus(box.home, { codexPath, env: box.env }), isRefusal);
-  await assert.rejects(logout(box.home, { codexPath, env: box.env }), isRefusal);
-  await assert.rejects(loginWithApiKey(box.home, KEY, { codexPath, env: box.env }), isRefusal);
+  await assert.rejects(
+    authStatus(box.home, { codexPathOverride: codexPath, env: box.env }),
+    isRefusal,
+  );
+  await assert.rejects(logout(box.home, { codexPathOverride: codexPath, env: box.env }), isRefusal);
+  await assert.rejects(
+    loginWithApiKey(box.home, KEY, { codexPathOverride: codexPath, env: box.env }),
+    isRefusal,
+  );
   await assert.rejects(inspectAuthFile(box.home), isRefusal);
 });

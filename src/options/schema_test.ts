@@ -9,8 +9,8 @@ import {
   TURN_OVERRIDES,
 } from "./schema.ts";
 import { checkCommandOptions } from "../commands/_prepare.ts";
-import { checkRunOptions } from "../commands/run.ts";
-import type { RunCommandOptions } from "../commands/run.ts";
+import { checkRunOptions } from "../commands/run_command.ts";
+import type { RunCommandOptions } from "../commands/run_command.ts";
 import { threadSettings } from "../app_server/lane.ts";
 
 const sorted = (keys: readonly string[]): string[] => [...keys].sort();

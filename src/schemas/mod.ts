@@ -23,12 +23,12 @@
  *
  * @module
  */
-export { threadEventSchema, threadItemSchema } from "../event_schemas.ts";
+export { threadEventSchema, threadItemSchema } from "./event_schemas.ts";
 export { EVENT_FIELDS, ITEM_FIELDS } from "../events.ts";
 export { isKnownEventType, isKnownItemType } from "../events.ts";
 export { decodeThreadEvents } from "../streams/thread_event_stream.ts";
 // The event and item types these signatures use, named here so this entry documents itself.
-export type { EventSchema } from "../event_schemas.ts";
+export type { EventSchema } from "./event_schemas.ts";
 export type { ThreadEventDecoderOptions } from "../streams/thread_event_stream.ts";
 export type {
   AgentMessageItem,

@@ -11,9 +11,9 @@ import { AbortError, CodexError } from "../errors.ts";
 import type { ThreadEvent } from "../events.ts";
 import { turnExecArgs } from "../exec/lane.ts";
 import { resolveLayers } from "../options/layers.ts";
-import type { NormalizedInput, TurnLane, TurnRequest } from "../lane.ts";
+import type { NormalizedInput, TurnLane, TurnRequest } from "../lanes/lane.ts";
 import type { CodexOptions, ThreadOptions } from "../options.ts";
-import { numberItems } from "./events.ts";
+import { numberItems } from "./event_builders.ts";
 
 /** What one turn asked the lane for. */
 export interface MockTurnCall {

@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { Codex } from "../codex.ts";
 import { AbortError, ExitError, TurnFailedError } from "../errors.ts";
 import type { ThreadEvent } from "../events.ts";
-import { events } from "./events.ts";
+import { events } from "./event_builders.ts";
 import { createMockCodex, mockLane } from "./mock_lane.ts";
 
 test("new Codex({ lane: mockLane(...) }) runs Thread.run on scripted events", async () => {

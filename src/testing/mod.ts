@@ -50,7 +50,7 @@ export type { NatsServer, StartNatsServerOptions } from "./nats_server.ts";
 export { offlineCodexConfig, offlineOssConfig } from "./offline.ts";
 export type { OfflineCodex, OfflineCodexOptions, OfflineConfig, OfflineOss } from "./offline.ts";
 // A lane combinator: mostly of use with lanes of one's own, such as the mock lane.
-export { withRetry } from "../retry.ts";
+export { withRetry } from "../lanes/retry.ts";
 export { chunkBytes, fixtureStream, readFixture } from "./fixtures.ts";
 export { createMockCodex, mockLane } from "./mock_lane.ts";
 export type {
@@ -62,7 +62,7 @@ export type {
   MockTurnCall,
   MockTurnScript,
 } from "./mock_lane.ts";
-export { events } from "./events.ts";
+export { events } from "./event_builders.ts";
 export type {
   ApprovalRequestedOptions,
   ApprovalResolvedOptions,
@@ -72,11 +72,11 @@ export type {
   ItemBuilderOptions,
   McpToolCallBuilderOptions,
   TurnBuilderOptions,
-} from "./events.ts";
+} from "./event_builders.ts";
 export { namedFixtures } from "./named_fixtures.ts";
 // A mock lane stands in for exec or the app-server (`new Codex({ lane })`), and fakes build the
 // SDK's errors: the lane's shape and the errors' options are documented here.
-export type { NormalizedInput, TurnLane, TurnRequest } from "../lane.ts";
+export type { NormalizedInput, TurnLane, TurnRequest } from "../lanes/lane.ts";
 export type {
   BundleErrorOptions,
   CodexErrorOptions,

@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { allSettled } from "./_settle.ts";
+import { allSettled } from "./settle.ts";
 
 test("allSettled gives every value in order", async () => {
   assert.deepEqual(await allSettled([Promise.resolve(1), "two", Promise.resolve(3)]), [

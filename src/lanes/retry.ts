@@ -11,10 +11,10 @@
  *
  * @module
  */
-import { AbortError, ConnectionClosedError } from "./errors.ts";
-import type { ThreadEvent } from "./events.ts";
+import { AbortError, ConnectionClosedError } from "../errors.ts";
+import type { ThreadEvent } from "../events.ts";
 import type { TurnLane, TurnRequest } from "./lane.ts";
-import type { RetryFailure, RetryOptions } from "./options/retry.ts";
+import type { RetryFailure, RetryOptions } from "../options/retry.ts";
 
 /** Why a failure counts as transient, or `undefined` when it does not. */
 export interface TransientCause {

@@ -7,14 +7,14 @@
  * @module
  */
 import * as v from "valibot";
-import { EVENT_FIELDS, ITEM_FIELDS } from "./events.ts";
+import { EVENT_FIELDS, ITEM_FIELDS } from "../events.ts";
 import type {
   FieldSpec,
   ThreadEvent,
   ThreadItem,
   UnknownThreadEvent,
   UnknownThreadItem,
-} from "./events.ts";
+} from "../events.ts";
 
 function fieldSchema(spec: FieldSpec): v.GenericSchema {
   switch (spec) {

@@ -229,7 +229,7 @@ const ZERO: Usage = {
  *
  * @example Deltas become item.updated
  * ```ts
- * import { TurnNormalizer } from "./events.ts";
+ * import { TurnNormalizer } from "./notifications.ts";
  * const turn = new TurnNormalizer();
  * turn.push("item/started", { turnId: "t", item: { type: "agentMessage", id: "m", text: "" } });
  * const [event] = turn.push("item/agentMessage/delta", { turnId: "t", itemId: "m", delta: "Hi" });

@@ -1,11 +1,11 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { AppServer } from "./app_server.ts";
-import type { AppServerMethod } from "./methods.ts";
-import { AppServerProtocolError } from "./methods.ts";
+import type { AppServerMethod } from "./typed_calls.ts";
+import { AppServerProtocolError } from "./typed_calls.ts";
 import { scriptedTransport } from "./_test_helpers.ts";
 import type { Script } from "./_test_helpers.ts";
-import { Conversations } from "../conversations.ts";
+import { Conversations } from "./conversations.ts";
 import newer from "./testdata/results_0.171.0.json" with { type: "json" };
 import * as v from "valibot";
 import { PROTOCOL_CLI_VERSION } from "./protocol/methods.ts";

@@ -1,9 +1,9 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { events, numberItems } from "./events.ts";
+import { events, numberItems } from "./event_builders.ts";
 import { isKnownEventType, isKnownItemType, safeParseEvent } from "../events.ts";
 import type { ThreadEvent } from "../events.ts";
-import { threadEventSchema } from "../event_schemas.ts";
+import { threadEventSchema } from "../schemas/event_schemas.ts";
 import { decodeThreadEvents } from "../streams/thread_event_stream.ts";
 
 /** One event of every builder, as a scripted turn would use them. */

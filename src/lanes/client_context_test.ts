@@ -3,11 +3,11 @@ import assert from "node:assert/strict";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { ResolvedBinary } from "./binary/resolve.ts";
+import type { ResolvedBinary } from "../binary/resolve.ts";
 import { ClientContext, createClientContext } from "./client_context.ts";
-import { BinaryNotFoundError } from "./errors.ts";
-import { ExecLane } from "./exec/lane.ts";
-import { getSpawner } from "./runtime/mod.ts";
+import { BinaryNotFoundError } from "../errors.ts";
+import { ExecLane } from "../exec/lane.ts";
+import { getSpawner } from "../runtime/mod.ts";
 
 test("A turn fails only once the CODEX_HOME its context started preparing is ready", async () => {
   const seen: string[] = [];

@@ -11,19 +11,19 @@
  * @module
  */
 import process from "node:process";
-import { allSettled } from "./_settle.ts";
-import { resolveCodexBinary } from "./binary/resolve.ts";
-import type { ResolvedBinary } from "./binary/resolve.ts";
-import { buildConfigArgs } from "./exec/args.ts";
-import { configuredShellEnvExclude } from "./home/config_toml.ts";
-import { defaultCodexHome, ensureCodexHome } from "./home/layout.ts";
-import type { CodexOptions } from "./options.ts";
-import type { OptionGate } from "./options/gates.ts";
-import { spawnerFor } from "./process/spawner.ts";
-import { Redactor } from "./redact.ts";
-import type { Spawner } from "./runtime/mod.ts";
-import type { InstalledGate } from "../capabilities/installed_gate.ts";
-import type { FitModel } from "./model_fit.ts";
+import { allSettled } from "../process/settle.ts";
+import { resolveCodexBinary } from "../binary/resolve.ts";
+import type { ResolvedBinary } from "../binary/resolve.ts";
+import { buildConfigArgs } from "../exec/args.ts";
+import { configuredShellEnvExclude } from "../home/config_toml.ts";
+import { defaultCodexHome, ensureCodexHome } from "../home/layout.ts";
+import type { CodexOptions } from "../options.ts";
+import type { OptionGate } from "../options/gates.ts";
+import { spawnerFor } from "../process/spawner.ts";
+import { Redactor } from "../redact.ts";
+import type { Spawner } from "../runtime/mod.ts";
+import type { InstalledGate } from "../../capabilities/installed_gate.ts";
+import type { FitModel } from "../model_fit.ts";
 
 /** What a turn runs with, resolved for it from the client's context. */
 export interface ResolvedClient {
@@ -136,7 +136,7 @@ export class ClientContext implements TurnContext {
    */
   models(): Promise<{ models: readonly FitModel[]; version?: string }> {
     this.#models ??= this.resolve({ gate: true }).then(async ({ binary, codexHome, gate }) => {
-      const { debugModels } = await import("./commands/debug.ts");
+      const { debugModels } = await import("../commands/debug.ts");
       const models = await debugModels({
         codexPathOverride: binary.path,
         codexHome,
@@ -175,7 +175,7 @@ export class ClientContext implements TurnContext {
     const given = this.options.capabilities;
     if (given !== undefined) return given === false ? undefined : given;
     const onWarning = this.options.onWarning;
-    this.#gateOf ??= import("../capabilities/installed_gate.ts").then((m) =>
+    this.#gateOf ??= import("../../capabilities/installed_gate.ts").then((m) =>
       m.installedGate({ onWarning })
     );
     return await (await this.#gateOf)(binary);
@@ -187,7 +187,7 @@ export class ClientContext implements TurnContext {
     if (range === undefined) return Promise.resolve();
     let checked = this.#versionChecks.get(path);
     if (!checked) {
-      checked = import("../capabilities/require.ts").then(async ({ requireCodexVersion }) => {
+      checked = import("../../capabilities/require.ts").then(async ({ requireCodexVersion }) => {
         await requireCodexVersion(path, range, { spawner: this.spawner });
       });
       this.#versionChecks.set(path, checked);

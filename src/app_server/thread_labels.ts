@@ -8,7 +8,7 @@
  *
  * @module
  */
-import type { AppServer } from "./app_server/app_server.ts";
+import type { AppServer } from "./app_server.ts";
 
 /** The attachment type labels are kept under. */
 export const LABEL_ATTACHMENT_TYPE = "codexkit.label";

@@ -12,8 +12,8 @@
  *
  * @module
  */
-import type { AppServer } from "./app_server/app_server.ts";
-import type { P } from "./app_server/_wire.ts";
+import type { AppServer } from "./app_server.ts";
+import type { P } from "./_wire.ts";
 
 /** An attachment's identity on its thread: its type and key. */
 export interface AttachmentKey {

@@ -1,10 +1,10 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { AppServer } from "./app_server/app_server.ts";
-import { ScriptedError, scriptedTransport } from "./app_server/_test_helpers.ts";
-import type { Script, ScriptedTransport } from "./app_server/_test_helpers.ts";
+import { AppServer } from "./app_server.ts";
+import { ScriptedError, scriptedTransport } from "./_test_helpers.ts";
+import type { Script, ScriptedTransport } from "./_test_helpers.ts";
 import { accountLogin } from "./account_login.ts";
-import { TimeoutError, UnsupportedError } from "./errors.ts";
+import { TimeoutError, UnsupportedError } from "../errors.ts";
 
 const COMPLETED = "account/login/completed";
 

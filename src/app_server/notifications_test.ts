@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { toThreadItem, TurnNormalizer } from "./events.ts";
+import { toThreadItem, TurnNormalizer } from "./notifications.ts";
 
 test("toThreadItem maps app-server items to the exec lane's shapes", () => {
   const table: [unknown, unknown][] = [

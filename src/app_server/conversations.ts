@@ -14,17 +14,17 @@
  */
 import { checkLabels, threadsLabelled } from "./thread_labels.ts";
 import process from "node:process";
-import { CodexError, UnsupportedError } from "./errors.ts";
-import { findSession, listSessions } from "./home/sessions.ts";
-import type { SessionSummary } from "./home/sessions.ts";
-import { runToEnd } from "./process/run_to_end.ts";
-import { spawnerFor } from "./process/spawner.ts";
-import { stopError } from "./process/stop_error.ts";
-import type { Spawner } from "./runtime/mod.ts";
-import type { AppServer } from "./app_server/app_server.ts";
-import type * as P from "./app_server/protocol/types.ts";
-import { snakeStatus, toThreadItem } from "./app_server/events.ts";
-import type { ThreadItem, UnknownThreadItem } from "./events.ts";
+import { CodexError, UnsupportedError } from "../errors.ts";
+import { findSession, listSessions } from "../home/sessions.ts";
+import type { SessionSummary } from "../home/sessions.ts";
+import { runToEnd } from "../process/run_to_end.ts";
+import { spawnerFor } from "../process/spawner.ts";
+import { stopError } from "../process/stop_error.ts";
+import type { Spawner } from "../runtime/mod.ts";
+import type { AppServer } from "./app_server.ts";
+import type * as P from "./protocol/types.ts";
+import { snakeStatus, toThreadItem } from "./notifications.ts";
+import type { ThreadItem, UnknownThreadItem } from "../events.ts";
 
 /** One saved thread. */
 export interface ThreadSummary {
@@ -669,7 +669,7 @@ export class Conversations {
   }
 }
 
-export { defaultCodexHome } from "./home/layout.ts";
+export { defaultCodexHome } from "../home/layout.ts";
 
 /** Options of {@linkcode applyTurnDiff}. */
 export interface ApplyDiffOptions {

@@ -20,7 +20,7 @@ import { ensureCodexHome } from "./layout.ts";
 /** Options every auth command takes. */
 export interface CodexCliOptions {
   /** The codex binary (default: the SDK's resolution chain: `CODEX_PATH`, npm package, PATH). */
-  codexPath?: string;
+  codexPathOverride?: string;
   /**
    * The child's base environment (default: this process's). `CODEX_HOME` is always replaced
    * by the home passed in; nothing is written back to this process's environment.
@@ -90,7 +90,7 @@ export async function runCodexCli(
   // Whatever credentials the home already holds are secrets too, whatever the command.
   const secrets = [...(run.secrets ?? []), ...await storedSecrets(codexHome)];
   const baseEnv = options.env ?? process.env;
-  const binary = await resolveCodexBinary({ override: options.codexPath, env: baseEnv });
+  const binary = await resolveCodexBinary({ override: options.codexPathOverride, env: baseEnv });
   const env = buildExecEnv({ base: baseEnv, codexHome, pathDirs: binary.pathDirs });
   const command = [binary.path, ...args];
   // Only the kept tail is scrubbed; a secret cut at its start is removed too.

@@ -16,10 +16,10 @@
  *
  * @module
  */
-import type { AppServer } from "./app_server/app_server.ts";
-import type { TokenRefreshRequest } from "./options/server_requests.ts";
-import { RpcError, TimeoutError, UnsupportedError } from "./errors.ts";
-import { within } from "./process/long_timer.ts";
+import type { AppServer } from "./app_server.ts";
+import type { TokenRefreshRequest } from "../options/server_requests.ts";
+import { RpcError, TimeoutError, UnsupportedError } from "../errors.ts";
+import { within } from "../process/long_timer.ts";
 
 /** How a login ended (`account/login/completed`). */
 export interface LoginOutcome {

@@ -1,9 +1,9 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { threadEventSchema, threadItemSchema } from "./event_schemas.ts";
-import { EVENT_FIELDS, isKnownEventType, ITEM_FIELDS, safeParseEvent } from "./events.ts";
-import { decodeThreadEvents } from "./streams/thread_event_stream.ts";
-import { toApprovalRequest } from "./app_server/approvals.ts";
+import { EVENT_FIELDS, isKnownEventType, ITEM_FIELDS, safeParseEvent } from "../events.ts";
+import { decodeThreadEvents } from "../streams/thread_event_stream.ts";
+import { toApprovalRequest } from "../app_server/approvals.ts";
 
 const NAMES = [
   "__proto__",

@@ -2,11 +2,11 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readdir, readFile } from "node:fs/promises";
 import { threadEventSchema, threadItemSchema } from "./event_schemas.ts";
-import { safeParseEvent } from "./events.ts";
+import { safeParseEvent } from "../events.ts";
 
 /** Every recorded fixture event, plus variants with one field broken or removed. */
 async function corpus(): Promise<Record<string, unknown>[]> {
-  const dir = new URL("../tests/fixtures/", import.meta.url);
+  const dir = new URL("../../tests/fixtures/", import.meta.url);
   const events: Record<string, unknown>[] = [];
   for (const name of (await readdir(dir)).filter((n) => n.endsWith(".jsonl"))) {
     for (const line of (await readFile(new URL(name, dir), "utf8")).split("\n")) {

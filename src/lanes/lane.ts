@@ -6,4 +6,4 @@
  *
  * @module
  */
-export type { NormalizedInput, TurnLane, TurnRequest } from "./options.ts";
+export type { NormalizedInput, TurnLane, TurnRequest } from "../options.ts";

@@ -107,7 +107,14 @@ export type {
   BundleSource,
   CodexConfigObject,
   CodexConfigValue,
+  CodexOptions,
   ModelReasoningEffort,
   SandboxMode,
   WebSearchMode,
 } from "../options.ts";
+export type { OptionGate } from "../options/gates.ts";
+export type { GateAnswer } from "../options/gates.ts";
+export type { GatedOption } from "../options/gates.ts";
+export type { RetryOptions } from "../options/retry.ts";
+export type { RuntimeName } from "../options.ts";
+export type { UnsupportedPolicy } from "../options/gates.ts";

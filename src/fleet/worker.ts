@@ -17,7 +17,7 @@ import type { JsMsg } from "@nats-io/jetstream";
 import { Codex } from "../codex.ts";
 import { runCodexCli } from "../home/_codex_cli.ts";
 import { parseVersion } from "../../capabilities/semver.ts";
-import type { BundleSource, CodexConfigObject, ThreadOptions } from "../options.ts";
+import type { CodexOptions, ThreadOptions } from "../options.ts";
 import { Redactor } from "../redact.ts";
 import type { ThreadEvent } from "../events.ts";
 import {
@@ -90,33 +90,26 @@ export interface FleetWorkerOptions extends FleetConnectionOptions {
   onMetric?: (metric: FleetMetric) => void;
 }
 
-/** Options of a worker's `Codex` client (see `CodexOptions` of the root entry). */
-export interface FleetCodexOptions {
-  /** Path of the codex binary. */
-  codexPathOverride?: string;
-  /** A pinned bundle to run codex from. */
-  bundle?: BundleSource;
-  /** The API's base URL. */
-  baseUrl?: string;
-  /** The API key (this worker's own; it never travels). */
-  apiKey?: string;
-  /** Nested config. */
-  config?: CodexConfigObject;
-  /** Raw `-c key=value` overrides. */
-  configOverrides?: string[];
-  /** The whole environment of codex children (default: this process's). */
-  env?: Record<string, string>;
-  /** Config profile. */
-  profile?: string;
-  /** Grace period between SIGTERM and SIGKILL. */
-  killGraceMs?: number;
-  /** Longest JSONL line accepted. */
-  maxLineBytes?: number;
-  /** Called with each stderr line of codex. */
-  onStderr?: (line: string) => void;
-  /** Called with warnings. */
-  onWarning?: (message: string) => void;
-}
+/**
+ * Options of a worker's `Codex` client: the client options that describe the worker's own
+ * machine (binary, key, config, environment, process limits). Thread and turn settings travel
+ * with each turn instead.
+ */
+export type FleetCodexOptions = Pick<
+  CodexOptions,
+  | "codexPathOverride"
+  | "bundle"
+  | "baseUrl"
+  | "apiKey"
+  | "config"
+  | "configOverrides"
+  | "env"
+  | "profile"
+  | "killGraceMs"
+  | "maxLineBytes"
+  | "onStderr"
+  | "onWarning"
+>;
 
 /** What a worker did, returned when it stops. */
 export interface FleetWorkerReport {

@@ -45,11 +45,21 @@ async function isolatedServer(options: AppServerOptions = {}) {
     ...options,
   });
   const authModes: (string | null)[] = [];
-  server.on("account/updated", (p) => authModes.push((p as { authMode: string | null }).authMode));
+  const waiters: (() => void)[] = [];
+  server.on("account/updated", (p) => {
+    authModes.push((p as { authMode: string | null }).authMode);
+    for (const wake of waiters.splice(0)) wake();
+  });
+  /** The modes of the first `n` account/updated notifications (they may follow a call's answer). */
+  const modes = async (n: number): Promise<(string | null)[]> => {
+    while (authModes.length < n) await new Promise<void>((resolve) => waiters.push(resolve));
+    return authModes.slice(0, n);
+  };
   return {
     server,
     home: home.path,
     authModes,
+    modes,
     async [Symbol.asyncDispose]() {
       await server.close();
       await home[Symbol.asyncDispose]();
@@ -77,7 +87,7 @@ test("External ChatGPT tokens log codex in without writing auth.json, and logout
   assert.deepEqual(outcome, { success: true, error: null });
   assert.ok(!(await readdir(r.home)).includes("auth.json"), "tokens stay in memory");
   await login.logout();
-  assert.deepEqual(r.authModes, ["chatgptAuthTokens", null]);
+  assert.deepEqual(await r.modes(2), ["chatgptAuthTokens", null]);
 });
 
 test("Without the experimental API codex refuses external tokens, as an UnsupportedError", {
@@ -100,7 +110,7 @@ test("An API key login is stored in auth.json; logout removes it", { skip }, asy
   assert.ok((await readdir(r.home)).includes("auth.json"));
   await login.logout();
   assert.ok(!(await readdir(r.home)).includes("auth.json"));
-  assert.deepEqual(r.authModes, ["apikey", null]);
+  assert.deepEqual(await r.modes(2), ["apikey", null]);
 });
 
 test(

@@ -16,6 +16,8 @@ export interface OtelSpan {
   addEvent(name: string, attributes?: OtelAttributes): unknown;
   setStatus(status: { code: number; message?: string }): unknown;
   end(): void;
+  /** False for the no-op span of a host that registered no tracer. */
+  isRecording?(): boolean;
 }
 
 /** A tracer. */

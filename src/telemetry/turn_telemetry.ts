@@ -87,6 +87,8 @@ export class TurnTelemetry {
   #answer: string | undefined;
   #ended = false;
   #common: OtelAttributes;
+  // With no tracer registered the spans record nothing: only what the metrics need is kept.
+  #recording: boolean;
 
   /** Starts the turn's span. */
   constructor(api: OtelApi, start: TurnTelemetryStart) {
@@ -107,10 +109,18 @@ export class TurnTelemetry {
       },
     });
     this.#context = api.trace.setSpan(api.context.active(), this.#span);
+    this.#recording = this.#span.isRecording?.() ?? true;
   }
 
   /** Folds one event of the turn. */
   event(event: ThreadEvent): void {
+    if (!this.#recording) {
+      // Turn duration and failures are known at the end; only the tokens come from an event.
+      if (event.type === "turn.completed") {
+        this.#usage = { input: event.usage.input_tokens, output: event.usage.output_tokens };
+      } else if (event.type === "turn.failed") this.#failure = "turn_failed";
+      return;
+    }
     if (this.#retry && event.type !== "retry.scheduled") {
       this.#retry.end();
       this.#retry = undefined;

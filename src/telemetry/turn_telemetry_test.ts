@@ -120,3 +120,54 @@ test("recordContent scrubs the client's secrets from what it records", () => {
   assert.ok(text.includes("curl -H"), text);
   assert.ok(!text.includes("sk-secret-123456"), text);
 });
+
+test("With no tracer recording, a turn's items cost no spans; the turn span still ends", () => {
+  const started: string[] = [];
+  let ended = 0;
+  const span = {
+    setAttribute: () => span,
+    addEvent: () => span,
+    setStatus: () => span,
+    end: () => void ended++,
+    isRecording: () => false,
+  };
+  const instrument = () => ({ record: () => {}, add: () => {} });
+  const noop = {
+    trace: {
+      getTracer: () => ({
+        startSpan: (name: string) => {
+          started.push(name);
+          return span;
+        },
+      }),
+      setSpan: () => ({}),
+    },
+    context: { active: () => ({}) },
+    metrics: {
+      getMeter: () => ({
+        createHistogram: instrument,
+        createCounter: instrument,
+      }),
+    },
+    SpanStatusCode: { ERROR: 2, OK: 1 },
+  } as unknown as OtelApi;
+  const t = new TurnTelemetry(noop, {
+    threadId: "th-1",
+    transport: "exec",
+    prompt: "p",
+    recordContent: false,
+    secrets: () => [],
+  });
+  t.event(item({
+    type: "item.started",
+    item: { id: "c1", type: "command_execution", command: "ls", status: "in_progress" },
+  }));
+  t.event(item({ type: "item.completed", item: { id: "c1", type: "command_execution" } }));
+  t.event(item({
+    type: "turn.completed",
+    usage: { input_tokens: 7, cached_input_tokens: 0, output_tokens: 3 },
+  }));
+  t.end();
+  assert.deepEqual(started, ["invoke_agent codex"], "no span per item");
+  assert.equal(ended, 1);
+});

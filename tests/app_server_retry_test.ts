@@ -2,7 +2,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { ConnectionClosedError, ExitError } from "../src/errors.ts";
+import { ConnectionClosedError } from "../src/errors.ts";
 import type { ThreadEvent } from "../src/events.ts";
 import type { TurnLane, TurnRequest } from "../src/lanes/lane.ts";
 import { backoffMs, retryAfterMs, transientTurnFailure, withRetry } from "../src/lanes/retry.ts";

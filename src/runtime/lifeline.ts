@@ -209,6 +209,9 @@ function onHostSignal(name: HostSignal): void {
  * with the host's tag and its descendants. POSIX sh only (dash, bash, busybox).
  */
 const WATCHDOG_SCRIPT = [
+  // Signals meant for the host (Ctrl-C to its group, a SIGTERM to all) must not end the one
+  // process that cleans up after it, whatever a runtime makes of `detached`.
+  "trap '' INT TERM HUP QUIT",
   "needle=$1",
   'groups=" "',
   "while IFS= read -r line; do",

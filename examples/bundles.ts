@@ -23,7 +23,7 @@ try {
 
   await using server = await startFakeResponsesServer([reply.message("Ran on the bundle.")]);
   const { config, env } = offlineCodexConfig(server);
-  const codex = new Codex({
+  await using codex = new Codex({
     bundle,
     config,
     env: { PATH: process.env.PATH ?? "", TMPDIR: scratch, ...env },

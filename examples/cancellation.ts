@@ -19,7 +19,7 @@ try {
     reply.message("unreachable"),
   ]);
   const { config, env } = offlineCodexConfig(server);
-  const codex = new Codex({
+  await using codex = new Codex({
     config,
     env: { PATH: process.env.PATH ?? "", TMPDIR: scratch, ...env },
     codexHome: join(scratch, "home"),

@@ -102,7 +102,7 @@ async function main(): Promise<number> {
   await mkdir(work);
 
   // 3. Stream a turn and show it as it happens.
-  const codex = new Codex(options);
+  await using codex = new Codex(options);
   const thread = codex.startThread({
     workingDirectory: work,
     skipGitRepoCheck: true,

@@ -33,8 +33,12 @@ try {
   });
   // The prompt is never in argv: `-` makes codex read it from stdin.
   console.log(`argv: codex ${args.slice(0, 2).join(" ")} ... ${args.slice(-5).join(" ")}`);
+  // The stream ends at turn.completed; codex's own exit is waited for in the background, and a
+  // host that removes the home afterwards waits for that first.
+  const exits: Promise<void>[] = [];
   const events = runExec({
     spawner: spawnerFor(),
+    background: (exit) => void exits.push(exit),
     // Runs when the stream is first read: the place for the binary lookup or a temp home.
     // CODEX_HOME must exist before codex starts (0.171).
     prepare: async () => {
@@ -50,6 +54,7 @@ try {
       if (event.type === "turn.completed") console.log("turn completed");
     }
   }
+  await Promise.all(exits);
 } finally {
   await rm(scratch, { recursive: true, force: true });
 }

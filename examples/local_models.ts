@@ -23,7 +23,7 @@ try {
   );
   // env holds CODEX_OSS_BASE_URL; a real app sets it to http://127.0.0.1:11434/v1 for Ollama.
   const { config, env } = offlineOssConfig(server);
-  const codex = new Codex({
+  await using codex = new Codex({
     config: config as CodexOptions["config"],
     env: { PATH: process.env.PATH ?? "", HOME: scratch, TMPDIR: scratch, ...env },
     codexHome: join(scratch, "home"),

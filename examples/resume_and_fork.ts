@@ -25,7 +25,10 @@ try {
     env: { PATH: process.env.PATH ?? "", TMPDIR: scratch, ...env },
     codexHome: join(scratch, "home"),
   };
-  const first = new Codex(options).startThread({
+  // `await using` closes each client before the scratch dir goes: a codex that lingers after
+  // its turn is stopped in the background, and close() waits for it.
+  await using firstClient = new Codex(options);
+  const first = firstClient.startThread({
     workingDirectory: scratch,
     skipGitRepoCheck: true,
   });
@@ -34,7 +37,7 @@ try {
   console.log(`thread ${id}`);
 
   // A new client, as after a restart: only the id is carried over.
-  const codex = new Codex(options);
+  await using codex = new Codex(options);
   const resumed = codex.resumeThread(id, { workingDirectory: scratch, skipGitRepoCheck: true });
   const again = await resumed.run("Which colour did I say?");
   console.log(

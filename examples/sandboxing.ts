@@ -23,7 +23,7 @@ try {
       reply.message("Tried to write note.txt."),
     ]);
     const { config, env } = offlineCodexConfig(server);
-    const codex = new Codex({
+    await using codex = new Codex({
       config,
       env: { PATH: process.env.PATH ?? "", TMPDIR: scratch, ...env },
       codexHome: join(scratch, `home-${sandboxMode}`),

@@ -29,7 +29,7 @@ try {
     reply.message('{"verdict":"maybe"}'),
   ]);
   const { config, env } = offlineCodexConfig(server);
-  const codex = new Codex({
+  await using codex = new Codex({
     config,
     env: { PATH: process.env.PATH ?? "", TMPDIR: scratch, ...env },
     codexHome: join(scratch, "home"),

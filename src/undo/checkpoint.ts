@@ -10,7 +10,7 @@
  *
  * @module
  */
-import { copyFile, mkdtemp, rm, unlink } from "node:fs/promises";
+import { copyFile, mkdtemp, rm, stat, unlink, utimes } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { isAbsolute, join, resolve } from "node:path";
 import process from "node:process";
@@ -219,7 +219,13 @@ class Git {
       let real = (await this.run(["rev-parse", "--git-path", "index"], {}, "find the index"))
         .trim();
       if (!isAbsolute(real)) real = join(this.#cwd, real);
-      await copyFile(real, index).catch(() => {});
+      // The copy keeps the real index's times: git trusts a cached stat only for files last
+      // changed before the index was written ("racy git"), and a copy stamped now would make
+      // a same-size edit within the index's second look unchanged.
+      await copyFile(real, index).then(async () => {
+        const { atime, mtime } = await stat(real);
+        await utimes(index, atime, mtime);
+      }).catch(() => rm(index, { force: true }));
       await this.run(["add", "-A", "--", "."], { GIT_INDEX_FILE: index }, "stage a snapshot");
       return (await this.run(["write-tree"], { GIT_INDEX_FILE: index }, "write the snapshot"))
         .trim();

@@ -72,6 +72,14 @@ async function countStream(stream: ReadableStream<unknown>): Promise<number> {
   return n;
 }
 
+/** Counts the events of a stream of batches (what the lanes yield). */
+async function countBatched(stream: ReadableStream<readonly unknown[]>): Promise<number> {
+  const reader = stream.getReader();
+  let n = 0;
+  for (let r = await reader.read(); !r.done; r = await reader.read()) n += r.value.length;
+  return n;
+}
+
 /** Cumulative stages, from the bare baseline to the whole public API. */
 const stages: [string, Reader][] = [
   ["native spawn + split + JSON.parse (baseline)", bare],
@@ -137,7 +145,7 @@ const stages: [string, Reader][] = [
   [
     "runExec alone (src/exec/run_exec.ts: fused decode, one read per chunk)",
     (fake) =>
-      countStream(runExec({
+      countBatched(runExec({
         spawner: getSpawner(),
         prepare: () =>
           Promise.resolve({ binary: fake.bin, args: [], displayCommand: [fake.bin], env }),
@@ -157,7 +165,7 @@ const stages: [string, Reader][] = [
           configuredExclude: undefined,
         }),
     });
-    return countStream(lane.runTurn({
+    return countBatched(lane.runTurn({
       input: { prompt: "go", images: [] },
       threadId: null,
       threadOptions: {},

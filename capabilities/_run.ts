@@ -13,6 +13,7 @@ export type RunOutcome =
   | { kind: "exited"; code: number | null; signal: string | null; stdout: string; stderr: string }
   | { kind: "spawn-failed"; message: string }
   | { kind: "timeout"; timeoutMs: number }
+  | { kind: "overflow"; limitBytes: number }
   | { kind: "aborted"; reason: unknown };
 
 /** Options of {@linkcode runCommand}. */
@@ -54,7 +55,9 @@ export async function runCommand(
   const { stopped } = result;
   if (stopped?.kind === "timeout") return { kind: "timeout", timeoutMs: stopped.timeoutMs };
   if (stopped?.kind === "abort") return { kind: "aborted", reason: stopped.reason };
-  // An overflow ends as the kill it was: a signal, no help page.
+  // No help page or version line is this long: the answer of a binary that is not codex (or a
+  // wrapper that runs something else), the same on every run, so not a passing failure.
+  if (stopped?.kind === "overflow") return { kind: "overflow", limitBytes: stopped.limitBytes };
   return {
     kind: "exited",
     code: result.exitCode,

@@ -299,6 +299,13 @@ function stepOutput(step: string, out: RunOutcome, gaps: Gap[]): string | undefi
     case "aborted":
       gaps.push({ step, reason: "Aborted by the caller", transient: true });
       return undefined;
+    case "overflow":
+      gaps.push({
+        step,
+        reason: `Printed more than ${out.limitBytes} bytes, which no codex answer does; stopped`,
+        transient: false,
+      });
+      return undefined;
     case "exited":
       if (out.code !== 0) {
         const how = out.code === null ? `signal ${out.signal}` : `exit code ${out.code}`;

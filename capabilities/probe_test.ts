@@ -1,11 +1,12 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { existsSync, readFileSync } from "node:fs";
-import { mkdtemp, readdir, readFile, realpath, rm } from "node:fs/promises";
+import { chmod, mkdtemp, readdir, readFile, realpath, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { AbortError } from "../src/errors.ts";
+import { CapabilityCache } from "./cache.ts";
 import { gateFromSnapshot } from "./gate.ts";
 import { knownSnapshot } from "./known.ts";
 import { probeCapabilities, probeVersion } from "./probe.ts";
@@ -161,4 +162,24 @@ test("probeVersion asks only --version and leaves nothing in the temp dir", asyn
   const garbage = await probeVersion(FAKE, { env: { FAKE_MODE: "garbage" } });
   assert.equal(garbage.version, null);
   assert.equal(garbage.gaps[0].step, "version");
+});
+
+test("A binary that floods its output is not codex, every time: the gap is not transient and is cached", async () => {
+  const dir = await mkdtemp(join(tmpdir(), "codexkit-flood-"));
+  try {
+    const flood = join(dir, "flood");
+    await writeFile(flood, "#!/bin/sh\nexec yes 'not a help page'\n");
+    await chmod(flood, 0o755);
+    const cache = new CapabilityCache({ dir: null });
+    const first = await cache.lookup(flood);
+    assert.equal(first.origin, "probe");
+    assert.equal(first.snapshot.version, null);
+    const version = first.snapshot.gaps.find((g) => g.step === "version");
+    assert.match(version?.reason ?? "", /Printed more than \d+ bytes/);
+    assert.ok(first.snapshot.gaps.every((g) => !g.transient), JSON.stringify(first.snapshot.gaps));
+    // A new client of this process asks again without running the binary.
+    assert.equal((await cache.lookup(flood)).origin, "memory");
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
 });

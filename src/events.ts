@@ -8,6 +8,7 @@
  *
  * @module
  */
+import { eventChecks } from "./event_checks.ts";
 
 /** Status of a command the agent ran. `declined` comes from an approval that said no. */
 export type CommandExecutionStatus = "in_progress" | "completed" | "failed" | "declined";
@@ -865,98 +866,31 @@ function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
-// The check runs once per event on the hot path: it walks precompiled [key, spec] pairs and
-// builds a path string only when something is wrong.
-type Compiled = readonly (readonly [string, FieldSpec])[];
-const compiled = new WeakMap<Record<string, FieldSpec>, Compiled>();
-
-function entriesOf(fields: Record<string, FieldSpec>): Compiled {
-  let entries = compiled.get(fields);
-  if (entries === undefined) {
-    entries = Object.entries(fields);
-    compiled.set(fields, entries);
-  }
-  return entries;
-}
-
-/** Checks `value` against `fields`, filling in missing counts; returns the first problem. */
-function checkFields(
-  fields: Record<string, FieldSpec>,
-  value: Record<string, unknown>,
-  path: string,
-): string | undefined {
-  const entries = entriesOf(fields);
-  for (let i = 0; i < entries.length; i++) {
-    const key = entries[i][0];
-    const problem = checkField(entries[i][1], value, key);
-    if (problem !== undefined) return `${path ? `${path}.` : ""}${key}${problem}`;
-  }
-  return undefined;
-}
-
-/** Checks `parent[key]`; a problem is returned as a path suffix and a message (`": ..."`). */
-function checkField(
-  spec: FieldSpec,
-  parent: Record<string, unknown>,
-  key: string,
-): string | undefined {
-  const value = parent[key];
-  switch (spec) {
-    case "string":
-      return typeof value === "string" ? undefined : ": expected string";
-    case "number":
-      return typeof value === "number" ? undefined : ": expected number";
-    case "boolean":
-      return typeof value === "boolean" ? undefined : ": expected boolean";
-    case "unknown":
-      return undefined;
-    case "id":
-      return typeof value === "string" || typeof value === "number"
-        ? undefined
-        : ": expected string or number";
-    case "count":
-      if (value === undefined) {
-        parent[key] = 0;
-        return undefined;
-      }
-      return typeof value === "number" ? undefined : ": expected number";
-    case "nullish-number":
-      return value === undefined || value === null || typeof value === "number"
-        ? undefined
-        : ": expected number or null";
-    case "strings":
-      if (!Array.isArray(value)) return ": expected array";
-      for (let i = 0; i < value.length; i++) {
-        if (typeof value[i] !== "string") return `.${i}: expected string`;
-      }
-      return undefined;
-    case "item":
-      return checkItem(value);
-  }
-  if ("array" in spec) {
-    if (!Array.isArray(value)) return ": expected array";
-    for (let i = 0; i < value.length; i++) {
-      const entry = value[i];
-      if (!isObject(entry)) return `.${i}: expected object`;
-      const problem = checkFields(spec.array, entry, "");
-      if (problem !== undefined) return `.${i}.${problem}`;
-    }
-    return undefined;
-  }
-  if (!isObject(value)) return ": expected object";
-  const problem = checkFields(spec.object, value, "");
-  return problem === undefined ? undefined : `.${problem}`;
-}
+// The check runs once per event on the hot path: `event_checks.ts` is generated from the
+// tables above into one straight-line function per type (scripts/gen_event_checks.ts).
+const { events: EVENT_CHECKS, items: ITEM_CHECKS } = eventChecks(checkItem);
 
 function checkItem(item: unknown): string | undefined {
   if (!isObject(item)) return ": expected object";
   if (typeof item.id !== "string") return ".id: expected string";
   const type = item.type;
   if (typeof type !== "string") return ".type: expected string";
-  const fields = ITEM_FIELDS[type];
-  if (fields === undefined) return undefined;
-  const problem = checkFields(fields, item, "");
+  const check = ITEM_CHECKS[type];
+  if (check === undefined) return undefined;
+  const problem = check(item);
   return problem === undefined ? undefined : `.${problem}`;
+}
+
+/**
+ * What is wrong with one decoded JSON object as an event, or `undefined` when it may pass
+ * (missing counts are set to 0 in place). The allocation-free form of `safeParseEvent`, for the
+ * decoders.
+ */
+export function eventProblem(value: Record<string, unknown>): string | undefined {
+  const type = value.type;
+  if (typeof type !== "string") return "type: expected a string";
+  const check = EVENT_CHECKS[type];
+  return check === undefined ? undefined : check(value);
 }
 
 /** Whether `type` names an event type this SDK knows. */
@@ -979,12 +913,8 @@ export type ParseEventResult =
  * the SDK reads (usage counts missing from older CLIs become 0); unknown event types pass.
  */
 export function safeParseEvent(value: Record<string, unknown>): ParseEventResult {
-  const type = value.type;
-  if (typeof type !== "string") return { success: false, issues: ["type: expected a string"] };
-  const fields = EVENT_FIELDS[type];
-  if (fields === undefined) return { success: true, event: value as UnknownThreadEvent };
   // Checked in place: known events are passed on as parsed, with missing counts set to 0.
-  const problem = checkFields(fields, value, "");
+  const problem = eventProblem(value);
   return problem === undefined
     ? { success: true, event: value as unknown as ThreadEvent }
     : { success: false, issues: [problem] };

@@ -23,6 +23,7 @@ import type {
 } from "./options.ts";
 import { checkInput, checkInputTransport, checkTurnOptions } from "./options/schema.ts";
 import type { PreparedSchema } from "./exec/output_schema.ts";
+import { flattenBatches } from "./streams/flatten.ts";
 import { collectTurn } from "./turn.ts";
 import type { Turn } from "./turn.ts";
 import type { TurnTelemetry, TurnTelemetryStart } from "./telemetry/turn_telemetry.ts";
@@ -203,15 +204,17 @@ export class Thread {
         turnOptions.strictOutput,
       )
     );
-    return { events: this.#iterate(normalized, turnOptions, schema), schema };
+    return { events: flattenBatches(this.#batches(normalized, turnOptions, schema)), schema };
   }
 
-  // A generator, so nothing starts until the caller reads the first event (as upstream).
-  async *#iterate(
+  // A generator, so nothing starts until the caller reads the first event (as upstream). It
+  // yields the lane's batches; `flattenBatches` hands their events out one by one without a
+  // generator step per event, the costliest part of a fast turn.
+  async *#batches(
     input: NormalizedInput,
     turnOptions: TurnOptions,
     schema: PreparedSchema | undefined,
-  ): AsyncGenerator<ThreadEvent> {
+  ): AsyncGenerator<readonly ThreadEvent[], void, undefined> {
     if (this.#pending > 0 && !turnOptions.queue) {
       throw new CodexError(
         "Cannot start a turn: this thread is already running one (pass queue: true to run it after)",
@@ -223,7 +226,6 @@ export class Thread {
     const ended = new Promise<void>((resolve) => (settled = resolve));
     // A turn cancelled while queued ends early; those after it still wait for the ones before.
     this.#tail = Promise.all([previous, ended]).then(() => {});
-    // One generator, not two: a delegating layer costs a hop per event on the hottest path.
     try {
       // codex 0.171.0's app-server announces its own queue (`thread/queue/changed`) but offers
       // no method to add to it, so both transports queue here, in order, one turn at a time.
@@ -257,11 +259,15 @@ export class Thread {
             telemetry?.end();
             return;
           }
-          for (const event of next.value) {
+          const batch = next.value;
+          for (let i = 0; i < batch.length; i++) {
+            const event = batch[i];
             if (event.type === "thread.started") {
               if (start.kind === "resume" && event.thread_id !== start.id) {
                 // 0.169.0 looks an unknown non-UUID id up as a thread name and quietly starts a
-                // new thread instead: continuing would be a different conversation.
+                // new thread instead: continuing would be a different conversation. The events
+                // before it still reach the caller first.
+                if (i > 0) yield batch.slice(0, i);
                 throw new ThreadNotFoundError(start.id, { reportedId: event.thread_id });
               }
               this.#id = event.thread_id;
@@ -269,8 +275,8 @@ export class Thread {
               this.#start = { kind: "resume", id: event.thread_id };
             }
             telemetry?.event(event);
-            yield event;
           }
+          yield batch;
         }
       } catch (error) {
         // Not `finished`: an error thrown here (a resume that started another thread) leaves the

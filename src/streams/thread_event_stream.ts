@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { safeParseEvent } from "../events.ts";
+import { eventProblem } from "../events.ts";
 import type { ThreadEvent } from "../events.ts";
 import { malformedLine } from "./json_lines_stream.ts";
 import { LineSplitter } from "./line_splitter.ts";
@@ -59,7 +59,8 @@ export class ThreadEventDecoder {
 
   #line(line: string, out: ThreadEvent[]): void {
     this.#lineNumber++;
-    if (line.trim().length === 0) return;
+    // A line of an event starts with `{`; only another line is looked at for blankness.
+    if (line.charCodeAt(0) !== 0x7b && line.trim().length === 0) return;
     let value: unknown;
     try {
       value = JSON.parse(line);
@@ -76,17 +77,11 @@ export class ThreadEventDecoder {
         this.#secrets,
       );
     }
-    const result = safeParseEvent(value as Record<string, unknown>);
-    if (!result.success) {
-      throw malformedLine(
-        this.#source,
-        this.#lineNumber,
-        line,
-        result.issues.join("; "),
-        this.#secrets,
-      );
+    const problem = eventProblem(value as Record<string, unknown>);
+    if (problem !== undefined) {
+      throw malformedLine(this.#source, this.#lineNumber, line, problem, this.#secrets);
     }
-    out.push(result.event as ThreadEvent);
+    out.push(value as ThreadEvent);
   }
 }
 

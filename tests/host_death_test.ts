@@ -6,8 +6,7 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { readFile } from "node:fs/promises";
-import { mkdir, mkdtemp, rm } from "node:fs/promises";
+import { mkdir, mkdtemp, readdir, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import process from "node:process";
@@ -32,6 +31,34 @@ async function comm(pid: number): Promise<string> {
   } catch {
     return "";
   }
+}
+
+/** `pid comm state ppid pgid sid`, for a failure message; `pid gone` once it has exited. */
+async function describe(pid: number): Promise<string> {
+  try {
+    const stat = await readFile(`/proc/${pid}/stat`, "utf8");
+    const [state, ppid, pgid, sid] = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return `${pid} ${await comm(pid)} state=${state} ppid=${ppid} pgid=${pgid} sid=${sid}`;
+  } catch {
+    return `${pid} gone`;
+  }
+}
+
+/** The lifeline watchdogs (`sh -c ... codexkit-lifeline`) whose parent is `host`. */
+async function watchdogsOf(host: number): Promise<number[]> {
+  const found: number[] = [];
+  for (const entry of await readdir("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const cmdline = await readFile(`/proc/${entry}/cmdline`, "utf8");
+      const stat = await readFile(`/proc/${entry}/stat`, "utf8");
+      const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+      if (cmdline.includes("codexkit-lifeline") && ppid === host) found.push(Number(entry));
+    } catch {
+      // Gone while we looked.
+    }
+  }
+  return found;
 }
 
 interface Host extends AsyncDisposable {
@@ -103,6 +130,8 @@ for (const mode of ["exec", "app-server", "login", "probe"]) {
       await using host = await startHost(mode);
       const before = await waitForSleep(host);
       assert.ok(before.length >= 1);
+      const watchdogs = await watchdogsOf(host.child.pid);
+      const children = await Promise.all(before.map(describe));
       kill.send(host.child.pid);
       const status = await host.child.exited;
       // The host dies the way it would without the SDK: by the signal (or its shell code).
@@ -116,14 +145,18 @@ for (const mode of ["exec", "app-server", "login", "probe"]) {
         async () => (await processesMatching(host.home)).length === 0,
         20_000,
       );
-      assert.ok(
-        left,
-        `survivors: ${
-          (await Promise.all((await processesMatching(host.home)).map(async (p) =>
-            `${p} ${await comm(p)}`
-          ))).join(", ")
-        }`,
-      );
+      if (!left) {
+        // Everything that tells which of the three mechanisms missed, and why.
+        const survivors = await Promise.all((await processesMatching(host.home)).map(describe));
+        assert.fail(
+          `survivors: ${survivors.join("; ")}\n` +
+            `before the kill: ${children.join("; ")}\n` +
+            `the host's watchdog: ${
+              (await Promise.all(watchdogs.map(describe))).join("; ") || "none"
+            }\n` +
+            `host output: ${host.output()}`,
+        );
+      }
     });
   }
 }

@@ -10,7 +10,7 @@ import type { CodexOptions, ThreadOptions } from "./options.ts";
 import { checkRuntime } from "./runtime/detect.ts";
 import { Thread } from "./thread.ts";
 import type { LaneSource, ThreadStart } from "./thread.ts";
-import { checkCodexOptions, checkThreadOptions } from "./options/schema.ts";
+import { checkClientTransport, checkCodexOptions, checkThreadOptions } from "./options/schema.ts";
 import type { AppServer } from "./app_server/app_server.ts";
 import type * as Talk from "./app_server/conversations.ts";
 import type {
@@ -250,6 +250,7 @@ export class Codex implements AsyncDisposable {
   #thread(options: ThreadOptions, start: ThreadStart): Thread {
     const given = this.#options.lane;
     checkThreadOptions(options, given !== undefined);
+    if (given === undefined) checkClientTransport(this.#options, options.transport);
     const telemetry = this.#options.telemetry ?? {};
     if (given) return new Thread(given, options, start, true, telemetry);
     const appServer = (options.transport ?? "exec") === "app-server";

@@ -171,6 +171,14 @@ test("Thread options: enums, arrays, types and misspelt keys are checked at star
     assert.throws(() => codex.startThread(options as ThreadOptions), typeError(message));
     assert.throws(() => codex.resumeThread("t", options as ThreadOptions), typeError(message));
   }
+  // A client's profile would change what the thread does, and no app-server loads one.
+  const profiled = new Codex({ codexPathOverride: "/nonexistent/codex", profile: "ci" });
+  const refused = typeError(
+    `Cannot use profile with transport "app-server": codex ${APP_SERVER_CHECKED_VERSION}'s app-server loads no profile (it refuses --profile); use transport "exec", or pass the profile's settings as config`,
+  );
+  assert.throws(() => profiled.startThread({ transport: "app-server" }), refused);
+  assert.throws(() => profiled.resumeThread("t", { transport: "app-server" }), refused);
+  assert.doesNotThrow(() => profiled.startThread());
   assert.throws(
     () => codex.resumeThread(42 as unknown as string),
     typeError("Cannot resume: expected a non-empty thread id, got 42"),

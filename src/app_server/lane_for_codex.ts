@@ -38,7 +38,6 @@ export async function startAppServerLane(
       configuredExclude,
     );
     const args = buildConfigArgs({ ...options, config });
-    if (options.profile !== undefined) args.push("--profile", options.profile);
     lane = createAppServerLane({
       maxLineBytes: options.maxLineBytes,
       secrets,

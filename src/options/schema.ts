@@ -232,7 +232,9 @@ const CODEX_OPTIONS: Table<CodexOptions> = {
   ))),
   env: both(env),
   codexHome: both(optText),
-  profile: both(optText),
+  // No codex app-server takes --profile (0.168.0-0.171.0 refuse it, and a `profile` key in the
+  // config): an app-server thread of a client with one is refused (checkClientTransport).
+  profile: exec(optText),
   capabilities: exec(gateCheck),
   // The range syntax is checked on the first turn, where the semver parser loads.
   requireCodex: both(optional(custom(
@@ -537,6 +539,21 @@ export function checkThreadOptions(
     // The app-server's AskForApproval has no on-failure (0.169.0).
     throw new TypeError(
       'Cannot use approvalPolicy "on-failure" with transport "app-server": use "on-request", "untrusted" or "never"',
+    );
+  }
+}
+
+/**
+ * Checks that a client's own options can be honoured on a thread of `transport`: the client's
+ * `profile` would change what an app-server thread does, and no app-server can load one.
+ */
+export function checkClientTransport(
+  client: Pick<CodexOptions, "profile">,
+  transport: ThreadOptions["transport"] = "exec",
+): void {
+  if (transport === "app-server" && client.profile !== undefined) {
+    throw new TypeError(
+      `Cannot use profile with transport "app-server": codex ${APP_SERVER_CHECKED_VERSION}'s app-server loads no profile (it refuses --profile); use transport "exec", or pass the profile's settings as config`,
     );
   }
 }

@@ -11,6 +11,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import process from "node:process";
 import { Codex } from "../src/codex.ts";
+import { AppServer } from "../src/app_server/app_server.ts";
 import { existsSync, readFileSync } from "node:fs";
 import {
   AbortError,
@@ -210,6 +211,27 @@ test("app-server: close() ends a server that never answered initialize", HANG_LI
     `the server (pid ${pid}) is gone`,
   );
 });
+
+test(
+  "AppServer.spawn: a server that never answers initialize is a TimeoutError, and is stopped",
+  HANG_LIMIT,
+  async () => {
+    await using dir = await scratch();
+    const path = await fakeCodex(dir.path, "cat >/dev/null\nexec sleep 600");
+    const mark = `SILENT_SERVER=${Math.random().toString(36).slice(2)}`;
+    const [key, value] = mark.split("=");
+    await assert.rejects(
+      AppServer.spawn({
+        binary: path,
+        env: { PATH: process.env.PATH ?? "/usr/bin:/bin", [key]: value },
+        initializeTimeoutMs: 300,
+      }),
+      (e: unknown) => e instanceof TimeoutError && /initialize/.test(e.message),
+    );
+    // Whether or not it had started its sleep, nothing of it is left.
+    assert.ok(await eventually(async () => (await processesMatching(mark)).length === 0));
+  },
+);
 
 /** Whether `pid` runs (a zombie has exited and only waits to be reaped). */
 function alive(pid: number): boolean {

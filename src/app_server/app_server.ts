@@ -33,6 +33,12 @@ import type { AppServerTransport, StdioServerOptions } from "./stdio_transport.t
 import { connectWebSocketTransport } from "./websocket_transport.ts";
 import type { WebSocketTransportOptions } from "./websocket_transport.ts";
 
+/**
+ * How long the handshake waits for `initialize` by default: a started codex answers in well
+ * under a second; a minute leaves room for a machine that is very busy.
+ */
+export const DEFAULT_INITIALIZE_TIMEOUT_MS = 60_000;
+
 /** Options of a connection, whatever its transport. */
 export interface AppServerOptions {
   /** Sent in `initialize` (default `{ name: "codexkit", version: "0.1.0" }`). */
@@ -54,6 +60,12 @@ export interface AppServerOptions {
   onWarning?: (message: string) => void;
   /** Leave out the handshake (to observe the server before it). */
   skipInitialize?: boolean;
+  /**
+   * Time limit of the handshake's `initialize`, in ms (default `requestTimeoutMs`, else
+   * {@linkcode DEFAULT_INITIALIZE_TIMEOUT_MS}): a server that never answers makes `open` reject
+   * with a `TimeoutError` and stops it, instead of waiting forever.
+   */
+  initializeTimeoutMs?: number;
   /**
    * The longest output line accepted, in bytes (default 64 MiB); a longer one ends the
    * connection with an `OutputLimitError` as the cause of its `ConnectionClosedError`.
@@ -185,10 +197,12 @@ export class AppServer implements AsyncDisposable {
   /** Sends `initialize`, then `initialized`; does it once. */
   async initialize(): Promise<InitializeResult> {
     if (this.#info) return this.#info;
+    const timeoutMs = this.#options.initializeTimeoutMs ?? this.#options.requestTimeoutMs ??
+      DEFAULT_INITIALIZE_TIMEOUT_MS;
     const info = await this.call("initialize", {
       clientInfo: this.#options.clientInfo ?? { name: "codexkit", version: "0.1.0" },
       ...(this.#options.capabilities ? { capabilities: this.#options.capabilities } : {}),
-    });
+    }, { timeoutMs });
     await this.#rpc.notify("initialized");
     this.#info = info;
     return info;

@@ -14,7 +14,7 @@
  *
  * @module
  */
-export { AppServer } from "./app_server.ts";
+export { AppServer, DEFAULT_INITIALIZE_TIMEOUT_MS } from "./app_server.ts";
 export type { AppServerOptions, CallArgs, ServerRequestRoute } from "./app_server.ts";
 export { createAppServerLane, threadSettings, turnInput } from "./lane.ts";
 export type {

@@ -9,6 +9,8 @@
  *
  * @module
  */
+import { setLongTimeout } from "../process/long_timer.ts";
+import type { LongTimer } from "../process/long_timer.ts";
 import { ConnectionClosedError, RpcError, TimeoutError } from "../errors.ts";
 import type { ConnectionClosedErrorOptions, MalformedOutputError } from "../errors.ts";
 import { JsonLinesStream } from "../streams/json_lines_stream.ts";
@@ -158,17 +160,18 @@ export class RpcConnection {
     const id = this.#nextId++;
     const timeoutMs = options.timeoutMs ?? this.#options.requestTimeoutMs;
     return new Promise<unknown>((resolve, reject) => {
-      let timer: ReturnType<typeof setTimeout> | undefined;
+      // A caller's limit may be days: a plain setTimeout past 2^31 - 1 ms would fire at once.
+      let timer: LongTimer | undefined;
       const onAbort = (): void => {
         this.#settle(id)?.reject(options.signal?.reason);
       };
       const cleanup = (): void => {
-        if (timer !== undefined) clearTimeout(timer);
+        timer?.clear();
         options.signal?.removeEventListener("abort", onAbort);
       };
       this.#pending.set(id, { method, resolve, reject, cleanup });
       if (timeoutMs !== undefined) {
-        timer = setTimeout(() => {
+        timer = setLongTimeout(() => {
           this.#settle(id)?.reject(
             new TimeoutError(`Request ${method} got no answer within ${timeoutMs} ms`, {
               timeoutMs,

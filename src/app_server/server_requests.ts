@@ -19,6 +19,8 @@
  *
  * @module
  */
+import { setLongTimeout } from "../process/long_timer.ts";
+import type { LongTimer } from "../process/long_timer.ts";
 import { RpcError } from "../errors.ts";
 import type { ServerRequestDefaultReason, ServerRequestKind } from "../events.ts";
 import type { ServerRequestOptions } from "../options/server_requests.ts";
@@ -168,10 +170,14 @@ export async function decideServerRequest(
     return { ...fallback, reason: entry ? "no_callback" : "unknown_request" };
   }
   const controller = new AbortController();
-  let timer: ReturnType<typeof setTimeout> | undefined;
+  // A limit of days is a fair choice for a human approver: past 2^31 - 1 ms a plain
+  // setTimeout would fire at once.
+  let timer: LongTimer | undefined;
   const stop = new Promise<ServerRequestOutcome>((resolve) => {
     const ms = options.serverRequestTimeoutMs;
-    if (ms !== undefined) timer = setTimeout(() => resolve({ ...fallback, reason: "timeout" }), ms);
+    if (ms !== undefined) {
+      timer = setLongTimeout(() => resolve({ ...fallback, reason: "timeout" }), ms);
+    }
     const onEnd = (): void => resolve({ ...fallback, reason: "turn_ended" });
     if (signal?.aborted) onEnd();
     else signal?.addEventListener("abort", onEnd, { once: true });
@@ -201,7 +207,7 @@ export async function decideServerRequest(
   try {
     return await Promise.race([asked, stop]);
   } finally {
-    clearTimeout(timer);
+    timer?.clear();
     controller.abort();
   }
 }

@@ -1,6 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { AppServer } from "./app_server.ts";
+import { decideServerRequest } from "./server_requests.ts";
 import type { AppServerOptions } from "./app_server.ts";
 import { scriptedTransport } from "./_test_helpers.ts";
 import { UnsupportedError } from "../errors.ts";
@@ -165,4 +166,16 @@ test("AppServer.on delivers typed notifications, unknown ones too", async () => 
   await server.call("thread/loaded/list", {});
   assert.deepEqual(got, ["name:x", "thread/name/updated", "future/notification"]);
   await server.close();
+});
+
+test("A hook limit past 2^31 - 1 ms waits for the hook instead of firing at once", async () => {
+  const outcome = await decideServerRequest(
+    "item/tool/requestUserInput",
+    { questions: [] },
+    {
+      serverRequestTimeoutMs: 2 ** 31 + 1000,
+      onUserInput: () => new Promise((resolve) => setTimeout(() => resolve({ answers: {} }), 50)),
+    },
+  );
+  assert.equal(outcome.source, "callback");
 });

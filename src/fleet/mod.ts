@@ -109,12 +109,9 @@ export type {
   CodexConfigValue,
   CodexOptions,
   ModelReasoningEffort,
+  RuntimeName,
   SandboxMode,
   WebSearchMode,
 } from "../options.ts";
-export type { OptionGate } from "../options/gates.ts";
-export type { GateAnswer } from "../options/gates.ts";
-export type { GatedOption } from "../options/gates.ts";
+export type { GateAnswer, GatedOption, OptionGate, UnsupportedPolicy } from "../options/gates.ts";
 export type { RetryOptions } from "../options/retry.ts";
-export type { RuntimeName } from "../options.ts";
-export type { UnsupportedPolicy } from "../options/gates.ts";

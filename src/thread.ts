@@ -23,7 +23,7 @@ import type {
 } from "./options.ts";
 import { checkInput, checkInputTransport, checkTurnOptions } from "./options/schema.ts";
 import type { PreparedSchema } from "./exec/output_schema.ts";
-import { flattenBatches } from "./streams/flatten.ts";
+import { flattenBatches } from "./lanes/flatten.ts";
 import { collectTurn } from "./turn.ts";
 import type { Turn } from "./turn.ts";
 import type { TurnTelemetry, TurnTelemetryStart } from "./telemetry/turn_telemetry.ts";

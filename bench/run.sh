@@ -102,7 +102,7 @@ const p = (rt) => get("pipeline", rt);
 line(["pipeline: events/s, ours (M)", "", ...rts.map((rt) => f(p(rt) && p(rt).events / p(rt).ms.ours / 1000))]);
 line(["pipeline: events/s, bare (M)", "", ...rts.map((rt) => f(p(rt) && p(rt).events / p(rt).ms.bare / 1000))]);
 line(["pipeline: events/s, @openai/codex-sdk (M)", "", ...rts.map((rt) => f(p(rt) && p(rt).events / p(rt).ms.upstream / 1000))]);
-line(["pipeline: ours / bare", ">= 0.8", ...rts.map((rt) => f(p(rt)?.vsBare))]);
+line(["pipeline: ours / bare", ">= 0.85", ...rts.map((rt) => f(p(rt)?.vsBare))]);
 line(["pipeline: ours / @openai/codex-sdk", "> 1", ...rts.map((rt) => f(p(rt)?.vsUpstream))]);
 const t = (rt) => get("turn", rt);
 line(["turn: Thread.run / direct exec", "<= 1.05", ...rts.map((rt) => f(t(rt)?.ratio, 3))]);

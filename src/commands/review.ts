@@ -118,7 +118,13 @@ function reviewThread(options: ReviewOptions): { thread: Thread; instructions: s
   const args = reviewArgs(options);
   const lane: TurnLane = {
     runTurn(_request: TurnRequest): ReadableStream<ThreadEvent[]> {
-      return runExec({
+      // The turn ends at `turn.completed`, and codex may still write its rollout for up to
+      // `exitGraceMs` after. A client's close() waits for that; a one-shot command has no client,
+      // so its stream ends only once codex has exited (or been stopped): nothing of the review
+      // outlives the call, and a caller may remove the home right after.
+      const exiting: Promise<void>[] = [];
+      const events = runExec({
+        background: (work) => exiting.push(work),
         spawner: spawnerFor(options),
         // Instructions are the prompt; with a target flag (--uncommitted, ...) there is none.
         stdinText: options.instructions ?? "",
@@ -138,6 +144,13 @@ function reviewThread(options: ReviewOptions): { thread: Thread; instructions: s
           };
         },
       });
+      return events.pipeThrough(
+        new TransformStream<ThreadEvent[], ThreadEvent[]>({
+          async flush() {
+            await Promise.all(exiting);
+          },
+        }),
+      );
     },
   };
   return {

@@ -52,6 +52,12 @@ class Flattened<T> implements AsyncGenerator<T, void, undefined> {
       while (true) {
         const next = await this.#batches.next();
         if (next.done) break;
+        if (this.#done) {
+          // return() or throw() came while this call waited: it gets the item it asked for, as
+          // a pending call of a generator does, and every later call is done.
+          if (next.value.length > 0) return { done: false, value: next.value[0] };
+          break;
+        }
         this.#batch = next.value;
         this.#index = 0;
         if (this.#batch.length > 0) return { done: false, value: this.#batch[this.#index++] };

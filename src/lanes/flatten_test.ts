@@ -75,3 +75,13 @@ test("flattenBatches: await using disposes of it like return()", async () => {
   }
   assert.deepEqual(log, ["start", "finally"]);
 });
+
+test("flattenBatches: return() while a call waits ends it after that call's item", async () => {
+  const { log, items } = recorded([[1, 2, 3], [4]]);
+  const pending = items.next();
+  const returned = items.return();
+  assert.deepEqual(await pending, { done: false, value: 1 });
+  assert.deepEqual(await returned, { done: true, value: undefined });
+  assert.deepEqual(await items.next(), { done: true, value: undefined });
+  assert.deepEqual(log, ["start", "finally"]);
+});

@@ -6,12 +6,13 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdir, mkdtemp, readdir, readFile, rm } from "node:fs/promises";
+import { mkdir, mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import process from "node:process";
 import { fileURLToPath } from "node:url";
 import { detectRuntime, getSpawner } from "../src/runtime/mod.ts";
+import { processTable } from "../src/runtime/proc_tree.ts";
 import type { ChildProcess } from "../src/runtime/mod.ts";
 import { eventually, processesMatching } from "./_offline_codex.ts";
 
@@ -33,30 +34,20 @@ async function comm(pid: number): Promise<string> {
   }
 }
 
-/** `pid comm state ppid pgid sid`, for a failure message; `pid gone` once it has exited. */
+/** `pid comm state ppid pgid`, for a failure message; `pid gone` once it has exited. */
 async function describe(pid: number): Promise<string> {
-  try {
-    const stat = await readFile(`/proc/${pid}/stat`, "utf8");
-    const [state, ppid, pgid, sid] = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-    return `${pid} ${await comm(pid)} state=${state} ppid=${ppid} pgid=${pgid} sid=${sid}`;
-  } catch {
-    return `${pid} gone`;
-  }
+  const row = processTable().find((p) => p.pid === pid);
+  return row
+    ? `${pid} ${await comm(pid)} state=${row.state} ppid=${row.ppid} pgid=${row.pgid}`
+    : `${pid} gone`;
 }
 
 /** The lifeline watchdogs (`sh -c ... codexkit-lifeline`) whose parent is `host`. */
 async function watchdogsOf(host: number): Promise<number[]> {
   const found: number[] = [];
-  for (const entry of await readdir("/proc")) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const cmdline = await readFile(`/proc/${entry}/cmdline`, "utf8");
-      const stat = await readFile(`/proc/${entry}/stat`, "utf8");
-      const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
-      if (cmdline.includes("codexkit-lifeline") && ppid === host) found.push(Number(entry));
-    } catch {
-      // Gone while we looked.
-    }
+  for (const { pid } of processTable().filter((p) => p.ppid === host)) {
+    const cmdline = await readFile(`/proc/${pid}/cmdline`, "utf8").catch(() => "");
+    if (cmdline.includes("codexkit-lifeline")) found.push(pid);
   }
   return found;
 }

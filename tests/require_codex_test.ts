@@ -83,11 +83,21 @@ test("The first gate on a release with a committed snapshot needs one --version;
   t.after(() => rm(dir, { recursive: true, force: true }));
   const { spawner, probes } = counting();
   const calls: string[][] = [];
+  // How each probe command ended, for the message should the probe not be cached.
+  const ends: string[] = [];
   const recording = {
     runtime: spawner.runtime,
     spawn: (cmd: string, args: readonly string[], options: Parameters<typeof spawner.spawn>[2]) => {
       calls.push([...args]);
-      return spawner.spawn(cmd, args, options);
+      return spawner.spawn(cmd, args, options).then((child) => {
+        void child.exited.then((status) =>
+          ends.push(`${args.join(" ")}: ${JSON.stringify(status)}`)
+        );
+        return child;
+      }, (error: unknown) => {
+        ends.push(`${args.join(" ")}: ${String(error)}`);
+        throw error;
+      });
     },
   };
   const warnings: string[] = [];
@@ -107,7 +117,11 @@ test("The first gate on a release with a committed snapshot needs one --version;
   // The background probe ran (--version, features list, help pages) and filled the cache.
   assert.ok(calls.some((a) => a.includes("features")), "the full probe ran in the background");
   const cached = await new CapabilityCache({ dir }).cached(NATIVE_CODEX);
-  assert.equal(cached?.origin, "disk");
+  assert.equal(
+    cached?.origin,
+    "disk",
+    `the probe was not cached; its commands:\n${ends.join("\n")}`,
+  );
   const probesAfter = probes();
   const again = await gateOf({ path: NATIVE_CODEX });
   assert.equal(again.support("exec.json"), "supported");

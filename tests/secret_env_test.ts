@@ -54,6 +54,9 @@ for (const transport of ["exec", "app-server"] as const) {
     // The command did print its environment: an ordinary variable is there.
     assert.match(output, /PLAIN_VISIBLE=plain-value/);
     assert.doesNotMatch(output, /CODEX_API_KEY|KEEPME/);
+    // The turn ends at turn.completed; close() waits for codex to exit, so the home is walked
+    // as codex left it, not while it removes its own temp files.
+    await client.codex.close();
     assert.deepEqual(await filesHolding(client.home, KEY), []);
   });
 

@@ -1,9 +1,9 @@
 /**
  * Event pipeline throughput, on the runtime that runs this file:
  *
- *   node_modules/.bin/deno run -A bench/pipeline_bench.ts [--stages]
+ *   node_modules/.bin/deno run -A --v8-flags=--expose-gc bench/pipeline_bench.ts [--stages]
  *   node_modules/.bin/bun bench/pipeline_bench.ts
- *   node_modules/.bin/node bench/pipeline_bench.ts
+ *   node_modules/.bin/node --expose-gc bench/pipeline_bench.ts
  *
  * A fake codex replays a prebuilt JSONL file of EVENTS (default 1,000,000) events with `cat`.
  * Each run reads all of it three ways, in rotating order: our `Thread.runStreamed`, the bare
@@ -22,7 +22,14 @@ import { decodeThreadEvents } from "../src/streams/thread_event_stream.ts";
 import { TextLineStream } from "../src/streams/text_line_stream.ts";
 import { safeParseEvent } from "../src/events.ts";
 import { Codex as UpstreamCodex } from "@openai/codex-sdk";
-import { bareParser, ensureFakeCodex, median, runtimeName, spawnNative } from "./_fake_codex.ts";
+import {
+  bareParser,
+  ensureFakeCodex,
+  fullGc,
+  median,
+  runtimeName,
+  spawnNative,
+} from "./_fake_codex.ts";
 import type { FakeCodex } from "./_fake_codex.ts";
 
 const EVENTS = Number(process.env.EVENTS ?? 1_000_000);
@@ -233,6 +240,9 @@ const proposals: [string, Reader][] = [
 ];
 
 async function time(reader: Reader, fake: FakeCodex): Promise<number> {
+  // Each reader starts on a collected heap: otherwise the one before leaves its garbage (a
+  // million events' worth) to be collected on the next one's clock.
+  fullGc();
   const t = performance.now();
   const n = await reader(fake);
   const ms = performance.now() - t;
@@ -249,6 +259,11 @@ async function main(): Promise<void> {
   console.log(
     `# pipeline on ${rt}: ${fake.count} events, ${(fake.bytes / 1e6).toFixed(0)} MB, ${RUNS} runs`,
   );
+  if (!fullGc()) {
+    console.log(
+      "# no full GC between runs: pass --v8-flags=--expose-gc (Deno) or --expose-gc (Node)",
+    );
+  }
   // Warm caches and JIT on a short replay first.
   const warm = await ensureFakeCodex(20_000);
   for (const r of [ours, bare, upstream]) await time(r, warm);

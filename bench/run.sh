@@ -61,9 +61,9 @@ start=$(date +%s)
 for rt in $RUNTIMES; do
   echo "## $rt"
   if [ "${STAGES:-0}" = 1 ]; then
-    run "$rt" nogc bench/pipeline_bench.ts --stages
+    run "$rt" gc bench/pipeline_bench.ts --stages
   else
-    run "$rt" nogc bench/pipeline_bench.ts
+    run "$rt" gc bench/pipeline_bench.ts
   fi
   run "$rt" gc bench/rss_bench.ts
   RUNS="${TURN_RUNS:-20}" run "$rt" nogc bench/turn_overhead_bench.ts

@@ -8,7 +8,7 @@
  *
  * @module
  */
-import { eventChecks } from "./event_checks.ts";
+import { eventProblem } from "./event_checks.ts";
 
 /** Status of a command the agent ran. `declined` comes from an approval that said no. */
 export type CommandExecutionStatus = "in_progress" | "completed" | "failed" | "declined";
@@ -862,36 +862,9 @@ export const EVENT_FIELDS: Readonly<Record<string, Record<string, FieldSpec>>> =
   },
 });
 
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-
 // The check runs once per event on the hot path: `event_checks.ts` is generated from the
-// tables above into one straight-line function per type (scripts/gen_event_checks.ts).
-const { events: EVENT_CHECKS, items: ITEM_CHECKS } = eventChecks(checkItem);
-
-function checkItem(item: unknown): string | undefined {
-  if (!isObject(item)) return ": expected object";
-  if (typeof item.id !== "string") return ".id: expected string";
-  const type = item.type;
-  if (typeof type !== "string") return ".type: expected string";
-  const check = ITEM_CHECKS[type];
-  if (check === undefined) return undefined;
-  const problem = check(item);
-  return problem === undefined ? undefined : `.${problem}`;
-}
-
-/**
- * What is wrong with one decoded JSON object as an event, or `undefined` when it may pass
- * (missing counts are set to 0 in place). The allocation-free form of `safeParseEvent`, for the
- * decoders.
- */
-export function eventProblem(value: Record<string, unknown>): string | undefined {
-  const type = value.type;
-  if (typeof type !== "string") return "type: expected a string";
-  const check = EVENT_CHECKS[type];
-  return check === undefined ? undefined : check(value);
-}
+// tables above into straight-line code behind a `switch` per table (scripts/gen_event_checks.ts).
+export { eventProblem } from "./event_checks.ts";
 
 /** Whether `type` names an event type this SDK knows. */
 export function isKnownEventType(type: string): type is ThreadEvent["type"] {

@@ -7,7 +7,7 @@
 #   STAGES=1 EVENTS=200000 bash bench/run.sh # also the per-stage pipeline breakdown
 #   WITH_OTHERS=1 bash bench/run.sh          # then the probe/launcher/app-server benches too
 #
-# EVENTS (default 1000000) sizes the pipeline and RSS runs; RUNS sizes the pipeline (5);
+# EVENTS (default 1000000) sizes the pipeline and RSS runs; RUNS sizes the pipeline (7);
 # TURN_RUNS the turn-overhead bench (20); IMPORT_RUNS the import bench (10); LINE_RUNS the
 # long-line bench (3; MB sizes its line, 100).
 set -euo pipefail

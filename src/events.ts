@@ -866,6 +866,16 @@ export const EVENT_FIELDS: Readonly<Record<string, Record<string, FieldSpec>>> =
 // tables above into straight-line code behind a `switch` per table (scripts/gen_event_checks.ts).
 export { eventProblem } from "./event_checks.ts";
 
+/**
+ * Whether `type` may name a `thread.*` or `turn.*` event, judged by its first character. The
+ * loops that run once per event look for those few among the item events that make up nearly
+ * all of a turn, and one character code costs less than comparing strings (a fast turn spent
+ * 5% of its time on Bun in those comparisons).
+ */
+export function mayBeThreadOrTurnType(type: string): boolean {
+  return type.charCodeAt(0) === 0x74; // "t"
+}
+
 /** Whether `type` names an event type this SDK knows. */
 export function isKnownEventType(type: string): type is ThreadEvent["type"] {
   return Object.hasOwn(EVENT_FIELDS, type);

@@ -13,6 +13,7 @@ import {
   ThreadNotFoundError,
 } from "./errors.ts";
 import type { ThreadEvent } from "./events.ts";
+import { mayBeThreadOrTurnType } from "./events.ts";
 import type { NormalizedInput, TurnLane, TurnRequest } from "./lanes/lane.ts";
 import type {
   InferSchemaOutput,
@@ -260,8 +261,13 @@ export class Thread {
             return;
           }
           const batch = next.value;
+          const everyEvent = telemetry?.recordsEveryEvent === true;
           for (let i = 0; i < batch.length; i++) {
             const event = batch[i];
+            if (!mayBeThreadOrTurnType(event.type)) {
+              if (everyEvent) telemetry!.event(event);
+              continue;
+            }
             if (event.type === "thread.started") {
               if (start.kind === "resume" && event.thread_id !== start.id) {
                 // 0.169.0 looks an unknown non-UUID id up as a thread name and quietly starts a

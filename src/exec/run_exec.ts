@@ -18,6 +18,7 @@ import type { FileSystemError } from "../errors.ts";
 import { openLineLog } from "../fs/line_log.ts";
 import type { LineLog, LineLogTarget } from "../fs/line_log.ts";
 import type { ThreadEvent, ThreadStartedEvent } from "../events.ts";
+import { mayBeThreadOrTurnType } from "../events.ts";
 import { DEFAULT_KILL_GRACE_MS, reapRun, terminate } from "../runtime/mod.ts";
 import type { ChildProcess, Spawner } from "../runtime/mod.ts";
 import { ThreadEventDecoder } from "../streams/thread_event_stream.ts";
@@ -304,6 +305,7 @@ export function runExec(options: ExecRunOptions): ReadableStream<ThreadEvent[]> 
           let end = -1;
           for (let i = 0; i < events.length && end < 0; i++) {
             const type = events[i].type;
+            if (!mayBeThreadOrTurnType(type)) continue;
             if (type === "turn.completed" || type === "turn.failed") end = i;
             else if (type === "thread.started") {
               threadId = (events[i] as ThreadStartedEvent).thread_id;

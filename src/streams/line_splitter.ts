@@ -9,6 +9,7 @@ import { OutputLimitError } from "../errors.ts";
 export const DEFAULT_MAX_LINE_BYTES: number = 64 * 1024 * 1024;
 
 const NEWLINE = 0x0a;
+const CARRIAGE_RETURN = 0x0d;
 
 /** Options of {@linkcode LineSplitter}. */
 export interface LineSplitterOptions {
@@ -83,7 +84,8 @@ export class LineSplitter {
         this.#parts = [];
       }
       this.#lines++;
-      emit(line.endsWith("\r") ? line.slice(0, -1) : line);
+      // Compared by code, not `endsWith`: a builtin call per line shows in a million-line turn.
+      emit(line.charCodeAt(line.length - 1) === CARRIAGE_RETURN ? line.slice(0, -1) : line);
       start = newline + 1;
       newline = text.indexOf("\n", start);
     }
@@ -102,7 +104,7 @@ export class LineSplitter {
     this.#pendingBytes = 0;
     if (line.length === 0) return;
     this.#lines++;
-    emit(line.endsWith("\r") ? line.slice(0, -1) : line);
+    emit(line.charCodeAt(line.length - 1) === CARRIAGE_RETURN ? line.slice(0, -1) : line);
   }
 
   #overflow(): never {

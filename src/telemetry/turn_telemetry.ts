@@ -112,6 +112,14 @@ export class TurnTelemetry {
     this.#recording = this.#span.isRecording?.() ?? true;
   }
 
+  /**
+   * Whether {@linkcode TurnTelemetry.event} needs every event; when not, only the `thread.*`
+   * and `turn.*` ones (a span that records nothing keeps only the turn's tokens and failure).
+   */
+  get recordsEveryEvent(): boolean {
+    return this.#recording;
+  }
+
   /** Folds one event of the turn. */
   event(event: ThreadEvent): void {
     if (!this.#recording) {

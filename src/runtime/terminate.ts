@@ -32,6 +32,9 @@ export function taskkillArgs(pid: number): string[] {
 /** How long a child gets between SIGTERM and SIGKILL, unless the caller says otherwise. */
 export const DEFAULT_KILL_GRACE_MS = 2000;
 
+// The longest delay a plain timer keeps on every runtime.
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
 /**
  * Sends SIGTERM to the child's process group and to every process of its run (each one's own
  * group too), then SIGKILL if the child has not exited after `graceMs`; then kills whatever
@@ -61,7 +64,9 @@ export async function terminate(
     timer = setTimeout(() => {
       child.kill("SIGKILL");
       resolve();
-    }, graceMs);
+      // A plain timer fires at once past 2^31 - 1 ms: a longer grace waits that long (24.8
+      // days) instead of becoming an immediate SIGKILL.
+    }, Math.min(graceMs, MAX_TIMER_MS));
   });
   try {
     await Promise.race([child.exited, escalated]);
@@ -167,7 +172,9 @@ async function terminateTree(
 
 async function settledWithin(promise: Promise<unknown>, ms: number): Promise<boolean> {
   let timer: ReturnType<typeof setTimeout> | undefined;
-  const expired = new Promise<false>((resolve) => timer = setTimeout(() => resolve(false), ms));
+  const expired = new Promise<false>((resolve) =>
+    timer = setTimeout(() => resolve(false), Math.min(ms, MAX_TIMER_MS))
+  );
   try {
     return await Promise.race([promise.then(() => true), expired]);
   } finally {

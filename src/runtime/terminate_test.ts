@@ -1,7 +1,9 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { fakeSpawner } from "../process/_fakes.ts";
+import process from "node:process";
 import { taskkillArgs, terminate } from "./terminate.ts";
+import { getSpawner } from "./mod.ts";
 
 test("On win32 terminate ends the tree with taskkill /PID <pid> /T /F through the given spawner", async () => {
   // The run's child, and the spawner that runs taskkill: taskkill "ends" the child as the real
@@ -50,3 +52,26 @@ test("On linux terminate signals the child and never runs taskkill", async () =>
   assert.equal(status.signal, "SIGTERM");
   assert.equal(runner.children.length, 0);
 });
+
+test(
+  "A grace past 2^31 - 1 ms is not cut to nothing: a child that exits on SIGTERM is not killed",
+  {
+    skip: process.platform === "win32" ? "POSIX signals" : false,
+  },
+  async () => {
+    // The shell leaves by itself 300 ms after SIGTERM; a plain timer of 2^31 ms or more fires at
+    // once, which turned such a grace into an immediate SIGKILL.
+    const child = await getSpawner().spawn(
+      "sh",
+      ["-c", "trap 'sleep 0.3; exit 7' TERM; echo up; while :; do sleep 0.05; done"],
+      { stdin: "null" },
+    );
+    const reader = child.stdout.getReader();
+    await reader.read(); // "up": the trap is set
+    // Read, not cancelled: the shell reports its killed sleep on stderr, and a closed pipe
+    // would end it with SIGPIPE.
+    void new Response(child.stderr).text();
+    const status = await terminate(child, 2 ** 31 + 1000);
+    assert.deepEqual(status, { code: 7, signal: null });
+  },
+);

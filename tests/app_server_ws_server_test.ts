@@ -118,7 +118,10 @@ test(
 
 test("Bad WebSocket server options are a TypeError before anything is spawned", async () => {
   const base = { binary: "/nonexistent/codex" };
-  await assert.rejects(startWebSocketAppServer({ ...base, port: 70000 }), /option port/);
+  await assert.rejects(
+    startWebSocketAppServer({ ...base, port: 70000 }),
+    /Cannot use options.port: expected a port number/,
+  );
   await assert.rejects(
     startWebSocketAppServer({ ...base, auth: { mode: "capability-token", token: "short" } }),
     /auth\.token/,
@@ -129,6 +132,6 @@ test("Bad WebSocket server options are a TypeError before anything is spawned", 
   );
   await assert.rejects(
     startWebSocketAppServer({ ...base, auth: { mode: "other" } as never }),
-    /auth\.mode/,
+    /Cannot use options.auth.mode: expected "capability-token" or "signed-bearer-token"/,
   );
 });

@@ -28,6 +28,12 @@ import { RpcConnection } from "./rpc.ts";
 import type { NotificationListener, RequestOptions, RpcId } from "./rpc.ts";
 import { decideServerRequest } from "./server_requests.ts";
 import type { ServerRequestOptions } from "../options/server_requests.ts";
+import {
+  checkConnectOptions,
+  checkOpenOptions,
+  checkSpawnOptions,
+  connectionOptions,
+} from "./options.ts";
 import { spawnStdioTransport } from "./stdio_transport.ts";
 import type { AppServerTransport, StdioServerOptions } from "./stdio_transport.ts";
 import { connectWebSocketTransport } from "./websocket_transport.ts";
@@ -142,27 +148,47 @@ export class AppServer implements AsyncDisposable {
     this.#rpc.setRequestHandler((method, params, id) => this.#route(method, params, id));
   }
 
-  /** Starts `codex [args] app-server` on stdio and completes the handshake. */
+  /**
+   * Starts `codex [args] app-server` on stdio and completes the handshake. Bad or unknown
+   * options are a TypeError naming the option, before anything is spawned.
+   */
   static async spawn(options: StdioServerOptions & AppServerOptions): Promise<AppServer> {
-    return await AppServer.open(await spawnStdioTransport(options), {
-      ...options,
+    checkSpawnOptions(options);
+    return await AppServer.#open(await spawnStdioTransport(options), {
+      ...connectionOptions(options),
       secrets: spawnedServerSecrets(options),
     });
   }
 
-  /** Connects to `codex app-server --listen ws://...` and completes the handshake. */
+  /**
+   * Connects to `codex app-server --listen ws://...` and completes the handshake. Bad or
+   * unknown options are a TypeError naming the option, before anything is dialled.
+   */
   static async connect(
     url: string | URL,
     options: WebSocketTransportOptions & AppServerOptions = {},
   ): Promise<AppServer> {
-    return await AppServer.open(await connectWebSocketTransport(url, options), options);
+    checkConnectOptions(options);
+    return await AppServer.#open(
+      await connectWebSocketTransport(url, options),
+      connectionOptions(options),
+    );
   }
 
-  /** Opens a connection over any transport and completes the handshake. */
+  /**
+   * Opens a connection over any transport and completes the handshake. Bad or unknown options
+   * are a TypeError naming the option, before anything is sent.
+   */
   static async open(
     transport: AppServerTransport,
     options: AppServerOptions = {},
   ): Promise<AppServer> {
+    checkOpenOptions(options);
+    return await AppServer.#open(transport, options);
+  }
+
+  // The doors above have checked the options; the lane hands over the connection's own.
+  static async #open(transport: AppServerTransport, options: AppServerOptions): Promise<AppServer> {
     const server = new AppServer(transport, options);
     if (options.skipInitialize) return server;
     try {

@@ -17,6 +17,7 @@ import type { SandboxMode, ThreadOptions } from "../options.ts";
 import { killRunProcessesWith } from "../runtime/mod.ts";
 import type { RuntimeName, Spawner } from "../runtime/mod.ts";
 import { AppServer, spawnedServerSecrets } from "./app_server.ts";
+import { connectionOptions } from "./options.ts";
 import { spawnStdioTransport } from "./stdio_transport.ts";
 import type { AppServerTransport } from "./stdio_transport.ts";
 import type { AppServerOptions } from "./app_server.ts";
@@ -374,7 +375,7 @@ export function createAppServerLane(options: AppServerLaneOptions): AppServerLan
         starting = transport;
         ownTransport = transport;
         return AppServer.open(transport, {
-          ...options,
+          ...connectionOptions(options),
           ...(capabilities ? { capabilities } : {}),
           secrets: ownSecrets,
         });

@@ -18,6 +18,7 @@ import { CodexError } from "../errors.ts";
 import { AppServer } from "./app_server.ts";
 import type { AppServerOptions } from "./app_server.ts";
 import { within } from "../process/long_timer.ts";
+import { checkListenOptions } from "./options.ts";
 import { startServerProcess } from "./stdio_transport.ts";
 import type { StdioServerOptions } from "./stdio_transport.ts";
 import type { WebSocketTransportOptions } from "./websocket_transport.ts";
@@ -87,41 +88,6 @@ async function sha256Hex(text: string): Promise<string> {
   return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, "0")).join("");
 }
 
-function checkOptions(options: WebSocketServerOptions): void {
-  const { port, auth } = options;
-  if (port !== undefined && !(Number.isInteger(port) && port >= 0 && port <= 65535)) {
-    throw new TypeError(`Invalid option port: ${JSON.stringify(port)} is not a port number`);
-  }
-  if (options.host !== undefined && (typeof options.host !== "string" || !options.host)) {
-    throw new TypeError("Invalid option host: expected an address");
-  }
-  if (auth === undefined) return;
-  if (auth.mode === "capability-token") {
-    if (auth.token !== undefined && (typeof auth.token !== "string" || auth.token.length < 16)) {
-      throw new TypeError("Invalid option auth.token: expected a string of 16 characters or more");
-    }
-    if (auth.pass !== undefined && auth.pass !== "file" && auth.pass !== "sha256") {
-      throw new TypeError(
-        `Invalid option auth.pass: ${JSON.stringify(auth.pass)}; use "file" or "sha256"`,
-      );
-    }
-  } else if (auth.mode === "signed-bearer-token") {
-    if (typeof auth.sharedSecret !== "string" || auth.sharedSecret.length < 32) {
-      throw new TypeError("Invalid option auth.sharedSecret: expected 32 characters or more");
-    }
-    const skew = auth.maxClockSkewSeconds;
-    if (skew !== undefined && !(Number.isInteger(skew) && skew >= 0)) {
-      throw new TypeError("Invalid option auth.maxClockSkewSeconds: expected a whole number >= 0");
-    }
-  } else {
-    throw new TypeError(
-      `Invalid option auth.mode: ${
-        JSON.stringify((auth as { mode: unknown }).mode)
-      }; use "capability-token" or "signed-bearer-token"`,
-    );
-  }
-}
-
 /**
  * Starts `codex app-server` listening on a WebSocket and waits until it listens. Bad options
  * are a TypeError before anything is spawned; a server that exits or stays silent is a
@@ -140,7 +106,7 @@ function checkOptions(options: WebSocketServerOptions): void {
 export async function startWebSocketAppServer(
   options: WebSocketServerOptions,
 ): Promise<WebSocketAppServer> {
-  checkOptions(options);
+  checkListenOptions(options);
   const auth = options.auth;
   const authArgs: string[] = [];
   let token: string | undefined;

@@ -101,7 +101,11 @@ const oneOf = (values: readonly string[]): Check =>
   optional(picklist(values, `expected one of ${values.join(", ")}`));
 const text = nonEmpty("expected a non-empty string");
 const optText = optional(text);
+/** An optional non-empty string. */
+export const textCheck: Check = optText;
 const flag = optional(boolean("expected true or false"));
+/** An optional `true` or `false`. */
+export const flagCheck: Check = flag;
 const positiveMs = optional(
   number((n) => Number.isFinite(n) && n > 0, "expected a positive number of milliseconds"),
 );
@@ -145,7 +149,10 @@ const retry = optional(strictObject({
   backoff: optional(func("expected a function")),
 }, "expected an object"));
 const callback = optional(func("expected a function"));
-const withMethod = (method: string, what: string): Check =>
+/** An optional function (a hook). */
+export const callbackCheck: Check = callback;
+/** An object with a `method` function; `what` names it in the message ("an option gate"). */
+export const withMethod = (method: string, what: string): Check =>
   custom(
     (value) =>
       typeof value === "object" && value !== null &&
@@ -574,6 +581,8 @@ export function checkTurnOptions(
 
 const approvalSchema = objectOf(APPROVAL_OPTIONS);
 const serverRequestSchema = objectOf(SERVER_REQUEST_OPTIONS);
+/** An optional `serverRequests` object (a connection's or a lane's hooks). */
+export const serverRequestsCheck: Check = optional(serverRequestSchema);
 
 /**
  * Checks approval settings given apart from a thread (an app-server lane's `approvals`);

@@ -21,7 +21,8 @@ import { Kvm } from "@nats-io/kv";
 import type { KV } from "@nats-io/kv";
 import { Objm } from "@nats-io/obj";
 import type { ObjectStore } from "@nats-io/obj";
-import { checkToken, fleetNames } from "./record.ts";
+import { checkFleetOptions } from "./options.ts";
+import { fleetNames } from "./record.ts";
 import type { FleetNames } from "./record.ts";
 
 /** How to reach the fleet's NATS servers. */
@@ -80,37 +81,15 @@ export interface Engine {
 
 const MS = 1_000_000;
 
-function positive(value: unknown, name: string, fallback: number): number {
-  if (value === undefined) return fallback;
-  if (typeof value !== "number" || !Number.isInteger(value) || value <= 0) {
-    throw new TypeError(`Invalid options.${name}: ${String(value)} (a positive integer)`);
-  }
-  return value;
-}
-
-/** Checks the connection options; throws `TypeError` naming the option. */
-export function checkConnection(
-  options: FleetConnectionOptions,
-): { servers: string[]; tenant: string } {
-  if (typeof options !== "object" || options === null) {
-    throw new TypeError("Invalid options: an object with servers is required");
-  }
+/** The servers as a list and the tenant, of options a door has checked. */
+function connection(options: FleetConnectionOptions): { servers: string[]; tenant: string } {
   const servers = typeof options.servers === "string" ? [options.servers] : options.servers;
-  if (
-    !Array.isArray(servers) || servers.length === 0 ||
-    servers.some((s) => typeof s !== "string" || !s)
-  ) {
-    throw new TypeError(
-      `Invalid options.servers: ${JSON.stringify(options.servers)} (a URL or a list of URLs)`,
-    );
-  }
-  const tenant = checkToken(options.tenant ?? "default", "options.tenant");
-  return { servers, tenant };
+  return { servers, tenant: options.tenant ?? "default" };
 }
 
 /** Opens a connection and the engine's clients; the objects must exist (see ensureFleet). */
 export async function openEngine(options: FleetConnectionOptions, name: string): Promise<Engine> {
-  const { servers, tenant } = checkConnection(options);
+  const { servers, tenant } = connection(options);
   const nc = await connect({
     maxReconnectAttempts: -1,
     reconnectTimeWait: 250,
@@ -157,13 +136,14 @@ async function ensureStream(
  * ```
  */
 export async function ensureFleet(options: EnsureFleetOptions): Promise<void> {
-  const { servers, tenant } = checkConnection(options);
-  const ackWaitMs = positive(options.ackWaitMs, "ackWaitMs", 30_000);
-  const maxInFlight = positive(options.maxInFlight, "maxInFlight", 256);
-  const maxQueued = positive(options.maxQueued, "maxQueued", 10_000);
-  const maxQueuedBytes = positive(options.maxQueuedBytes, "maxQueuedBytes", 256 * 1024 * 1024);
-  const replicas = positive(options.replicas, "replicas", 1);
-  const eventsMaxAgeMs = positive(options.eventsMaxAgeMs, "eventsMaxAgeMs", 24 * 3600_000);
+  checkFleetOptions("ensure", options);
+  const { servers, tenant } = connection(options);
+  const ackWaitMs = options.ackWaitMs ?? 30_000;
+  const maxInFlight = options.maxInFlight ?? 256;
+  const maxQueued = options.maxQueued ?? 10_000;
+  const maxQueuedBytes = options.maxQueuedBytes ?? 256 * 1024 * 1024;
+  const replicas = options.replicas ?? 1;
+  const eventsMaxAgeMs = options.eventsMaxAgeMs ?? 24 * 3600_000;
   const names = fleetNames(tenant);
   const nc = await connect({
     ...options.credentials,

@@ -7,19 +7,12 @@
 import { AckPolicy, DeliverPolicy } from "@nats-io/jetstream";
 import type { Consumer } from "@nats-io/jetstream";
 import { FleetError, QueueFullError } from "./errors.ts";
-import {
-  casRecord,
-  checkConnection,
-  isConflict,
-  openEngine,
-  readRecord,
-  updateRecord,
-} from "./engine.ts";
+import { casRecord, isConflict, openEngine, readRecord, updateRecord } from "./engine.ts";
 import type { Engine, FleetConnectionOptions } from "./engine.ts";
 import type { FleetEndEvent, FleetEvent } from "./events.ts";
+import { checkFleetOptions, checkPrompt, checkThreadKey, checkToken } from "./options.ts";
 import {
   cancelSubject,
-  checkToken,
   eventSubject,
   isTerminal,
   threadRecordKey,
@@ -65,18 +58,6 @@ export interface FleetThreadOptions {
   /** Config overrides (never secrets: they travel with the turn). */
   config?: CodexConfigObject;
 }
-
-const THREAD_OPTION_KEYS: readonly string[] = [
-  "model",
-  "sandboxMode",
-  "skipGitRepoCheck",
-  "modelReasoningEffort",
-  "networkAccessEnabled",
-  "webSearchMode",
-  "webSearchEnabled",
-  "approvalPolicy",
-  "config",
-];
 
 /** A git workspace a fleet thread works in. */
 export interface FleetWorkspace {
@@ -128,42 +109,6 @@ function isQueueFull(error: unknown): boolean {
   );
 }
 
-function checkThreadOptions(value: unknown): Record<string, unknown> {
-  if (value === undefined) return {};
-  if (typeof value !== "object" || value === null) {
-    throw new TypeError("Invalid threadOptions: an object is expected");
-  }
-  for (const [key, v] of Object.entries(value)) {
-    if (!THREAD_OPTION_KEYS.includes(key)) {
-      throw new TypeError(
-        `Invalid threadOptions.${key}: not carried by fleet turns (allowed: ${
-          THREAD_OPTION_KEYS.join(", ")
-        }); ` +
-          "a worker's environment, paths and keys are its own",
-      );
-    }
-    if (typeof v === "function") {
-      throw new TypeError(`Invalid threadOptions.${key}: a function cannot travel`);
-    }
-  }
-  return JSON.parse(JSON.stringify(value)) as Record<string, unknown>;
-}
-
-function checkWorkspace(value: unknown): FleetWorkspace | undefined {
-  if (value === undefined) return undefined;
-  const w = value as FleetWorkspace;
-  if (typeof w !== "object" || w === null || typeof w.remote !== "string" || w.remote === "") {
-    throw new TypeError("Invalid workspace.remote: a repository URL or path is required");
-  }
-  if (typeof w.branch !== "string" || !/^[A-Za-z0-9._/-]+$/.test(w.branch)) {
-    throw new TypeError(`Invalid workspace.branch: ${JSON.stringify(w.branch)} (a branch name)`);
-  }
-  if (w.ref !== undefined && typeof w.ref !== "string") {
-    throw new TypeError("Invalid workspace.ref: a string");
-  }
-  return { remote: w.remote, branch: w.branch, ...(w.ref ? { ref: w.ref } : {}) };
-}
-
 /**
  * Connects a producer. The engine objects must exist (see `ensureFleet`).
  *
@@ -178,13 +123,8 @@ function checkWorkspace(value: unknown): FleetWorkspace | undefined {
  * ```
  */
 export async function connectFleet(options: ConnectFleetOptions): Promise<Fleet> {
-  checkConnection(options);
+  checkFleetOptions("producer", options);
   const submitTimeoutMs = options.submitTimeoutMs ?? 30_000;
-  if (!Number.isInteger(submitTimeoutMs) || submitTimeoutMs <= 0) {
-    throw new TypeError(
-      `Invalid options.submitTimeoutMs: ${String(submitTimeoutMs)} (a positive integer)`,
-    );
-  }
   const engine = await openEngine(options, "codexkit-producer");
   return new Fleet(engine, submitTimeoutMs);
 }
@@ -202,11 +142,12 @@ export class Fleet implements AsyncDisposable {
 
   /** The thread `key` (any string; one key, one codex thread, whichever worker runs it). */
   thread(key: string, setup: FleetThreadSetup = {}): FleetThread {
-    if (typeof key !== "string" || key === "" || key.length > 512) {
-      throw new TypeError("Invalid thread key: a non-empty string of at most 512 characters");
-    }
-    const threadOptions = checkThreadOptions(setup.threadOptions);
-    const workspace = checkWorkspace(setup.workspace);
+    checkThreadKey(key);
+    checkFleetOptions("setup", setup, "setup");
+    // Copied: what travels is the value at this call, as JSON.
+    const threadOptions = JSON.parse(JSON.stringify(setup.threadOptions ?? {}));
+    const w = setup.workspace;
+    const workspace = w && { remote: w.remote, branch: w.branch, ...(w.ref ? { ref: w.ref } : {}) };
     return new FleetThread(this.#engine, key, threadOptions, workspace, this.#submitTimeoutMs);
   }
 
@@ -282,16 +223,10 @@ export class FleetThread {
    * Submitting a turn id again attaches to the turn already there.
    */
   async submit(input: string, options: SubmitOptions = {}): Promise<RemoteTurn> {
-    if (typeof input !== "string" || input === "") {
-      throw new TypeError("Invalid input: a non-empty string");
-    }
-    const turnId = checkToken(options.turnId ?? crypto.randomUUID(), "options.turnId");
+    checkPrompt(input);
+    checkFleetOptions("submit", options);
+    const turnId = options.turnId ?? crypto.randomUUID();
     const maxAttempts = options.maxAttempts ?? 3;
-    if (!Number.isInteger(maxAttempts) || maxAttempts < 1 || maxAttempts > 100) {
-      throw new TypeError(
-        `Invalid options.maxAttempts: ${String(maxAttempts)} (an integer from 1 to 100)`,
-      );
-    }
     const { kv, js, names } = this.#engine;
     const tenant = names.tenant;
     const deadline = Date.now() + this.#submitTimeoutMs;

@@ -234,18 +234,6 @@ export function released(
   return { ...record, running };
 }
 
-const TOKEN = /^[A-Za-z0-9_-]{1,64}$/;
-
-/** Checks a turn id or tenant: letters, digits, `_` and `-` (it becomes a subject token). */
-export function checkToken(value: unknown, what: string): string {
-  if (typeof value !== "string" || !TOKEN.test(value)) {
-    throw new TypeError(
-      `Invalid ${what}: ${JSON.stringify(value)} (use 1-64 letters, digits, "_" or "-")`,
-    );
-  }
-  return value;
-}
-
 /** A thread key as a subject token and KV key: base64url of its UTF-8 bytes. */
 export function encodeKey(key: string): string {
   const bytes = new TextEncoder().encode(key);

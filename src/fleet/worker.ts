@@ -20,19 +20,12 @@ import { parseVersion } from "../../capabilities/semver.ts";
 import type { CodexOptions, ThreadOptions } from "../options.ts";
 import { Redactor } from "../redact.ts";
 import type { ThreadEvent } from "../events.ts";
-import {
-  casRecord,
-  checkConnection,
-  isConflict,
-  openEngine,
-  readRecord,
-  updateRecord,
-} from "./engine.ts";
+import { casRecord, isConflict, openEngine, readRecord, updateRecord } from "./engine.ts";
 import type { Engine, FleetConnectionOptions } from "./engine.ts";
 import type { FleetEvent, FleetMetric } from "./events.ts";
+import { checkFleetOptions } from "./options.ts";
 import {
   cancelSubject,
-  checkToken,
   claimed,
   deadSubject,
   decide,
@@ -148,28 +141,6 @@ function redactDeep<T>(value: T, redactor: Redactor): T {
   return value;
 }
 
-function checkOptions(options: FleetWorkerOptions): { slots: number; drainMs: number } {
-  checkConnection(options);
-  checkToken(options.workerId, "options.workerId");
-  const slots = options.slots ?? 1;
-  if (!Number.isInteger(slots) || slots < 1) {
-    throw new TypeError(`Invalid options.slots: ${String(slots)} (a positive integer)`);
-  }
-  for (const key of ["codexHome", "workRoot"] as const) {
-    if (typeof options[key] !== "string" || options[key] === "") {
-      throw new TypeError(`Invalid options.${key}: a directory path is required`);
-    }
-  }
-  const drainMs = options.drainMs ?? 0;
-  if (typeof drainMs !== "number" || drainMs < 0) {
-    throw new TypeError(`Invalid options.drainMs: ${String(drainMs)} (milliseconds, 0 or more)`);
-  }
-  if (options.codex && "codexHome" in options.codex) {
-    throw new TypeError("Invalid options.codex.codexHome: the worker's home is options.codexHome");
-  }
-  return { slots, drainMs };
-}
-
 /** How a run of one attempt ended. */
 type Outcome =
   | { kind: "completed"; finalResponse: string; usage: FleetUsage | null; threadId: string }
@@ -198,7 +169,9 @@ type Outcome =
  * ```
  */
 export async function runFleetWorker(options: FleetWorkerOptions): Promise<FleetWorkerReport> {
-  const { slots, drainMs } = checkOptions(options);
+  checkFleetOptions("worker", options);
+  const slots = options.slots ?? 1;
+  const drainMs = options.drainMs ?? 0;
   const worker = options.workerId;
   const report: FleetWorkerReport = {
     committed: 0,

@@ -9,8 +9,8 @@ const encoder = new TextEncoder();
 function splitAll(chunks: Uint8Array[], maxLineBytes?: number): string[] {
   const splitter = new LineSplitter({ maxLineBytes });
   const lines: string[] = [];
-  for (const chunk of chunks) splitter.push(chunk, (line) => lines.push(line));
-  splitter.end((line) => lines.push(line));
+  for (const chunk of chunks) splitter.push(chunk, lines);
+  splitter.end(lines);
   return lines;
 }
 
@@ -45,9 +45,10 @@ test("LineSplitter joins a long line from many chunks and counts lines", () => {
   const chunk = encoder.encode("y".repeat(65536));
   const splitter = new LineSplitter();
   const lines: string[] = [];
-  for (let i = 0; i < 64; i++) splitter.push(chunk, (line) => lines.push(line));
-  splitter.push(encoder.encode("\nnext"), (line) => lines.push(line));
-  splitter.end((line) => lines.push(line));
+  for (let i = 0; i < 64; i++) splitter.push(chunk, lines);
+  splitter.push(encoder.encode("\nnext"), lines);
+  assert.deepEqual(splitter.end(), ["next"]);
+  lines.push("next");
   assert.deepEqual(lines.map((l) => l.length), [64 * 65536, 4]);
   assert.equal(splitter.lines, 2);
 });
@@ -55,9 +56,9 @@ test("LineSplitter joins a long line from many chunks and counts lines", () => {
 test("LineSplitter throws OutputLimitError once a line passes maxLineBytes across chunks", () => {
   const splitter = new LineSplitter({ maxLineBytes: 1000, source: "codex output" });
   const lines: string[] = [];
-  splitter.push(encoder.encode('{"ok":1}\n' + "z".repeat(600)), (l) => lines.push(l));
+  splitter.push(encoder.encode('{"ok":1}\n' + "z".repeat(600)), lines);
   assert.throws(
-    () => splitter.push(encoder.encode("z".repeat(600)), (l) => lines.push(l)),
+    () => splitter.push(encoder.encode("z".repeat(600)), lines),
     (e: unknown) =>
       e instanceof OutputLimitError && e.limitBytes === 1000 && e.lineNumber === 2 &&
       e.message.includes("codex output line 2") && e.message.includes("maxLineBytes"),
@@ -71,7 +72,7 @@ test("LineSplitter measures a line inside one big chunk in bytes, after the line
   const lines: string[] = [];
   const splitter = new LineSplitter({ maxLineBytes: 500 });
   assert.throws(
-    () => splitter.push(encoder.encode(text), (l) => lines.push(l)),
+    () => splitter.push(encoder.encode(text), lines),
     (e: unknown) => e instanceof OutputLimitError && e.lineNumber === 2,
   );
   assert.deepEqual(lines, ["short"]);
@@ -103,4 +104,20 @@ test("ThreadEventDecoder and LineSplitterStream stop at maxLineBytes with Output
     OutputLimitError,
   );
   assert.deepEqual(seen, ["ok"]);
+});
+
+test("ThreadEventDecoder reads the lines before an over-long one first: a bad one among them is what is reported", () => {
+  const long = `{"type":"x","pad":"${"p".repeat(100)}"}`;
+  const good = new ThreadEventDecoder("codex output", { maxLineBytes: 64 });
+  const out: unknown[] = [];
+  assert.throws(
+    () => good.decode(encoder.encode(`{"type":"turn.started"}\n${long}\n`), out as never),
+    OutputLimitError,
+  );
+  assert.deepEqual(out, [{ type: "turn.started" }]);
+  const bad = new ThreadEventDecoder("codex output", { maxLineBytes: 64 });
+  assert.throws(
+    () => bad.decode(encoder.encode(`{"type":\n${long}\n`)),
+    (e: unknown) => !(e instanceof OutputLimitError) && /line 1/.test(String(e)),
+  );
 });

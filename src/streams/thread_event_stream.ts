@@ -33,8 +33,8 @@ export class ThreadEventDecoder {
   #lineNumber = 0;
   #source: string;
   #secrets: readonly string[] | undefined;
-  #out: ThreadEvent[] = [];
-  #emit = (line: string): void => this.#line(line, this.#out);
+  // The lines of the chunk at hand (an array reused from chunk to chunk).
+  #lines: string[] = [];
 
   /** Creates a decoder; `source` names the output in messages. */
   constructor(source = "codex output", options: ThreadEventDecoderOptions = {}) {
@@ -45,15 +45,28 @@ export class ThreadEventDecoder {
 
   /** The events completed by `chunk`, appended to `out` (returned). */
   decode(chunk: Uint8Array, out: ThreadEvent[] = []): ThreadEvent[] {
-    this.#out = out;
-    this.#splitter.push(chunk, this.#emit);
-    return out;
+    return this.#decodeLines((lines) => this.#splitter.push(chunk, lines), out);
   }
 
   /** The last events, from a final line without a newline. */
   flush(out: ThreadEvent[] = []): ThreadEvent[] {
-    this.#out = out;
-    this.#splitter.end(this.#emit);
+    return this.#decodeLines((lines) => this.#splitter.end(lines), out);
+  }
+
+  #decodeLines(split: (lines: string[]) => void, out: ThreadEvent[]): ThreadEvent[] {
+    const lines = this.#lines;
+    lines.length = 0;
+    try {
+      split(lines);
+    } catch (error) {
+      // A line over the limit: the lines before it are read first, so a bad one among them is
+      // reported as it would have been had it come alone.
+      for (let i = 0; i < lines.length; i++) this.#line(lines[i], out);
+      throw error;
+    }
+    for (let i = 0; i < lines.length; i++) this.#line(lines[i], out);
+    // Not held until the next chunk: a line may be many megabytes.
+    lines.length = 0;
     return out;
   }
 

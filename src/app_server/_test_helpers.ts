@@ -23,6 +23,26 @@ export class ScriptedError {
   }
 }
 
+/**
+ * Reads what a client writes, one JSON message per line, handing each to `onMessage` (awaited,
+ * in order) until the client closes its end.
+ */
+export async function readMessages(
+  readable: ReadableStream<Uint8Array>,
+  onMessage: (message: Message) => void | Promise<void>,
+): Promise<void> {
+  let buffer = "";
+  for await (const chunk of readable.pipeThrough(new TextDecoderStream())) {
+    buffer += chunk;
+    let nl;
+    while ((nl = buffer.indexOf("\n")) >= 0) {
+      const message = JSON.parse(buffer.slice(0, nl)) as Message;
+      buffer = buffer.slice(nl + 1);
+      await onMessage(message);
+    }
+  }
+}
+
 /** A scripted transport and the far end's controls. */
 export interface ScriptedTransport {
   /** The transport to open an `AppServer` on. */
@@ -79,26 +99,18 @@ export function scriptedTransport(
     });
   };
   (async () => {
-    const lines = toServer.readable.pipeThrough(new TextDecoderStream());
-    let buffer = "";
-    for await (const chunk of lines) {
-      buffer += chunk;
-      let nl;
-      while ((nl = buffer.indexOf("\n")) >= 0) {
-        const message = JSON.parse(buffer.slice(0, nl)) as Message;
-        buffer = buffer.slice(nl + 1);
-        sent.push(message);
-        for (const w of [...waiters]) {
-          if (w.match(message)) {
-            waiters.splice(waiters.indexOf(w), 1);
-            w.resolve(message);
-          }
-        }
-        if (typeof message.method === "string" && message.id !== undefined) {
-          await answer(message);
+    await readMessages(toServer.readable, async (message) => {
+      sent.push(message);
+      for (const w of [...waiters]) {
+        if (w.match(message)) {
+          waiters.splice(waiters.indexOf(w), 1);
+          w.resolve(message);
         }
       }
-    }
+      if (typeof message.method === "string" && message.id !== undefined) {
+        await answer(message);
+      }
+    });
     // Like the real server: stdin closed, so it ends its output.
     await writer.close().catch(() => {});
   })();

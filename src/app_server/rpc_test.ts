@@ -4,6 +4,7 @@ import { ConnectionClosedError, RpcError, TimeoutError } from "../errors.ts";
 import type { MalformedOutputError } from "../errors.ts";
 import { RpcConnection } from "./rpc.ts";
 import type { RpcConnectionOptions } from "./rpc.ts";
+import { readMessages } from "./_test_helpers.ts";
 
 /** An in-memory peer: what the client wrote (parsed), and a way to write lines to it. */
 function pair(options: RpcConnectionOptions = {}) {
@@ -16,19 +17,10 @@ function pair(options: RpcConnectionOptions = {}) {
   const writer = toClient.writable.getWriter();
   const received: Record<string, unknown>[] = [];
   const waiters: (() => void)[] = [];
-  (async () => {
-    const lines = toServer.readable.pipeThrough(new TextDecoderStream());
-    let buffer = "";
-    for await (const chunk of lines) {
-      buffer += chunk;
-      let nl;
-      while ((nl = buffer.indexOf("\n")) >= 0) {
-        received.push(JSON.parse(buffer.slice(0, nl)));
-        buffer = buffer.slice(nl + 1);
-        for (const w of waiters.splice(0)) w();
-      }
-    }
-  })();
+  void readMessages(toServer.readable, (message) => {
+    received.push(message);
+    for (const w of waiters.splice(0)) w();
+  });
   return {
     rpc,
     received,

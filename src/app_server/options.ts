@@ -23,8 +23,10 @@ import {
 import type { Check } from "../options/_check.ts";
 import {
   callbackCheck,
+  codexOptionsSchema,
   envCheck,
   flagCheck,
+  positiveMsCheck,
   runtimeCheck,
   serverRequestsCheck,
   textCheck,
@@ -39,12 +41,9 @@ import type { WebSocketServerOptions } from "./websocket_server.ts";
 type Rows<T> = { readonly [K in keyof Required<T>]: Check };
 
 const text = textCheck;
-const positiveMs = optional(
-  number((n) => Number.isFinite(n) && n > 0, "expected a positive number of milliseconds"),
-);
-const nonNegativeMs = optional(
-  number((n) => Number.isFinite(n) && n >= 0, "expected a number of milliseconds >= 0"),
-);
+const positiveMs = positiveMsCheck;
+// What a connection shares with the client's options is checked by the client's rows.
+const CLIENT = codexOptionsSchema.shape!;
 const strings = optional(array(string("expected a string"), "expected an array of strings"));
 const object = optional(
   custom((value) => typeof value === "object" && value !== null, "expected an object"),
@@ -65,10 +64,7 @@ const CONNECTION: Rows<AppServerOptions> = {
   onWarning: callbackCheck,
   skipInitialize: flagCheck,
   initializeTimeoutMs: positiveMs,
-  maxLineBytes: optional(number(
-    (n) => Number.isInteger(n) && n >= 1,
-    "expected a positive integer number of bytes",
-  )),
+  maxLineBytes: CLIENT.maxLineBytes,
   secrets: strings,
   serverRequests: serverRequestsCheck,
   gate: optional(withMethod("support", "an option gate (an object with support())")),
@@ -86,8 +82,8 @@ const STDIO: Rows<StdioServerOptions> = {
   cwd: text,
   runtime: runtimeCheck,
   spawner: optional(withMethod("spawn", "a spawner (an object with spawn())")),
-  onStderr: callbackCheck,
-  killGraceMs: nonNegativeMs,
+  onStderr: CLIENT.onStderr,
+  killGraceMs: CLIENT.killGraceMs,
 };
 
 /** The rows of {@linkcode WebSocketTransportOptions}: how a client dials. */

@@ -22,6 +22,8 @@ import type { Check, Failure } from "../options/_check.ts";
 import {
   callbackCheck,
   codexOptionsSchema,
+  nonNegativeMsCheck,
+  positiveMsCheck,
   textCheck,
   threadOptionsSchema,
 } from "../options/schema.ts";
@@ -39,17 +41,14 @@ import type { FleetCodexOptions, FleetWorkerOptions } from "./worker.ts";
 /** A check for every key of `T`, optional ones included. */
 type Rows<T> = { readonly [K in keyof Required<T>]: Check };
 
-/** A turn id, worker id or tenant: one NATS subject token and KV key segment. */
-export const TOKEN: RegExp = /^[A-Za-z0-9_-]{1,64}$/;
+// A turn id, worker id or tenant: one NATS subject token and KV key segment.
+const TOKEN = /^[A-Za-z0-9_-]{1,64}$/;
 const token = custom(
   (value) => typeof value === "string" && TOKEN.test(value),
   'expected 1-64 letters, digits, "_" or "-"',
 );
 const positiveInteger = optional(
   number((n) => Number.isInteger(n) && n > 0, "expected a positive integer"),
-);
-const nonNegativeMs = optional(
-  number((n) => Number.isFinite(n) && n >= 0, "expected a number of milliseconds >= 0"),
 );
 const directory = custom(
   (value) => typeof value === "string" && value !== "",
@@ -138,10 +137,8 @@ const WORKER: Rows<Own<FleetWorkerOptions>> = {
         : WORKER_CODEX.run(value),
   }),
   signal,
-  drainMs: nonNegativeMs,
-  turnTimeoutMs: optional(
-    number((n) => Number.isFinite(n) && n > 0, "expected a positive number of milliseconds"),
-  ),
+  drainMs: nonNegativeMsCheck,
+  turnTimeoutMs: positiveMsCheck,
   onMetric: callbackCheck,
 };
 
@@ -188,7 +185,6 @@ const SUBMIT: Rows<SubmitOptions> = {
 };
 
 const schemas = {
-  connection: strictObject(CONNECTION, "expected an object with servers"),
   ensure: strictObject({ ...CONNECTION, ...ENSURE }, "expected an object with servers"),
   producer: strictObject({ ...CONNECTION, ...PRODUCER }, "expected an object with servers"),
   worker: strictObject({ ...CONNECTION, ...WORKER }, "expected an object with servers"),

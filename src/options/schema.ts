@@ -112,6 +112,10 @@ const positiveMs = optional(
 const nonNegativeMs = optional(
   number((n) => Number.isFinite(n) && n >= 0, "expected a number of milliseconds >= 0"),
 );
+/** An optional positive number of milliseconds (long timers take any length). */
+export const positiveMsCheck: Check = positiveMs;
+/** An optional number of milliseconds, 0 or more. */
+export const nonNegativeMsCheck: Check = nonNegativeMs;
 const tokens = optional(
   number((n) => Number.isInteger(n) && n >= 1, "expected a positive integer number of tokens"),
 );

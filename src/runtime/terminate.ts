@@ -61,11 +61,11 @@ export async function terminate(
   signalGroups(members, "SIGTERM");
   let timer: ReturnType<typeof setTimeout> | undefined;
   const escalated = new Promise<void>((resolve) => {
+    // A plain timer fires at once past 2^31 - 1 ms: a longer grace waits that long (24.8 days)
+    // instead of becoming an immediate SIGKILL.
     timer = setTimeout(() => {
       child.kill("SIGKILL");
       resolve();
-      // A plain timer fires at once past 2^31 - 1 ms: a longer grace waits that long (24.8
-      // days) instead of becoming an immediate SIGKILL.
     }, Math.min(graceMs, MAX_TIMER_MS));
   });
   try {
